@@ -1,0 +1,34 @@
+"""Problems found in a plan's files, reported to analysts in Spanish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place of one file (row and column when known)."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        place = [self.file]
+        if self.sheet:
+            place.append(f"hoja «{self.sheet}»")
+        if self.row is not None:
+            place.append(f"fila {self.row}")
+        if self.column:
+            place.append(f"columna «{self.column}»")
+        return f"{', '.join(place)}: {self.message}"
+
+
+class PlanError(Exception):
+    """The plan folder cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
