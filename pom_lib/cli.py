@@ -1,0 +1,122 @@
+"""The `pom` command: validate a plan, export its matrix, build the yearly edition."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import formatting as fmt
+from .errors import PlanError
+from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
+from .plan import load_plan
+from .reconciliation import reconcile, summary
+
+
+class SpanishParser(argparse.ArgumentParser):
+    """argparse with its own words in Spanish, and exit code 2 for usage mistakes."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "uso:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "uso:", 1)
+        return text.replace("options:", "opciones:").replace("positional arguments:", "argumentos:") \
+                   .replace("show this help message and exit", "muestra esta ayuda y termina")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _print_problems(error: PlanError) -> int:
+    print(f"El plan no es válido: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_validar(args) -> int:
+    try:
+        plan = load_plan(args.ruta)
+    except PlanError as error:
+        return _print_problems(error)
+    rows = sum(len(t) for t in plan.tables.values())
+    print(f"Plan válido: {plan.info['titulo']} ({plan.info['institucion']}).")
+    print(f"  {len(plan.tables)} tablas, {fmt.integer(rows)} filas.")
+    report = reconcile(plan)
+    for rule in summary(report).itertuples():
+        mark = "✓" if rule.no_cumplen == 0 else "✗"
+        print(f"  {mark} {rule.regla}: {rule.cumplen} de {rule.comprobaciones} comprobaciones cumplen.")
+    failures = report[~report["cumple"]]
+    if failures.empty:
+        print("Todas las reglas de conciliación se cumplen.")
+        return 0
+    print(f"Atención: {len(failures)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
+    for row in failures.itertuples():
+        year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
+        print(f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
+              f"encontrado {fmt.decimal(row.encontrado, 1)}")
+    return 0
+
+
+def cmd_matriz(args) -> int:
+    try:
+        plan = load_plan(args.ruta)
+    except PlanError as error:
+        return _print_problems(error)
+    table = tidy_matrix(plan)
+    if args.salida:
+        write_matrix(table, Path(args.salida), args.formato)
+        print(f"Matriz escrita en {args.salida} ({len(table)} filas).", file=sys.stderr)
+    elif args.formato == "csv":
+        sys.stdout.write(to_csv_text(table))
+    else:
+        sys.stdout.buffer.write(to_xlsx_bytes(table))
+    return 0
+
+
+def cmd_edicion(args) -> int:
+    from .edition import EditionError, build_edition
+
+    try:
+        html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd())
+    except PlanError as error:
+        return _print_problems(error)
+    except EditionError as error:
+        print(f"La edición no se pudo construir: {error}", file=sys.stderr)
+        print("El último libro construido con éxito se conserva sin cambios.", file=sys.stderr)
+        return 1
+    print(f"Libro HTML: {html}")
+    print(f"Libro PDF:  {pdf}")
+    return 0
+
+
+def build_parser() -> SpanishParser:
+    parser = SpanishParser(prog="pom", description="Libro POM: valida el plan, exporta su matriz y construye el libro.")
+    commands = parser.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=SpanishParser)
+
+    validar = commands.add_parser("validar", help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras")
+    validar.add_argument("ruta", help="carpeta del plan (con datapackage.json) o libro .xlsx")
+    validar.set_defaults(run=cmd_validar)
+
+    matriz = commands.add_parser("matriz", help="exporta la matriz de planificación como tabla ordenada")
+    matriz.add_argument("ruta", help="carpeta del plan o libro .xlsx")
+    matriz.add_argument("--formato", choices=["csv", "xlsx"], default="csv", help="formato de salida (csv por omisión)")
+    matriz.add_argument("-o", "--salida", help="archivo de salida (si se omite, se escribe en la salida estándar)")
+    matriz.set_defaults(run=cmd_matriz)
+
+    edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
+    edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
+    edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
+    edicion.set_defaults(run=cmd_edicion)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Guatemalan (es_GT) number formats for the book and the CLI, via Babel."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "es_GT"
+MISSING = "—"
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def quetzales(value, decimals: int = 0) -> str:
+    """Q1,234,567 (or Q1,234,567.89 with decimals=2)."""
+    if _is_missing(value):
+        return MISSING
+    pattern = "¤#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_currency(value, "GTQ", format=pattern, locale=LOCALE, currency_digits=False)
+
+
+def integer(value) -> str:
+    """1,234,567 — rounded to a whole number."""
+    if _is_missing(value):
+        return MISSING
+    return format_decimal(round(value), format="#,##0", locale=LOCALE)
+
+
+def decimal(value, decimals: int = 1) -> str:
+    """1,234.5 with a fixed number of decimals."""
+    if _is_missing(value):
+        return MISSING
+    return format_decimal(value, format="#,##0." + "0" * decimals, locale=LOCALE)
+
+
+def percent(points, decimals: int = 1) -> str:
+    """47.1 % from percentage points (47.1), as the plan writes them."""
+    if _is_missing(points):
+        return MISSING
+    return f"{decimal(points, decimals)} %"
+
+
+def signed_percent(points, decimals: int = 1) -> str:
+    """+4.2 % / -3.0 %: a change, with its sign always shown."""
+    if _is_missing(points):
+        return MISSING
+    sign = "+" if points > 0 else ("-" if points < 0 else "")
+    return f"{sign}{percent(abs(points), decimals)}"
+
+
+def millions_of_quetzales(value, decimals: int = 1) -> str:
+    """Q980.0 millones — for prose, where full figures are hard to read."""
+    if _is_missing(value):
+        return MISSING
+    return f"Q{decimal(value / 1_000_000, decimals)} millones"

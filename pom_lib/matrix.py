@@ -1,0 +1,70 @@
+"""The multi-year planning matrix as one tidy table, and its CSV and Excel exports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .plan import Plan
+
+EXPORT_COLUMNS = ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica", "meta_financiera"]
+# Fixed timestamp inside the workbook, so the same plan always gives the same bytes.
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def tidy_matrix(plan: Plan) -> pd.DataFrame:
+    """One row per product or subproduct and year; `subproducto` is empty on product rows."""
+    goals = plan.goals
+    products = plan.products.set_index("producto_id")["nombre"]
+    is_sub = goals["nivel"] == "subproducto"
+    table = pd.DataFrame({
+        "programa": goals["programa"],
+        "producto": goals["producto_id"].map(products),
+        "subproducto": goals["nombre"].where(is_sub, ""),
+        "unidad_medida": goals["unidad_medida"],
+        "anio": goals["anio"],
+        "meta_fisica": goals["meta_fisica"],
+        "meta_financiera": goals["meta_financiera"],
+    })
+    # Goals are whole quetzales: export them as integers, not 401812176.0.
+    whole = (table["meta_financiera"] % 1 == 0).all()
+    if whole:
+        table["meta_financiera"] = table["meta_financiera"].astype("Int64")
+    return table[EXPORT_COLUMNS]
+
+
+def to_csv_text(table: pd.DataFrame) -> str:
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
+    """An Excel workbook whose bytes depend only on the table (no creation dates)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name=sheet, index=False)
+        props = writer.book.properties
+        props.created = props.modified = FIXED_TIME
+        props.creator = props.lastModifiedBy = None
+    return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def write_matrix(table: pd.DataFrame, path: Path, file_format: str) -> None:
+    if file_format == "csv":
+        path.write_text(to_csv_text(table), encoding="utf-8")
+    else:
+        path.write_bytes(to_xlsx_bytes(table))

@@ -1,0 +1,101 @@
+"""The plan as typed tables, with its hierarchy program → product → subproduct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .validation import load_tables
+
+UNNAMED_SUBPRODUCT = "Subproducto sin nombre en el documento ({id})"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated plan: one DataFrame per table of its data package."""
+
+    source: Path
+    tables: dict[str, pd.DataFrame]
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    @property
+    def info(self) -> pd.Series:
+        """The single row of plan.csv: institution, period, currency…"""
+        return self.tables["plan"].iloc[0]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(int(self.info["anio_inicio"]), int(self.info["anio_fin"]) + 1))
+
+    @property
+    def period(self) -> str:
+        return f"{self.years[0]}-{self.years[-1]}"
+
+    @cached_property
+    def programs(self) -> pd.DataFrame:
+        return self.tables["programas"].sort_values("orden").reset_index(drop=True)
+
+    @cached_property
+    def products(self) -> pd.DataFrame:
+        """Products with their program's name."""
+        names = self.programs.set_index("programa_id")["nombre"]
+        products = self.tables["productos"].sort_values("orden").reset_index(drop=True)
+        return products.assign(programa=products["programa_id"].map(names))
+
+    @cached_property
+    def subproducts(self) -> pd.DataFrame:
+        """Subproducts with a display name (unnamed rows get a visible label) and their program."""
+        subs = self.tables["subproductos"].sort_values("orden").reset_index(drop=True)
+        label = subs["nombre"].fillna("").astype(str)
+        unnamed = label.str.strip() == ""
+        label[unnamed] = [UNNAMED_SUBPRODUCT.format(id=i) for i in subs.loc[unnamed, "subproducto_id"]]
+        program = self.products.set_index("producto_id")["programa_id"]
+        return subs.assign(etiqueta=label, programa_id=subs["producto_id"].map(program))
+
+    def key_figure(self, key: str) -> float:
+        """A figure of cifras_clave.csv by its key (e.g. 'poblacion_objetivo_total')."""
+        figures = self.tables["cifras_clave"].set_index("clave")["valor"]
+        return float(figures[key])
+
+    def statements(self, kind: str) -> pd.DataFrame:
+        """Official statements of one kind (e.g. 'objetivo_operativo'), in order."""
+        framework = self.tables["marco_estrategico"]
+        return framework[framework["tipo"] == kind].sort_values("orden").reset_index(drop=True)
+
+    def statement(self, kind: str) -> str:
+        """The text of the first statement of one kind (e.g. 'objetivo_estrategico')."""
+        return str(self.statements(kind)["texto"].iloc[0])
+
+    @cached_property
+    def goals(self) -> pd.DataFrame:
+        """Every product and subproduct goal, one row per item and year (the whole matrix).
+
+        Columns: nivel ('producto'/'subproducto'), programa_id, programa, producto_id, subproducto_id
+        (NA on product rows), nombre, unidad_medida, anio, meta_fisica, meta_financiera, orden.
+        """
+        products = self.products.merge(self.tables["metas_productos"], on="producto_id")
+        products = products.assign(nivel="producto", subproducto_id=pd.NA, orden_sub=0)
+        subs = self.subproducts.merge(self.tables["metas_subproductos"], on="subproducto_id")
+        subs = subs.drop(columns="nombre").rename(columns={"etiqueta": "nombre", "orden": "orden_sub"})
+        order = self.products.set_index("producto_id")["orden"]
+        subs = subs.assign(nivel="subproducto", orden=subs["producto_id"].map(order),
+                           programa=subs["programa_id"].map(self.programs.set_index("programa_id")["nombre"]))
+        columns = ["nivel", "programa_id", "programa", "producto_id", "subproducto_id", "nombre",
+                   "unidad_medida", "anio", "meta_fisica", "meta_financiera", "orden", "orden_sub"]
+        program_order = self.programs.set_index("programa_id")["orden"]
+        both = pd.concat([products[columns], subs[columns]], ignore_index=True)
+        both["subproducto_id"] = both["subproducto_id"].astype("string")
+        both = both.assign(_prog=both["programa_id"].map(program_order))
+        both = both.sort_values(["_prog", "orden", "orden_sub", "anio"]).drop(columns="_prog")
+        return both.reset_index(drop=True)
+
+
+def load_plan(source: str | Path) -> Plan:
+    """Read and validate a plan folder (or workbook); raises PlanError listing every problem."""
+    source = Path(source)
+    return Plan(source=source, tables=load_tables(source))

@@ -1,0 +1,135 @@
+"""The plan's own arithmetic, re-done: each rule yields findings, never an exception.
+
+A row of the report says: which rule, which year, which item, what the plan states
+(esperado), what its parts add up to (encontrado), the difference, and whether it holds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .plan import Plan
+
+COLUMNS = ["regla", "anio", "elemento", "nombre", "esperado", "encontrado", "diferencia", "cumple"]
+
+RULE_FINANCIAL = "Meta financiera del producto = suma de sus subproductos"
+RULE_PHYSICAL = "Meta física del producto = suma de sus subproductos de la misma unidad"
+RULE_TOTAL = "Total anual = suma de las metas financieras de los productos"
+RULE_INDICATOR_ABS = "Indicador: dato absoluto = suma de los subproductos de la fórmula"
+RULE_INDICATOR_REL = "Indicador: dato relativo = dato absoluto / población objetivo"
+RULE_POPULATION = "Población objetivo = suma por país o región"
+RULE_ELIGIBLE = "Población elegible 2029 = meta absoluta del indicador en 2029"
+RULE_WOMEN = "Mujeres a asistir = porcentaje femenino × población elegible"
+
+# Published percentages carry one decimal: a recomputed value holds when it rounds to it.
+RELATIVE_TOLERANCE = 0.05
+
+
+def _finding(rule, year, item, name, expected, found, tolerance=0.0) -> dict:
+    difference = found - expected
+    return {"regla": rule, "anio": year, "elemento": item, "nombre": name,
+            "esperado": expected, "encontrado": found, "diferencia": difference,
+            "cumple": bool(abs(difference) <= tolerance + 1e-9)}
+
+
+def product_rules(plan: Plan) -> list[dict]:
+    """Financial goal = sum of subproducts; physical goal = sum of same-unit subproducts."""
+    goals = plan.goals
+    products = goals[goals["nivel"] == "producto"].set_index(["producto_id", "anio"])
+    subs = goals[goals["nivel"] == "subproducto"]
+    findings = []
+    for (product_id, year), product in products.iterrows():
+        parts = subs[(subs["producto_id"] == product_id) & (subs["anio"] == year)]
+        if parts.empty:
+            continue
+        findings.append(_finding(RULE_FINANCIAL, year, product_id, product["nombre"],
+                                 float(product["meta_financiera"]), float(parts["meta_financiera"].sum())))
+        same_unit = parts[parts["unidad_medida"] == product["unidad_medida"]]
+        if not same_unit.empty:
+            findings.append(_finding(RULE_PHYSICAL, year, product_id, product["nombre"],
+                                     float(product["meta_fisica"]), float(same_unit["meta_fisica"].sum())))
+    return findings
+
+
+def total_rules(plan: Plan) -> list[dict]:
+    """Each yearly total = sum of the products' financial goals."""
+    product_sums = plan["metas_productos"].groupby("anio")["meta_financiera"].sum()
+    return [_finding(RULE_TOTAL, int(row.anio), "TOTAL", "Total anual", float(row.meta_financiera),
+                     float(product_sums.get(row.anio, 0.0)))
+            for row in plan["totales_anuales"].itertuples()]
+
+
+def indicator_values(plan: Plan) -> pd.DataFrame:
+    """Each fiche's indicator recomputed from its formula, next to the published values.
+
+    The numerator adds the physical goals of the subproducts the formula names; the
+    denominator is the target population (the plan's «Factor de Ajuste Porcentual» is not
+    published; the published percentages match a factor of 1). The baseline year has no
+    subproduct goals, so only its relative value can be recomputed.
+    Columns: ficha_id, anio, es_linea_base, absoluto_publicado, absoluto_recalculado,
+    relativo_publicado, relativo_recalculado, ejecucion.
+    """
+    population = plan.key_figure("poblacion_objetivo_total")
+    sub_goals = plan["metas_subproductos"]
+    rows = []
+    for fiche in plan["fichas"].itertuples():
+        rows.append({"ficha_id": fiche.ficha_id, "anio": int(fiche.anio_linea_base), "es_linea_base": True,
+                     "absoluto_publicado": float(fiche.linea_base_absoluta), "absoluto_recalculado": float("nan"),
+                     "relativo_publicado": float(fiche.linea_base_relativa),
+                     "relativo_recalculado": 100 * float(fiche.linea_base_absoluta) / population,
+                     "ejecucion": float("nan")})
+        terms = plan["fichas_formula"].query("ficha_id == @fiche.ficha_id")["subproducto_id"]
+        goals = plan["fichas_metas"].query("ficha_id == @fiche.ficha_id").sort_values("anio")
+        for goal in goals.itertuples():
+            numerator = sub_goals[sub_goals["subproducto_id"].isin(terms) & (sub_goals["anio"] == goal.anio)]
+            absolute = float(numerator["meta_fisica"].sum())
+            rows.append({"ficha_id": fiche.ficha_id, "anio": int(goal.anio), "es_linea_base": False,
+                         "absoluto_publicado": float(goal.meta_absoluta), "absoluto_recalculado": absolute,
+                         "relativo_publicado": float(goal.meta_relativa),
+                         "relativo_recalculado": 100 * absolute / population,
+                         "ejecucion": float(goal.ejecucion) if pd.notna(goal.ejecucion) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def indicator_rules(plan: Plan) -> list[dict]:
+    findings = []
+    for row in indicator_values(plan).itertuples():
+        if not row.es_linea_base:
+            findings.append(_finding(RULE_INDICATOR_ABS, row.anio, row.ficha_id, "Dato absoluto",
+                                     row.absoluto_publicado, row.absoluto_recalculado))
+        findings.append(_finding(RULE_INDICATOR_REL, row.anio, row.ficha_id, "Dato relativo (%)",
+                                 row.relativo_publicado, row.relativo_recalculado, RELATIVE_TOLERANCE))
+    return findings
+
+
+def population_rules(plan: Plan) -> list[dict]:
+    """Population by country adds up; the 2029 eligible population and women figures agree."""
+    last_year = plan.years[-1]
+    findings = [_finding(RULE_POPULATION, pd.NA, "poblacion_objetivo_total", "Población objetivo",
+                         plan.key_figure("poblacion_objetivo_total"),
+                         float(plan["poblacion_objetivo"]["personas"].sum()))]
+    goals = plan["fichas_metas"]
+    for fiche_id in plan["fichas"]["ficha_id"]:
+        final = goals[(goals["ficha_id"] == fiche_id) & (goals["anio"] == last_year)]["meta_absoluta"]
+        findings.append(_finding(RULE_ELIGIBLE, last_year, fiche_id, "Población elegible",
+                                 plan.key_figure("poblacion_elegible_2029"), float(final.sum())))
+    women = plan.key_figure("porcentaje_mujeres_2029") / 100 * plan.key_figure("poblacion_elegible_2029")
+    # The plan gives the women figure "aproximadamente": it holds when it is the rounded product.
+    findings.append(_finding(RULE_WOMEN, last_year, "mujeres_2029", "Mujeres a asistir",
+                             plan.key_figure("mujeres_2029"), women, tolerance=0.5))
+    return findings
+
+
+def reconcile(plan: Plan) -> pd.DataFrame:
+    """Every rule over every item and year, as one report."""
+    findings = product_rules(plan) + total_rules(plan) + indicator_rules(plan) + population_rules(plan)
+    report = pd.DataFrame(findings, columns=COLUMNS)
+    report["anio"] = report["anio"].astype("Int64")
+    return report
+
+
+def summary(report: pd.DataFrame) -> pd.DataFrame:
+    """Per rule: how many checks, how many hold, how many fail."""
+    grouped = report.groupby("regla", sort=False)["cumple"]
+    return pd.DataFrame({"comprobaciones": grouped.size(), "cumplen": grouped.sum(),
+                         "no_cumplen": grouped.size() - grouped.sum()}).reset_index()

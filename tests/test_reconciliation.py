@@ -1,0 +1,82 @@
+"""The plan's arithmetic rules: they hold on the real plan and catch a spoiled copy."""
+
+import pandas as pd
+import pytest
+
+from pom_lib import reconciliation as rec
+from pom_lib.plan import load_plan
+
+from conftest import PLAN_DIR
+
+
+@pytest.fixture(scope="module")
+def report():
+    return rec.reconcile(load_plan(PLAN_DIR))
+
+
+def test_every_rule_holds_on_the_published_plan(report):
+    assert report["cumple"].all(), report[~report["cumple"]]
+
+
+def test_every_rule_is_checked(report):
+    counts = report.groupby("regla").size()
+    assert counts[rec.RULE_FINANCIAL] == 14 * 5
+    assert counts[rec.RULE_PHYSICAL] == 14 * 5
+    assert counts[rec.RULE_TOTAL] == 5
+    assert counts[rec.RULE_INDICATOR_ABS] == 2 * 5
+    assert counts[rec.RULE_INDICATOR_REL] == 2 * 6  # baseline 2024 included
+    assert counts[rec.RULE_POPULATION] == 1
+
+
+def test_physical_rule_adds_only_subproducts_of_the_same_unit(report):
+    # PRD01 is counted in persons: the documents of SUB01 must not be added.
+    row = report[(report["regla"] == rec.RULE_PHYSICAL) & (report["elemento"] == "PRD01") & (report["anio"] == 2025)]
+    assert row["encontrado"].item() == 915_622 + 336_533
+
+
+def test_indicator_recomputed_from_formula():
+    values = rec.indicator_values(load_plan(PLAN_DIR)).set_index(["ficha_id", "anio"])
+    row = values.loc[("FICHA_PRODUCTO", 2029)]
+    assert row["absoluto_recalculado"] == 1_112_947 + 409_059 + 97_241
+    assert row["relativo_recalculado"] == pytest.approx(100 * 1_619_247 / 3_437_340)
+    baseline = values.loc[("FICHA_PRODUCTO", 2024)]
+    assert baseline["es_linea_base"] and pd.isna(baseline["absoluto_recalculado"])
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_spoiled_subproduct_is_reported_not_raised(plan_copy):
+    _edit(plan_copy / "metas_subproductos.csv", "SUB02,2026,961404,27754877", "SUB02,2026,961404,27754000")
+    report = rec.reconcile(load_plan(plan_copy))
+    failures = report[~report["cumple"]]
+    financial = failures[failures["regla"] == rec.RULE_FINANCIAL]
+    assert financial[["anio", "elemento", "esperado", "encontrado", "diferencia"]].values.tolist() == [
+        [2026, "PRD01", 472_075_234.0, 472_074_357.0, -877.0]]
+
+
+def test_a_spoiled_total_and_population_are_reported(plan_copy):
+    _edit(plan_copy / "totales_anuales.csv", "2027,1180000000", "2027,1180000001")
+    _edit(plan_copy / "poblacion_objetivo.csv", "3253747", "3253700")
+    failures = rec.reconcile(load_plan(plan_copy)).query("not cumple")
+    assert set(failures["regla"]) >= {rec.RULE_TOTAL, rec.RULE_POPULATION}
+    total = failures[failures["regla"] == rec.RULE_TOTAL]
+    assert total["diferencia"].tolist() == [-1.0]
+    population = failures[failures["regla"] == rec.RULE_POPULATION]
+    assert population["diferencia"].tolist() == [-47.0]
+
+
+def test_a_spoiled_published_percentage_is_reported(plan_copy):
+    _edit(plan_copy / "fichas_metas.csv", "FICHA_PRODUCTO,2027,1468703,42.7", "FICHA_PRODUCTO,2027,1468703,43.7")
+    failures = rec.reconcile(load_plan(plan_copy)).query("not cumple")
+    assert failures[["regla", "anio", "elemento"]].values.tolist() == [[rec.RULE_INDICATOR_REL, 2027, "FICHA_PRODUCTO"]]
+
+
+def test_summary_counts_failures(plan_copy):
+    _edit(plan_copy / "totales_anuales.csv", "2025,980000000", "2025,980000100")
+    summary = rec.summary(rec.reconcile(load_plan(plan_copy))).set_index("regla")
+    assert summary.loc[rec.RULE_TOTAL, "no_cumplen"] == 1
+    assert summary.loc[rec.RULE_FINANCIAL, "no_cumplen"] == 0
