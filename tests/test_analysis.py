@@ -1,0 +1,92 @@
+"""Derived figures and projections, checked against sums done by hand from the document."""
+
+import math
+
+import pytest
+
+from pom_lib import analysis, projections
+from pom_lib.plan import load_plan
+
+from conftest import PLAN_DIR
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(PLAN_DIR)
+
+
+def test_budget_by_program_adds_up_to_the_totals(plan):
+    budget = analysis.budget_by_program(plan)
+    assert budget.sum().tolist() == [980e6, 1080e6, 1180e6, 1280e6, 1350e6]
+    # Consular program 2025 = PRD01 + PRD02 = 401,812,176 + 14,931,906.
+    assert budget.loc["Servicios Consulares y de Atención al Migrante", 2025] == 416_744_082
+    assert analysis.budget_shares(plan)[2025].sum() == pytest.approx(100)
+
+
+def test_yearly_growth(plan):
+    totals = analysis.yearly_totals(plan)
+    assert totals.loc[2026, "variacion"] == 100e6
+    assert totals.loc[2029, "variacion_pct"] == pytest.approx(100 * 70 / 1280)
+
+
+def test_compound_growth():
+    assert analysis.compound_growth(100, 121, 2) == pytest.approx(10)
+    assert math.isnan(analysis.compound_growth(0, 10, 4))
+
+
+def test_product_growth_first_to_last_year(plan):
+    growth = analysis.product_growth(plan).set_index("producto_id")
+    assert growth.loc["PRD01", "meta_financiera_2029"] == 598_226_516
+    assert growth.loc["PRD07", "meta_fisica_variacion_pct"] == 0
+    assert math.isnan(growth.loc["PRD14", "meta_fisica_tcac"])  # no physical goal in 2025
+
+
+def test_unit_cost_is_missing_when_there_is_no_physical_goal(plan):
+    costs = analysis.unit_costs(plan)
+    transfer = costs[(costs["producto_id"] == "PRD14") & (costs["nivel"] == "producto")]
+    assert transfer.set_index("anio")["costo_unitario"].isna().tolist() == [True, True, False, False, True]
+    prd01 = costs[(costs["producto_id"] == "PRD01") & (costs["nivel"] == "producto") & (costs["anio"] == 2025)]
+    assert prd01["costo_unitario"].item() == pytest.approx(401_812_176 / 1_252_155)
+
+
+def test_outliers_name_the_reallocation_inside_prd05(plan):
+    outliers = analysis.unit_cost_outliers(plan, threshold_pct=50)
+    top = outliers.iloc[0]
+    assert (top["elemento"], top["anio"]) == ("SUB14", 2026)
+    assert "Q1,743,855 a Q159,740,794" in top["explicacion"]
+    assert "reasignación" in top["explicacion"]
+    assert "Gestiones político-diplomáticas para el fortalecimiento" in top["explicacion"]
+    small = outliers[(outliers["elemento"] == "SUB16") & (outliers["anio"] == 2026)].iloc[0]
+    assert "reasignación" not in small["explicacion"]
+    assert analysis.unit_cost_outliers(plan, threshold_pct=10_000).empty
+
+
+def test_scenarios_extend_the_series(plan):
+    budget = projections.budget_projection(plan, 2031, projections.default_scenarios(2.0)).set_index(["escenario", "anio"])
+    assert budget.loc[("Sin crecimiento", 2031), "total"] == 1_350e6
+    assert budget.loc[("Crecimiento de 2 % anual", 2030), "total"] == pytest.approx(1_350e6 * 1.02)
+    trend = (1350 / 980) ** (1 / 4)
+    assert budget.loc[("Tendencia del plan", 2030), "total"] == pytest.approx(1_350e6 * trend)
+
+
+def test_coverage_projection_caps_at_the_population(plan):
+    cover = projections.coverage_projection(plan, 2040, [projections.Scenario("x", "tasa", 50.0)])
+    assert cover["cobertura_pct"].max() == pytest.approx(100)
+    fixed = projections.coverage_projection(plan, 2030, [projections.Scenario("c", "constante")])
+    assert fixed["cobertura_pct"].item() == pytest.approx(100 * 1_619_247 / 3_437_340)
+
+
+def test_coverage_path_starts_at_the_baseline(plan):
+    path = projections.coverage_path(plan)
+    assert path.index.tolist() == [2024, 2025, 2026, 2027, 2028, 2029]
+    assert path.loc[2024, "cobertura_pct"] == 36.1
+
+
+def test_unknown_scenario_is_refused():
+    with pytest.raises(ValueError, match="Escenario desconocido"):
+        projections.Scenario("x", "magia")
+
+
+def test_years_to_reach(plan):
+    assert projections.years_to_reach(plan, 40) == 2026
+    assert projections.years_to_reach(plan, 60) > 2029
