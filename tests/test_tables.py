@@ -1,0 +1,85 @@
+"""The book's tables: complete, in Guatemalan formats, with the document's figures."""
+
+import pytest
+
+from pom_lib import tables
+from pom_lib.plan import load_plan
+from pom_lib.reconciliation import reconcile
+
+from conftest import PLAN_DIR
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(PLAN_DIR)
+
+
+def test_matrix_tables_list_every_item_under_its_program(plan):
+    physical = tables.matrix_table(plan, "meta_fisica")
+    codes = [c for c in physical["Código"] if c]
+    assert len(codes) == 14 + 28
+    assert physical.loc[physical["Código"] == "PRD01", "2025"].item() == "1,252,155"
+    assert physical.loc[physical["Código"] == "SUB20", "Unidad"].item() == "Metro cúbico"
+    program_rows = physical[physical["Código"] == ""]["Producto / subproducto"].tolist()
+    assert program_rows[0] == "SERVICIOS CONSULARES Y DE ATENCIÓN AL MIGRANTE"
+    assert len(program_rows) == 5
+
+
+def test_financial_matrix_ends_with_the_yearly_totals(plan):
+    financial = tables.matrix_table(plan, "meta_financiera")
+    assert financial.iloc[-1].tolist() == ["", "TOTAL", "Q980,000,000", "Q1,080,000,000", "Q1,180,000,000",
+                                           "Q1,280,000,000", "Q1,350,000,000"]
+    assert financial.loc[financial["Código"] == "SUB14", "2026"].item() == "Q159,740,794"
+    assert financial.loc[financial["Código"] == "PRD14", "2025"].item() == "Q0"
+
+
+def test_subproducts_are_indented_and_unnamed_ones_labelled(plan):
+    physical = tables.matrix_table(plan, "meta_fisica")
+    sub = physical.loc[physical["Código"] == "SUB20", "Producto / subproducto"].item()
+    assert sub.startswith(tables.SUBITEM) and "sin nombre en el documento" in sub
+
+
+def test_fiche_table_shows_published_and_recomputed_values(plan):
+    fiche = tables.fiche_table(plan, "FICHA_PRODUCTO")
+    assert fiche["Año"].tolist()[0] == "2024 (línea de base)"
+    row_2029 = fiche[fiche["Año"] == "2029"].iloc[0]
+    assert (row_2029["Meta, dato absoluto"], row_2029["Meta, dato relativo"]) == ("1,619,247", "47.1 %")
+    assert row_2029["Recalculado, relativo"] == "47.11 %"
+    assert set(fiche["Ejecución"]) == {"sin dato"}
+
+
+def test_population_table_has_shares_and_total(plan):
+    population = tables.population_table(plan)
+    assert population.iloc[-1].tolist() == ["Total", "3,437,340", "100.0 %"]
+    assert population.iloc[0]["Participación"] == "94.7 %"
+
+
+def test_budget_by_program_and_totals(plan):
+    budget = tables.budget_by_program_table(plan)
+    assert budget.columns[-1] == "Participación 2029"
+    totals = tables.yearly_totals_table(plan)
+    assert totals.iloc[1].tolist() == ["2026", "Q1,080,000,000", "Q100,000,000", "+10.2 %"]
+
+
+def test_reconciliation_tables(plan, plan_copy):
+    summary = tables.reconciliation_summary_table(reconcile(plan))
+    assert (summary["No cumplen"] == "0").all()
+    assert tables.reconciliation_detail_table(reconcile(plan)).empty
+    path = plan_copy / "totales_anuales.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2028,1280000000", "2028,1280000500"), encoding="utf-8")
+    detail = tables.reconciliation_detail_table(reconcile(load_plan(plan_copy)))
+    assert detail[["Año", "Elemento", "Esperado", "Encontrado", "Diferencia"]].values.tolist() == [
+        ["2028", "TOTAL", "1,280,000,500.0", "1,280,000,000.0", "-500.0"]]
+
+
+def test_outliers_and_unit_costs(plan):
+    outliers = tables.outliers_table(plan, 50)
+    assert outliers.iloc[0][["Código", "Año", "Variación"]].tolist() == ["SUB14", "2026", "+8,623.8 %"]
+    costs = tables.unit_cost_table(plan)
+    transfer = costs[costs["Código"] == "PRD14"].iloc[0]
+    assert transfer["2025"] == "—"
+
+
+def test_reading_notes_list_the_ambiguous_rows(plan):
+    notes = tables.reading_notes_table(plan)
+    assert {"SUB16", "SUB20", "SUB22", "actividades_centrales"} <= set(notes["Código"])
