@@ -149,3 +149,25 @@ def product_growth(plan: Plan) -> Figure:
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     return fig
+
+
+def indicator_components(plan: Plan, fiche_id: str) -> Figure:
+    """Stacked bars: the subproducts the indicator's formula adds up, per year (persons)."""
+    terms = plan["fichas_formula"].query("ficha_id == @fiche_id").sort_values("orden")["subproducto_id"].tolist()
+    goals = plan["metas_subproductos"]
+    names = plan.subproducts.set_index("subproducto_id")["etiqueta"]
+    fig, ax = _figure("Componentes del numerador del indicador de cobertura")
+    years = plan.years
+    bottom = pd.Series(0.0, index=years)
+    for colour, term in zip(OKABE_ITO, terms):
+        values = goals[goals["subproducto_id"] == term].set_index("anio")["meta_fisica"].astype(float).reindex(years)
+        ax.bar([str(y) for y in years], values, bottom=bottom, color=colour, width=0.6, label=f"{term} {_shorten(names[term], 60)}")
+        bottom += values
+    for i, total in enumerate(bottom):
+        ax.annotate(fmt.integer(total), (i, total), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)
+    ax.set_xlabel("Año")
+    ax.set_ylabel("Personas (meta física)")
+    ax.yaxis.set_major_formatter(_persons)
+    ax.set_ylim(0, bottom.max() * 1.35)
+    ax.legend(frameon=False, fontsize=7.5, loc="upper left")
+    return fig

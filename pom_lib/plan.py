@@ -57,6 +57,11 @@ class Plan:
         program = self.products.set_index("producto_id")["programa_id"]
         return subs.assign(etiqueta=label, programa_id=subs["producto_id"].map(program))
 
+    def citation(self, section: str | None = None) -> str:
+        """The plan document as a table's or figure's source, e.g. «…, sección 5.»"""
+        citation = f"{self.info['institucion']}, {self.info['titulo']} ({self.info['lugar_fecha']})"
+        return f"{citation}, {section}." if section else f"{citation}."
+
     def key_figure(self, key: str) -> float:
         """A figure of cifras_clave.csv by its key (e.g. 'poblacion_objetivo_total')."""
         figures = self.tables["cifras_clave"].set_index("clave")["valor"]

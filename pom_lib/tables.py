@@ -159,3 +159,58 @@ def reading_notes_table(plan: Plan) -> pd.DataFrame:
         noted = data[data["nota"].notna() & (data["nota"].astype(str).str.strip() != "")]
         frames.append(pd.DataFrame({"Código": noted[key], "Nota de lectura": noted["nota"]}))
     return pd.concat(frames, ignore_index=True)
+
+
+def key_figures_table(plan: Plan) -> pd.DataFrame:
+    """The edition's headline figures, each with where it comes from."""
+    totals = analysis.yearly_totals(plan)["total"]
+    first, last = plan.years[0], plan.years[-1]
+    fiche = indicator_values(plan)
+    fiche = fiche[fiche["ficha_id"] == fiche["ficha_id"].iloc[0]].set_index("anio")
+    base_year = int(fiche.index[0])
+    rows = [
+        ("Presupuesto programado en el período", fmt.quetzales(totals.sum()), f"{first}-{last}"),
+        (f"Presupuesto de {first}", fmt.quetzales(totals[first]), "Total anual"),
+        (f"Presupuesto de {last}", fmt.quetzales(totals[last]), "Total anual"),
+        ("Crecimiento anual promedio del presupuesto",
+         fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)), f"{first}-{last}"),
+        ("Programas / productos / subproductos",
+         f"{len(plan.programs)} / {len(plan.products)} / {len(plan.subproducts)}", "Matriz"),
+        ("Población guatemalteca objetivo", fmt.integer(plan.key_figure("poblacion_objetivo_total")), "Personas"),
+        (f"Cobertura en {base_year} (línea de base)", fmt.percent(fiche.loc[base_year, "relativo_publicado"]),
+         fmt.integer(fiche.loc[base_year, "absoluto_publicado"]) + " personas"),
+        (f"Cobertura meta en {last}", fmt.percent(fiche.loc[last, "relativo_publicado"]),
+         fmt.integer(fiche.loc[last, "absoluto_publicado"]) + " personas"),
+    ]
+    return pd.DataFrame(rows, columns=["Cifra", "Valor", "Referencia"])
+
+
+def coverage_table(plan: Plan) -> pd.DataFrame:
+    """Persons served and coverage per year, from the baseline, with the yearly increase."""
+    values = indicator_values(plan)
+    values = values[values["ficha_id"] == values["ficha_id"].iloc[0]].set_index("anio")
+    persons = values["absoluto_publicado"]
+    return pd.DataFrame({
+        "Año": [f"{y} (línea de base)" if b else str(y) for y, b in zip(values.index, values["es_linea_base"])],
+        "Personas atendidas (meta)": [fmt.integer(v) for v in persons],
+        "Aumento sobre el año anterior": [fmt.integer(v) for v in persons.diff()],
+        "Variación (%)": [fmt.signed_percent(v) for v in 100 * persons.pct_change()],
+        "Cobertura": [fmt.percent(v) for v in values["relativo_publicado"]],
+    })
+
+
+def projection_table(projection: pd.DataFrame, value: str, as_text) -> pd.DataFrame:
+    """Scenarios as rows, projected years as columns."""
+    wide = projection.pivot(index="escenario", columns="anio", values=value)
+    wide = wide.reindex(projection["escenario"].unique())
+    table = pd.DataFrame({"Escenario": wide.index})
+    for year in wide.columns:
+        table[str(year)] = [as_text(v) for v in wide[year]]
+    return table
+
+
+def anomalies_table(plan: Plan) -> pd.DataFrame:
+    from .quality import anomalies
+
+    found = anomalies(plan)
+    return pd.DataFrame({"Tipo": found["tipo"], "Código": found["elemento"], "Descripción": found["descripcion"]})
