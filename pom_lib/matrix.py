@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -53,13 +54,18 @@ def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
 
 
 def _normalise_zip(data: bytes) -> bytes:
+    """Same entries in the same order with fixed dates, and openpyxl's save time removed."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time as «modified» whatever the properties say.
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), content)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, content)
     return out.getvalue()
 
 

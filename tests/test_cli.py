@@ -1,0 +1,86 @@
+"""The `pom` command end to end, as an analyst runs it."""
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+
+from conftest import PLAN_DIR
+
+
+def pom(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "pom_lib.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_validar_accepts_the_published_plan():
+    result = pom("validar", PLAN_DIR)
+    assert result.returncode == 0, result.stderr
+    assert "Plan válido: Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)." in result.stdout
+    assert "16 tablas" in result.stdout
+    assert "✓ Total anual = suma de las metas financieras de los productos: 5 de 5 comprobaciones cumplen." in result.stdout
+    assert "Todas las reglas de conciliación se cumplen." in result.stdout
+
+
+def test_validar_lists_every_problem_without_traceback(plan_copy):
+    goals = plan_copy / "metas_productos.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("PRD03,2025,213,", "PRD03,2025,doscientos,")
+                     .replace("PRD04,2026,584,15139846", "PRD04,2026,-584,15139846"), encoding="utf-8")
+    result = pom("validar", plan_copy)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "El plan no es válido: 2 problema(s) encontrado(s)." in result.stderr
+    assert "metas_productos.csv, fila 12, columna «meta_fisica»: «doscientos» no es un número entero" in result.stderr
+    assert "metas_productos.csv, fila 18, columna «meta_fisica»: valor negativo (-584): no puede ser menor que 0" in result.stderr
+
+
+def test_validar_reports_a_reconciliation_finding_but_accepts_the_plan(plan_copy):
+    totals = plan_copy / "totales_anuales.csv"
+    totals.write_text(totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8")
+    result = pom("validar", plan_copy)
+    assert result.returncode == 0
+    assert "✗ Total anual = suma de las metas financieras de los productos: 4 de 5 comprobaciones cumplen." in result.stdout
+    assert "2029, TOTAL: esperado 1,350,000,100.0, encontrado 1,350,000,000.0" in result.stdout
+
+
+def test_validar_missing_folder():
+    result = pom("validar", "no-existe")
+    assert result.returncode == 1
+    assert "no-existe: no existe esta carpeta ni este archivo" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_matriz_csv_to_stdout_is_plain_numbers():
+    result = pom("matriz", PLAN_DIR)
+    assert result.returncode == 0
+    table = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False)
+    assert list(table.columns) == ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica",
+                                   "meta_financiera"]
+    assert len(table) == (14 + 28) * 5
+    row = table[(table["subproducto"] == "Servicios de documentación en el exterior") & (table["anio"] == 2029)]
+    assert row[["meta_fisica", "meta_financiera"]].values.tolist() == [[1806195, 516080148]]
+    assert "Q" not in result.stdout.split("\n", 1)[1].split(",")[-1]
+
+
+def test_matriz_xlsx_file(tmp_path):
+    target = tmp_path / "matriz.xlsx"
+    result = pom("matriz", PLAN_DIR, "--formato", "xlsx", "-o", target)
+    assert result.returncode == 0
+    assert "Matriz escrita en" in result.stderr
+    sheet = openpyxl.load_workbook(target).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica", "meta_financiera")
+    assert len(rows) == 1 + 42 * 5
+    assert rows[1][4:] == (2025, 1252155, 401812176)
+    # Same table, same bytes: the export can be committed and compared.
+    again = tmp_path / "otra.xlsx"
+    pom("matriz", PLAN_DIR, "--formato", "xlsx", "-o", again)
+    assert again.read_bytes() == target.read_bytes()
+
+
+def test_usage_errors_are_in_spanish():
+    result = pom("matriz", PLAN_DIR, "--formato", "pdf")
+    assert result.returncode == 2
+    assert result.stderr.startswith("uso:")
+    assert "Traceback" not in result.stderr
