@@ -38,10 +38,13 @@ def decimal(value, decimals: int = 1) -> str:
 
 
 def percent(points, decimals: int = 1) -> str:
-    """47.1 % from percentage points (47.1), as the plan writes them."""
+    """47.1 % from percentage points (47.1), as the plan writes them.
+
+    The space is a no-break space, so a line never separates the number from its sign.
+    """
     if _is_missing(points):
         return MISSING
-    return f"{decimal(points, decimals)} %"
+    return f"{decimal(points, decimals)}\u00a0%"
 
 
 def signed_percent(points, decimals: int = 1) -> str:

@@ -51,4 +51,4 @@ def test_value_labels_use_guatemalan_formats(plan):
     texts = [t.get_text() for t in charts.population_by_region(plan).axes[0].texts]
     assert "3,253,747" in texts
     coverage = [t.get_text() for t in charts.coverage_trajectory(plan).axes[0].texts]
-    assert "47.1 %" in coverage and "36.1 %" in coverage
+    assert "47.1\u00a0%" in coverage and "36.1\u00a0%" in coverage

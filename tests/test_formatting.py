@@ -1,4 +1,4 @@
-"""Guatemalan number formats: Q1,234,567 and 47.1 %."""
+"""Guatemalan number formats: Q1,234,567 and 47.1\u00a0%."""
 
 import math
 
@@ -21,11 +21,11 @@ def test_integer_and_decimal_use_comma_thousands_and_point_decimals():
 
 
 def test_percent_from_points():
-    assert fmt.percent(47.1) == "47.1 %"
-    assert fmt.percent(38.755) == "38.8 %"
-    assert fmt.percent(5, decimals=0) == "5 %"
-    assert fmt.signed_percent(10.2) == "+10.2 %"
-    assert fmt.signed_percent(-3) == "-3.0 %"
+    assert fmt.percent(47.1) == "47.1\u00a0%"
+    assert fmt.percent(38.755) == "38.8\u00a0%"
+    assert fmt.percent(5, decimals=0) == "5\u00a0%"
+    assert fmt.signed_percent(10.2) == "+10.2\u00a0%"
+    assert fmt.signed_percent(-3) == "-3.0\u00a0%"
 
 
 def test_millions():

@@ -28,8 +28,8 @@ def test_reconciliation_sentence(plan, plan_copy):
 
 def test_program_shift_sentence(plan):
     sentence = narrative.program_shift_sentence(plan)
-    assert "«Servicios de Política Exterior» es el programa que más participación gana (31.8 % → 35.4 %)" in sentence
-    assert "«Actividades Centrales» el que más pierde (11.8 % → 8.3 %)" in sentence
+    assert "«Servicios de Política Exterior» es el programa que más participación gana (31.8\u00a0% → 35.4\u00a0%)" in sentence
+    assert "«Actividades Centrales» el que más pierde (11.8\u00a0% → 8.3\u00a0%)" in sentence
 
 
 def test_largest_program_sentence(plan):
@@ -44,8 +44,8 @@ def test_growth_pattern_sentence(plan):
 
 
 def test_coverage_growth_sentence(plan, plan_copy):
-    assert "ritmo constante de 5.0 % anual" in narrative.coverage_growth_sentence(plan)
-    assert "aumentan 7.3 %" in narrative.coverage_growth_sentence(plan)
+    assert "ritmo constante de 5.0\u00a0% anual" in narrative.coverage_growth_sentence(plan)
+    assert "aumentan 7.3\u00a0%" in narrative.coverage_growth_sentence(plan)
     _edit(plan_copy / "fichas_metas.csv", "FICHA_PRODUCTO,2027,1468703,42.7", "FICHA_PRODUCTO,2027,1500000,43.6")
     assert "varía entre" in narrative.coverage_growth_sentence(load_plan(plan_copy))
 
@@ -58,7 +58,7 @@ def test_round_totals_sentence(plan, plan_copy):
 
 def test_outliers_sentence(plan):
     assert narrative.outliers_sentence(analysis.unit_cost_outliers(plan, 50), 50).startswith(
-        "6 variaciones anuales del costo unitario superan el umbral de 50 %, en 5 elementos")
+        "6 variaciones anuales del costo unitario superan el umbral de 50\u00a0%, en 5 elementos")
     assert narrative.outliers_sentence(analysis.unit_cost_outliers(plan, 1e6), 1e6).startswith("Ningún costo")
 
 

@@ -43,22 +43,22 @@ def test_fiche_table_shows_published_and_recomputed_values(plan):
     fiche = tables.fiche_table(plan, "FICHA_PRODUCTO")
     assert fiche["Año"].tolist()[0] == "2024 (línea de base)"
     row_2029 = fiche[fiche["Año"] == "2029"].iloc[0]
-    assert (row_2029["Meta, dato absoluto"], row_2029["Meta, dato relativo"]) == ("1,619,247", "47.1 %")
-    assert row_2029["Recalculado, relativo"] == "47.11 %"
+    assert (row_2029["Meta, dato absoluto"], row_2029["Meta, dato relativo"]) == ("1,619,247", "47.1\u00a0%")
+    assert row_2029["Recalculado, relativo"] == "47.11\u00a0%"
     assert set(fiche["Ejecución"]) == {"sin dato"}
 
 
 def test_population_table_has_shares_and_total(plan):
     population = tables.population_table(plan)
-    assert population.iloc[-1].tolist() == ["Total", "3,437,340", "100.0 %"]
-    assert population.iloc[0]["Participación"] == "94.7 %"
+    assert population.iloc[-1].tolist() == ["Total", "3,437,340", "100.0\u00a0%"]
+    assert population.iloc[0]["Participación"] == "94.7\u00a0%"
 
 
 def test_budget_by_program_and_totals(plan):
     budget = tables.budget_by_program_table(plan)
     assert budget.columns[-1] == "Participación 2029"
     totals = tables.yearly_totals_table(plan)
-    assert totals.iloc[1].tolist() == ["2026", "Q1,080,000,000", "Q100,000,000", "+10.2 %"]
+    assert totals.iloc[1].tolist() == ["2026", "Q1,080,000,000", "Q100,000,000", "+10.2\u00a0%"]
 
 
 def test_reconciliation_tables(plan, plan_copy):
@@ -74,7 +74,7 @@ def test_reconciliation_tables(plan, plan_copy):
 
 def test_outliers_and_unit_costs(plan):
     outliers = tables.outliers_table(plan, 50)
-    assert outliers.iloc[0][["Código", "Año", "Variación"]].tolist() == ["SUB14", "2026", "+8,623.8 %"]
+    assert outliers.iloc[0][["Código", "Año", "Variación"]].tolist() == ["SUB14", "2026", "+8,623.8\u00a0%"]
     costs = tables.unit_cost_table(plan)
     transfer = costs[costs["Código"] == "PRD14"].iloc[0]
     assert transfer["2025"] == "—"

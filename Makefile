@@ -1,0 +1,51 @@
+# Libro POM: `make book` publica una edición, `make test` la verifica.
+# Cada objetivo prepara solo lo que necesita en una máquina Debian nueva (como root).
+
+PLAN ?= data/pom-minex-2025-2029
+EDICION ?= 2025
+PYTHON ?= python3
+
+VENV := .venv
+ENTORNO := $(VENV)/.instalado
+PAQUETES_PDF := texlive-xetex latexmk texlive-lang-spanish texlive-latex-extra \
+	texlive-fonts-recommended fonts-freefont-otf
+PAQUETES_PRUEBAS := chromium poppler-utils
+
+# Installs Debian packages only when the command $(2) or a package is missing, so a ready
+# machine never touches the network.
+define instalar_debian
+	@if ! command -v $(2) >/dev/null 2>&1 || ! dpkg -s $(1) >/dev/null 2>&1; then \
+		echo "Instalando paquetes de Debian: $(1)"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	fi
+endef
+
+.PHONY: book test clean sistema-pdf sistema-pruebas
+
+book: $(ENTORNO) sistema-pdf
+	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION)
+
+test: $(ENTORNO) sistema-pdf sistema-pruebas
+	$(VENV)/bin/python -m pytest
+
+clean:
+	@echo "Borrando _build/ y .edicion/ (book/ se conserva)."
+	rm -rf _build .edicion
+
+# Redone whenever the lock or the package metadata change.
+$(ENTORNO): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+		echo "Instalando python3-venv"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
+	@echo "Preparando el entorno de Python en $(VENV)"
+	$(PYTHON) -m venv --clear $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+sistema-pdf:
+	$(call instalar_debian,$(PAQUETES_PDF),xelatex)
+
+sistema-pruebas:
+	$(call instalar_debian,$(PAQUETES_PRUEBAS),chromium)

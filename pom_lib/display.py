@@ -1,0 +1,263 @@
+"""What chapter notebooks show: numbered tables, numbered figures and glued Spanish text.
+
+Numbering. Sphinx numbers tables and figures (``numfig``) and writes «Tabla N» /
+«Figura N» (``numfig_format`` in _config.yml). ``Table`` and ``Figure`` attach
+``{"pom": {...}}`` metadata to their output; the myst-nb plugin in
+``pom_lib.latex_output`` turns such outputs into nodes Sphinx counts: a
+``pom_table`` (HTML: number spliced into the ``<caption>``; LaTeX: the
+``longtable``'s own ``\\caption``) and a docutils ``figure`` with caption. With
+``numfig_secnum_depth: 0`` both builders count continuously through the book, so
+the HTML and the PDF show the same numbers. Give ``name=`` to cite one from
+Markdown with ``{numref}`tabla-metas``` (the numref text uses the same format).
+Tables written by other means are not counted in the HTML; use ``Table``.
+
+Prose. ``glue(key, text)`` stores an already formatted Spanish string (see
+``pom_lib.formatting``); paste it in the same chapter with ``{glue:md}`key```,
+from another chapter with ``{glue:text}`capitulo.ipynb::key:s```.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .latex_output import LABEL_MARK, METADATA_KEY
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+MISSING = "—"
+# Text-column chars that fit one line in \small: A4 portrait text width, and landscape.
+_LINE_CHARS = {False: 95, True: 150}
+# Text columns up to this many characters keep their natural width; longer ones wrap.
+_SHORT_TEXT = 24
+_NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
+
+
+def latex_escape(text: str) -> str:
+    """Text as LaTeX source that prints it literally."""
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return MISSING
+    return str(value)
+
+
+class Table:
+    """A captioned table for both builders; cells are shown as given (format numbers first).
+
+    ``align`` has one letter per column (``l``, ``c``, ``r``); by default columns
+    whose cells all look like numbers («Q1,234», «47.1 %») go right, the rest left.
+    ``landscape`` turns the PDF page for wide tables.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        caption: str,
+        source: str,
+        *,
+        align: str | None = None,
+        landscape: bool = False,
+        name: str | None = None,
+    ):
+        self.header = [str(c) for c in data.columns]
+        self.rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+        self.caption = caption
+        self.source = source
+        self.landscape = landscape
+        self.name = name
+        self.align = align or "".join(self._guess_align(i) for i in range(len(self.header)))
+        if len(self.align) != len(self.header) or set(self.align) - set("lcr"):
+            raise ValueError(
+                f"align debe tener una letra l, c o r por columna ({len(self.header)}): «{self.align}»"
+            )
+
+    def _guess_align(self, column: int) -> str:
+        cells = [row[column] for row in self.rows if row[column] != MISSING]
+        return "r" if cells and all(_NUMERIC.match(c) for c in cells) else "l"
+
+    def __repr__(self) -> str:
+        return f"Tabla «{self.caption}» ({len(self.rows)} filas × {len(self.header)} columnas)"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        meta = {"kind": "table", "caption": self.caption, "name": self.name}
+        return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
+
+    def _repr_html_(self) -> str:
+        # Figures («Q1,234,567») never break across lines; text wraps.
+        styles = {"l": "text-align: left", "c": "text-align: center", "r": "text-align: right; white-space: nowrap"}
+
+        def row(cells: Sequence[str], tag: str) -> str:
+            return "<tr>" + "".join(
+                f'<{tag} style="{styles[a]}">{html.escape(c)}</{tag}>'
+                for c, a in zip(cells, self.align)
+            ) + "</tr>"
+
+        body = "\n".join(row(r, "td") for r in self.rows)
+        return (
+            '<table class="table pom-tabla">\n'
+            f"<caption>{html.escape(self.caption)}</caption>\n"
+            f"<thead>{row(self.header, 'th')}</thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>\n"
+            f'<p class="pom-fuente">Fuente: {html.escape(self.source)}</p>\n'
+        )
+
+    def _column_specs(self) -> list[str]:
+        """l/c/r where everything fits on a line; p{} for long text columns so nothing is cut."""
+        widths = [max(len(c) for c in col) for col in zip(self.header, *self.rows)]
+        line = _LINE_CHARS[self.landscape]
+        if sum(widths) <= line:
+            return list(self.align)
+        wraps = [a == "l" and w > _SHORT_TEXT for w, a in zip(widths, self.align)]
+        fixed = sum(w for w, wrap in zip(widths, wraps) if not wrap)
+        wrapped = sum(w for w, wrap in zip(widths, wraps) if wrap)
+        # The wrapped columns share, by length, what the others leave (minus column padding).
+        free = max(0.3, 1 - fixed / line) - 0.02 * len(widths)
+        return [
+            rf"p{{{free * w / wrapped:.3f}\linewidth}}" if wrap else a
+            for w, a, wrap in zip(widths, self.align, wraps)
+        ]
+
+    def _repr_latex_(self) -> str:
+        n = len(self.header)
+        spec = "".join(s if len(s) == 1 else f">{{\\raggedright\\arraybackslash}}{s}" for s in self._column_specs())
+
+        def row(cells: Sequence[str]) -> str:
+            return " & ".join(latex_escape(c) for c in cells) + r" \\"
+
+        header = "\\toprule\n" + " & ".join(rf"\textbf{{{latex_escape(h)}}}" for h in self.header) + r" \\"
+        lines = [
+            r"\begingroup\small",
+            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
+            rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}",
+            r"\\",
+            header,
+            r"\midrule",
+            r"\endfirsthead",
+            r"\caption[]{(continuación)} \\",
+            header,
+            r"\midrule",
+            r"\endhead",
+            rf"\midrule \multicolumn{{{n}}}{{r}}{{\footnotesize\itshape Continúa en la página siguiente}} \\",
+            r"\endfoot",
+            r"\bottomrule",
+            r"\endlastfoot",
+            *(row(r) for r in self.rows),
+            r"\end{longtable}",
+            rf"\par\footnotesize Fuente: {latex_escape(self.source)}\par",
+            r"\endgroup",
+        ]
+        latex = "\n".join(lines)
+        if self.landscape:
+            latex = "\\begin{landscape}\n" + latex + "\n\\end{landscape}"
+        return latex + "\n"
+
+
+class Figure:
+    """A matplotlib figure with caption, alt text and source; vector SVG (HTML) and PDF (LaTeX)."""
+
+    def __init__(self, figure: Any, caption: str, alt: str, source: str, *, name: str | None = None):
+        import matplotlib.pyplot as plt
+
+        if not alt.strip():
+            raise ValueError("La figura necesita un texto alternativo (alt) para lectores de pantalla.")
+        self.figure = figure
+        self.caption = caption
+        self.alt = alt
+        self.source = source
+        self.name = name
+        # Shown through this object only; the inline backend would otherwise show it again.
+        plt.close(figure)
+
+    def __repr__(self) -> str:
+        return f"Figura «{self.caption}»"
+
+    def _save(self, fmt: str, metadata: dict) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        # Dates dropped so re-running a chapter yields the same bytes (nbval compares them).
+        svg = self._save("svg", {"Date": None}).decode("utf-8")
+        pdf = self._save("pdf", {"CreationDate": None, "ModDate": None})
+        meta = {
+            "kind": "figure",
+            "caption": self.caption,
+            "alt": self.alt,
+            "source": f"Fuente: {self.source}",
+            "name": self.name,
+        }
+        data = {"image/svg+xml": svg, "application/pdf": base64.b64encode(pdf).decode("ascii")}
+        return data, {METADATA_KEY: meta}
+
+
+def setup_figures() -> None:
+    """Matplotlib defaults for the book: SVG+PDF output, stable bytes, Okabe-Ito colours."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    mpl.rcParams.update(
+        {
+            "svg.hashsalt": "libro-pom",
+            "axes.prop_cycle": cycler(color=OKABE_ITO),
+            "figure.figsize": (7.0, 4.0),
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg", "pdf")
+
+
+class _Prose:
+    """A formatted string offered as Markdown and as a quoted literal for ``{glue:text}``."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # repr() so myst-nb's literal_eval gives the string back: «1,234» would become a tuple.
+        return {"text/markdown": self.text, "text/plain": repr(self.text)}
+
+
+def glue(key: str, text: str) -> None:
+    """Store a formatted Spanish string for the chapter's prose, without showing it here."""
+    from myst_nb import glue as myst_glue
+
+    if not isinstance(text, str):
+        raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
+    myst_glue(key, _Prose(text), display=False)

@@ -1,0 +1,79 @@
+"""The book's downloads: the matrix parses back, the data package zips to the same bytes every time."""
+
+import io
+import os
+import zipfile
+
+import pandas as pd
+import pytest
+
+from pom_lib import downloads
+from pom_lib.matrix import EXPORT_COLUMNS, tidy_matrix
+from pom_lib.plan import load_plan
+
+from conftest import PLAN_DIR
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(PLAN_DIR)
+
+
+def test_csv_download_parses_back_to_the_tidy_matrix(plan, tmp_path):
+    paths = downloads.write_downloads(plan, tmp_path / "descargas")
+    parsed = pd.read_csv(paths[downloads.MATRIX_CSV], keep_default_na=False, encoding="utf-8")
+    expected = tidy_matrix(plan)
+    assert parsed.columns.tolist() == EXPORT_COLUMNS
+    assert len(parsed) == len(expected) == (14 + 28) * 5
+    for column in ("programa", "producto", "subproducto", "unidad_medida"):
+        assert parsed[column].tolist() == expected[column].fillna("").tolist()
+    for column in ("anio", "meta_fisica", "meta_financiera"):
+        assert parsed[column].astype("int64").tolist() == expected[column].astype("int64").tolist()
+    row = parsed[(parsed["subproducto"] == "Servicios de documentación en el exterior") & (parsed["anio"] == 2025)]
+    assert row["meta_financiera"].item() == 360_233_656
+
+
+def test_xlsx_download_holds_the_same_matrix(plan, tmp_path):
+    paths = downloads.write_downloads(plan, tmp_path)
+    sheet = pd.read_excel(paths[downloads.MATRIX_XLSX], sheet_name="matriz")
+    assert sheet.columns.tolist() == EXPORT_COLUMNS
+    assert sheet["meta_financiera"].sum() == tidy_matrix(plan)["meta_financiera"].sum()
+
+
+def test_data_package_zip_is_byte_stable_and_complete(plan, tmp_path):
+    first = downloads.package_zip(PLAN_DIR)
+    assert downloads.package_zip(PLAN_DIR) == first
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    names = archive.namelist()
+    assert names == sorted(names)
+    folder = PLAN_DIR.name
+    assert {f"{folder}/datapackage.json", f"{folder}/README.md", f"{folder}/metas_productos.csv",
+            f"{folder}/expansion_red.csv"} <= set(names)
+    assert len([n for n in names if n.endswith(".csv")]) == 16
+    assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    assert archive.read(f"{folder}/plan.csv") == (PLAN_DIR / "plan.csv").read_bytes()
+
+
+def test_zip_does_not_depend_on_file_times(tmp_path, plan_copy):
+    before = downloads.package_zip(plan_copy)
+    for path in plan_copy.iterdir():
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert downloads.package_zip(plan_copy) == before
+
+
+def test_deterministic_zip_ignores_insertion_order():
+    a = downloads.deterministic_zip({"b.txt": b"2", "a.txt": b"1"})
+    b = downloads.deterministic_zip({"a.txt": b"1", "b.txt": b"2"})
+    assert a == b and zipfile.ZipFile(io.BytesIO(a)).namelist() == ["a.txt", "b.txt"]
+
+
+def test_writing_twice_gives_identical_files(plan, tmp_path):
+    first = {n: p.read_bytes() for n, p in downloads.write_downloads(plan, tmp_path / "uno").items()}
+    second = {n: p.read_bytes() for n, p in downloads.write_downloads(plan, tmp_path / "dos").items()}
+    assert first == second and set(first) == {"matriz.csv", "matriz.xlsx", "paquete-datos.zip"}
+
+
+def test_matrix_dictionary_describes_every_column():
+    dictionary = downloads.matrix_dictionary()
+    assert dictionary["Columna"].tolist() == EXPORT_COLUMNS
+    assert dictionary["Contenido"].str.len().min() > 10

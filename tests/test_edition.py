@@ -1,0 +1,169 @@
+"""pom edicion on a two-chapter smoke book: built, hidden code, deterministic, and safe on failure."""
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pom_lib.cli import main
+from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems
+from pom_lib.errors import PlanError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "book_smoke"
+PLAN = Path("data") / "pom-minex-2025-2029"
+
+
+def _tree_hash(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _new_root(target: Path) -> Path:
+    """A repository-shaped folder: the smoke chapters, the real config and a copy of the real plan."""
+    shutil.copytree(FIXTURE, target)
+    shutil.copy(ROOT / "_config.yml", target / "_config.yml")
+    shutil.copytree(ROOT / PLAN, target / PLAN)
+    return target
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    root = _new_root(tmp_path_factory.mktemp("edicion") / "libro")
+    html, pdf = build_edition(PLAN, 2025, root)
+    return root, html, pdf
+
+
+def test_chapters_come_from_the_toc_in_order():
+    assert chapter_stems(FIXTURE / "book" / "_toc.yml") == ["portada", "capitulo"]
+    stems = chapter_stems(ROOT / "book" / "_toc.yml")
+    assert stems[0] == "presentacion" and stems[-1] == "anexos" and len(stems) == 10
+
+
+def test_edition_publishes_html_and_pdf_and_clears_staging(edition, capsys):
+    root, html, pdf = edition
+    assert html == root / "_build" / "html" / "index.html" and html.is_file()
+    assert (root / "_build" / "html" / "capitulo.html").is_file()
+    assert pdf == root / "_build" / "latex" / "libro-pom.pdf" and pdf.is_file()
+    assert not (root / STAGING).exists()
+    assert {p.name for p in (root / "book").glob("*.ipynb")} == {"portada.ipynb", "capitulo.ipynb"}
+
+
+def test_pdf_numbers_tables_and_figures_and_keeps_guatemalan_numbers(edition):
+    _, _, pdf = edition
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in [
+        "Tabla 1: Metas físicas y financieras 2025",
+        "Tabla 2: Subproductos con montos anuales",
+        "Figura 1: Presupuesto anual del plan",
+        "La Tabla 1 resume las metas y la Figura",
+        "Q401,812,176", "1,252,155", "47.1 %", "100%",
+        "cobertura de 47.1 %",
+        "Fuente: Plan Operativo Multianual 2025-2029.",
+    ]:
+        assert expected in text, expected
+    assert "47,1" not in text
+
+
+def test_readers_see_results_but_no_code_nor_parameters(edition):
+    root, _, _ = edition
+    page = (root / "_build" / "html" / "capitulo.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "programa Q1,234,567 y una cobertura de 47.1 %" in text
+    assert "Tabla 1 Metas físicas y financieras 2025" in text
+    for hidden in ["setup_figures", "edicion = 2025", "../data/pom-minex", "Parameters"]:
+        assert hidden not in page, hidden
+    cover = re.sub(r"<[^>]+>", "", (root / "_build" / "html" / "portada.html").read_text(encoding="utf-8"))
+    assert "El total del capítulo es Q1,234,567, según la" in cover  # {glue:text} across pages
+
+
+def test_executed_notebooks_keep_parameters_but_no_run_metadata(edition):
+    root, _, _ = edition
+    notebook = nbformat.read(root / "book" / "capitulo.ipynb", as_version=4)
+    assert notebook.metadata["papermill"] == {"parameters": {"edicion": 2025, "plan": "../data/pom-minex-2025-2029"}}
+    tagged = [c for c in notebook.cells if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    assert len(tagged) == 2 and all("remove-cell" in c.metadata["tags"] for c in tagged)
+    assert not any({"papermill", "execution"} & set(c.metadata) for c in notebook.cells)
+
+
+def test_second_edition_is_byte_identical(edition, tmp_path):
+    root, _, _ = edition
+    again = _new_root(tmp_path / "libro")
+    build_edition(PLAN, 2025, again)
+    for folder in ("book", "_build/html"):
+        assert _tree_hash(root / folder) == _tree_hash(again / folder), folder
+
+
+def test_executed_chapters_pass_strict_nbval(edition):
+    root, _, _ = edition
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-o", "addopts=", "-q", str(root / "book")],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout
+
+
+def test_smoke_book_renders_offline_in_the_browser(edition):
+    from test_book_html import browse
+
+    root, _, _ = edition
+    assert browse(root / "_build" / "html", ["portada", "capitulo"]) == {"portada": [], "capitulo": []}
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {folder: _tree_hash(root / folder) for folder in ("book", "_build")}
+
+
+def test_failing_chapter_is_named_and_the_last_good_book_survives(edition, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "libro"
+    shutil.copytree(edition[0], root)
+    before = _snapshot(root)
+    source = root / "notebooks" / "capitulo.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("raise ValueError('dato imposible')"))
+    nbformat.write(notebook, source)
+
+    with pytest.raises(ChapterError) as error:
+        build_edition(PLAN, 2025, root)
+    message = str(error.value)
+    assert "«Capítulo de prueba» (capitulo.ipynb)" in message and "ValueError: dato imposible" in message
+    assert _snapshot(root) == before
+
+    monkeypatch.chdir(root)
+    assert main(["edicion", "--plan", str(PLAN), "--edicion", "2025"]) != 0
+    assert "Capítulo de prueba" in capsys.readouterr().err
+    assert _snapshot(root) == before
+
+
+def test_broken_plan_is_refused_before_running_anything(edition, tmp_path):
+    root = tmp_path / "libro"
+    shutil.copytree(edition[0], root)
+    before = _snapshot(root)
+    (root / PLAN / "programas.csv").unlink()
+    with pytest.raises(PlanError):
+        build_edition(PLAN, 2025, root)
+    assert _snapshot(root) == before
+    assert not (root / STAGING).exists()
+
+
+def test_chapter_without_parameters_cell_is_refused(tmp_path):
+    root = _new_root(tmp_path / "libro")
+    source = root / "notebooks" / "portada.ipynb"
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        cell["metadata"].pop("tags", None)
+    source.write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(ChapterError, match="«Portada de prueba».*etiqueta «parameters»"):
+        build_edition(PLAN, 2025, root)
+    assert not (root / "book" / "portada.ipynb").exists()

@@ -1,0 +1,112 @@
+"""latex_output.py: raw LaTeX tables, and the same «Tabla N» / «Figura N» in HTML and LaTeX.
+
+The book here is written by hand from display.py's own outputs (no kernel), so the
+Sphinx side is tested alone and fast.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from docutils import nodes  # noqa: E402
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+
+from pom_lib.display import Figure, Table  # noqa: E402
+from pom_lib.latex_output import PomMimeRenderer, pom_table_body  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Data:
+    """The few MimeData fields the plugin reads."""
+
+    def __init__(self, mime_type, string, metadata=None):
+        self.mime_type, self.string, self.output_metadata = mime_type, string, metadata or {}
+
+
+def test_plain_latex_output_becomes_raw_latex_not_maths():
+    (node,) = PomMimeRenderer.handle_mime(None, _Data("text/latex", r"\begin{longtable}{ll}\end{longtable}"), False)
+    assert isinstance(node, nodes.raw) and node["format"] == "latex"
+
+
+@pytest.mark.parametrize("maths", [r"$x^2$", r"\[ a+b \]", r"\begin{equation}x\end{equation}"])
+def test_maths_and_inline_outputs_are_left_to_myst_nb(maths):
+    assert PomMimeRenderer.handle_mime(None, _Data("text/latex", maths), False) is None
+    assert PomMimeRenderer.handle_mime(None, _Data("text/latex", "tabla"), True) is None
+
+
+def test_display_tables_are_marked_for_numbering():
+    data, metadata = Table(pd.DataFrame({"A": ["x"]}), "Título", "POM.")._repr_mimebundle_()
+    (node,) = PomMimeRenderer.handle_mime(None, _Data("text/html", data["text/html"], metadata), False)
+    assert isinstance(node, pom_table_body) and node["format"] == "html"
+    assert node["pom"]["caption"] == "Título"
+
+
+def _display(obj) -> nbformat.NotebookNode:
+    data, metadata = obj._repr_mimebundle_()
+    return new_output("display_data", data={**data, "text/plain": repr(obj)}, metadata=metadata)
+
+
+def _bars():
+    fig, ax = plt.subplots()
+    ax.bar(["2025", "2026"], [1, 2])
+    return fig
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A two-table, one-figure page built to HTML and to LaTeX (.tex only) with the book's config."""
+    root = tmp_path_factory.mktemp("libro")
+    book = root / "book"
+    book.mkdir()
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: pagina\n", encoding="utf-8")
+    metas = pd.DataFrame({"Programa": ["Consular & migrantes"], "Monto": ["Q401,812,176"]})
+    cells = [
+        new_markdown_cell("# Página\n\nVéanse la {numref}`tabla-b` y la {numref}`figura-a`."),
+        new_code_cell("salida", outputs=[_display(Table(metas, "Primera tabla", "POM."))]),
+        new_code_cell("salida", outputs=[_display(Figure(_bars(), "Barras anuales", "Dos barras.", "POM.", name="figura-a"))]),
+        new_code_cell("salida", outputs=[_display(Table(metas, "Segunda tabla", "POM.", name="tabla-b"))]),
+    ]
+    notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    nbformat.write(notebook, book / "pagina.ipynb")
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    for builder in ("html", "latex"):
+        result = subprocess.run(
+            [jb, "build", str(book), "--config", str(root / "_config.yml"), "--path-output", str(root),
+             "--builder", builder, "-W", "-n", "--keep-going"],
+            capture_output=True, text=True, cwd=root,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root / "_build"
+
+
+def test_html_numbers_tables_and_figures_in_order(built):
+    page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
+    assert re.search(r'<caption><span class="caption-number">Tabla 1 </span>Primera tabla', page)
+    assert re.search(r'<caption><span class="caption-number">Tabla 2 </span>Segunda tabla', page)
+    assert re.search(r'<span class="caption-number">Figura 1 </span>.*Barras anuales', page)
+    assert ">Tabla 2<" in page and ">Figura 1<" in page  # the numrefs
+    assert 'alt="Dos barras."' in page
+    assert "\\begin{longtable}" not in page
+
+
+def test_latex_gets_raw_longtables_labelled_for_numref(built):
+    (tex,) = (built / "latex").glob("*.tex")
+    source = tex.read_text(encoding="utf-8")
+    assert source.count(r"\begin{longtable}") == 2
+    assert not re.search(r"\\begin\{equation\*?\}\s*\\begin\{longtable\}", source)
+    assert r"\caption{Segunda tabla}\label{\detokenize{pagina:tabla-b}}" in source
+    assert r"\hyperref[\detokenize{pagina:tabla-b}]" in source
+    assert r"\caption{Barras anuales}" in source and ".pdf}" in source
+    assert r"\usepackage[spanish,es-nodecimaldot,es-noshorthands,es-tabla]{babel}" in source
