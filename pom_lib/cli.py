@@ -1,4 +1,5 @@
-"""The `pom` command: validate a plan, export its matrix, build the yearly edition."""
+"""The `pom` command: validate a plan or its execution, export its matrix, make the execution
+template, build the yearly edition."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 
 from . import formatting as fmt
 from .errors import PlanError
+from .execution import TABLE, execution_summary, load_execution
 from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
 from .plan import load_plan
 from .reconciliation import reconcile, summary
+from .template import write_template
 
 
 class SpanishParser(argparse.ArgumentParser):
@@ -29,14 +32,16 @@ class SpanishParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _print_problems(error: PlanError) -> int:
-    print(f"El plan no es válido: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
+def _print_problems(error: PlanError, headline: str = "El plan no es válido") -> int:
+    print(f"{headline}: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
     for problem in error.problems:
         print(f"  - {problem}", file=sys.stderr)
     return 1
 
 
 def cmd_validar(args) -> int:
+    if args.plan:
+        return _validate_execution(Path(args.ruta), args.plan)
     try:
         plan = load_plan(args.ruta)
     except PlanError as error:
@@ -60,6 +65,22 @@ def cmd_validar(args) -> int:
     return 0
 
 
+def _validate_execution(source: Path, plan_source: str) -> int:
+    try:
+        plan = load_plan(plan_source)
+    except PlanError as error:
+        return _print_problems(error)
+    try:
+        execution = load_execution(source, plan)
+    except PlanError as error:
+        return _print_problems(error, "El archivo de ejecución no es válido")
+    where = f" (hoja «{TABLE}»)" if source.suffix.lower() == ".xlsx" else ""
+    print(f"Ejecución válida: {source.name}{where}, frente al {plan.info['titulo']}.")
+    for line in execution_summary(plan, execution):
+        print(f"  {line}")
+    return 0
+
+
 def cmd_matriz(args) -> int:
     try:
         plan = load_plan(args.ruta)
@@ -73,6 +94,21 @@ def cmd_matriz(args) -> int:
         sys.stdout.write(to_csv_text(table))
     else:
         sys.stdout.buffer.write(to_xlsx_bytes(table))
+    return 0
+
+
+def cmd_plantilla(args) -> int:
+    try:
+        plan = load_plan(args.ruta)
+    except PlanError as error:
+        return _print_problems(error)
+    target = Path(args.salida or f"ejecucion_{args.anio}.xlsx")
+    try:
+        write_template(plan, args.anio, target)
+    except PlanError as error:
+        return _print_problems(error, "No se pudo crear la plantilla")
+    print(f"Plantilla de ejecución {args.anio} escrita en {target}: llene las celdas amarillas de la hoja "
+          f"«{TABLE}» y revísela con: pom validar {target} --plan {args.ruta}")
     return 0
 
 
@@ -96,8 +132,11 @@ def build_parser() -> SpanishParser:
     parser = SpanishParser(prog="pom", description="Libro POM: valida el plan, exporta su matriz y construye el libro.")
     commands = parser.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=SpanishParser)
 
-    validar = commands.add_parser("validar", help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras")
-    validar.add_argument("ruta", help="carpeta del plan (con datapackage.json) o libro .xlsx")
+    validar = commands.add_parser("validar", help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras; "
+                                                  "con --plan, valida un archivo de ejecución")
+    validar.add_argument("ruta", help="carpeta del plan (con datapackage.json) o libro .xlsx; con --plan, el archivo "
+                                      "de ejecución (.csv o .xlsx con la hoja «ejecucion»)")
+    validar.add_argument("--plan", help="carpeta del plan contra el que se valida el archivo de ejecución")
     validar.set_defaults(run=cmd_validar)
 
     matriz = commands.add_parser("matriz", help="exporta la matriz de planificación como tabla ordenada")
@@ -105,6 +144,12 @@ def build_parser() -> SpanishParser:
     matriz.add_argument("--formato", choices=["csv", "xlsx"], default="csv", help="formato de salida (csv por omisión)")
     matriz.add_argument("-o", "--salida", help="archivo de salida (si se omite, se escribe en la salida estándar)")
     matriz.set_defaults(run=cmd_matriz)
+
+    plantilla = commands.add_parser("plantilla", help="crea el libro de Excel para registrar la ejecución de un año")
+    plantilla.add_argument("ruta", help="carpeta del plan o libro .xlsx")
+    plantilla.add_argument("--anio", type=int, required=True, help="año de la ejecución (dentro del período del plan)")
+    plantilla.add_argument("-o", "--salida", help="libro de salida (por omisión, ejecucion_AÑO.xlsx)")
+    plantilla.set_defaults(run=cmd_plantilla)
 
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
     edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")

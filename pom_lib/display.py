@@ -36,6 +36,8 @@ MISSING = "—"
 _LINE_CHARS = {False: 95, True: 150}
 # Text columns up to this many characters keep their natural width; longer ones wrap.
 _SHORT_TEXT = 24
+# Tables up to this many rows move to the next page rather than split.
+_KEEP_TOGETHER_ROWS = 25
 _NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -68,7 +70,8 @@ class Table:
 
     ``align`` has one letter per column (``l``, ``c``, ``r``); by default columns
     whose cells all look like numbers («Q1,234», «47.1 %») go right, the rest left.
-    ``landscape`` turns the PDF page for wide tables.
+    ``landscape`` turns the PDF page for wide tables. Rows listed in
+    ``data.attrs["emphasis_rows"]`` (group headings such as a program) are set in bold.
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class Table:
     ):
         self.header = [str(c) for c in data.columns]
         self.rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+        self.emphasis = {data.index.get_loc(i) for i in data.attrs.get("emphasis_rows", ())}
         self.caption = caption
         self.source = source
         self.landscape = landscape
@@ -94,7 +98,7 @@ class Table:
             )
 
     def _guess_align(self, column: int) -> str:
-        cells = [row[column] for row in self.rows if row[column] != MISSING]
+        cells = [row[column] for row in self.rows if row[column] not in (MISSING, "")]
         return "r" if cells and all(_NUMERIC.match(c) for c in cells) else "l"
 
     def __repr__(self) -> str:
@@ -108,13 +112,17 @@ class Table:
         # Figures («Q1,234,567») never break across lines; text wraps.
         styles = {"l": "text-align: left", "c": "text-align: center", "r": "text-align: right; white-space: nowrap"}
 
-        def row(cells: Sequence[str], tag: str) -> str:
-            return "<tr>" + "".join(
-                f'<{tag} style="{styles[a]}">{html.escape(c)}</{tag}>'
-                for c, a in zip(cells, self.align)
+        text = ["pom-texto" if wrap else "" for wrap in self._wrapping()]
+
+        def row(cells: Sequence[str], tag: str, css: str = "") -> str:
+            opening = f'<tr class="{css}">' if css else "<tr>"
+            return opening + "".join(
+                f'<{tag} class="{k}" style="{styles[a]}">{html.escape(c)}</{tag}>' if k
+                else f'<{tag} style="{styles[a]}">{html.escape(c)}</{tag}>'
+                for c, a, k in zip(cells, self.align, text)
             ) + "</tr>"
 
-        body = "\n".join(row(r, "td") for r in self.rows)
+        body = "\n".join(row(r, "td", "pom-grupo" if i in self.emphasis else "") for i, r in enumerate(self.rows))
         return (
             '<table class="table pom-tabla">\n'
             f"<caption>{html.escape(self.caption)}</caption>\n"
@@ -123,32 +131,50 @@ class Table:
             f'<p class="pom-fuente">Fuente: {html.escape(self.source)}</p>\n'
         )
 
+    def _widths(self) -> list[int]:
+        return [max(len(c) for c in col) for col in zip(self.header, *self.rows)]
+
+    def _wrapping(self) -> list[bool]:
+        """Which columns wrap: long text columns, when the table does not fit on one line."""
+        widths = self._widths()
+        if sum(widths) <= _LINE_CHARS[self.landscape]:
+            return [False] * len(widths)
+        return [a == "l" and w > _SHORT_TEXT for w, a in zip(widths, self.align)]
+
     def _column_specs(self) -> list[str]:
         """l/c/r where everything fits on a line; p{} for long text columns so nothing is cut."""
-        widths = [max(len(c) for c in col) for col in zip(self.header, *self.rows)]
-        line = _LINE_CHARS[self.landscape]
-        if sum(widths) <= line:
+        widths, wraps, line = self._widths(), self._wrapping(), _LINE_CHARS[self.landscape]
+        if not any(wraps):
             return list(self.align)
-        wraps = [a == "l" and w > _SHORT_TEXT for w, a in zip(widths, self.align)]
         fixed = sum(w for w, wrap in zip(widths, wraps) if not wrap)
-        wrapped = sum(w for w, wrap in zip(widths, wraps) if wrap)
-        # The wrapped columns share, by length, what the others leave (minus column padding).
         free = max(0.3, 1 - fixed / line) - 0.02 * len(widths)
+        # Share by length, but never narrower than the column's longest word (no «Operati-vo»).
+        longest_word = [max(len(word) for cell in col for word in (cell.split() or [""])) for col in zip(self.header, *self.rows)]
+        floors = [1.15 * lw / line for lw in longest_word]
+        wrapped = sum(w for w, wrap in zip(widths, wraps) if wrap)
+        shares = {i: max(floors[i], free * w / wrapped) for i, (w, wrap) in enumerate(zip(widths, wraps)) if wrap}
+        scale = min(1.0, free / sum(shares.values()))
         return [
-            rf"p{{{free * w / wrapped:.3f}\linewidth}}" if wrap else a
-            for w, a, wrap in zip(widths, self.align, wraps)
+            rf"p{{{max(floors[i], shares[i] * scale):.3f}\linewidth}}" if i in shares else a
+            for i, a in enumerate(self.align)
         ]
 
     def _repr_latex_(self) -> str:
         n = len(self.header)
         spec = "".join(s if len(s) == 1 else f">{{\\raggedright\\arraybackslash}}{s}" for s in self._column_specs())
 
-        def row(cells: Sequence[str]) -> str:
-            return " & ".join(latex_escape(c) for c in cells) + r" \\"
+        def row(cells: Sequence[str], bold: bool = False) -> str:
+            escaped = [latex_escape(c) for c in cells]
+            if bold:
+                escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
+            return " & ".join(escaped) + r" \\"
 
         header = "\\toprule\n" + " & ".join(rf"\textbf{{{latex_escape(h)}}}" for h in self.header) + r" \\"
+        # A short table is kept whole on one page; a long one breaks with a repeated header.
+        keep = rf"\needspace{{{len(self.rows) + 6}\baselineskip}}" if len(self.rows) <= _KEEP_TOGETHER_ROWS else ""
         lines = [
             r"\begingroup\small",
+            keep,
             rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
             rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}",
             r"\\",
@@ -163,7 +189,7 @@ class Table:
             r"\endfoot",
             r"\bottomrule",
             r"\endlastfoot",
-            *(row(r) for r in self.rows),
+            *(row(r, i in self.emphasis) for i, r in enumerate(self.rows)),
             r"\end{longtable}",
             rf"\par\footnotesize Fuente: {latex_escape(self.source)}\par",
             r"\endgroup",

@@ -18,10 +18,12 @@ import nbformat
 import papermill
 import yaml
 
-from .plan import load_plan
+from .plan import Plan, load_plan
 
 # Beside book/ (same depth), so the chapters' relative plan path resolves the same in both.
 STAGING = ".edicion"
+# The edition's own _config.yml (title from the plan), written beside the staging folder.
+CONFIG = ".edicion.yml"
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
@@ -119,11 +121,20 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
     return found or str(int(datetime(edition_year, 1, 1, tzinfo=timezone.utc).timestamp()))
 
 
-def _jupyter_book(staging: Path, root: Path, builder: str, env: dict) -> None:
+def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
+    """_config.yml with the title and title-page line of this plan and edition, written to `target`."""
+    settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    settings["title"] = f"{plan.info['titulo']} — Libro analítico"
+    settings["author"] = f"Edición {edition_year} · {plan.info['institucion']} ({plan.info['siglas']})"
+    target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def _jupyter_book(staging: Path, root: Path, config: Path, builder: str, env: dict) -> None:
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build", str(staging),
-        "--config", str(root / "_config.yml"),
+        "--config", str(config),
         "--path-output", str(staging),
         "--builder", builder,
         "-W", "-n", "--keep-going",
@@ -168,7 +179,7 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path) -> tuple[Path, 
     root = Path(root).resolve()
     plan_dir = Path(plan_dir)
     plan_dir = (plan_dir if plan_dir.is_absolute() else root / plan_dir).resolve()
-    load_plan(plan_dir)
+    plan = load_plan(plan_dir)
     book, notebooks, staging = root / "book", root / "notebooks", root / STAGING
     stems = chapter_stems(book / "_toc.yml")
 
@@ -186,18 +197,22 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path) -> tuple[Path, 
         done()
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(root, edition_year)}
+    config = edition_config(root, plan, edition_year, root / CONFIG)
     for builder, label in (("html", "Construyendo el libro en HTML"), ("pdflatex", "Construyendo el PDF")):
         done = _step(label)
-        _jupyter_book(staging, root, builder, env)
+        _jupyter_book(staging, root, config, builder, env)
         done()
     pdf_name = pdf_filename(root / "_config.yml")
     if not (staging / "_build" / "latex" / pdf_name).is_file():
         raise EditionError(f"La construcción del PDF terminó sin producir {pdf_name}.")
 
-    for stem in stems:
-        os.replace(staging / f"{stem}.ipynb", book / f"{stem}.ipynb")
     _replace_tree(staging / "_build" / "html", root / "_build" / "html")
     _replace_tree(staging / "_build" / "latex", root / "_build" / "latex")
-    shutil.rmtree(staging)
+    shutil.rmtree(staging / "_build")
+    for log in staging.glob("*.log"):
+        log.unlink()
+    # What is left is the new book/: executed chapters and the files they wrote (downloads).
+    _replace_tree(staging, book)
+    config.unlink()
 
     return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_name

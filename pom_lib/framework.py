@@ -212,16 +212,20 @@ class ObjectiveLink:
     scope: str = ""  # what part of the program, when subproducts are given
 
 
-# Section 1 of the MINEX plan names no program for its operational objectives. Section 3.1
-# states one link: the coverage indicator serves the operational objective of the consular
-# programme. The other links are the team's reading of each objective's subject matter.
-MINEX_OBJECTIVE_LINKS = (
-    ObjectiveLink(1, "actividades_centrales", READING),
-    ObjectiveLink(2, "servicios_consulares", DOCUMENT),
-    ObjectiveLink(3, "politica_exterior", READING, ("SUB07", "SUB12", "SUB14", "SUB15"),
-                  "subproductos de promoción económica y cultural"),
-    ObjectiveLink(4, "limites", READING),
-)
+def plan_objective_links(plan: Plan) -> list[ObjectiveLink]:
+    """The links of the plan's objetivos_programas table (none if the plan has no such table)."""
+    if "objetivos_programas" not in plan.tables:
+        return []
+    basis = {"documento": DOCUMENT, "lectura": READING}
+    return [ObjectiveLink(int(row.objetivo_orden), str(row.programa_id), basis[str(row.vinculo)],
+                          tuple(str(row.subproductos).split()) if pd.notna(row.subproductos) else (),
+                          str(row.alcance) if pd.notna(row.alcance) else "")
+            for row in plan["objetivos_programas"].sort_values("objetivo_orden").itertuples()]
+
+
+def documented_program(plan: Plan) -> str | None:
+    """The program the document itself links to an operational objective (section 3.1), if any."""
+    return next((l.program_id for l in plan_objective_links(plan) if l.basis == DOCUMENT), None)
 
 
 def _link_budget(plan: Plan, link: ObjectiveLink) -> pd.Series:
@@ -233,13 +237,14 @@ def _link_budget(plan: Plan, link: ObjectiveLink) -> pd.Series:
     return rows.groupby("anio")["meta_financiera"].sum().reindex(plan.years, fill_value=0).astype(float)
 
 
-def objective_links(plan: Plan, links: Iterable[ObjectiveLink] = MINEX_OBJECTIVE_LINKS) -> pd.DataFrame:
+def objective_links(plan: Plan, links: Iterable[ObjectiveLink] | None = None) -> pd.DataFrame:
     """Operational objectives with the program (part) serving each, its budget and the link's basis.
 
     Links whose objective or program is not in the plan are dropped; a last row holds the
     budget no link covers. Columns: objetivo, orden, programa_id, programa, alcance, vinculo,
     one column per year (quetzales), periodo, participacion_periodo (percentage points).
     """
+    links = plan_objective_links(plan) if links is None else links
     objectives = plan.statements("objetivo_operativo").set_index("orden")["titulo"]
     program_ids = set(plan.programs["programa_id"])
     products = plan.goals[plan.goals["nivel"] == "producto"]
@@ -262,7 +267,7 @@ def objective_links(plan: Plan, links: Iterable[ObjectiveLink] = MINEX_OBJECTIVE
     return table
 
 
-def objective_links_table(plan: Plan, links: Iterable[ObjectiveLink] = MINEX_OBJECTIVE_LINKS) -> pd.DataFrame:
+def objective_links_table(plan: Plan, links: Iterable[ObjectiveLink] | None = None) -> pd.DataFrame:
     """objective_links as formatted Spanish text for display.Table: who serves each objective, and its weight."""
     data = objective_links(plan, links)
     served = [f"{p}: {s}" if s else p for p, s in zip(data["programa"], data["alcance"])]
@@ -333,12 +338,12 @@ def population_concentration(plan: Plan, rest_id: str = "resto_mundo") -> dict:
     }
 
 
-def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] = MINEX_OBJECTIVE_LINKS) -> pd.DataFrame:
+def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] | None = None) -> pd.DataFrame:
     """Products with budget no objective link covers (whole, or beyond the linked subproducts).
 
     Columns: producto_id, producto, periodo (uncovered quetzales over the period).
     """
-    links = [l for l in links if l.program_id in set(plan.programs["programa_id"])
+    links = [l for l in (plan_objective_links(plan) if links is None else links) if l.program_id in set(plan.programs["programa_id"])
              and l.objective in set(plan.statements("objetivo_operativo")["orden"])]
     whole = {l.program_id for l in links if not l.subproducts}
     linked_subs = {s for l in links for s in l.subproducts}

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.workbook.workbook import Workbook
 
 from .plan import Plan
 
@@ -47,10 +48,22 @@ def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name=sheet, index=False)
-        props = writer.book.properties
-        props.created = props.modified = FIXED_TIME
-        props.creator = props.lastModifiedBy = None
+        _fix_properties(writer.book)
     return _normalise_zip(buffer.getvalue())
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """An openpyxl workbook saved so that its bytes depend only on its content."""
+    _fix_properties(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _fix_properties(workbook: Workbook) -> None:
+    props = workbook.properties
+    props.created = props.modified = FIXED_TIME
+    props.creator = props.lastModifiedBy = None
 
 
 def _normalise_zip(data: bytes) -> bytes:

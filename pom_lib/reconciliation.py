@@ -32,11 +32,40 @@ def _finding(rule, year, item, name, expected, found, tolerance=0.0) -> dict:
             "cumple": bool(abs(difference) <= tolerance + 1e-9)}
 
 
+def product_parts(plan: Plan) -> pd.DataFrame:
+    """Which subproducts add up to each product: all of them for money, and for the physical
+    goal only those measured in the product's unit (a product in persons does not count documents).
+
+    Columns: producto_id, subproducto_id, misma_unidad.
+    """
+    subs = plan.subproducts
+    product_unit = subs["producto_id"].map(plan.products.set_index("producto_id")["unidad_medida"])
+    same_unit = (subs["unidad_medida"] == product_unit).fillna(False).astype(bool)
+    return pd.DataFrame({"producto_id": subs["producto_id"], "subproducto_id": subs["subproducto_id"],
+                         "misma_unidad": same_unit})
+
+
+def formula_terms(plan: Plan, fiche_id: str) -> list[str]:
+    """The subproducts whose physical values the fiche's formula adds up."""
+    terms = plan["fichas_formula"]
+    return terms[terms["ficha_id"] == fiche_id].sort_values("orden")["subproducto_id"].tolist()
+
+
+def relative_coverage(plan: Plan, persons: float) -> float:
+    """Persons as a percentage of the target population: the fiche's «dato relativo».
+
+    The plan's «Factor de Ajuste Porcentual» is not published; the published percentages
+    match a factor of 1.
+    """
+    return 100 * persons / plan.key_figure("poblacion_objetivo_total")
+
+
 def product_rules(plan: Plan) -> list[dict]:
     """Financial goal = sum of subproducts; physical goal = sum of same-unit subproducts."""
     goals = plan.goals
     products = goals[goals["nivel"] == "producto"].set_index(["producto_id", "anio"])
-    subs = goals[goals["nivel"] == "subproducto"]
+    parts = product_parts(plan)[["subproducto_id", "misma_unidad"]]
+    subs = goals[goals["nivel"] == "subproducto"].merge(parts, on="subproducto_id")
     findings = []
     for (product_id, year), product in products.iterrows():
         parts = subs[(subs["producto_id"] == product_id) & (subs["anio"] == year)]
@@ -44,7 +73,7 @@ def product_rules(plan: Plan) -> list[dict]:
             continue
         findings.append(_finding(RULE_FINANCIAL, year, product_id, product["nombre"],
                                  float(product["meta_financiera"]), float(parts["meta_financiera"].sum())))
-        same_unit = parts[parts["unidad_medida"] == product["unidad_medida"]]
+        same_unit = parts[parts["misma_unidad"]]
         if not same_unit.empty:
             findings.append(_finding(RULE_PHYSICAL, year, product_id, product["nombre"],
                                      float(product["meta_fisica"]), float(same_unit["meta_fisica"].sum())))
@@ -63,22 +92,20 @@ def indicator_values(plan: Plan) -> pd.DataFrame:
     """Each fiche's indicator recomputed from its formula, next to the published values.
 
     The numerator adds the physical goals of the subproducts the formula names; the
-    denominator is the target population (the plan's «Factor de Ajuste Porcentual» is not
-    published; the published percentages match a factor of 1). The baseline year has no
+    denominator is the target population (see `relative_coverage`). The baseline year has no
     subproduct goals, so only its relative value can be recomputed.
     Columns: ficha_id, anio, es_linea_base, absoluto_publicado, absoluto_recalculado,
     relativo_publicado, relativo_recalculado, ejecucion.
     """
-    population = plan.key_figure("poblacion_objetivo_total")
     sub_goals = plan["metas_subproductos"]
     rows = []
     for fiche in plan["fichas"].itertuples():
         rows.append({"ficha_id": fiche.ficha_id, "anio": int(fiche.anio_linea_base), "es_linea_base": True,
                      "absoluto_publicado": float(fiche.linea_base_absoluta), "absoluto_recalculado": float("nan"),
                      "relativo_publicado": float(fiche.linea_base_relativa),
-                     "relativo_recalculado": 100 * float(fiche.linea_base_absoluta) / population,
+                     "relativo_recalculado": relative_coverage(plan, float(fiche.linea_base_absoluta)),
                      "ejecucion": float("nan")})
-        terms = plan["fichas_formula"].query("ficha_id == @fiche.ficha_id")["subproducto_id"]
+        terms = formula_terms(plan, fiche.ficha_id)
         goals = plan["fichas_metas"].query("ficha_id == @fiche.ficha_id").sort_values("anio")
         for goal in goals.itertuples():
             numerator = sub_goals[sub_goals["subproducto_id"].isin(terms) & (sub_goals["anio"] == goal.anio)]
@@ -86,7 +113,7 @@ def indicator_values(plan: Plan) -> pd.DataFrame:
             rows.append({"ficha_id": fiche.ficha_id, "anio": int(goal.anio), "es_linea_base": False,
                          "absoluto_publicado": float(goal.meta_absoluta), "absoluto_recalculado": absolute,
                          "relativo_publicado": float(goal.meta_relativa),
-                         "relativo_recalculado": 100 * absolute / population,
+                         "relativo_recalculado": relative_coverage(plan, absolute),
                          "ejecucion": float(goal.ejecucion) if pd.notna(goal.ejecucion) else float("nan")})
     return pd.DataFrame(rows)
 

@@ -33,11 +33,14 @@ def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
             rows.append({"Código": item_id, "Producto / subproducto": (SUBITEM if is_sub else "") + first["nombre"],
                          "Unidad": first["unidad_medida"], **{str(y): as_text(by_year.get(y)) for y in plan.years}})
     table = pd.DataFrame(rows)
+    table.attrs["emphasis_rows"] = table.index[table["Código"] == ""].tolist()
     if kind == "meta_financiera":
         totals = plan["totales_anuales"].set_index("anio")["meta_financiera"]
         total_row = {"Código": "", "Producto / subproducto": "TOTAL", "Unidad": "",
                      **{str(y): fmt.quetzales(totals.get(y)) for y in plan.years}}
+        emphasis = table.attrs["emphasis_rows"] + [len(table)]
         table = pd.concat([table, pd.DataFrame([total_row])], ignore_index=True).drop(columns="Unidad")
+        table.attrs["emphasis_rows"] = emphasis
     return table
 
 

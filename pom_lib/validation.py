@@ -1,8 +1,9 @@
-"""Loading the plan's tables and checking them against the data package's Table Schemas.
+"""Checking raw tables against Table Schemas, and loading a plan's tables with those checks.
 
 Every problem in every table is collected and reported at once, in Spanish, naming the
 file (or workbook and sheet), row and column, so an analyst can fix a year's data in
-one pass instead of one error at a time.
+one pass instead of one error at a time. `check_tables` is the one implementation of the
+schema checks; the plan (`load_tables`) and the execution files (execution.py) both use it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +34,24 @@ PATTERN_HINTS = {
 }
 THOUSANDS = re.compile(r"-?\d{1,3}([,. ]\d{3})+")
 DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+# Errors about one cell; any other error with a row number concerns the whole row.
+CELL_ERRORS = ("type-error", "constraint-error")
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """A table after its schema check, and where each of its rows is in the analyst's file.
+
+    `frame` holds the typed values (dtypes as in `load_tables`); a cell that broke a rule is
+    pd.NA and a row with a row-level error (a repeated key, an unknown reference) is left
+    out, so further checks never trip over a value already reported. `row_numbers[i]` is
+    the analyst's row of `frame.iloc[i]`. `valid` says whether the table passed every rule.
+    """
+
+    raw: RawTable
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    valid: bool
 
 
 @dataclass(frozen=True)
@@ -68,20 +88,42 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     folder = _plan_folder(source)
     resources = _read_descriptor(folder)
     tables, problems = _read_tables(source, folder, resources)
-    contents = {}
-    for resource in resources:
-        table = tables.get(resource["name"])
-        if table is None:
-            continue
-        field_names = [field["name"] for field in resource["schema"]["fields"]]
-        problems += _header_problems(table, field_names) + _row_shape_problems(table)
-        if all(table.header.count(name) == 1 for name in field_names):
-            contents[resource["name"]] = _content(table, resource["schema"])
-    frames, content_problems = _validate_contents(contents)
-    problems += content_problems + _period_problems(frames, contents)
+    checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
+    problems += check_problems + _period_problems(checked)
     if problems:
         raise PlanError(problems)
-    return frames
+    return {name: table.frame for name, table in checked.items()}
+
+
+def check_tables(tables: dict[str, RawTable], schemas: dict[str, dict],
+                 ignored_columns: Collection[str] = ()) -> tuple[dict[str, CheckedTable], list[Problem]]:
+    """Check raw tables against their Table Schemas (`schemas[name]` for `tables[name]`).
+
+    Checks the header (unknown, misspelled, missing and repeated columns; names in
+    `ignored_columns` are accepted and dropped), the shape of each row, and with frictionless
+    every value's type and constraints, primary keys and foreign keys between the tables.
+    Returns the tables whose columns could be matched to their schema, in schema column
+    order, and every problem found, in the order of `schemas`.
+    """
+    problems, contents = [], {}
+    for name, schema in schemas.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        field_names = [field["name"] for field in schema["fields"]]
+        problems += _header_problems(table, field_names, ignored_columns) + _row_shape_problems(table)
+        if all(table.header.count(field) == 1 for field in field_names):
+            contents[name] = _content(table, schema)
+    checked, content_problems = _validate_contents(contents)
+    return checked, problems + content_problems
+
+
+def year_problems(table: CheckedTable, first: int, last: int, column: str = "anio") -> list[Problem]:
+    """Rows whose year lies outside the period first-last (an empty year is not judged here)."""
+    return [table.raw.problem(f"el año {year} está fuera del período del plan ({first}-{last})",
+                              row=number, column=column)
+            for number, year in zip(table.row_numbers, table.frame[column])
+            if pd.notna(year) and not first <= year <= last]
 
 
 def _plan_folder(source: Path) -> Path:
@@ -148,11 +190,11 @@ def _read_csv_resource(folder: Path, resource: dict) -> RawTable:
     return read_csv_table(path, [field["name"] for field in resource["schema"]["fields"]])
 
 
-def _header_problems(table: RawTable, field_names: list[str]) -> list[Problem]:
+def _header_problems(table: RawTable, field_names: list[str], ignored: Collection[str]) -> list[Problem]:
     """Unknown, misspelled, missing and repeated columns (compared by name, in any order)."""
     problems = []
     missing = [name for name in field_names if name not in table.header]
-    for name in dict.fromkeys(name for name in table.header if name not in field_names):
+    for name in dict.fromkeys(name for name in table.header if name not in field_names and name not in ignored):
         guess = difflib.get_close_matches(name, missing, n=1)
         if guess:
             missing.remove(guess[0])  # explained by the typo: not reported again as missing
@@ -195,8 +237,8 @@ def _content(table: RawTable, schema: dict) -> _Content:
     return _Content(table, schema, rows, [number for _, number in kept])
 
 
-def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Check values, keys and references with frictionless; type the tables that pass."""
+def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, CheckedTable], list[Problem]]:
+    """Check values, keys and references with frictionless; type every table."""
     package = frictionless.Package(resources=[
         frictionless.Resource(name=name, data=[content.field_names] + content.rows,
                               schema=frictionless.Schema.from_descriptor(_checkable_schema(content.schema, contents)))
@@ -204,9 +246,9 @@ def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, pd.Data
     ])
     report = package.validate()
     problems = [_translate(error, contents[task.name], contents) for task in report.tasks for error in task.errors]
-    frames = {task.name: _typed_frame(package.get_resource(task.name), contents[task.name].schema)
-              for task in report.tasks if task.valid}
-    return frames, problems
+    checked = {task.name: _checked_table(package.get_resource(task.name), contents[task.name], task)
+               for task in report.tasks}
+    return checked, problems
 
 
 def _checkable_schema(schema: dict, contents: dict[str, _Content]) -> dict:
@@ -289,14 +331,23 @@ def _duplicate_message(error: frictionless.Error, content: _Content) -> str:
     return f"combinación duplicada: {combination}{where}"
 
 
-def _typed_frame(resource: frictionless.Resource, schema: dict) -> pd.DataFrame:
-    """The table with frictionless' parsed values in nullable pandas dtypes."""
-    rows = resource.read_rows()
+def _checked_table(resource: frictionless.Resource, content: _Content, task: frictionless.ReportTask) -> CheckedTable:
+    """The table with frictionless' parsed values in nullable pandas dtypes, wrong values removed."""
+    wrong_cells, wrong_rows = set(), set()
+    for error in task.errors:
+        row_number = getattr(error, "row_number", None)
+        if row_number and error.type in CELL_ERRORS:
+            wrong_cells.add((row_number, error.field_name))
+        elif row_number:
+            wrong_rows.add(row_number)
+    rows = [row for row in resource.read_rows() if row.row_number not in wrong_rows]
     columns = {}
-    for field in schema["fields"]:
-        values = [_plain(row[field["name"]]) for row in rows]
-        columns[field["name"]] = pd.Series(values, dtype=DTYPES.get(field["type"], "object"))
-    return pd.DataFrame(columns)
+    for field in content.schema["fields"]:
+        name = field["name"]
+        values = [None if (row.row_number, name) in wrong_cells else _plain(row[name]) for row in rows]
+        columns[name] = pd.Series(values, dtype=DTYPES.get(field["type"], "object"))
+    row_numbers = [content.row_numbers[row.row_number - 2] for row in rows]  # frictionless counts the header as 1
+    return CheckedTable(content.raw, pd.DataFrame(columns), row_numbers, task.valid)
 
 
 def _plain(value: object) -> object:
@@ -304,21 +355,17 @@ def _plain(value: object) -> object:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _period_problems(frames: dict[str, pd.DataFrame], contents: dict[str, _Content]) -> list[Problem]:
+def _period_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
     """The plan has one row with a valid period, and every yearly row lies inside it."""
-    if "plan" not in frames:
+    plan = checked.get("plan")
+    if plan is None or not plan.valid:
         return []
-    plan, where = frames["plan"], contents["plan"]
-    if len(plan) != 1:
-        return [where.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(plan)})")]
-    first, last = int(plan.at[0, "anio_inicio"]), int(plan.at[0, "anio_fin"])
+    frame = plan.frame
+    if len(frame) != 1:
+        return [plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")]
+    first, last = int(frame.at[0, "anio_inicio"]), int(frame.at[0, "anio_fin"])
     if first > last:
-        return [where.raw.problem(f"el año de inicio ({first}) es posterior al año de fin ({last})",
-                                  row=where.row_numbers[0], column="anio_inicio")]
-    return [
-        contents[name].raw.problem(f"el año {year} está fuera del período del plan ({first}-{last})",
-                                   row=number, column="anio")
-        for name in PERIOD_TABLES if name in frames
-        for year, number in zip(frames[name]["anio"], contents[name].row_numbers)
-        if not first <= year <= last
-    ]
+        return [plan.raw.problem(f"el año de inicio ({first}) es posterior al año de fin ({last})",
+                                 row=plan.row_numbers[0], column="anio_inicio")]
+    return [problem for name in PERIOD_TABLES if name in checked
+            for problem in year_problems(checked[name], first, last)]

@@ -18,7 +18,7 @@ def test_validar_accepts_the_published_plan():
     result = pom("validar", PLAN_DIR)
     assert result.returncode == 0, result.stderr
     assert "Plan válido: Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)." in result.stdout
-    assert "16 tablas" in result.stdout
+    assert "17 tablas" in result.stdout
     assert "✓ Total anual = suma de las metas financieras de los productos: 5 de 5 comprobaciones cumplen." in result.stdout
     assert "Todas las reglas de conciliación se cumplen." in result.stdout
 

@@ -135,3 +135,24 @@ def test_glued_prose_survives_glue_text_unchanged(text):
     assert bundle["text/markdown"] == text
     # {glue:text} literal_evals text/plain: «1,234,567» unquoted would print as «(1, 234, 567)».
     assert format_plain_text(bundle["text/plain"], "s") == text
+
+
+def test_emphasis_rows_are_bold_in_both_outputs():
+    import pandas as pd
+
+    data = pd.DataFrame({"Código": ["", "PRD01"], "Nombre": ["PROGRAMA", "Producto"], "2025": ["", "Q1"]})
+    data.attrs["emphasis_rows"] = [0]
+    table = Table(data, "Prueba", "Fuente de prueba")
+    assert '<tr class="pom-grupo">' in table._repr_html_()
+    assert r"\textbf{PROGRAMA}" in table._repr_latex_()
+    # Blank cells of a heading row do not make a column of figures look like text.
+    assert table.align == "llr"
+
+
+def test_short_tables_stay_on_one_page_long_ones_break():
+    import pandas as pd
+
+    short = Table(pd.DataFrame({"a": ["x"] * 5}), "Corta", "F")._repr_latex_()
+    long = Table(pd.DataFrame({"a": ["x"] * 60}), "Larga", "F")._repr_latex_()
+    assert r"\needspace{11\baselineskip}" in short
+    assert r"\needspace" not in long
