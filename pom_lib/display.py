@@ -134,34 +134,45 @@ class Table:
     def _widths(self) -> list[int]:
         return [max(len(c) for c in col) for col in zip(self.header, *self.rows)]
 
+    def _fits(self) -> bool:
+        return sum(self._widths()) <= _LINE_CHARS[self.landscape]
+
     def _wrapping(self) -> list[bool]:
-        """Which columns wrap: long text columns, when the table does not fit on one line."""
-        widths = self._widths()
-        if sum(widths) <= _LINE_CHARS[self.landscape]:
-            return [False] * len(widths)
-        return [a == "l" and w > _SHORT_TEXT for w, a in zip(widths, self.align)]
+        """Long text columns, which wrap when the table does not fit on one line."""
+        if self._fits():
+            return [False] * len(self.header)
+        content = [max((len(r[i]) for r in self.rows), default=0) for i in range(len(self.header))]
+        return [a == "l" and w > _SHORT_TEXT for w, a in zip(content, self.align)]
 
     def _column_specs(self) -> list[str]:
-        """l/c/r where everything fits on a line; p{} for long text columns so nothing is cut."""
-        widths, wraps, line = self._widths(), self._wrapping(), _LINE_CHARS[self.landscape]
-        if not any(wraps):
+        """Natural columns when the table fits; otherwise X columns that share the line width.
+
+        Long text columns wrap and take what the figures leave. A table with no long text
+        column that is too wide only because of its headers gets X columns for all, weighted
+        by their longest cell or header word, so headers wrap and figures stay whole.
+        """
+        natural = {"l": r">{\raggedright\arraybackslash}", "c": r">{\centering\arraybackslash}",
+                   "r": r">{\raggedleft\arraybackslash}"}
+        if self._fits():
             return list(self.align)
-        fixed = sum(w for w, wrap in zip(widths, wraps) if not wrap)
-        free = max(0.3, 1 - fixed / line) - 0.02 * len(widths)
-        # Share by length, but never narrower than the column's longest word (no «Operati-vo»).
-        longest_word = [max(len(word) for cell in col for word in (cell.split() or [""])) for col in zip(self.header, *self.rows)]
-        floors = [1.15 * lw / line for lw in longest_word]
-        wrapped = sum(w for w, wrap in zip(widths, wraps) if wrap)
-        shares = {i: max(floors[i], free * w / wrapped) for i, (w, wrap) in enumerate(zip(widths, wraps)) if wrap}
-        scale = min(1.0, free / sum(shares.values()))
-        return [
-            rf"p{{{max(floors[i], shares[i] * scale):.3f}\linewidth}}" if i in shares else a
-            for i, a in enumerate(self.align)
-        ]
+        wraps = self._wrapping()
+        columns = list(zip(self.header, *self.rows))
+        if any(wraps):
+            weights = [max(len(c) for c in col) if wrap else 0 for col, wrap in zip(columns, wraps)]
+        else:
+            weights = [max(max(len(c) for c in col[1:]) if col[1:] else 0, *(len(w) for w in col[0].split()))
+                       for col in columns]
+        total, count = sum(weights), sum(1 for w in weights if w)
+        # tabularx shares the width among X columns by \hsize factors that add up to their count.
+        return [f"{natural[a]}>{{\\hsize={count * w / total:.3f}\\hsize}}X" if w else a
+                for a, w in zip(self.align, weights)]
 
     def _repr_latex_(self) -> str:
         n = len(self.header)
-        spec = "".join(s if len(s) == 1 else f">{{\\raggedright\\arraybackslash}}{s}" for s in self._column_specs())
+        spec = "".join(self._column_specs())
+        # xltabular is longtable with X columns: used when the columns must share the line width.
+        environment = "longtable" if self._fits() else "xltabular"
+        width = "" if self._fits() else r"{\linewidth}"
 
         def row(cells: Sequence[str], bold: bool = False) -> str:
             escaped = [latex_escape(c) for c in cells]
@@ -175,7 +186,7 @@ class Table:
         lines = [
             r"\begingroup\small",
             keep,
-            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
+            rf"\begin{{{environment}}}{width}{{@{{}}{spec}@{{}}}}",
             rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}",
             r"\\",
             header,
@@ -190,7 +201,7 @@ class Table:
             r"\bottomrule",
             r"\endlastfoot",
             *(row(r, i in self.emphasis) for i, r in enumerate(self.rows)),
-            r"\end{longtable}",
+            rf"\end{{{environment}}}",
             rf"\par\footnotesize Fuente: {latex_escape(self.source)}\par",
             r"\endgroup",
         ]

@@ -78,6 +78,8 @@ def load_execution(source: Path, plan: Plan) -> pd.DataFrame:
     schema = execution_schema()
     raw = _read_raw(source, [field["name"] for field in schema["fields"]])
     checked, problems = check_tables({TABLE: raw}, {TABLE: schema}, INFORMATIVE_COLUMNS)
+    if not raw.rows:
+        problems.append(raw.problem("no hay filas de ejecución debajo del encabezado"))
     table = checked.get(TABLE)
     if table is not None:
         problems += (_unknown_item_problems(table, plan) + year_problems(table, plan.years[0], plan.years[-1])
@@ -122,10 +124,10 @@ def _mixed_period_problems(table: CheckedTable) -> list[Problem]:
     for row in frame[frame["periodo"] == 0].itertuples():
         rows = by_period.get((row.elemento_id, row.anio))
         if rows:
-            others = ", ".join(map(str, rows))
+            others = f"fila{'s' if len(rows) > 1 else ''} {_spanish_list(rows)}"
             problems.append(table.raw.problem(
                 f"{row.elemento_id} tiene datos de {row.anio} para el año completo (esta fila) y por cuatrimestre "
-                f"(filas {others}): informe el año de una sola forma y deje vacía la otra", row=row.fila,
+                f"({others}): informe el año de una sola forma y deje vacía la otra", row=row.fila,
                 column="cuatrimestre"))
     return problems
 
@@ -142,18 +144,17 @@ def _sum_problems(table: CheckedTable, plan: Plan) -> list[Problem]:
     products = frame[frame["elemento_id"].isin(parts["producto_id"])]
     problems = []
     for product in products.itertuples():
-        for measure, label, same_unit_only in (("ejecucion_fisica", "física", True),
-                                               ("ejecucion_financiera", "financiera", False)):
+        all_parts = parts[parts["producto_id"] == product.elemento_id]
+        for measure, label, terms, which, as_text in (
+                ("ejecucion_fisica", "física", all_parts[all_parts["misma_unidad"]], "de la misma unidad ", _quantity),
+                ("ejecucion_financiera", "financiera", all_parts, "", fmt.quetzales)):
             own = getattr(product, measure)
-            terms = parts[(parts["producto_id"] == product.elemento_id) & (parts["misma_unidad"] | (not same_unit_only))]
             keys = [(sub, product.anio, product.periodo) for sub in terms["subproducto_id"]]
             if pd.isna(own) or not keys or not all(key in values.index for key in keys):
                 continue
             found = values.loc[keys, measure]
             if found.isna().any() or abs(found.sum() - own) <= TOLERANCE:
                 continue
-            as_text = fmt.quetzales if measure == "ejecucion_financiera" else _quantity
-            which = "de la misma unidad " if same_unit_only else ""
             period = _period_text(product.anio, product.periodo)
             problems.append(table.raw.problem(
                 f"la ejecución {label} del producto {product.elemento_id} en {period} ({as_text(own)}) no es la suma "
@@ -302,14 +303,16 @@ def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
     lines = [f"{fmt.integer(len(execution))} filas: {len(products)} productos y {len(items - products)} subproductos; "
              f"años: {_spanish_list(years)}; períodos: {', '.join(kinds)}."]
     yearly = yearly_execution(execution)
-    planned = plan["totales_anuales"].set_index("anio")["meta_financiera"]
+    budgets = plan["totales_anuales"].set_index("anio")["meta_financiera"]
     for year in years:
         of_year = yearly[yearly["anio"] == year]
         money = of_year[of_year["elemento_id"].isin(products)]["ejecucion_financiera"].dropna()
+        spent = "sin datos de ejecución financiera"
+        if not money.empty:
+            total, budget = money.sum(), budgets[year]
+            spent = (f"ejecución financiera de los productos {fmt.quetzales(total)} de {fmt.quetzales(budget)} "
+                     f"programados ({fmt.percent(100 * total / budget)})")
         physical = of_year["ejecucion_fisica"].notna().sum()
-        spent = (f"ejecución financiera de los productos {fmt.quetzales(money.sum())} de "
-                 f"{fmt.quetzales(planned.get(year))} programados ({fmt.percent(100 * money.sum() / planned.get(year))})"
-                 if not money.empty else "sin datos de ejecución financiera")
         lines.append(f"{year}: {spent}; {physical} de {len(of_year)} elementos con ejecución física.")
     return lines
 

@@ -47,12 +47,17 @@ def percent(points, decimals: int = 1) -> str:
     return f"{decimal(points, decimals)}\u00a0%"
 
 
+def signed(value, as_text=integer) -> str:
+    """+1,234 / -Q100,000 with as_text=quetzales: a change, with its sign always shown."""
+    if _is_missing(value):
+        return MISSING
+    sign = "+" if value > 0 else ("-" if value < 0 else "")
+    return f"{sign}{as_text(abs(value))}"
+
+
 def signed_percent(points, decimals: int = 1) -> str:
     """+4.2 % / -3.0 %: a change, with its sign always shown."""
-    if _is_missing(points):
-        return MISSING
-    sign = "+" if points > 0 else ("-" if points < 0 else "")
-    return f"{sign}{percent(abs(points), decimals)}"
+    return signed(points, lambda value: percent(value, decimals))
 
 
 def millions_of_quetzales(value, decimals: int = 1) -> str:

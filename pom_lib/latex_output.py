@@ -19,6 +19,7 @@ Two hooks share this module:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -137,6 +138,10 @@ def _reject_maths(self: Any, node: nodes.Node) -> None:
     )
 
 
+def _add_static_path(app: Any) -> None:
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: numbered table node, the wrapping transform, no MathJax."""
     others = {b: (_skip, None) for b in ("text", "man", "texinfo")}
@@ -155,6 +160,9 @@ def setup(app: Any) -> dict[str, Any]:
         **others,
     )
     app.add_transform(WrapNumberedOutputs)
+    # The book's stylesheet travels with this extension, so any book that loads it gets it.
+    app.connect("builder-inited", _add_static_path)
+    app.add_css_file("pom.css")
     # Selected by html_math_renderer in _config.yml: no page ever asks a CDN for MathJax.
     app.add_html_math_renderer(
         "sin-formulas", inline_renderers=(_reject_maths, None), block_renderers=(_reject_maths, None)

@@ -59,7 +59,8 @@ TO_FILL_NOTES = {
 def template_bytes(plan: Plan, year: int) -> bytes:
     """The execution workbook of `year` for `plan`, as bytes that depend only on both."""
     if year not in plan.years:
-        raise PlanError([Problem(str(plan.source), f"el año {year} está fuera del período del plan ({plan.period})")])
+        message = f"el año {year} está fuera del período del plan ({plan.period})"
+        raise PlanError([Problem(str(plan.source), message)])
     workbook = Workbook()
     _write_instructions(workbook.active, plan, year)
     _write_execution_sheet(workbook.create_sheet(TABLE), plan, year)

@@ -78,9 +78,9 @@ def test_long_text_columns_wrap_and_landscape_turns_the_page():
     long_text = "Descripción extensa del subproducto que no cabe en una sola línea de la tabla " * 2
     wide = pd.DataFrame({"Código": ["SUB01"], "Subproducto": [long_text], "2025": ["Q1,000,000"]})
     latex = Table(wide, "Subproductos", "POM.", landscape=True)._repr_latex_()
-    spec = re.search(r"\\begin\{longtable\}\{(.*)\}", latex).group(1)
+    spec = re.search(r"\\begin\{xltabular\}\{\\linewidth\}\{(.*)\}", latex).group(1)
     assert spec.startswith("@{}l")  # the short code column keeps its natural width
-    assert re.search(r"p\{0\.\d+\\linewidth\}", spec)
+    assert spec.count("X") == 1  # the long text column takes the rest of the line and wraps
     assert latex.startswith("\\begin{landscape}") and latex.rstrip().endswith("\\end{landscape}")
 
 
@@ -156,3 +156,13 @@ def test_short_tables_stay_on_one_page_long_ones_break():
     long = Table(pd.DataFrame({"a": ["x"] * 60}), "Larga", "F")._repr_latex_()
     assert r"\needspace{11\baselineskip}" in short
     assert r"\needspace" not in long
+
+
+def test_a_table_too_wide_only_for_its_headers_wraps_the_headers():
+    headers = ["Año", "Meta, dato absoluto", "Meta, dato relativo", "Recalculado, absoluto",
+               "Recalculado, relativo", "Ejecución de la meta anual"]
+    data = pd.DataFrame([["2025", "1,332,155", "38.8 %", "1,332,155", "38.76 %", "sin dato"]], columns=headers)
+    wide = Table(data, "Ficha", "POM.")
+    latex = wide._repr_latex_()
+    assert "\\begin{xltabular}{\\linewidth}" in latex
+    assert latex.count("X") >= len(headers)  # every column shares the width; headers wrap

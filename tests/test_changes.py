@@ -1,0 +1,99 @@
+"""Comparing two editions of the plan: the real 2025-2029 and the fictional 2026-2030 vintage.
+
+Every change below was made on purpose in tests/fixtures/plan-ficticio-2026-2030 (see its README).
+"""
+
+import pandas as pd
+import pytest
+
+from pom_lib.changes import (changes_summary, goal_changes, goal_changes_table, item_changes, item_changes_table,
+                             total_changes, total_changes_table)
+from pom_lib.plan import load_plan
+
+from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR
+
+NA = pd.NA
+
+
+@pytest.fixture(scope="module")
+def editions():
+    return load_plan(PLAN_DIR), load_plan(FICTIONAL_PLAN_DIR)
+
+
+def test_the_fictional_vintage_is_a_valid_plan_that_reconciles(editions):
+    from pom_lib.reconciliation import reconcile
+
+    _, current = editions
+    assert current.period == "2026-2030"
+    assert reconcile(current)["cumple"].all()
+
+
+def test_items_added_removed_renamed_and_moved(editions):
+    changes = item_changes(*editions)
+    assert changes.astype(object).where(changes.notna(), None).values.tolist() == [
+        ["Agregado", "producto", "PRD15", None, "Atención consular móvil a la población guatemalteca en el exterior"],
+        ["Agregado", "subproducto", "SUB29", None, "Jornadas de consulado móvil"],
+        ["Retirado", "producto", "PRD14", "Transmisión de mando", None],
+        ["Retirado", "subproducto", "SUB28", "Subproducto sin nombre en el documento (SUB28)", None],
+        ["Renombrado", "producto", "PRD09", "Asesoría Jurídica", "Asesoría Jurídica y Normativa"],
+        ["Cambio de unidad", "subproducto", "SUB05", "Evento", "Gestión"],
+        ["Cambio de programa", "producto", "PRD12", "Actividades Centrales", "Partidas No Asignables a Programas"],
+    ]
+
+
+def test_goals_changed_in_the_overlapping_years(editions):
+    changes = goal_changes(*editions)
+    assert changes[["elemento_id", "anio", "meta_fisica_anterior", "meta_fisica_actual", "diferencia_fisica",
+                    "meta_financiera_anterior", "meta_financiera_actual", "diferencia_financiera"]].values.tolist() == [
+        ["PRD01", 2028, 1449529, 1449529, 0, 542469406, 547469406, 5000000],
+        ["SUB01", 2028, 1720185, 1720185, 0, 467823038, 472823038, 5000000],
+        ["PRD03", 2027, 237, 243, 6, 8837309, 8937309, 100000],
+        ["SUB06", 2027, 184, 190, 6, 7773316, 7873316, 100000],
+    ]
+    assert list(changes["nivel"]) == ["producto", "subproducto", "producto", "subproducto"]
+
+
+def test_an_edition_compared_with_itself_has_no_changes(editions):
+    previous, _ = editions
+    assert item_changes(previous, previous).empty
+    assert goal_changes(previous, previous).empty
+    assert (total_changes(previous, previous)["diferencia"] == 0).all()
+
+
+def test_yearly_totals_over_both_periods(editions):
+    totals = total_changes(*editions)
+    assert totals["anio"].tolist() == [2025, 2026, 2027, 2028, 2029, 2030]
+    assert totals["total_anterior"].tolist()[:5] == [980e6, 1080e6, 1180e6, 1280e6, 1350e6]
+    assert totals["total_actual"].tolist()[1:] == [1082e6, 1182.6e6, 1288e6, 1353.5e6, 1354e6]
+    assert totals["diferencia"].tolist()[1:5] == [2e6, 2.6e6, 8e6, 3.5e6]
+    assert totals["variacion_pct"].iloc[3] == pytest.approx(100 * 8e6 / 1280e6)  # 0.625 %
+    assert totals.iloc[[0, 5]][["diferencia", "variacion_pct"]].isna().all().all()
+
+
+def test_summary(editions):
+    assert changes_summary(*editions) == {
+        "periodo_anterior": "2025-2029", "periodo_actual": "2026-2030", "anios_comunes": [2026, 2027, 2028, 2029],
+        "agregados": 2, "retirados": 2, "renombrados": 1, "cambios_de_unidad": 1, "cambios_de_programa": 1,
+        "metas_cambiadas": 4, "elementos_con_metas_cambiadas": 4,
+        "total_comun_anterior": 4_890_000_000.0, "total_comun_actual": 4_906_100_000.0,
+    }
+
+
+def test_formatted_tables(editions):
+    items = item_changes_table(*editions)
+    assert list(items.columns) == ["Cambio", "Nivel", "Código", "Edición 2025-2029", "Edición 2026-2030"]
+    assert items.iloc[0].tolist() == ["Agregado", "Producto", "PRD15", "—",
+                                      "Atención consular móvil a la población guatemalteca en el exterior"]
+    goals = goal_changes_table(*editions)
+    assert goals.iloc[2].tolist() == ["PRD03", "Coordinación y representación diplomática de carácter bilateral y "
+                                      "cultural", "2027", "237", "243", "+6", "Q8,837,309", "Q8,937,309", "+Q100,000"]
+    assert goals.iloc[0]["Diferencia física"] == "0"
+    totals = total_changes_table(*editions)
+    assert totals.values.tolist() == [
+        ["2025", "Q980,000,000", "—", "—", "—"],
+        ["2026", "Q1,080,000,000", "Q1,082,000,000", "+Q2,000,000", "+0.19\u00a0%"],
+        ["2027", "Q1,180,000,000", "Q1,182,600,000", "+Q2,600,000", "+0.22\u00a0%"],
+        ["2028", "Q1,280,000,000", "Q1,288,000,000", "+Q8,000,000", "+0.62\u00a0%"],
+        ["2029", "Q1,350,000,000", "Q1,353,500,000", "+Q3,500,000", "+0.26\u00a0%"],
+        ["2030", "—", "Q1,354,000,000", "—", "—"],
+    ]
