@@ -52,3 +52,13 @@ def test_value_labels_use_guatemalan_formats(plan):
     assert "3,253,747" in texts
     coverage = [t.get_text() for t in charts.coverage_trajectory(plan).axes[0].texts]
     assert "47.1\u00a0%" in coverage and "36.1\u00a0%" in coverage
+
+
+def test_indicator_components_stack_the_formula_subproducts(plan):
+    fig = charts.indicator_components(plan, "FICHA_PRODUCTO")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [label.split()[0] for label in labels] == ["SUB02", "SUB03", "SUB04"]
+    totals = [t.get_text() for t in ax.texts]
+    assert totals == ["1,332,155", "1,398,764", "1,468,703", "1,542,139", "1,619,247"]
+    assert ax.get_ylabel() == "Personas (meta física)"

@@ -83,3 +83,33 @@ def test_outliers_and_unit_costs(plan):
 def test_reading_notes_list_the_ambiguous_rows(plan):
     notes = tables.reading_notes_table(plan)
     assert {"SUB16", "SUB20", "SUB22", "actividades_centrales"} <= set(notes["Código"])
+
+
+def test_key_figures_table(plan):
+    figures = tables.key_figures_table(plan).set_index("Cifra")
+    assert figures.loc["Presupuesto programado en el período", "Valor"] == "Q5,870,000,000"
+    assert figures.loc["Programas / productos / subproductos", "Valor"] == "5 / 14 / 28"
+    assert figures.loc["Cobertura meta en 2029", "Valor"] == "47.1\u00a0%"
+    assert figures.loc["Cobertura en 2024 (línea de base)", "Referencia"] == "1,241,060 personas"
+
+
+def test_coverage_table(plan):
+    coverage = tables.coverage_table(plan)
+    assert coverage.iloc[0].tolist() == ["2024 (línea de base)", "1,241,060", "—", "—", "36.1\u00a0%"]
+    assert coverage.iloc[1].tolist() == ["2025", "1,332,155", "91,095", "+7.3\u00a0%", "38.8\u00a0%"]
+
+
+def test_projection_table_puts_scenarios_in_rows(plan):
+    from pom_lib import formatting as fmt
+    from pom_lib import projections
+
+    budget = projections.budget_projection(plan, 2031, projections.default_scenarios(2.0))
+    table = tables.projection_table(budget, "total", fmt.quetzales)
+    assert table.columns.tolist() == ["Escenario", "2030", "2031"]
+    assert table.iloc[1].tolist() == ["Sin crecimiento", "Q1,350,000,000", "Q1,350,000,000"]
+
+
+def test_anomalies_table(plan):
+    anomalies = tables.anomalies_table(plan)
+    assert anomalies.columns.tolist() == ["Tipo", "Código", "Descripción"]
+    assert "SUB20" in anomalies["Código"].tolist()
