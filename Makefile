@@ -3,6 +3,9 @@
 
 PLAN ?= data/pom-minex-2025-2029
 EDICION ?= 2025
+# Optional: the execution file up to EDICION - 1 and the previous edition's plan folder.
+EJECUCION ?=
+PLAN_ANTERIOR ?=
 PYTHON ?= python3
 
 VENV := .venv
@@ -21,17 +24,26 @@ define instalar_debian
 	fi
 endef
 
-.PHONY: book test clean sistema-pdf sistema-pruebas
+.PHONY: book archivar site test clean sistema-pdf sistema-pruebas
 
 book: $(ENTORNO) sistema-pdf
-	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION)
+	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION) \
+		$(if $(EJECUCION),--ejecucion $(EJECUCION)) $(if $(PLAN_ANTERIOR),--plan-anterior $(PLAN_ANTERIOR))
+
+# Freezes the edition in book/ into ediciones/$(EDICION)/ before the next year's edition.
+archivar: $(ENTORNO)
+	$(VENV)/bin/pom archivar --edicion $(EDICION)
+
+# Every edition of ediciones.yml, from its executed chapters, into _site/.
+site: $(ENTORNO) sistema-pdf
+	$(VENV)/bin/pom sitio
 
 test: $(ENTORNO) sistema-pdf sistema-pruebas
 	$(VENV)/bin/python -m pytest
 
 clean:
-	@echo "Borrando _build/ y .edicion/ (book/ se conserva)."
-	rm -rf _build .edicion
+	@echo "Borrando _build/, _site/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
+	rm -rf _build _site .edicion .sitio
 
 # Redone whenever the lock or the package metadata change.
 $(ENTORNO): requirements.txt pyproject.toml

@@ -171,3 +171,36 @@ def indicator_components(plan: Plan, fiche_id: str) -> Figure:
     ax.set_ylim(0, bottom.max() * 1.35)
     ax.legend(frameon=False, fontsize=7.5, loc="upper left")
     return fig
+
+
+def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: str, unit: str) -> Figure:
+    """The plan's path (its goals) against execution: observed years solid, later years projected (dashed).
+
+    `path` has one row per year with columns anio, es_proyeccion, `goal` and `executed`
+    (monitoring.financial_path or monitoring.coverage_projection). unit: "quetzales" (shown in
+    millions) or "personas".
+    """
+    in_quetzales = unit == "quetzales"
+    as_text = (lambda v: fmt.millions_of_quetzales(v, 0)) if in_quetzales else fmt.integer
+    years = path["anio"].astype(int).tolist()
+    observed = path[~path["es_proyeccion"].astype(bool)]
+    projected = path[path["es_proyeccion"].astype(bool)]
+    fig, ax = _figure(title)
+    ax.plot(years, path[goal].astype(float), marker="o", color=OKABE_ITO[0], linewidth=2.2, label="Meta del plan")
+    ax.plot(observed["anio"], observed[executed].astype(float), marker="o", color=OKABE_ITO[1], linewidth=2.2,
+            label="Ejecución observada")
+    if not projected.empty and not observed.empty and projected[executed].notna().any():
+        tail = pd.concat([observed.tail(1), projected])
+        ax.plot(tail["anio"], tail[executed].astype(float), linestyle="--", marker=".", color=OKABE_ITO[1],
+                label="Proyección al ritmo observado")
+    last = path.iloc[-1]
+    for column, colour, offset in ((goal, OKABE_ITO[0], 8), (executed, OKABE_ITO[1], -14)):
+        if pd.notna(last[column]):
+            ax.annotate(as_text(float(last[column])), (int(last["anio"]), float(last[column])),
+                        textcoords="offset points", xytext=(0, offset), ha="center", fontsize=8, color=colour)
+    ax.set_xlabel("Año")
+    ax.set_ylabel("Millones de quetzales" if in_quetzales else "Personas")
+    ax.yaxis.set_major_formatter(_millions if in_quetzales else _persons)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    return fig

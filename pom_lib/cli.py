@@ -1,5 +1,5 @@
 """The `pom` command: validate a plan or its execution, export its matrix, make the execution
-template, build the yearly edition."""
+template, build the yearly edition, archive it and publish every edition as a site."""
 
 from __future__ import annotations
 
@@ -112,13 +112,23 @@ def cmd_plantilla(args) -> int:
     return 0
 
 
+def _edition_failed(error: Exception, what: str) -> int:
+    print(f"{what}: {error}", file=sys.stderr)
+    return 1
+
+
 def cmd_edicion(args) -> int:
     from .edition import EditionError, build_edition
 
     try:
-        html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd())
+        html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd(),
+                                  execution=Path(args.ejecucion) if args.ejecucion else None,
+                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None)
     except PlanError as error:
-        return _print_problems(error)
+        _print_problems(error, getattr(error, "headline", "El plan no es válido"))
+        print("La edición no se construyó; el último libro construido con éxito se conserva sin cambios.",
+              file=sys.stderr)
+        return 1
     except EditionError as error:
         print(f"La edición no se pudo construir: {error}", file=sys.stderr)
         print("El último libro construido con éxito se conserva sin cambios.", file=sys.stderr)
@@ -128,8 +138,33 @@ def cmd_edicion(args) -> int:
     return 0
 
 
+def cmd_archivar(args) -> int:
+    from .edition import EditionError, archive_edition
+
+    try:
+        target = archive_edition(Path.cwd(), args.edicion)
+    except (EditionError, PlanError) as error:
+        return _edition_failed(error, "La edición no se archivó")
+    print(f"Edición {args.edicion} archivada en {target.relative_to(Path.cwd().resolve())}/: sus capítulos "
+          "ejecutados, su índice y sus descargas ya no cambian. Guárdela en el repositorio.")
+    return 0
+
+
+def cmd_sitio(args) -> int:
+    from .edition import EditionError
+    from .site import build_site
+
+    try:
+        index = build_site(Path.cwd(), Path(args.salida))
+    except (EditionError, PlanError) as error:
+        return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
+    print(f"Sitio de las ediciones: {index}")
+    return 0
+
+
 def build_parser() -> SpanishParser:
-    parser = SpanishParser(prog="pom", description="Libro POM: valida el plan, exporta su matriz y construye el libro.")
+    parser = SpanishParser(prog="pom", description="Libro POM: valida el plan y su ejecución, exporta su matriz, "
+                                                   "construye, archiva y publica las ediciones del libro.")
     commands = parser.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=SpanishParser)
 
     validar = commands.add_parser("validar", help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras; "
@@ -154,7 +189,21 @@ def build_parser() -> SpanishParser:
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
     edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
     edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
+    edicion.add_argument("--ejecucion", default="", help="archivo de ejecución (.csv o .xlsx) hasta el año anterior "
+                                                        "a la edición; se omite si aún no hay ejecución")
+    edicion.add_argument("--plan-anterior", default="", help="carpeta del plan de la edición anterior, para comparar "
+                                                             "ediciones y medir la ejecución de sus años")
     edicion.set_defaults(run=cmd_edicion)
+
+    archivar = commands.add_parser("archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de "
+                                                    "preparar la siguiente")
+    archivar.add_argument("--edicion", type=int, required=True, help="año de la edición que contiene book/")
+    archivar.set_defaults(run=cmd_archivar)
+
+    sitio = commands.add_parser("sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector "
+                                              "de edición")
+    sitio.add_argument("-o", "--salida", default="_site", help="carpeta del sitio (por omisión, _site)")
+    sitio.set_defaults(run=cmd_sitio)
     return parser
 
 

@@ -1,7 +1,13 @@
-"""Publish one edition of the book: validate the plan, run the chapters, build HTML and PDF.
+"""Publish one edition of the book: validate its inputs, run the chapters, build HTML and PDF.
 
-Everything is produced in a staging folder first; book/ and _build/ are replaced only
-when every chapter ran and both builds passed, so a failure never loses the last good book.
+An edition has four parameters: the plan, the year, and optionally the execution file and the
+previous edition's plan. All are validated before any chapter runs. Everything is produced in
+a staging folder first; book/ and _build/ are replaced only when every chapter ran and both
+builds passed, so a failure never loses the last good book.
+
+ediciones.yml, at the project root, lists the published editions: the current one (`fuente:
+book`) and the archived ones (`fuente: ediciones/<año>`, frozen by `archive_edition`). When it
+exists, a successful edition records itself there; `pom sitio` (pom_lib.site) builds them all.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import nbformat
 import papermill
 import yaml
 
+from .errors import PlanError, Problem
 from .plan import Plan, load_plan
 
 # Beside book/ (same depth), so the chapters' relative plan path resolves the same in both.
@@ -25,12 +32,29 @@ STAGING = ".edicion"
 # The edition's own _config.yml (title from the plan), written beside the staging folder.
 CONFIG = ".edicion.yml"
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
+# Every chapter gets these; the optional ones only chapters that declare them in their parameters cell.
+OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior")
+REGISTRY = "ediciones.yml"
+ARCHIVE = "ediciones"
+CURRENT = "book"
+REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
+# `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
+# Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
+"""
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 
 
 class EditionError(Exception):
     """The edition could not be published; the previous book is left as it was."""
+
+
+class InputError(PlanError):
+    """An edition input (execution file, previous plan) is invalid: every problem, under a headline."""
+
+    def __init__(self, headline: str, problems: list[Problem]):
+        self.headline = headline
+        super().__init__(problems)
 
 
 class ChapterError(EditionError):
@@ -88,6 +112,9 @@ def _run_chapter(source: Path, target: Path, stem: str, title: str, parameters: 
     notebook = nbformat.read(source, as_version=4)
     if not any("parameters" in c.metadata.get("tags", []) for c in notebook.cells):
         raise ChapterError(stem, title, "no tiene una celda con la etiqueta «parameters».")
+    declared = papermill.inspect_notebook(str(source))
+    # Chapters that do not follow the execution keep exactly the parameters they always had.
+    parameters = {k: v for k, v in parameters.items() if k not in OPTIONAL_PARAMETERS or k in declared}
     try:
         papermill.execute_notebook(
             str(source),
@@ -174,18 +201,74 @@ def _step(label: str):
     return lambda: print(f"listo ({time.monotonic() - start:.1f} s)", flush=True)
 
 
-def build_edition(plan_dir: Path, edition_year: int, root: Path) -> tuple[Path, Path]:
-    """Run every chapter for the plan and edition, build the book; return (HTML index, PDF)."""
-    root = Path(root).resolve()
-    plan_dir = Path(plan_dir)
-    plan_dir = (plan_dir if plan_dir.is_absolute() else root / plan_dir).resolve()
+def _resolve(path: Path | str, root: Path) -> Path:
+    path = Path(path)
+    return (path if path.is_absolute() else root / path).resolve()
+
+
+def _relative(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
+                previous_plan: Path | None = None) -> tuple[Plan, Plan | None]:
+    """Validate every input of an edition before anything runs; return (plan, previous plan).
+
+    The execution file is checked against the plan it belongs to (monitoring.monitored_plan):
+    the edition's plan when its period has started by the cutoff year, else the previous plan.
+    Raises PlanError (InputError for the execution file and the previous plan) or EditionError.
+    """
+    from .execution import load_execution
+    from .monitoring import cutoff_year, monitored_plan
+
     plan = load_plan(plan_dir)
+    previous = None
+    if previous_plan is not None:
+        try:
+            previous = load_plan(previous_plan)
+        except PlanError as error:
+            raise InputError("El plan anterior no es válido", error.problems) from error
+    if execution is not None:
+        monitored = monitored_plan(plan, previous, edition_year)
+        if monitored is None:
+            against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
+            hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
+            raise EditionError(
+                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)}, antes del período "
+                f"{against}: no hay ejecución que seguir. Quite --ejecucion{hint}.")
+        try:
+            load_execution(execution, monitored)
+        except PlanError as error:
+            raise InputError(f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})",
+                             error.problems) from error
+    return plan, previous
+
+
+def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
+                  previous_plan: Path | None = None) -> tuple[Path, Path]:
+    """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
+
+    `execution` (a year's execution file) and `previous_plan` (the previous edition's plan
+    folder) are optional; chapters receive them as `ejecucion` and `plan_anterior`, paths
+    relative to book/ ("" when absent).
+    """
+    root = Path(root).resolve()
+    plan_dir = _resolve(plan_dir, root)
+    execution = _resolve(execution, root) if execution else None
+    previous_plan = _resolve(previous_plan, root) if previous_plan else None
+    plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan)
+    check_registry(root, edition_year)
     book, notebooks, staging = root / "book", root / "notebooks", root / STAGING
     stems = chapter_stems(book / "_toc.yml")
 
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(book, staging, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "_build"))
-    parameters = {"edicion": int(edition_year), "plan": os.path.relpath(plan_dir, book)}
+    parameters = {
+        "edicion": int(edition_year),
+        "plan": _relative(plan_dir, book),
+        "ejecucion": _relative(execution, book) if execution else "",
+        "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
+    }
     for number, stem in enumerate(stems, start=1):
         source = notebooks / f"{stem}.ipynb"
         if not source.exists():
@@ -214,5 +297,117 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path) -> tuple[Path, 
     # What is left is the new book/: executed chapters and the files they wrote (downloads).
     _replace_tree(staging, book)
     config.unlink()
+    record_edition(root, {"anio": int(edition_year), "plan": _relative(plan_dir, root),
+                          "ejecucion": _relative(execution, root) if execution else "",
+                          "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
+                          "fuente": CURRENT})
 
     return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_name
+
+
+# --- ediciones.yml and the archive of published editions ------------------------------------------
+
+def read_registry(root: Path) -> list[dict] | None:
+    """The editions listed in ediciones.yml, newest first; None when the project has no such file."""
+    path = Path(root) / REGISTRY
+    if not path.is_file():
+        return None
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    editions = content.get("ediciones") or []
+    problems = []
+    for number, entry in enumerate(editions, start=1):
+        missing = [k for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente") if k not in (entry or {})]
+        if missing:
+            problems.append(Problem(REGISTRY, f"a la edición n.º {number} le falta {', '.join(missing)}"))
+    years = [e.get("anio") for e in editions if e]
+    if len(set(years)) != len(years):
+        problems.append(Problem(REGISTRY, "una edición aparece más de una vez"))
+    if problems:
+        raise PlanError(problems)
+    return sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
+
+
+def write_registry(root: Path, editions: list[dict]) -> None:
+    """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
+    ordered = [{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
+                ("anio", "plan", "ejecucion", "plan_anterior", "fuente")}
+               for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
+    text = REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
+    path = Path(root) / REGISTRY
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def check_registry(root: Path, edition_year: int) -> None:
+    """Refuse an edition that would lose a published one: book/ holds another, unarchived edition."""
+    editions = read_registry(root)
+    for entry in editions or []:
+        year = int(entry["anio"])
+        if entry["fuente"] == CURRENT and year != int(edition_year) and not (root / ARCHIVE / str(year)).exists():
+            raise EditionError(
+                f"book/ contiene la edición {year}, publicada y sin archivar. Congélela primero con "
+                f"«pom archivar --edicion {year}» (make archivar EDICION={year}) y luego construya la edición "
+                f"{edition_year}.")
+        if year == int(edition_year) and entry["fuente"] != CURRENT:
+            raise EditionError(
+                f"La edición {year} ya está archivada en {entry['fuente']}: una edición publicada no se vuelve a "
+                f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada.")
+
+
+def record_edition(root: Path, entry: dict) -> None:
+    """Record the edition just built as the current one (when the project keeps ediciones.yml)."""
+    editions = read_registry(root)
+    if editions is None:
+        return
+    kept = []
+    for other in editions:
+        if int(other["anio"]) == entry["anio"]:
+            continue
+        if other["fuente"] == CURRENT:  # check_registry made sure it was archived
+            other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
+        kept.append(other)
+    write_registry(root, [*kept, entry])
+
+
+def book_parameters(book: Path) -> dict:
+    """The parameters the executed chapters of `book` ran with (from the first chapter's metadata)."""
+    stems = chapter_stems(book / "_toc.yml")
+    first = book / f"{stems[0]}.ipynb"
+    if not first.is_file():
+        raise EditionError(f"{first.parent.name}/ no tiene capítulos ejecutados: construya la edición con «pom edicion».")
+    return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
+
+
+def archive_edition(root: Path, edition_year: int) -> Path:
+    """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder.
+
+    The archive keeps the executed chapters, _toc.yml and the downloads, the edition's
+    _config.yml (title from its plan) and edicion.yml (its parameters and the date stamped in
+    its pages), so `pom sitio` rebuilds its pages without running anything or reading the plan.
+    """
+    root = Path(root).resolve()
+    book, target = root / CURRENT, root / ARCHIVE / str(edition_year)
+    if target.exists():
+        raise EditionError(f"Ya existe {ARCHIVE}/{edition_year}: un archivo de edición no se sobrescribe.")
+    parameters = book_parameters(book)
+    if int(parameters.get("edicion", -1)) != int(edition_year):
+        raise EditionError(f"book/ contiene la edición {parameters.get('edicion')}, no la {edition_year}: "
+                           f"construya esa edición con «pom edicion --edicion {edition_year}» antes de archivarla.")
+    plan_dir = (book / parameters["plan"]).resolve()
+    entry = {"anio": int(edition_year), "plan": _relative(plan_dir, root),
+             "ejecucion": _relative((book / parameters["ejecucion"]).resolve(), root) if parameters.get("ejecucion") else "",
+             "plan_anterior": (_relative((book / parameters["plan_anterior"]).resolve(), root)
+                               if parameters.get("plan_anterior") else ""),
+             "fuente": f"{ARCHIVE}/{edition_year}"}
+    epoch = source_date_epoch(root, edition_year)
+    staging = target.with_name(f".{target.name}.nuevo")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(book, staging, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build", "*.log"))
+    edition_config(root, load_plan(plan_dir), edition_year, staging / "_config.yml")
+    record = {**{k: v for k, v in entry.items() if k != "fuente"}, "source_date_epoch": epoch}
+    (staging / "edicion.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    staging.rename(target)
+    editions = read_registry(root)
+    if editions is not None:
+        write_registry(root, [*(e for e in editions if int(e["anio"]) != int(edition_year)), entry])
+    return target

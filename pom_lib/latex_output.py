@@ -19,6 +19,7 @@ Two hooks share this module:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,60 @@ def _add_static_path(app: Any) -> None:
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
 
+# The edition switcher of the site (pom_lib.site): «Edición: [2025 ▾]» at the top of every page.
+# Its entries come from versiones.js at the site root, loaded as a script so the page also works
+# from file://; a new edition rewrites that file, never the pages of the editions before it.
+_SWITCHER = """(function () {
+  var current = %s;
+  var root = document.documentElement.dataset.content_root || "./";
+  var page = (location.pathname.split("/").pop() || "index.html").replace(/\\.html$/, "");
+  function show() {
+    var data = window.POM_EDICIONES;
+    if (!data || document.querySelector(".pom-ediciones")) return;
+    var label = document.createElement("label");
+    label.className = "pom-ediciones";
+    label.style.cssText = "display:inline-flex;align-items:center;gap:.35rem;margin:0 .75rem;font-size:.9rem;white-space:nowrap";
+    label.appendChild(document.createTextNode("Edición:"));
+    var select = document.createElement("select");
+    select.setAttribute("aria-label", "Edición del libro");
+    select.style.cssText = "font-size:.9rem;padding:.1rem .25rem";
+    data.ediciones.forEach(function (edition) {
+      var option = document.createElement("option");
+      var target = edition.paginas.indexOf(page) >= 0 ? page : "index";
+      option.value = new URL(root + "../" + edition.ruta + target + ".html", location.href).href;
+      option.textContent = edition.anio + (edition.anio === data.ultima ? " (última)" : "");
+      option.selected = String(edition.anio) === current;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () { location.href = select.value; });
+    label.appendChild(select);
+    var item = document.createElement("div");
+    item.className = "header-article-item";
+    item.appendChild(label);
+    var place = document.querySelector(".header-article-items__end") || document.querySelector("main") || document.body;
+    place.insertBefore(item, place.firstChild);
+    // The theme stacks the end items as blocks; in one row the menu sits beside its buttons.
+    place.style.display = "flex";
+    place.style.alignItems = "center";
+  }
+  var script = document.createElement("script");
+  script.src = new URL(root + "../versiones.js", location.href).href;
+  script.onload = function () {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show); else show();
+  };
+  document.head.appendChild(script);
+})();
+"""
+
+
+def _add_switcher(app: Any, config: Any) -> None:
+    # At config-inited there is no builder yet: the script goes to the registry only, and the HTML
+    # builder adds it once to every page (other builders ignore scripts).
+    edition = config.pom_edicion_sitio
+    if edition:
+        app.add_js_file(None, body=_SWITCHER % json.dumps(str(edition)))
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: numbered table node, the wrapping transform, no MathJax."""
     others = {b: (_skip, None) for b in ("text", "man", "texinfo")}
@@ -160,6 +215,9 @@ def setup(app: Any) -> dict[str, Any]:
         **others,
     )
     app.add_transform(WrapNumberedOutputs)
+    # Set only by `pom sitio`: the book built by `pom edicion` has no switcher (no site around it).
+    app.add_config_value("pom_edicion_sitio", "", "html")
+    app.connect("config-inited", _add_switcher)
     # The book's stylesheet travels with this extension, so any book that loads it gets it.
     app.connect("builder-inited", _add_static_path)
     app.add_css_file("pom.css")

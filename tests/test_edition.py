@@ -46,7 +46,7 @@ def edition(tmp_path_factory):
 def test_chapters_come_from_the_toc_in_order():
     assert chapter_stems(FIXTURE / "book" / "_toc.yml") == ["portada", "capitulo"]
     stems = chapter_stems(ROOT / "book" / "_toc.yml")
-    assert stems[0] == "presentacion" and stems[-1] == "anexos" and len(stems) == 10
+    assert stems[0] == "presentacion" and stems[-1] == "anexos" and len(stems) == 12
 
 
 def test_edition_publishes_html_and_pdf_and_clears_staging(edition, capsys):

@@ -1,0 +1,64 @@
+"""A small project in a temporary folder for the yearly-editions tests: the real chapter templates
+and config, the real plan and the fictional fixtures, and a short table of contents.
+
+The short book (a cover page, Seguimiento, Cambios, Anexos) keeps a two-edition run to a few dozen
+seconds: Seguimiento and Cambios are what changes between editions, Anexos writes the downloads.
+The cover stands in for Presentación, the root page (the PDF's preface), which links every chapter.
+"""
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
+
+PLAN = "data/pom-minex-2025-2029"
+FICTIONAL_PLAN = "tests/fixtures/plan-ficticio-2026-2030"
+EXECUTION = "tests/fixtures/ejecucion-ficticia-2025.csv"
+NBSP = "\u00a0"
+SHORT_TOC = """format: jb-book
+root: portada
+chapters:
+  - file: seguimiento
+  - file: cambios
+  - file: anexos
+"""
+
+
+def new_project(target: Path) -> Path:
+    """A repository-shaped folder with an empty ediciones.yml, ready for `pom edicion`."""
+    (target / "book").mkdir(parents=True)
+    shutil.copytree(ROOT / "notebooks", target / "notebooks")
+    shutil.copy(ROOT / "_config.yml", target / "_config.yml")
+    shutil.copytree(PLAN_DIR, target / PLAN)
+    shutil.copytree(FICTIONAL_PLAN_DIR, target / FICTIONAL_PLAN)
+    shutil.copy(EXECUTION_CSV, target / EXECUTION)
+    (target / "book" / "_toc.yml").write_text(SHORT_TOC, encoding="utf-8")
+    cover = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                             "language": "python"}})
+    cover.cells = [nbformat.v4.new_code_cell('edicion = 2025\nplan = "../data/pom-minex-2025-2029"',
+                                             metadata={"tags": ["parameters"]}, id="portada-00"),
+                   nbformat.v4.new_markdown_cell("# Portada de prueba\n\nLibro breve de las pruebas de ediciones.",
+                                                 id="portada-01")]
+    nbformat.write(cover, target / "notebooks" / "portada.ipynb")
+    (target / "ediciones.yml").write_text("ediciones: []\n", encoding="utf-8")
+    return target
+
+
+def tree_hash(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees of an HTML page: no scripts, no tags, entities decoded, spaces collapsed."""
+    import html
+
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))

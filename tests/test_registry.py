@@ -1,0 +1,105 @@
+"""ediciones.yml (the published editions), the edition parameters of `pom`, and the switcher's hook."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pom_lib import latex_output
+from pom_lib.cli import build_parser
+from pom_lib.edition import (CURRENT, EditionError, check_registry, read_registry, record_edition,
+                             write_registry)
+from pom_lib.errors import PlanError
+
+from conftest import ROOT
+
+
+def _entry(year, source=CURRENT, **extra):
+    return {"anio": year, "plan": f"data/plan-{year}", "ejecucion": "", "plan_anterior": "", "fuente": source, **extra}
+
+
+def test_project_registry_lists_the_current_edition():
+    editions = read_registry(ROOT)
+    assert editions and editions[0]["fuente"] in (CURRENT, f"ediciones/{editions[0]['anio']}")
+    assert {"anio", "plan", "ejecucion", "plan_anterior", "fuente"} <= set(editions[0])
+
+
+def test_registry_round_trip_newest_first(tmp_path):
+    assert read_registry(tmp_path) is None
+    write_registry(tmp_path, [_entry(2025, "ediciones/2025"), _entry(2026)])
+    text = (tmp_path / "ediciones.yml").read_text(encoding="utf-8")
+    assert text.startswith("# Ediciones publicadas del libro.")
+    assert [e["anio"] for e in read_registry(tmp_path)] == [2026, 2025]
+    stamp = (tmp_path / "ediciones.yml").stat().st_mtime_ns
+    write_registry(tmp_path, read_registry(tmp_path))
+    assert (tmp_path / "ediciones.yml").stat().st_mtime_ns == stamp  # unchanged content, untouched file
+
+
+def test_broken_registry_is_reported(tmp_path):
+    (tmp_path / "ediciones.yml").write_text("ediciones:\n- anio: 2025\n  plan: x\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="le falta ejecucion, plan_anterior, fuente"):
+        read_registry(tmp_path)
+
+
+def test_check_registry_protects_published_editions(tmp_path):
+    check_registry(tmp_path, 2026)  # no ediciones.yml: nothing to protect
+    write_registry(tmp_path, [_entry(2025)])
+    check_registry(tmp_path, 2025)  # rebuilding the current edition is fine
+    with pytest.raises(EditionError, match="pom archivar --edicion 2025"):
+        check_registry(tmp_path, 2026)
+    (tmp_path / "ediciones" / "2025").mkdir(parents=True)
+    check_registry(tmp_path, 2026)
+    write_registry(tmp_path, [_entry(2025, "ediciones/2025")])
+    with pytest.raises(EditionError, match="ya está archivada"):
+        check_registry(tmp_path, 2025)
+
+
+def test_record_edition(tmp_path):
+    record_edition(tmp_path, _entry(2025))  # no ediciones.yml: nothing recorded
+    assert not (tmp_path / "ediciones.yml").exists()
+    write_registry(tmp_path, [_entry(2025)])
+    (tmp_path / "ediciones" / "2025").mkdir(parents=True)
+    record_edition(tmp_path, _entry(2026, ejecucion="x.csv"))
+    assert read_registry(tmp_path) == [_entry(2026, ejecucion="x.csv"), _entry(2025, "ediciones/2025")]
+
+
+def test_edicion_takes_execution_and_previous_plan():
+    args = build_parser().parse_args(["edicion", "--plan", "p", "--edicion", "2026", "--ejecucion", "e.csv",
+                                      "--plan-anterior", "q"])
+    assert (args.plan, args.edicion, args.ejecucion, args.plan_anterior) == ("p", 2026, "e.csv", "q")
+    defaults = build_parser().parse_args(["edicion"])
+    assert defaults.ejecucion == "" and defaults.plan_anterior == ""
+    assert build_parser().parse_args(["archivar", "--edicion", "2025"]).edicion == 2025
+    assert build_parser().parse_args(["sitio"]).salida == "_site"
+
+
+def test_makefile_passes_the_optional_parameters():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(if $(EJECUCION),--ejecucion $(EJECUCION))" in makefile
+    assert "$(if $(PLAN_ANTERIOR),--plan-anterior $(PLAN_ANTERIOR))" in makefile
+    assert "pom archivar --edicion $(EDICION)" in makefile and "pom sitio" in makefile
+
+
+class _App:
+    def __init__(self):
+        self.scripts = []
+
+    def add_js_file(self, filename, **kwargs):
+        self.scripts.append((filename, kwargs))
+
+
+def test_switcher_only_in_site_builds():
+    app = _App()
+    latex_output._add_switcher(app, SimpleNamespace(pom_edicion_sitio=""))
+    assert app.scripts == []
+    latex_output._add_switcher(app, SimpleNamespace(pom_edicion_sitio="2025"))
+    [(filename, kwargs)] = app.scripts
+    body = kwargs["body"]
+    assert filename is None and 'var current = "2025";' in body
+    # Read as a script next to the site root, never fetched: works from file://.
+    assert '"../versiones.js"' in body and "fetch(" not in body
+    assert "Edición:" in body
+
+
+def test_site_is_ignored_by_git():
+    assert "_site/" in (Path(ROOT) / ".gitignore").read_text(encoding="utf-8").splitlines()
