@@ -24,7 +24,7 @@ define instalar_debian
 	fi
 endef
 
-.PHONY: book archivar site test clean sistema-pdf sistema-pruebas
+.PHONY: book archivar site test benchmark clean sistema-pdf sistema-pruebas
 
 book: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION) \
@@ -40,6 +40,10 @@ site: $(ENTORNO) sistema-pdf
 
 test: $(ENTORNO) sistema-pdf sistema-pruebas
 	$(VENV)/bin/python -m pytest
+
+# Speed and memory of the library on the real plan; never part of `make test`.
+benchmark: $(ENTORNO)
+	$(VENV)/bin/python tests/benchmark.py
 
 clean:
 	@echo "Borrando _build/, _site/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
