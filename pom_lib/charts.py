@@ -71,17 +71,25 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> F
         ax.annotate(fmt.percent(value), (year, value), textcoords="offset points", xytext=(0, 8),
                     ha="center", fontsize=8)
     if projection is not None:
-        last = path.index[-1]
-        for colour, (name, group) in zip(OKABE_ITO[1:], projection.groupby("escenario", sort=False)):
-            years = [last, *group["anio"]]
-            values = [path["cobertura_pct"].iloc[-1], *group["cobertura_pct"]]
-            ax.plot(years, values, linestyle="--", marker=".", color=colour, label=f"Proyección: {name}")
-    ax.set_xlabel("Año")
+        _plot_scenarios(ax, path["cobertura_pct"], projection, "cobertura_pct")
+    _year_axis(ax)
     ax.set_ylabel("Cobertura (% de la población objetivo)")
     ax.yaxis.set_major_formatter(_points)
+    return fig
+
+
+def _plot_scenarios(ax: plt.Axes, series: pd.Series, projection: pd.DataFrame, column: str) -> None:
+    """Dashed lines that continue `series` from its last year, one per scenario."""
+    for colour, (name, group) in zip(OKABE_ITO[1:], projection.groupby("escenario", sort=False)):
+        ax.plot([series.index[-1], *group["anio"]], [series.iloc[-1], *group[column]], linestyle="--",
+                marker=".", color=colour, label=f"Proyección: {name}")
+
+
+def _year_axis(ax: plt.Axes) -> None:
+    """Whole years on the horizontal axis of a line chart, and its legend."""
+    ax.set_xlabel("Año")
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    return fig
 
 
 def budget_by_program(plan: Plan) -> Figure:
@@ -120,14 +128,10 @@ def budget_projection(plan: Plan, projection: pd.DataFrame) -> Figure:
     totals = analysis.yearly_totals(plan)["total"]
     fig, ax = _figure("Presupuesto total: metas del plan y proyección por escenario")
     ax.plot(totals.index, totals, marker="o", color=OKABE_ITO[0], linewidth=2.2, label="Metas del plan")
-    for colour, (name, group) in zip(OKABE_ITO[1:], projection.groupby("escenario", sort=False)):
-        ax.plot([totals.index[-1], *group["anio"]], [totals.iloc[-1], *group["total"]], linestyle="--",
-                marker=".", color=colour, label=f"Proyección: {name}")
-    ax.set_xlabel("Año")
+    _plot_scenarios(ax, totals, projection, "total")
+    _year_axis(ax)
     ax.set_ylabel("Millones de quetzales")
     ax.yaxis.set_major_formatter(_millions)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig
 
 
@@ -198,9 +202,7 @@ def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: st
         if pd.notna(last[column]):
             ax.annotate(as_text(float(last[column])), (int(last["anio"]), float(last[column])),
                         textcoords="offset points", xytext=(0, offset), ha="center", fontsize=8, color=colour)
-    ax.set_xlabel("Año")
+    _year_axis(ax)
     ax.set_ylabel("Millones de quetzales" if in_quetzales else "Personas")
     ax.yaxis.set_major_formatter(_millions if in_quetzales else _persons)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig
