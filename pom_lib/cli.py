@@ -4,6 +4,8 @@ template, build the yearly edition, archive it and publish every edition as a si
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +16,24 @@ from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
 from .plan import load_plan
 from .reconciliation import reconcile, summary
 from .template import write_template
+
+
+# argparse's own error messages, in the Spanish an analyst reads them.
+USAGE_ERRORS = [
+    (r"the following arguments are required: (.+)", r"faltan argumentos obligatorios: \1"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"el argumento \1 no admite \2; elija entre \3"),
+    (r"argument (\S+): invalid int value: (.+)", r"el argumento \1 debe ser un número entero, no \2"),
+    (r"argument (\S+): expected one argument", r"al argumento \1 le falta su valor"),
+    (r"unrecognized arguments: (.+)", r"argumentos no reconocidos: \1"),
+]
+
+
+def translate_usage_error(message: str) -> str:
+    for english, spanish in USAGE_ERRORS:
+        translated, count = re.subn(english, spanish, message)
+        if count:
+            return translated
+    return message
 
 
 class SpanishParser(argparse.ArgumentParser):
@@ -29,7 +49,7 @@ class SpanishParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {translate_usage_error(message)}\n")
 
 
 def _print_problems(error: PlanError, headline: str = "El plan no es válido") -> int:
@@ -133,8 +153,8 @@ def cmd_edicion(args) -> int:
         print(f"La edición no se pudo construir: {error}", file=sys.stderr)
         print("El último libro construido con éxito se conserva sin cambios.", file=sys.stderr)
         return 1
-    print(f"Libro HTML: {html}")
-    print(f"Libro PDF:  {pdf}")
+    print(f"Libro HTML: {os.path.relpath(html)}")
+    print(f"Libro PDF:  {os.path.relpath(pdf)}")
     return 0
 
 

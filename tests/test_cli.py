@@ -83,4 +83,13 @@ def test_usage_errors_are_in_spanish():
     result = pom("matriz", PLAN_DIR, "--formato", "pdf")
     assert result.returncode == 2
     assert result.stderr.startswith("uso:")
+    assert "el argumento --formato no admite 'pdf'; elija entre 'csv', 'xlsx'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_and_wrong_arguments_are_explained_in_spanish():
+    missing = pom("plantilla", PLAN_DIR)
+    assert missing.returncode == 2
+    assert "pom plantilla: error: faltan argumentos obligatorios: --anio" in missing.stderr
+    wrong = pom("edicion", "--edicion", "dos")
+    assert "el argumento --edicion debe ser un número entero, no 'dos'" in wrong.stderr
