@@ -261,6 +261,8 @@ def setup_figures() -> None:
     mpl.rcParams.update(
         {
             "svg.hashsalt": "libro-pom",
+            # TrueType fonts in the PDF figures: crisper text than Type 3 in every viewer.
+            "pdf.fonttype": 42,
             "axes.prop_cycle": cycler(color=OKABE_ITO),
             "figure.figsize": (7.0, 4.0),
             "font.size": 11,
