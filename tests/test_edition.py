@@ -167,3 +167,14 @@ def test_chapter_without_parameters_cell_is_refused(tmp_path):
     with pytest.raises(ChapterError, match="«Portada de prueba».*etiqueta «parameters»"):
         build_edition(PLAN, 2025, root)
     assert not (root / "book" / "portada.ipynb").exists()
+
+
+def test_a_copy_of_the_plan_folder_builds_the_same_book(edition, tmp_path):
+    root, _, _ = edition
+    again = _new_root(tmp_path / "libro")
+    copy = Path("data") / "copia-del-plan"
+    shutil.copytree(again / PLAN, again / copy)
+    build_edition(copy, 2025, again)
+    # Only the plan path passed to the chapters differs; every page reads the same.
+    for page in sorted((root / "_build" / "html").glob("*.html")):
+        assert (again / "_build" / "html" / page.name).read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
