@@ -197,6 +197,23 @@ def _add_switcher(app: Any, config: Any) -> None:
         app.add_js_file(None, body=_SWITCHER % json.dumps(str(edition)))
 
 
+def _parts_for_latex(app: Any, doctree: nodes.document) -> None:
+    """Put a LaTeX \\part before each captioned toctree, so the PDF shows the book's parts.
+
+    The LaTeX writer inlines toctrees and drops their captions; a raw LaTeX node is
+    ignored by the HTML writer, whose navigation shows the captions already.
+    """
+    from sphinx import addnodes
+
+    from .display import latex_escape  # display imports this module: import here, not at the top
+
+    for toctree in list(doctree.findall(addnodes.toctree)):
+        caption = toctree.get("caption")
+        if caption:
+            part = nodes.raw("", f"\\part{{{latex_escape(caption)}}}\n", format="latex")
+            toctree.parent.insert(toctree.parent.index(toctree), part)
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: numbered table node, the wrapping transform, no MathJax."""
     others = {b: (_skip, None) for b in ("text", "man", "texinfo")}
@@ -215,6 +232,7 @@ def setup(app: Any) -> dict[str, Any]:
         **others,
     )
     app.add_transform(WrapNumberedOutputs)
+    app.connect("doctree-read", _parts_for_latex)
     # Set only by `pom sitio`: the book built by `pom edicion` has no switcher (no site around it).
     app.add_config_value("pom_edicion_sitio", "", "html")
     app.connect("config-inited", _add_switcher)

@@ -101,3 +101,9 @@ def test_downloads_are_linked_and_present(built):
         links = re.findall(rf'href="(_downloads/[^"]*{re.escape(name)})"', page)
         assert links, name
         assert (built["html"] / links[0]).is_file(), name
+
+
+def test_pdf_shows_the_parts_of_the_book(built):
+    text = built["pdf_text"]
+    for part in ("Marco del plan", "Programación multianual", "Seguimiento", "Análisis y calidad", "Anexos"):
+        assert re.search(rf"Parte [IVX]+\s+{part}", text), part
