@@ -160,6 +160,47 @@ def program_summary(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def program_summary_table(plan: Plan) -> pd.DataFrame:
+    """program_summary as formatted Spanish text for display.Table."""
+    summary = program_summary(plan)
+    first, last = plan.years[0], plan.years[-1]
+    return pd.DataFrame({
+        "Programa": summary["programa"],
+        "Acciones": [fmt.integer(v) for v in summary["acciones"]],
+        "Productos": [fmt.integer(v) for v in summary["productos"]],
+        str(first): [fmt.quetzales(v) for v in summary[f"meta_financiera_{first}"]],
+        str(last): [fmt.quetzales(v) for v in summary[f"meta_financiera_{last}"]],
+        "Peso en el período": [fmt.percent(v) for v in summary["participacion_periodo"]],
+    })
+
+
+def program_highlights(plan: Plan) -> dict[str, str]:
+    """The programs the prose singles out, as formatted text keyed for glue: most actions,
+    largest and smallest budget among those with actions, and the programs without actions."""
+    summary = program_summary(plan)
+    with_actions = summary[summary["acciones"] > 0]
+    without_actions = summary[summary["acciones"] == 0]
+    most = with_actions.sort_values("acciones").iloc[-1]
+    by_weight = with_actions.sort_values("participacion_periodo")
+    richest, poorest = by_weight.iloc[-1], by_weight.iloc[0]
+    return {
+        "n_acciones": fmt.integer(summary["acciones"].sum()),
+        "n_programas_con_acciones": fmt.integer(len(with_actions)),
+        "programa_mas_acciones": most["programa"],
+        "n_acciones_mas": fmt.integer(most["acciones"]),
+        "peso_mas_acciones": fmt.percent(most["participacion_periodo"]),
+        "programa_mayor_peso": richest["programa"],
+        "n_acciones_mayor_peso": fmt.integer(richest["acciones"]),
+        "peso_mayor": fmt.percent(richest["participacion_periodo"]),
+        "programa_menor_peso": poorest["programa"],
+        "n_acciones_menor_peso": fmt.integer(poorest["acciones"]),
+        "peso_menor": fmt.percent(poorest["participacion_periodo"]),
+        "programas_sin_acciones": " y ".join(f"«{n}»" for n in without_actions["programa"]),
+        "peso_sin_acciones": fmt.percent(without_actions["participacion_periodo"].sum()),
+        "productos_sin_acciones": fmt.integer(without_actions["productos"].sum()),
+    }
+
+
 def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
     """The products that fund a program: first- and last-year financial goals and their change.
 

@@ -155,3 +155,15 @@ def test_program_trajectory(plan):
     assert pd.isna(trajectory["variacion_pct"].iloc[0])
     sentence = framework.program_budget_markdown(plan, "servicios_consulares")
     assert "44.6\u00a0%" in sentence and "en 2025" in sentence
+
+
+def test_program_summary_table_and_highlights(plan):
+    table = framework.program_summary_table(plan).set_index("Programa")
+    consular = table.loc["Servicios Consulares y de Atención al Migrante"]
+    assert consular[["Acciones", "Productos", "2025", "2029"]].tolist() == ["7", "2", "Q416,744,082", "Q612,856,745"]
+    highlights = framework.program_highlights(plan)
+    assert highlights["n_acciones"] == "39"
+    assert highlights["programa_mas_acciones"] == "Servicios de Política Exterior"
+    assert highlights["n_acciones_mas"] == "26"
+    assert highlights["programa_mayor_peso"] == "Servicios Consulares y de Atención al Migrante"
+    assert highlights["programas_sin_acciones"] == "«Actividades Centrales» y «Partidas No Asignables a Programas»"
