@@ -397,3 +397,101 @@ def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] | None = None) 
     names = plan.products.set_index("producto_id")["nombre"]
     return pd.DataFrame({"producto_id": budget.index, "producto": budget.index.map(names),
                          "periodo": budget.to_numpy()}).reset_index(drop=True)
+
+
+def _trend_word(start: float, end: float, up: str, down: str, same: str) -> str:
+    return up if end > start else down if end < start else same
+
+
+def _names_list(names: list[str]) -> str:
+    """«a», «b» y «c»."""
+    quoted = [f"«{n}»" for n in names]
+    return ", ".join(quoted[:-1]) + " y " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
+def network_highlights(plan: Plan) -> dict[str, str]:
+    """What the consular and diplomatic network chapter states, as formatted text keyed for glue."""
+    first, last = plan.years[0], plan.years[-1]
+    consular_id = documented_program(plan)
+    concentration = population_concentration(plan)
+    eligible = plan.key_figure("poblacion_elegible_2029")
+    trajectory = program_trajectory(plan, consular_id).set_index("anio")
+    start, end = trajectory.loc[first, "meta_financiera"], trajectory.loc[last, "meta_financiera"]
+    totals = analysis.yearly_totals(plan)["total"]
+    growth = analysis.product_growth(plan).set_index("producto_id")
+    main = program_products(plan, consular_id).sort_values("participacion_programa").iloc[-1]
+    financial = growth.loc[main["producto_id"], "meta_financiera_variacion_pct"]
+    physical = growth.loc[main["producto_id"], "meta_fisica_variacion_pct"]
+    return {
+        "anio_inicio": str(first),
+        "anio_fin": str(last),
+        "poblacion_total": fmt.integer(concentration["total"]),
+        "region_mayor": concentration["region"],
+        "personas_region_mayor": fmt.integer(concentration["personas"]),
+        "peso_region_mayor": fmt.percent(concentration["participacion"]),
+        "otros_nombrados": " y ".join(concentration["otros_nombrados"]),
+        "peso_otros_nombrados": fmt.percent(concentration["participacion_otros_nombrados"]),
+        "peso_resto": fmt.percent(concentration["participacion_resto"]),
+        "poblacion_elegible": fmt.integer(eligible),
+        "cobertura_meta": fmt.percent(plan.key_figure("cobertura_meta_2029")),
+        "sin_cobertura": fmt.integer(concentration["total"] - eligible),
+        "programa_consular": program_name(plan, consular_id),
+        "consular_inicio": fmt.millions_of_quetzales(start),
+        "consular_fin": fmt.millions_of_quetzales(end),
+        "consular_crecimiento": fmt.percent(100 * (end / start - 1)),
+        "consular_tcac": fmt.percent(analysis.compound_growth(start, end, last - first)),
+        "consular_peso_inicio": fmt.percent(trajectory.loc[first, "participacion"]),
+        "consular_peso_fin": fmt.percent(trajectory.loc[last, "participacion"]),
+        "total_crecimiento": fmt.percent(100 * (totals[last] / totals[first] - 1)),
+        "producto_principal": main["producto"],
+        "producto_principal_peso": fmt.percent(main["participacion_programa"]),
+        "producto_principal_fisica": fmt.percent(physical),
+        "producto_principal_financiera": fmt.percent(financial),
+        "costo_por_persona": _trend_word(physical, financial, "sube", "baja", "se mantiene"),
+        "consular_tendencia": _trend_word(trajectory.loc[first, "participacion"], trajectory.loc[last, "participacion"],
+                                          "gana", "pierde", "mantiene"),
+    }
+
+
+def framework_highlights(plan: Plan) -> dict[str, str]:
+    """What the strategic framework chapter states, as formatted text keyed for glue."""
+    fiche = plan["fichas"].sort_values("ficha_id").iloc[0]
+    summary = program_summary(plan).set_index("programa_id")
+    links = objective_links(plan)
+    stated = links[links["vinculo"] == DOCUMENT].iloc[0]
+    others = summary.drop(index=stated["programa_id"])
+    named_others = others[others["nombrado_en_documento"]]
+    unlinked = links[links["vinculo"] == ""].iloc[0]
+    partial = links[links["alcance"] != ""].iloc[0]
+    program_budget = analysis.budget_by_program(plan)
+    program_budget.index = plan.programs["programa_id"].tolist()
+    partial_share = 100 * partial[plan.years].astype(float) / program_budget.loc[partial["programa_id"], plan.years]
+    return {
+        "institucion": str(plan.info["institucion"]),
+        "siglas": str(plan.info["siglas"]),
+        "titulo": str(plan.info["titulo"]),
+        "anio_fin": str(plan.years[-1]),
+        "n_objetivos_operativos": fmt.integer(len(plan.statements("objetivo_operativo"))),
+        "n_lineas_pgg": fmt.integer(len(plan.statements("linea_pgg"))),
+        "nivel_resultado": plan.statement("nivel_resultado").lower(),
+        "cobertura_base": fmt.percent(fiche["linea_base_relativa"]),
+        "anio_base": str(int(fiche["anio_linea_base"])),
+        "cobertura_meta": fmt.percent(plan.key_figure("cobertura_meta_2029")),
+        "n_programas_nombrados": fmt.integer(int(summary["nombrado_en_documento"].sum())),
+        "objetivo_documento": stated["objetivo"],
+        "programa_documento": stated["programa"],
+        "peso_documento": fmt.percent(stated["participacion_periodo"]),
+        "peso_fuera_documento": fmt.percent(100 - stated["participacion_periodo"]),
+        "peso_otros_nombrados": fmt.percent(named_others["participacion_periodo"].sum()),
+        "otros_nombrados": " y ".join(f"«{n}»" for n in named_others["programa"]),
+        "peso_no_nombrados": fmt.percent(others.loc[~others["nombrado_en_documento"], "participacion_periodo"].sum()),
+        "peso_sin_objetivo": fmt.percent(unlinked["participacion_periodo"]),
+        "productos_sin_objetivo": _names_list(unlinked_products(plan)["producto"].tolist()),
+        "objetivo_parcial": partial["objetivo"],
+        "programa_parcial": partial["programa"],
+        "peso_parcial_en_programa": fmt.percent(
+            100 * partial["periodo"] / program_budget.loc[partial["programa_id"]].sum()),
+        "peso_parcial_min": fmt.percent(partial_share.min()),
+        "peso_parcial_max": fmt.percent(partial_share.max()),
+        "anio_parcial_max": str(int(partial_share.astype(float).idxmax())),
+    }

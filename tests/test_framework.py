@@ -167,3 +167,20 @@ def test_program_summary_table_and_highlights(plan):
     assert highlights["n_acciones_mas"] == "26"
     assert highlights["programa_mayor_peso"] == "Servicios Consulares y de Atención al Migrante"
     assert highlights["programas_sin_acciones"] == "«Actividades Centrales» y «Partidas No Asignables a Programas»"
+
+
+def test_network_highlights(plan):
+    texts = framework.network_highlights(plan)
+    assert texts["region_mayor"] == "Estados Unidos de América"
+    assert texts["personas_region_mayor"] == "3,253,747"
+    assert texts["sin_cobertura"] == "1,818,093"  # 3,437,340 - 1,619,247
+    assert texts["consular_inicio"] == "Q416.7 millones"
+    assert texts["consular_tendencia"] == "gana"
+
+
+def test_framework_highlights(plan):
+    texts = framework.framework_highlights(plan)
+    assert texts["n_objetivos_operativos"] == "4"
+    assert texts["programa_documento"] == "Servicios Consulares y de Atención al Migrante"
+    assert texts["objetivo_parcial"] == "Objetivo Operativo 3"
+    assert texts["nivel_resultado"] == "intermedio"
