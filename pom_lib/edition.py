@@ -149,10 +149,15 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
 
 
 def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
-    """_config.yml with the title and title-page line of this plan and edition, written to `target`."""
+    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`."""
     settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     settings["title"] = f"{plan.info['titulo']} — Libro analítico"
-    settings["author"] = f"Edición {edition_year} · {plan.info['institucion']} ({plan.info['siglas']})"
+    institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
+    settings["author"] = f"Edición {edition_year} · {institution}"
+    # The page footer says whose figures these are and whose analysis, instead of a «Por …» byline.
+    settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = (
+        f"<p>Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
+        f"documento publicado por el {institution}; el análisis es propio del libro.</p>")
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 

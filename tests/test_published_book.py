@@ -107,3 +107,9 @@ def test_pdf_shows_the_parts_of_the_book(built):
     text = built["pdf_text"]
     for part in ("Marco del plan", "Programación multianual", "Seguimiento", "Análisis y calidad", "Anexos"):
         assert re.search(rf"Parte [IVX]+\s+{part}", text), part
+
+
+def test_footer_says_whose_figures_and_whose_analysis(built):
+    page = (built["html"] / "presentacion.html").read_text(encoding="utf-8")
+    assert "Las cifras son las del documento publicado por el Ministerio de Relaciones Exteriores (MINEX)" in page
+    assert "Por Edición" not in page
