@@ -1,6 +1,5 @@
 """pom edicion on a two-chapter smoke book: built, hidden code, deterministic, and safe on failure."""
 
-import hashlib
 import json
 import re
 import shutil
@@ -15,17 +14,11 @@ from pom_lib.cli import main
 from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems
 from pom_lib.errors import PlanError
 
+from editions import tree_hash
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "book_smoke"
 PLAN = Path("data") / "pom-minex-2025-2029"
-
-
-def _tree_hash(*folders: Path) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _new_root(target: Path) -> Path:
@@ -100,7 +93,7 @@ def test_second_edition_is_byte_identical(edition, tmp_path):
     again = _new_root(tmp_path / "libro")
     build_edition(PLAN, 2025, again)
     for folder in ("book", "_build/html"):
-        assert _tree_hash(root / folder) == _tree_hash(again / folder), folder
+        assert tree_hash(root / folder) == tree_hash(again / folder), folder
 
 
 def test_executed_chapters_pass_strict_nbval(edition):
@@ -122,7 +115,7 @@ def test_smoke_book_renders_offline_in_the_browser(edition):
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {folder: _tree_hash(root / folder) for folder in ("book", "_build")}
+    return {folder: tree_hash(root / folder) for folder in ("book", "_build")}
 
 
 def test_failing_chapter_is_named_and_the_last_good_book_survives(edition, tmp_path, monkeypatch, capsys):
