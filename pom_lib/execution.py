@@ -229,7 +229,7 @@ def attainment(plan: Plan, execution: pd.DataFrame, cutoff_year: int,
                   "presupuesto_vigente", "ejecucion_vigente_pct"]]
 
 
-def coverage_execution(plan: Plan, execution: pd.DataFrame, fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
+def coverage_execution(plan: Plan, execution: pd.DataFrame, fiche_id: str | None = None) -> pd.DataFrame:
     """The coverage indicator's executed value per year: the fiche's «Ejecución» column.
 
     The executed absolute value adds the physical execution of the subproducts the fiche's
@@ -239,6 +239,7 @@ def coverage_execution(plan: Plan, execution: pd.DataFrame, fiche_id: str = "FIC
     Columns: anio, meta_absoluta, meta_relativa, ejecucion_absoluta, ejecucion_relativa,
     avance_pct, cuatrimestres.
     """
+    fiche_id = fiche_id or plan.main_fiche
     terms = formula_terms(plan, fiche_id)
     yearly = yearly_execution(execution)
     yearly = yearly[yearly["elemento_id"].isin(terms)]

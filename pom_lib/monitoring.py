@@ -173,7 +173,7 @@ def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_projection(plan: Plan, execution: pd.DataFrame, cutoff: int,
-                        fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
+                        fiche_id: str | None = None) -> pd.DataFrame:
     """The coverage indicator observed up to the cutoff and carried on at the observed pace.
 
     Same method as execution.projected_attainment: pace = Σ executed / Σ goal over the whole
@@ -221,7 +221,7 @@ def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def goals_to_measure_table(plan: Plan, year: int, fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
+def goals_to_measure_table(plan: Plan, year: int, fiche_id: str | None = None) -> pd.DataFrame:
     """What the first execution will be compared with: each product's goals in `year`, and the indicator's."""
     goals = plan.goals[(plan.goals["nivel"] == "producto") & (plan.goals["anio"] == year)]
     table = pd.DataFrame({
@@ -231,6 +231,7 @@ def goals_to_measure_table(plan: Plan, year: int, fiche_id: str = "FICHA_PRODUCT
         f"Meta física {year}": [fmt.integer(v) for v in goals["meta_fisica"]],
         f"Meta financiera {year}": [fmt.quetzales(v) for v in goals["meta_financiera"]],
     })
+    fiche_id = fiche_id or plan.main_fiche
     fiche = plan["fichas"].set_index("ficha_id").loc[fiche_id]
     goal = plan["fichas_metas"].query("ficha_id == @fiche_id and anio == @year")
     if not goal.empty:

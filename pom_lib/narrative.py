@@ -65,7 +65,7 @@ def round_totals_sentence(plan: Plan) -> str:
     return "Los totales anuales no son cifras redondas: resultan de sumar las asignaciones de cada producto."
 
 
-def coverage_growth_sentence(plan: Plan, fiche_id: str = "FICHA_PRODUCTO") -> str:
+def coverage_growth_sentence(plan: Plan, fiche_id: str | None = None) -> str:
     """How persons served grow: the jump from the baseline, then steady or uneven yearly goals."""
     from .projections import coverage_path
 

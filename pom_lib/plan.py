@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import contract
 from .validation import load_tables
 
 UNNAMED_SUBPRODUCT = "Subproducto sin nombre en el documento ({id})"
@@ -62,10 +63,33 @@ class Plan:
         citation = f"{self.info['institucion']}, {self.info['titulo']} ({self.info['lugar_fecha']})"
         return f"{citation}, {section}." if section else f"{citation}."
 
-    def key_figure(self, key: str) -> float:
-        """A figure of cifras_clave.csv by its key (e.g. 'poblacion_objetivo_total')."""
-        figures = self.tables["cifras_clave"].set_index("clave")["valor"]
-        return float(figures[key])
+    def key_figure(self, role: str, year: int | None = None) -> float | None:
+        """A figure of cifras_clave.csv by its role (contract.ROLE_*) and year; None when the plan lacks it.
+
+        Without a year, the latest year the plan gives for that role (the target population has none).
+        """
+        figures = self.tables["cifras_clave"]
+        figures = figures[figures["rol"] == role]
+        if year is not None:
+            figures = figures[figures["anio"] == year]
+        if figures.empty:
+            return None
+        return float(figures.sort_values("anio", na_position="first")["valor"].iloc[-1])
+
+    def key_figure_year(self, role: str) -> int | None:
+        """The latest year for which the plan gives a figure of this role."""
+        years = self.tables["cifras_clave"].loc[lambda f: f["rol"] == role, "anio"].dropna()
+        return int(years.max()) if len(years) else None
+
+    @property
+    def target_population(self) -> float:
+        """The target population (required by the contract)."""
+        return self.key_figure(contract.ROLE_TARGET_POPULATION)
+
+    @property
+    def main_fiche(self) -> str:
+        """The id of the plan's main indicator: its first product-level fiche."""
+        return contract.main_fiche(self.tables["fichas"])
 
     def statements(self, kind: str) -> pd.DataFrame:
         """Official statements of one kind (e.g. 'objetivo_operativo'), in order."""

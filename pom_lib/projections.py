@@ -51,8 +51,9 @@ def extend(series: pd.Series, until: int, scenario: Scenario) -> pd.Series:
     return pd.Series(future, index=years, dtype=float)
 
 
-def coverage_path(plan: Plan, fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
+def coverage_path(plan: Plan, fiche_id: str | None = None) -> pd.DataFrame:
     """Published coverage (absolute persons, relative %) from the baseline to the plan's last year."""
+    fiche_id = fiche_id or plan.main_fiche
     values = indicator_values(plan)
     values = values[values["ficha_id"] == fiche_id].set_index("anio")
     return values[["absoluto_publicado", "relativo_publicado"]].rename(
@@ -60,7 +61,7 @@ def coverage_path(plan: Plan, fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
 
 
 def coverage_projection(plan: Plan, until: int, scenarios: list[Scenario],
-                        population_growth_pct: float = 0.0, fiche_id: str = "FICHA_PRODUCTO") -> pd.DataFrame:
+                        population_growth_pct: float = 0.0, fiche_id: str | None = None) -> pd.DataFrame:
     """Persons served and coverage after the plan, per scenario.
 
     Coverage divides by the target population, which grows at `population_growth_pct` a year
@@ -68,7 +69,7 @@ def coverage_projection(plan: Plan, until: int, scenarios: list[Scenario],
     Columns: escenario, anio, personas, poblacion_objetivo, cobertura_pct.
     """
     path = coverage_path(plan, fiche_id)
-    population = plan.key_figure("poblacion_objetivo_total")
+    population = plan.target_population
     last = plan.years[-1]
     frames = []
     for scenario in scenarios:
@@ -89,13 +90,13 @@ def budget_projection(plan: Plan, until: int, scenarios: list[Scenario]) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
-def years_to_reach(plan: Plan, target_pct: float, fiche_id: str = "FICHA_PRODUCTO") -> int | None:
+def years_to_reach(plan: Plan, target_pct: float, fiche_id: str | None = None) -> int | None:
     """First year the coverage reaches `target_pct` at the plan's own pace (fixed population)."""
     path = coverage_path(plan, fiche_id)
     if (path["cobertura_pct"] >= target_pct).any():
         return int(path.index[path["cobertura_pct"] >= target_pct][0])
     scenario = Scenario("Tendencia del plan", "tendencia")
     persons = extend(path["personas"], plan.years[-1] + 200, scenario)
-    coverage = 100 * persons / plan.key_figure("poblacion_objetivo_total")
+    coverage = 100 * persons / plan.target_population
     reached = coverage[coverage >= target_pct]
     return int(reached.index[0]) if not reached.empty else None

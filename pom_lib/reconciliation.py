@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import contract
 from .plan import Plan
 
 COLUMNS = ["regla", "anio", "elemento", "nombre", "esperado", "encontrado", "diferencia", "cumple"]
@@ -18,7 +19,7 @@ RULE_TOTAL = "Total anual = suma de las metas financieras de los productos"
 RULE_INDICATOR_ABS = "Indicador: dato absoluto = suma de los subproductos de la fórmula"
 RULE_INDICATOR_REL = "Indicador: dato relativo = dato absoluto / población objetivo"
 RULE_POPULATION = "Población objetivo = suma por país o región"
-RULE_ELIGIBLE = "Población elegible 2029 = meta absoluta del indicador en 2029"
+RULE_ELIGIBLE = "Población elegible de un año = meta absoluta del indicador en ese año"
 RULE_WOMEN = "Mujeres a asistir = porcentaje femenino × población elegible"
 
 # Published percentages carry one decimal: a recomputed value holds when it rounds to it.
@@ -57,7 +58,7 @@ def relative_coverage(plan: Plan, persons: float) -> float:
     The plan's «Factor de Ajuste Porcentual» is not published; the published percentages
     match a factor of 1.
     """
-    return 100 * persons / plan.key_figure("poblacion_objetivo_total")
+    return 100 * persons / plan.target_population
 
 
 def product_rules(plan: Plan) -> list[dict]:
@@ -130,20 +131,24 @@ def indicator_rules(plan: Plan) -> list[dict]:
 
 
 def population_rules(plan: Plan) -> list[dict]:
-    """Population by country adds up; the 2029 eligible population and women figures agree."""
-    last_year = plan.years[-1]
-    findings = [_finding(RULE_POPULATION, pd.NA, "poblacion_objetivo_total", "Población objetivo",
-                         plan.key_figure("poblacion_objetivo_total"),
-                         float(plan["poblacion_objetivo"]["personas"].sum()))]
+    """Population by place adds up to the target; eligible population and women agree with the fiches."""
+    findings = [_finding(RULE_POPULATION, pd.NA, "poblacion_objetivo", "Población objetivo",
+                         plan.target_population, float(plan["poblacion_objetivo"]["personas"].sum()))]
     goals = plan["fichas_metas"]
-    for fiche_id in plan["fichas"]["ficha_id"]:
-        final = goals[(goals["ficha_id"] == fiche_id) & (goals["anio"] == last_year)]["meta_absoluta"]
-        findings.append(_finding(RULE_ELIGIBLE, last_year, fiche_id, "Población elegible",
-                                 plan.key_figure("poblacion_elegible_2029"), float(final.sum())))
-    women = plan.key_figure("porcentaje_mujeres_2029") / 100 * plan.key_figure("poblacion_elegible_2029")
-    # The plan gives the women figure "aproximadamente": it holds when it is the rounded product.
-    findings.append(_finding(RULE_WOMEN, last_year, "mujeres_2029", "Mujeres a asistir",
-                             plan.key_figure("mujeres_2029"), women, tolerance=0.5))
+    figures = plan["cifras_clave"]
+    for figure in figures[figures["rol"] == contract.ROLE_ELIGIBLE].itertuples():
+        for fiche_id in plan["fichas"]["ficha_id"]:
+            final = goals[(goals["ficha_id"] == fiche_id) & (goals["anio"] == figure.anio)]["meta_absoluta"]
+            if not final.empty:
+                findings.append(_finding(RULE_ELIGIBLE, figure.anio, fiche_id, "Población elegible",
+                                         float(figure.valor), float(final.sum())))
+    for figure in figures[figures["rol"] == contract.ROLE_WOMEN].itertuples():
+        share = plan.key_figure(contract.ROLE_WOMEN_PCT, figure.anio)
+        eligible = plan.key_figure(contract.ROLE_ELIGIBLE, figure.anio)
+        if share is not None and eligible is not None:
+            # The plan may give the women figure "aproximadamente": it holds when it is the rounded product.
+            findings.append(_finding(RULE_WOMEN, figure.anio, figure.clave, "Mujeres a asistir",
+                                     float(figure.valor), share / 100 * eligible, tolerance=0.5))
     return findings
 
 

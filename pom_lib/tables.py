@@ -127,7 +127,7 @@ def population_table(plan: Plan) -> pd.DataFrame:
         "Personas": [fmt.integer(v) for v in population["personas"]],
         "Participación": [fmt.percent(100 * v / total) for v in population["personas"]],
     })
-    footer = pd.DataFrame([{"País o región": "Total", "Personas": fmt.integer(plan.key_figure("poblacion_objetivo_total")),
+    footer = pd.DataFrame([{"País o región": "Total", "Personas": fmt.integer(plan.target_population),
                             "Participación": fmt.percent(100)}])
     return pd.concat([table, footer], ignore_index=True)
 
@@ -179,7 +179,7 @@ def key_figures_table(plan: Plan) -> pd.DataFrame:
          fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)), f"{first}-{last}"),
         ("Programas / productos / subproductos",
          f"{len(plan.programs)} / {len(plan.products)} / {len(plan.subproducts)}", "Matriz"),
-        ("Población guatemalteca objetivo", fmt.integer(plan.key_figure("poblacion_objetivo_total")), "Personas"),
+        ("Población guatemalteca objetivo", fmt.integer(plan.target_population), "Personas"),
         (f"Cobertura en {base_year} (línea de base)", fmt.percent(fiche.loc[base_year, "relativo_publicado"]),
          fmt.integer(fiche.loc[base_year, "absoluto_publicado"]) + " personas"),
         (f"Cobertura meta en {last}", fmt.percent(fiche.loc[last, "relativo_publicado"]),

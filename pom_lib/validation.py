@@ -19,10 +19,10 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
+from . import contract
 from .errors import PlanError, Problem
 from .reading import RawTable, open_workbook, read_csv_table, read_sheet
 
-DESCRIPTOR = "datapackage.json"
 PERIOD_TABLES = ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas")
 DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
 # The descriptor's patterns, said in words an analyst can act on.
@@ -75,8 +75,8 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     """Read and validate every table of a plan; raise PlanError listing every problem found.
 
     `source` is either a plan folder or an Excel workbook (.xlsx). The tables and their
-    rules are described by the datapackage.json of the folder (for a workbook, the folder
-    holding it). In a folder, the CSV files named in datapackage.json are read when any of
+    rules are the library's (contract.py); the folder's datapackage.json only declares the
+    format. In a folder, the CSV files of the contract are read when any of
     them is present — missing ones are reported, never taken from a workbook, so one plan
     never mixes two sources. A folder without any of those CSVs must hold exactly one
     workbook, whose sheets are named like the tables (sheet «productos» = productos.csv).
@@ -86,10 +86,14 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     """
     source = Path(source)
     folder = _plan_folder(source)
-    resources = _read_descriptor(folder)
+    resources = _read_descriptor(source, folder)
     tables, problems = _read_tables(source, folder, resources)
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
     problems += check_problems + _period_problems(checked)
+    if not problems:
+        problems = contract.rule_problems({name: table.frame for name, table in checked.items()},
+                                          {name: table.row_numbers for name, table in checked.items()},
+                                          {name: table.raw.label for name, table in checked.items()})
     if problems:
         raise PlanError(problems)
     return {name: table.frame for name, table in checked.items()}
@@ -136,17 +140,17 @@ def _plan_folder(source: Path) -> Path:
     raise PlanError([Problem(str(source), "no existe esta carpeta ni este archivo")])
 
 
-def _read_descriptor(folder: Path) -> list[dict]:
-    """The resources described in datapackage.json (names, files, schemas)."""
-    path = folder / DESCRIPTOR
-    if not path.is_file():
-        raise PlanError([Problem(str(folder), f"falta el archivo {DESCRIPTOR}, que describe las tablas del plan "
-                                              "y sus reglas; cópielo de la versión anterior del plan")])
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["resources"]
-    except json.JSONDecodeError as error:
-        raise PlanError([Problem(DESCRIPTOR, f"el archivo está dañado: no es JSON válido ({error.msg})",
-                                 row=error.lineno)]) from error
+def _read_descriptor(source: Path, folder: Path) -> list[dict]:
+    """The library's resources, once the folder declares the current format.
+
+    A workbook given on its own (no datapackage.json beside it) is read in the current format.
+    """
+    if source.is_file() and not (folder / contract.DESCRIPTOR).exists():
+        return contract.plan_resources()
+    problems = contract.descriptor_problems(folder)
+    if problems:
+        raise PlanError(problems)
+    return contract.plan_resources()
 
 
 def _read_tables(source: Path, folder: Path, resources: list[dict]) -> tuple[dict[str, RawTable], list[Problem]]:

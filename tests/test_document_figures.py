@@ -124,14 +124,15 @@ def test_program_names_from_section_4(plan):
 def test_target_population_section_3(plan):
     population = plan["poblacion_objetivo"].set_index("region_id")["personas"].to_dict()
     assert population == {"estados_unidos": 3_253_747, "mexico": 59_936, "canada": 47_479, "resto_mundo": 76_178}
-    assert plan.key_figure("poblacion_objetivo_total") == 3_437_340
+    assert plan.key_figure("poblacion_objetivo") == plan.target_population == 3_437_340
 
 
 def test_scope_and_coverage_figures_sections_2_and_3_1(plan):
-    assert plan.key_figure("poblacion_elegible_2029") == 1_619_247
-    assert plan.key_figure("porcentaje_mujeres_2029") == 39
-    assert plan.key_figure("mujeres_2029") == 631_506
-    assert plan.key_figure("cobertura_meta_2029") == 47.1
+    assert plan.key_figure("poblacion_elegible", 2029) == 1_619_247
+    assert plan.key_figure("porcentaje_mujeres", 2029) == 39
+    assert plan.key_figure("mujeres", 2029) == 631_506
+    assert plan.key_figure("cobertura_meta", 2029) == 47.1
+    assert plan.key_figure("cobertura_meta", 2028) is None
 
 
 @pytest.mark.parametrize("fiche_id", ["FICHA_PRODUCTO", "FICHA_SUBPRODUCTO"])

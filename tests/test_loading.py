@@ -124,12 +124,22 @@ def test_the_real_plan_loads_with_typed_columns_in_schema_order():
     assert tables["fichas_elementos"]["subproducto_id"].iloc[0] is pd.NA
 
 
-def test_a_header_only_file_is_an_empty_table(plan_copy):
-    header = "ficha_id,anio,meta_absoluta,meta_relativa,ejecucion"
-    (plan_copy / "fichas_metas.csv").write_text(header + "\n", encoding="utf-8")
-    table = load_tables(plan_copy)["fichas_metas"]
+def test_a_header_only_expansion_table_is_an_empty_table(plan_copy):
+    """A plan may announce no network expansion: the table is then just its header."""
+    header = "ambito,orden,texto,seccion"
+    (plan_copy / "expansion_red.csv").write_text(header + "\n", encoding="utf-8")
+    table = load_tables(plan_copy)["expansion_red"]
     assert table.empty
     assert list(table.columns) == header.split(",")
+
+
+def test_fiche_goals_must_cover_every_plan_year(plan_copy):
+    header = "ficha_id,anio,meta_absoluta,meta_relativa,ejecucion"
+    (plan_copy / "fichas_metas.csv").write_text(header + "\n", encoding="utf-8")
+    problems = _problems(plan_copy)
+    assert [(p.file, p.message) for p in problems] == [
+        ("fichas_metas.csv", f"la ficha «{fiche}» no tiene meta para 2025, 2026, 2027, 2028, 2029: escriba una fila "
+                             "por año del plan") for fiche in ("FICHA_PRODUCTO", "FICHA_SUBPRODUCTO")]
 
 
 # Files and columns
