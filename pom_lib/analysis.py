@@ -13,7 +13,8 @@ def budget_by_program(plan: Plan) -> pd.DataFrame:
     """Financial goals of the products summed by program (rows, in plan order) and year (columns)."""
     goals = plan.goals[plan.goals["nivel"] == "producto"]
     table = goals.pivot_table(index="programa_id", columns="anio", values="meta_financiera", aggfunc="sum")
-    table = table.reindex(plan.programs["programa_id"])
+    # A program without products has no goals: its row is zero, not missing.
+    table = table.reindex(plan.programs["programa_id"], fill_value=0)
     table.index = plan.programs["nombre"].tolist()
     table.index.name = "programa"
     table.columns = [int(c) for c in table.columns]

@@ -76,12 +76,46 @@ def cmd_validar(args) -> int:
     failures = report[~report["cumple"]]
     if failures.empty:
         print("Todas las reglas de conciliación se cumplen.")
-        return 0
-    print(f"Atención: {len(failures)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
-    for row in failures.itertuples():
-        year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
-        print(f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
-              f"encontrado {fmt.decimal(row.encontrado, 1)}")
+    else:
+        print(f"Atención: {len(failures)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
+        for row in failures.itertuples():
+            year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
+            print(f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
+                  f"encontrado {fmt.decimal(row.encontrado, 1)}")
+    return _print_reviews(plan)
+
+
+def _print_reviews(plan) -> int:
+    """List the commentary blocks to review; they are warnings, not errors (the book holds them back)."""
+    from .chapters import commentary_reviews
+
+    try:
+        reviews = commentary_reviews(plan)
+    except PlanError as error:
+        return _print_problems(error, "Los comentarios del equipo no se pueden leer")
+    if reviews:
+        print(f"Comentarios por revisar: {len(reviews)} (el libro no los publica hasta que se confirmen con "
+              f"«pom comentarios {plan.source} --confirmar»):")
+        for review in reviews:
+            print(f"  - {review}")
+    return 0
+
+
+def cmd_comentarios(args) -> int:
+    from .chapters import confirm_commentary
+
+    try:
+        plan = load_plan(args.ruta)
+    except PlanError as error:
+        return _print_problems(error)
+    if not args.confirmar:
+        code = _print_reviews(plan)
+        return code
+    try:
+        confirmed = confirm_commentary(plan)
+    except PlanError as error:
+        return _print_problems(error, "Los comentarios del equipo no se pueden leer")
+    print(f"Comentarios confirmados: {confirmed}. Sus cifras registradas son ahora las del plan.")
     return 0
 
 
@@ -193,6 +227,13 @@ def build_parser() -> SpanishParser:
                                       "de ejecución (.csv o .xlsx con la hoja «ejecucion»)")
     validar.add_argument("--plan", help="carpeta del plan contra el que se valida el archivo de ejecución")
     validar.set_defaults(run=cmd_validar)
+
+    comentarios = commands.add_parser("comentarios", help="lista los comentarios del equipo cuyas cifras cambiaron; "
+                                                          "con --confirmar, los da por revisados")
+    comentarios.add_argument("ruta", help="carpeta del plan")
+    comentarios.add_argument("--confirmar", action="store_true",
+                             help="registra las cifras actuales en los comentarios por revisar, una vez releídos")
+    comentarios.set_defaults(run=cmd_comentarios)
 
     matriz = commands.add_parser("matriz", help="exporta la matriz de planificación como tabla ordenada")
     matriz.add_argument("ruta", help="carpeta del plan o libro .xlsx")

@@ -214,6 +214,8 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
     period = {pid: float(goals.loc[pid].sum()) for pid in products["producto_id"]}
     program_total = sum(period.values())
     rows = []
+    columns = ["producto_id", "producto", "unidad_medida", f"meta_financiera_{first}", f"meta_financiera_{last}",
+               "variacion_pct", "participacion_programa"]
     for product in products.itertuples():
         start, end = float(goals.loc[(product.producto_id, first)]), float(goals.loc[(product.producto_id, last)])
         rows.append({
@@ -225,7 +227,7 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
             "variacion_pct": 100 * (end - start) / start if start else float("nan"),
             "participacion_programa": 100 * period[product.producto_id] / program_total if program_total else float("nan"),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def program_products_table(plan: Plan, program_id: str) -> pd.DataFrame:

@@ -30,6 +30,11 @@ class Plan:
         return self.tables["plan"].iloc[0]
 
     @property
+    def folder(self) -> Path:
+        """The plan folder (the workbook's folder when the plan was read from a workbook)."""
+        return self.source if self.source.is_dir() else self.source.parent
+
+    @property
     def years(self) -> list[int]:
         return list(range(int(self.info["anio_inicio"]), int(self.info["anio_fin"]) + 1))
 
