@@ -41,6 +41,7 @@ REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
 """
+TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 
@@ -81,6 +82,38 @@ def chapter_stems(toc: Path) -> list[str]:
     return [Path(spec["root"]).with_suffix("").as_posix()] + walk(spec.get("parts", [])) + walk(
         spec.get("chapters", [])
     )
+
+
+def toc_for_plan(toc: Path, plan: Plan) -> dict:
+    """The book's table of contents for one plan: chapters whose data the plan lacks are left out.
+
+    The template toc (notebooks/_toc.yml) lists every chapter; a chapter class decides whether it
+    applies (pom_lib.chapters). A part left without chapters is left out too.
+    """
+    from .chapters import chapter_classes
+
+    classes = chapter_classes()
+    spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
+
+    def keep(entries: list[dict]) -> list[dict]:
+        kept = []
+        for entry in entries or []:
+            stem = Path(entry["file"]).with_suffix("").as_posix() if "file" in entry else None
+            if stem in classes and not classes[stem].applies(plan):
+                continue
+            entry = dict(entry)
+            for key in ("chapters", "sections"):
+                if key in entry:
+                    entry[key] = keep(entry[key])
+            if "caption" in entry and not entry.get("chapters"):
+                continue
+            kept.append(entry)
+        return kept
+
+    for key in ("parts", "chapters"):
+        if key in spec:
+            spec[key] = keep(spec[key])
+    return spec
 
 
 def chapter_title(notebook: nbformat.NotebookNode, stem: str) -> str:
@@ -199,6 +232,18 @@ def _replace_tree(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _print_commentary_reviews(plan: Plan) -> None:
+    """Commentary blocks whose figures changed are held back from the book: say which, before building."""
+    from .chapters import commentary_reviews
+
+    reviews = commentary_reviews(plan)
+    if reviews:
+        print(f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
+              f"(pom comentarios {_relative(plan.folder, Path.cwd())} --confirmar):")
+        for review in reviews:
+            print(f"  - {review}")
+
+
 def _step(label: str):
     """Print «label … » now and «listo (2.1 s)» when the step ends."""
     print(f"{label} … ", end="", flush=True)
@@ -264,10 +309,13 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan)
     check_registry(root, edition_year)
     book, notebooks, staging = root / "book", root / "notebooks", root / STAGING
-    stems = chapter_stems(book / "_toc.yml")
+    _print_commentary_reviews(plan)
 
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(book, staging, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "_build"))
+    staging.mkdir()
+    toc = yaml.safe_dump(toc_for_plan(notebooks / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
+    (staging / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
+    stems = chapter_stems(staging / "_toc.yml")
     parameters = {
         "edicion": int(edition_year),
         "plan": _relative(plan_dir, book),

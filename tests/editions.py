@@ -36,7 +36,7 @@ def new_project(target: Path) -> Path:
     shutil.copytree(PLAN_DIR, target / PLAN)
     shutil.copytree(FICTIONAL_PLAN_DIR, target / FICTIONAL_PLAN)
     shutil.copy(EXECUTION_CSV, target / EXECUTION)
-    (target / "book" / "_toc.yml").write_text(SHORT_TOC, encoding="utf-8")
+    (target / "notebooks" / "_toc.yml").write_text(SHORT_TOC, encoding="utf-8")
     cover = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                              "language": "python"}})
     cover.cells = [nbformat.v4.new_code_cell('edicion = 2025\nplan = "../data/pom-minex-2025-2029"',

@@ -37,8 +37,8 @@ def edition(tmp_path_factory):
 
 
 def test_chapters_come_from_the_toc_in_order():
-    assert chapter_stems(FIXTURE / "book" / "_toc.yml") == ["portada", "capitulo"]
-    stems = chapter_stems(ROOT / "book" / "_toc.yml")
+    assert chapter_stems(FIXTURE / "notebooks" / "_toc.yml") == ["portada", "capitulo"]
+    stems = chapter_stems(ROOT / "notebooks" / "_toc.yml")
     assert stems[0] == "presentacion" and stems[-1] == "anexos" and len(stems) == 12
 
 
