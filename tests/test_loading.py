@@ -20,7 +20,7 @@ from conftest import PLAN_DIR
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def _problems(source: Path) -> list[Problem]:
