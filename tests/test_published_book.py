@@ -4,29 +4,56 @@ HTML and PDF are rebuilt here from the committed book/ notebooks (execution off)
 same edition configuration `make book` uses, so the test reads what would be published.
 """
 
+import csv
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pom_lib.edition import chapter_stems, edition_config, pdf_filename
 from pom_lib.plan import load_plan
 
-from conftest import PLAN_DIR, ROOT
+from conftest import ROOT
 
 BOOK = ROOT / "book"
 NBSP = "\u00a0"
-# Figures of the document every edition must show, typed from the document.
-KEY_FIGURES = ["Q980,000,000", "Q1,080,000,000", "Q1,180,000,000", "Q1,280,000,000", "Q1,350,000,000",
-               "3,437,340", "3,253,747", "1,619,247", "1,241,060", "631,506", "Q401,812,176", "Q598,226,516",
-               "1,252,155", "Q4,863,360"]
-KEY_PERCENTS = ["47.1 %", "36.1 %", "38.8 %"]
+# The edition book/ holds, as ediciones.yml records it: its plan folder and year.
+EDITION = next(e for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
+               if e["fuente"] == "book")
+PLAN_DIR = ROOT / EDITION["plan"]
+
+
+def _csv(name: str) -> list[dict]:
+    with (PLAN_DIR / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _key_figures() -> tuple[list[str], list[str]]:
+    """Figures every edition shows, read from the edition's own plan files and formatted here by hand:
+    yearly totals, target population and its places, the first product's first-year goals, and the main
+    indicator's relative goals."""
+    quetzales = [f"Q{round(float(row['meta_financiera'])):,}" for row in _csv("totales_anuales.csv")]
+    people = [f"{int(row['valor']):,}" for row in _csv("cifras_clave.csv") if row["rol"] == "poblacion_objetivo"]
+    people += [f"{int(row['personas']):,}" for row in _csv("poblacion_objetivo.csv")]
+    first_product = min(_csv("productos.csv"), key=lambda row: int(row["orden"]))["producto_id"]
+    first_goal = min((row for row in _csv("metas_productos.csv") if row["producto_id"] == first_product),
+                     key=lambda row: int(row["anio"]))
+    quetzales.append(f"Q{round(float(first_goal['meta_financiera'])):,}")
+    people.append(f"{int(first_goal['meta_fisica']):,}")
+    main_fiche = next(row["ficha_id"] for row in _csv("fichas.csv") if row["nivel"] == "producto")
+    percents = [f"{float(row['meta_relativa']):.1f} %" for row in _csv("fichas_metas.csv")
+                if row["ficha_id"] == main_fiche]
+    return quetzales + people, percents
+
+
+KEY_FIGURES, KEY_PERCENTS = _key_figures()
 
 
 def _build(builder: str, output: Path) -> subprocess.CompletedProcess:
-    config = edition_config(ROOT, load_plan(PLAN_DIR), 2025, output / "config.yml")
+    config = edition_config(ROOT, load_plan(PLAN_DIR), int(EDITION["anio"]), output / "config.yml")
     return subprocess.run(
         [str(Path(sys.executable).with_name("jupyter-book")), "build", str(BOOK), "--config", str(config),
          "--path-output", str(output), "--builder", builder, "-W", "-n", "--keep-going"],
@@ -82,7 +109,7 @@ def test_pdf_reads_as_a_spanish_report(built):
     text = built["pdf_text"]
     assert "Índice" in text and "Presentación" in text
     assert "Tabla 1" in text and "Figura 1" in text
-    assert "Edición 2025" in text
+    assert f"Edición {EDITION['anio']}" in text
     for english in ("Table ", "Figure ", "Contents", "Chapter"):
         assert english not in text, english
 
@@ -105,11 +132,15 @@ def test_downloads_are_linked_and_present(built):
 
 def test_pdf_shows_the_parts_of_the_book(built):
     text = built["pdf_text"]
-    for part in ("Marco del plan", "Programación multianual", "Seguimiento", "Análisis y calidad", "Anexos"):
+    parts = [part["caption"] for part in yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))["parts"]]
+    assert parts
+    for part in parts:
         assert re.search(rf"Parte [IVX]+\s+{part}", text), part
 
 
 def test_footer_says_whose_figures_and_whose_analysis(built):
     page = (built["html"] / "presentacion.html").read_text(encoding="utf-8")
-    assert "Las cifras son las del documento publicado por el Ministerio de Relaciones Exteriores (MINEX)" in page
+    plan = _csv("plan.csv")[0]
+    assert (f"Las cifras son las del documento publicado por el {plan['institucion']} ({plan['siglas']})"
+            in page)
     assert "Por Edición" not in page
