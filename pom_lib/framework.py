@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, contract
 from . import formatting as fmt
 from .plan import Plan
 
@@ -94,7 +94,7 @@ OBJECTIVE_KINDS = ("objetivo_estrategico", "objetivo_institucional", "objetivo_o
 
 
 def expansion_markdown(plan: Plan, scope: str | None = None) -> str:
-    """Section 3 statements on opening consulates ('consular') or embassies ('diplomatica'), quoted."""
+    """The plan's statements on widening its network abroad, of one scope ('consular', 'diplomatica') or all, quoted."""
     rows = plan["expansion_red"].sort_values("orden")
     if scope is not None:
         rows = rows[rows["ambito"] == scope]
@@ -266,9 +266,27 @@ def plan_objective_links(plan: Plan) -> list[ObjectiveLink]:
             for row in plan["objetivos_programas"].sort_values("objetivo_orden").itertuples()]
 
 
-def documented_program(plan: Plan) -> str | None:
-    """The program the document itself links to an operational objective (section 3.1), if any."""
-    return next((l.program_id for l in plan_objective_links(plan) if l.basis == DOCUMENT), None)
+def indicator_programs(plan: Plan) -> list[str]:
+    """The programs whose subproducts some fiche's formula adds up, in plan order: what the indicators measure."""
+    terms = set(plan["fichas_formula"]["subproducto_id"])
+    measured = set(plan.subproducts.loc[plan.subproducts["subproducto_id"].isin(terms), "programa_id"])
+    return [p for p in plan.programs["programa_id"] if p in measured]
+
+
+def indicator_link(plan: Plan) -> ObjectiveLink | None:
+    """The document's own link between an operational objective and the program of the main indicator.
+
+    That is the link marked «documento» whose program produces the subproducts the main
+    indicator's formula adds up; None when there is no such link, or more than one.
+    """
+    from .reconciliation import formula_terms
+
+    terms = set(formula_terms(plan, plan.main_fiche))
+    producing = set(plan.subproducts.loc[plan.subproducts["subproducto_id"].isin(terms), "programa_id"])
+    objectives = set(plan.statements("objetivo_operativo")["orden"])
+    found = [link for link in plan_objective_links(plan) if link.basis == DOCUMENT and link.program_id in producing
+             and link.objective in objectives and not link.subproducts]
+    return found[0] if len(found) == 1 else None
 
 
 def _link_budget(plan: Plan, link: ObjectiveLink) -> pd.Series:
@@ -322,33 +340,6 @@ def objective_links_table(plan: Plan, links: Iterable[ObjectiveLink] | None = No
     })
 
 
-def program_trajectory(plan: Plan, program_id: str) -> pd.DataFrame:
-    """A program's financial goal per year, its change and its share of the yearly total.
-
-    Columns: anio, meta_financiera, variacion_pct (NaN the first year), participacion (points).
-    """
-    budget = analysis.budget_by_program(plan)
-    budget.index = plan.programs["programa_id"].tolist()
-    values = budget.loc[program_id]
-    return pd.DataFrame({
-        "anio": plan.years,
-        "meta_financiera": values.to_numpy(),
-        "variacion_pct": (100 * values.pct_change()).to_numpy(),
-        "participacion": (100 * values / budget.sum()).to_numpy(),
-    })
-
-
-def program_trajectory_table(plan: Plan, program_id: str) -> pd.DataFrame:
-    """program_trajectory as formatted Spanish text for display.Table."""
-    data = program_trajectory(plan, program_id)
-    return pd.DataFrame({
-        "Año": data["anio"].astype(str),
-        "Meta financiera": [fmt.quetzales(v) for v in data["meta_financiera"]],
-        "Variación anual": [fmt.signed_percent(v) for v in data["variacion_pct"]],
-        "Peso en el total del año": [fmt.percent(v) for v in data["participacion"]],
-    })
-
-
 def program_budget_markdown(plan: Plan, program_id: str) -> str:
     """One sentence with the program's weight in the budget, first year, last year and whole period."""
     first, last = plan.years[0], plan.years[-1]
@@ -359,24 +350,31 @@ def program_budget_markdown(plan: Plan, program_id: str) -> str:
             f"{fmt.percent(row[f'participacion_{last}'])} en {last}.\n")
 
 
-def population_concentration(plan: Plan, rest_id: str = "resto_mundo") -> dict:
-    """How concentrated the target population is: the largest region, the other named ones, the rest.
+def population_concentration(plan: Plan) -> dict:
+    """Where the target population is: the largest place, the other places, the row grouping the rest.
 
-    Returns region (name of the largest), persons and share (points) of the largest, share of the
-    other named countries (all but the largest and `rest_id`), share of `rest_id`, and the total.
+    Returns region (name of the largest place, never the `resto` row), persons and share (points,
+    of the sum of all rows) of the largest, the names of the other places in plan order and their
+    share, the `resto` row's name (None without one) and share, and the total.
     """
-    population = plan["poblacion_objetivo"].sort_values("personas", ascending=False)
+    population = plan["poblacion_objetivo"].sort_values("orden")
     total = float(population["personas"].sum())
-    largest = population.iloc[0]
-    rest = population[population["region_id"] == rest_id]
-    others = population[(population["region_id"] != largest["region_id"]) & (population["region_id"] != rest_id)]
+    places = population[population["rol"] != contract.REST_ROLE]
+    rest = population[population["rol"] == contract.REST_ROLE]
+    largest = places.sort_values("personas", ascending=False, kind="stable").iloc[0] if not places.empty else None
+    others = places[places["region_id"] != largest["region_id"]] if largest is not None else places
+
+    def share(persons: float) -> float:
+        return 100 * persons / total if total else float("nan")
+
     return {
-        "region": str(largest["region"]),
-        "personas": float(largest["personas"]),
-        "participacion": 100 * float(largest["personas"]) / total,
-        "otros_nombrados": [str(r) for r in others.sort_values("orden")["region"]],
-        "participacion_otros_nombrados": 100 * float(others["personas"].sum()) / total,
-        "participacion_resto": 100 * float(rest["personas"].sum()) / total,
+        "region": str(largest["region"]) if largest is not None else None,
+        "personas": float(largest["personas"]) if largest is not None else 0.0,
+        "participacion": share(float(largest["personas"])) if largest is not None else 0.0,
+        "otros_nombrados": [str(r) for r in others["region"]],
+        "participacion_otros_nombrados": share(float(others["personas"].sum())),
+        "resto": str(rest["region"].iloc[0]) if not rest.empty else None,
+        "participacion_resto": share(float(rest["personas"].sum())),
         "total": total,
     }
 
@@ -399,101 +397,3 @@ def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] | None = None) 
     names = plan.products.set_index("producto_id")["nombre"]
     return pd.DataFrame({"producto_id": budget.index, "producto": budget.index.map(names),
                          "periodo": budget.to_numpy()}).reset_index(drop=True)
-
-
-def _trend_word(start: float, end: float, up: str, down: str, same: str) -> str:
-    return up if end > start else down if end < start else same
-
-
-def _names_list(names: list[str]) -> str:
-    """«a», «b» y «c»."""
-    quoted = [f"«{n}»" for n in names]
-    return ", ".join(quoted[:-1]) + " y " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
-
-
-def network_highlights(plan: Plan) -> dict[str, str]:
-    """What the consular and diplomatic network chapter states, as formatted text keyed for glue."""
-    first, last = plan.years[0], plan.years[-1]
-    consular_id = documented_program(plan)
-    concentration = population_concentration(plan)
-    eligible = plan.key_figure("poblacion_elegible_2029")
-    trajectory = program_trajectory(plan, consular_id).set_index("anio")
-    start, end = trajectory.loc[first, "meta_financiera"], trajectory.loc[last, "meta_financiera"]
-    totals = analysis.yearly_totals(plan)["total"]
-    growth = analysis.product_growth(plan).set_index("producto_id")
-    main = program_products(plan, consular_id).sort_values("participacion_programa").iloc[-1]
-    financial = growth.loc[main["producto_id"], "meta_financiera_variacion_pct"]
-    physical = growth.loc[main["producto_id"], "meta_fisica_variacion_pct"]
-    return {
-        "anio_inicio": str(first),
-        "anio_fin": str(last),
-        "poblacion_total": fmt.integer(concentration["total"]),
-        "region_mayor": concentration["region"],
-        "personas_region_mayor": fmt.integer(concentration["personas"]),
-        "peso_region_mayor": fmt.percent(concentration["participacion"]),
-        "otros_nombrados": " y ".join(concentration["otros_nombrados"]),
-        "peso_otros_nombrados": fmt.percent(concentration["participacion_otros_nombrados"]),
-        "peso_resto": fmt.percent(concentration["participacion_resto"]),
-        "poblacion_elegible": fmt.integer(eligible),
-        "cobertura_meta": fmt.percent(plan.key_figure("cobertura_meta_2029")),
-        "sin_cobertura": fmt.integer(concentration["total"] - eligible),
-        "programa_consular": program_name(plan, consular_id),
-        "consular_inicio": fmt.millions_of_quetzales(start),
-        "consular_fin": fmt.millions_of_quetzales(end),
-        "consular_crecimiento": fmt.percent(100 * (end / start - 1)),
-        "consular_tcac": fmt.percent(analysis.compound_growth(start, end, last - first)),
-        "consular_peso_inicio": fmt.percent(trajectory.loc[first, "participacion"]),
-        "consular_peso_fin": fmt.percent(trajectory.loc[last, "participacion"]),
-        "total_crecimiento": fmt.percent(100 * (totals[last] / totals[first] - 1)),
-        "producto_principal": main["producto"],
-        "producto_principal_peso": fmt.percent(main["participacion_programa"]),
-        "producto_principal_fisica": fmt.percent(physical),
-        "producto_principal_financiera": fmt.percent(financial),
-        "costo_por_persona": _trend_word(physical, financial, "sube", "baja", "se mantiene"),
-        "consular_tendencia": _trend_word(trajectory.loc[first, "participacion"], trajectory.loc[last, "participacion"],
-                                          "gana", "pierde", "mantiene"),
-    }
-
-
-def framework_highlights(plan: Plan) -> dict[str, str]:
-    """What the strategic framework chapter states, as formatted text keyed for glue."""
-    fiche = plan["fichas"].sort_values("ficha_id").iloc[0]
-    summary = program_summary(plan).set_index("programa_id")
-    links = objective_links(plan)
-    stated = links[links["vinculo"] == DOCUMENT].iloc[0]
-    others = summary.drop(index=stated["programa_id"])
-    named_others = others[others["nombrado_en_documento"]]
-    unlinked = links[links["vinculo"] == ""].iloc[0]
-    partial = links[links["alcance"] != ""].iloc[0]
-    program_budget = analysis.budget_by_program(plan)
-    program_budget.index = plan.programs["programa_id"].tolist()
-    partial_share = 100 * partial[plan.years].astype(float) / program_budget.loc[partial["programa_id"], plan.years]
-    return {
-        "institucion": str(plan.info["institucion"]),
-        "siglas": str(plan.info["siglas"]),
-        "titulo": str(plan.info["titulo"]),
-        "anio_fin": str(plan.years[-1]),
-        "n_objetivos_operativos": fmt.integer(len(plan.statements("objetivo_operativo"))),
-        "n_lineas_pgg": fmt.integer(len(plan.statements("linea_pgg"))),
-        "nivel_resultado": plan.statement("nivel_resultado").lower(),
-        "cobertura_base": fmt.percent(fiche["linea_base_relativa"]),
-        "anio_base": str(int(fiche["anio_linea_base"])),
-        "cobertura_meta": fmt.percent(plan.key_figure("cobertura_meta_2029")),
-        "n_programas_nombrados": fmt.integer(int(summary["nombrado_en_documento"].sum())),
-        "objetivo_documento": stated["objetivo"],
-        "programa_documento": stated["programa"],
-        "peso_documento": fmt.percent(stated["participacion_periodo"]),
-        "peso_fuera_documento": fmt.percent(100 - stated["participacion_periodo"]),
-        "peso_otros_nombrados": fmt.percent(named_others["participacion_periodo"].sum()),
-        "otros_nombrados": " y ".join(f"«{n}»" for n in named_others["programa"]),
-        "peso_no_nombrados": fmt.percent(others.loc[~others["nombrado_en_documento"], "participacion_periodo"].sum()),
-        "peso_sin_objetivo": fmt.percent(unlinked["participacion_periodo"]),
-        "productos_sin_objetivo": _names_list(unlinked_products(plan)["producto"].tolist()),
-        "objetivo_parcial": partial["objetivo"],
-        "programa_parcial": partial["programa"],
-        "peso_parcial_en_programa": fmt.percent(
-            100 * partial["periodo"] / program_budget.loc[partial["programa_id"]].sum()),
-        "peso_parcial_min": fmt.percent(partial_share.min()),
-        "peso_parcial_max": fmt.percent(partial_share.max()),
-        "anio_parcial_max": str(int(partial_share.astype(float).idxmax())),
-    }

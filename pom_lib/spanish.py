@@ -41,3 +41,25 @@ def join(items: Iterable[str]) -> str:
 def quoted(items: Iterable[str]) -> str:
     """«a», «b» y «c»."""
     return join(f"«{item}»" for item in items)
+
+
+# Feminine nouns that head institution names; any other word is taken as masculine
+# («el Ministerio», «el Instituto», «el Fondo»…), as are the few masculine ones ending in -a.
+_FEMININE_ENDINGS = ("a", "ión", "dad", "tad", "tud", "umbre")
+_MASCULINE_IN_A = {"programa", "sistema", "día"}
+_FEMININE_OTHER = {"corte", "red", "ley", "sede"}
+
+
+def _is_feminine(name: str) -> bool:
+    word = name.split()[0].casefold() if name.split() else ""
+    return word in _FEMININE_OTHER or (word.endswith(_FEMININE_ENDINGS) and word not in _MASCULINE_IN_A)
+
+
+def definite(name: str) -> str:
+    """The name with its article: «el Ministerio de…», «la Autoridad de…» (by its first word)."""
+    return f"{'la' if _is_feminine(name) else 'el'} {name}"
+
+
+def of_definite(name: str) -> str:
+    """«del Ministerio de…», «de la Autoridad de…»."""
+    return f"{'de la' if _is_feminine(name) else 'del'} {name}"
