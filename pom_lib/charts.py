@@ -49,7 +49,7 @@ def _shorten(text: str, width: int = 50) -> str:
 def population_by_region(plan: Plan) -> Figure:
     """Horizontal bars: target population per country or region, with its value at the bar's end."""
     population = plan["poblacion_objetivo"].sort_values("orden", ascending=False)
-    fig, ax = _figure("Población guatemalteca objetivo por país o región", height=3.2)
+    fig, ax = _figure("Población objetivo por lugar", height=3.2)
     bars = ax.barh(population["region"], population["personas"].astype(float), color=OKABE_ITO[0])
     ax.bar_label(bars, labels=[fmt.integer(v) for v in population["personas"]], padding=4, fontsize=9)
     ax.set_xscale("log")
@@ -64,7 +64,7 @@ def population_by_region(plan: Plan) -> Figure:
 def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> Figure:
     """Coverage (%) from the baseline to the plan's last year; dashed scenarios after it."""
     path = coverage_path(plan)
-    fig, ax = _figure("Cobertura de los servicios consulares y migratorios")
+    fig, ax = _figure("Cobertura del indicador principal")
     ax.plot(path.index, path["cobertura_pct"], marker="o", color=OKABE_ITO[0], linewidth=2.2,
             label="Meta del plan (línea de base en " + str(path.index[0]) + ")")
     for year, value in path["cobertura_pct"].items():

@@ -65,24 +65,6 @@ def round_totals_sentence(plan: Plan) -> str:
     return "Los totales anuales no son cifras redondas: resultan de sumar las asignaciones de cada producto."
 
 
-def coverage_growth_sentence(plan: Plan, fiche_id: str | None = None) -> str:
-    """How persons served grow: the jump from the baseline, then steady or uneven yearly goals."""
-    from .projections import coverage_path
-
-    persons = coverage_path(plan, fiche_id)["personas"]
-    rates = 100 * persons.pct_change().dropna()
-    jump, later = rates.iloc[0], rates.iloc[1:]
-    opening = (f"Entre la línea de base y el primer año del plan las personas atendidas aumentan "
-               f"{fmt.percent(jump)}")
-    if later.empty:
-        return opening + "."
-    if later.max() - later.min() < 0.1:
-        return (opening + f"; a partir de ahí, las metas crecen a un ritmo constante de {fmt.percent(later.mean())} "
-                "anual, señal de que se proyectaron aplicando una misma tasa año tras año.")
-    return (opening + f"; después, el crecimiento anual de las metas varía entre {fmt.percent(later.min())} y "
-            f"{fmt.percent(later.max())}.")
-
-
 def fiche_markdown(plan: Plan, fiche_id: str) -> str:
     """A fiche's indicator, formula and listed items, quoted as the document prints them."""
     from .framework import escape_markdown, source_note
@@ -122,16 +104,6 @@ def execution_sentence(plan: Plan) -> str:
         return ("Ninguna ficha trae todavía datos de ejecución: la columna *Ejecución* del documento está vacía y "
                 "este libro la muestra como «sin dato», nunca como cero.")
     return f"Las fichas traen {fmt.integer(executed)} valores de ejecución."
-
-
-def largest_program_sentence(plan: Plan) -> str:
-    """Which program has the largest allocation, and whether it leads every year."""
-    budget = analysis.budget_by_program(plan)
-    leaders = budget.idxmax()
-    if leaders.nunique() == 1:
-        return f"«{leaders.iloc[0]}» es el programa de mayor asignación en todos los años."
-    years = ", ".join(f"{program} en {year}" for year, program in leaders.items())
-    return f"El programa de mayor asignación cambia de un año a otro: {years}."
 
 
 # --- Seguimiento de la ejecución ------------------------------------------------------------------

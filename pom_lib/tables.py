@@ -119,19 +119,6 @@ def fiche_table(plan: Plan, fiche_id: str) -> pd.DataFrame:
     })
 
 
-def population_table(plan: Plan) -> pd.DataFrame:
-    population = plan["poblacion_objetivo"].sort_values("orden")
-    total = float(population["personas"].sum())
-    table = pd.DataFrame({
-        "País o región": population["region"],
-        "Personas": [fmt.integer(v) for v in population["personas"]],
-        "Participación": [fmt.percent(100 * v / total) for v in population["personas"]],
-    })
-    footer = pd.DataFrame([{"País o región": "Total", "Personas": fmt.integer(plan.target_population),
-                            "Participación": fmt.percent(100)}])
-    return pd.concat([table, footer], ignore_index=True)
-
-
 def reconciliation_summary_table(report: pd.DataFrame) -> pd.DataFrame:
     rules = summary(report)
     return pd.DataFrame({
@@ -162,44 +149,6 @@ def reading_notes_table(plan: Plan) -> pd.DataFrame:
         noted = data[data["nota"].notna() & (data["nota"].astype(str).str.strip() != "")]
         frames.append(pd.DataFrame({"Código": noted[key], "Nota de lectura": noted["nota"]}))
     return pd.concat(frames, ignore_index=True)
-
-
-def key_figures_table(plan: Plan) -> pd.DataFrame:
-    """The edition's headline figures, each with where it comes from."""
-    totals = analysis.yearly_totals(plan)["total"]
-    first, last = plan.years[0], plan.years[-1]
-    fiche = indicator_values(plan)
-    fiche = fiche[fiche["ficha_id"] == fiche["ficha_id"].iloc[0]].set_index("anio")
-    base_year = int(fiche.index[0])
-    rows = [
-        ("Presupuesto programado en el período", fmt.quetzales(totals.sum()), f"{first}-{last}"),
-        (f"Presupuesto de {first}", fmt.quetzales(totals[first]), "Total anual"),
-        (f"Presupuesto de {last}", fmt.quetzales(totals[last]), "Total anual"),
-        ("Crecimiento anual promedio del presupuesto",
-         fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)), f"{first}-{last}"),
-        ("Programas / productos / subproductos",
-         f"{len(plan.programs)} / {len(plan.products)} / {len(plan.subproducts)}", "Matriz"),
-        ("Población guatemalteca objetivo", fmt.integer(plan.target_population), "Personas"),
-        (f"Cobertura en {base_year} (línea de base)", fmt.percent(fiche.loc[base_year, "relativo_publicado"]),
-         fmt.integer(fiche.loc[base_year, "absoluto_publicado"]) + " personas"),
-        (f"Cobertura meta en {last}", fmt.percent(fiche.loc[last, "relativo_publicado"]),
-         fmt.integer(fiche.loc[last, "absoluto_publicado"]) + " personas"),
-    ]
-    return pd.DataFrame(rows, columns=["Cifra", "Valor", "Referencia"])
-
-
-def coverage_table(plan: Plan) -> pd.DataFrame:
-    """Persons served and coverage per year, from the baseline, with the yearly increase."""
-    values = indicator_values(plan)
-    values = values[values["ficha_id"] == values["ficha_id"].iloc[0]].set_index("anio")
-    persons = values["absoluto_publicado"]
-    return pd.DataFrame({
-        "Año": [f"{y} (línea de base)" if b else str(y) for y, b in zip(values.index, values["es_linea_base"])],
-        "Personas atendidas (meta)": [fmt.integer(v) for v in persons],
-        "Aumento sobre el año anterior": [fmt.integer(v) for v in persons.diff()],
-        "Variación (%)": [fmt.signed_percent(v) for v in 100 * persons.pct_change()],
-        "Cobertura": [fmt.percent(v) for v in values["relativo_publicado"]],
-    })
 
 
 def projection_table(projection: pd.DataFrame, value: str, as_text) -> pd.DataFrame:
