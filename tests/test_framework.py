@@ -146,15 +146,27 @@ def test_population_concentration(plan):
     assert concentration["region"] == "Estados Unidos de América"
     assert concentration["participacion"] == pytest.approx(100 * 3_253_747 / 3_437_340)
     assert concentration["otros_nombrados"] == ["Estados Unidos Mexicanos", "Canadá"]
+    assert concentration["resto"] == "Resto del mundo"
     assert concentration["participacion_resto"] == pytest.approx(100 * 76_178 / 3_437_340)
 
 
-def test_program_trajectory(plan):
-    trajectory = framework.program_trajectory(plan, "servicios_consulares")
-    assert trajectory["meta_financiera"].tolist()[-1] == 598_226_516 + 14_630_229
-    assert pd.isna(trajectory["variacion_pct"].iloc[0])
-    sentence = framework.program_budget_markdown(plan, "servicios_consulares")
-    assert "44.6\u00a0%" in sentence and "en 2025" in sentence
+def test_population_concentration_never_names_the_rest_row_as_a_place(plan_copy):
+    path = plan_copy / "poblacion_objetivo.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("resto,76178", "resto,9000000"), encoding="utf-8")
+    concentration = framework.population_concentration(load_plan(plan_copy))
+    assert concentration["region"] == "Estados Unidos de América"
+    assert concentration["participacion_resto"] == pytest.approx(100 * 9_000_000 / (3_437_340 - 76_178 + 9_000_000))
+
+
+def test_indicator_programs_and_the_documented_link(plan, plan_copy):
+    # The formula adds SUB02, SUB03 and SUB04, all produced by the consular program (PRD01, PRD02).
+    assert framework.indicator_programs(plan) == ["servicios_consulares"]
+    link = framework.indicator_link(plan)
+    assert (link.objective, link.program_id, link.basis) == (2, "servicios_consulares", framework.DOCUMENT)
+    path = plan_copy / "objetivos_programas.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("servicios_consulares,documento",
+                                                             "servicios_consulares,lectura"), encoding="utf-8")
+    assert framework.indicator_link(load_plan(plan_copy)) is None
 
 
 def test_program_summary_table_and_highlights(plan):
@@ -167,20 +179,3 @@ def test_program_summary_table_and_highlights(plan):
     assert highlights["n_acciones_mas"] == "26"
     assert highlights["programa_mayor_peso"] == "Servicios Consulares y de Atención al Migrante"
     assert highlights["programas_sin_acciones"] == "«Actividades Centrales» y «Partidas No Asignables a Programas»"
-
-
-def test_network_highlights(plan):
-    texts = framework.network_highlights(plan)
-    assert texts["region_mayor"] == "Estados Unidos de América"
-    assert texts["personas_region_mayor"] == "3,253,747"
-    assert texts["sin_cobertura"] == "1,818,093"  # 3,437,340 - 1,619,247
-    assert texts["consular_inicio"] == "Q416.7 millones"
-    assert texts["consular_tendencia"] == "gana"
-
-
-def test_framework_highlights(plan):
-    texts = framework.framework_highlights(plan)
-    assert texts["n_objetivos_operativos"] == "4"
-    assert texts["programa_documento"] == "Servicios Consulares y de Atención al Migrante"
-    assert texts["objetivo_parcial"] == "Objetivo Operativo 3"
-    assert texts["nivel_resultado"] == "intermedio"

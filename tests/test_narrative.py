@@ -32,22 +32,10 @@ def test_program_shift_sentence(plan):
     assert "«Actividades Centrales» el que más pierde (11.8\u00a0% → 8.3\u00a0%)" in sentence
 
 
-def test_largest_program_sentence(plan):
-    assert narrative.largest_program_sentence(plan) == (
-        "«Servicios Consulares y de Atención al Migrante» es el programa de mayor asignación en todos los años.")
-
-
 def test_growth_pattern_sentence(plan):
     sentence = narrative.growth_pattern_sentence(plan)
     assert sentence.startswith("5 de los 6 productos cuya meta física crece")
     assert "7 mantienen la misma meta" in sentence
-
-
-def test_coverage_growth_sentence(plan, plan_copy):
-    assert "ritmo constante de 5.0\u00a0% anual" in narrative.coverage_growth_sentence(plan)
-    assert "aumentan 7.3\u00a0%" in narrative.coverage_growth_sentence(plan)
-    _edit(plan_copy / "fichas_metas.csv", "FICHA_PRODUCTO,2027,1468703,42.7", "FICHA_PRODUCTO,2027,1500000,43.6")
-    assert "varía entre" in narrative.coverage_growth_sentence(load_plan(plan_copy))
 
 
 def test_round_totals_sentence(plan, plan_copy):

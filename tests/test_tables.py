@@ -48,12 +48,6 @@ def test_fiche_table_shows_published_and_recomputed_values(plan):
     assert set(fiche["Ejecución"]) == {"sin dato"}
 
 
-def test_population_table_has_shares_and_total(plan):
-    population = tables.population_table(plan)
-    assert population.iloc[-1].tolist() == ["Total", "3,437,340", "100.0\u00a0%"]
-    assert population.iloc[0]["Participación"] == "94.7\u00a0%"
-
-
 def test_budget_by_program_and_totals(plan):
     budget = tables.budget_by_program_table(plan)
     assert budget.columns[-1] == "Participación 2029"
@@ -83,20 +77,6 @@ def test_outliers_and_unit_costs(plan):
 def test_reading_notes_list_the_ambiguous_rows(plan):
     notes = tables.reading_notes_table(plan)
     assert {"SUB16", "SUB20", "SUB22", "actividades_centrales"} <= set(notes["Código"])
-
-
-def test_key_figures_table(plan):
-    figures = tables.key_figures_table(plan).set_index("Cifra")
-    assert figures.loc["Presupuesto programado en el período", "Valor"] == "Q5,870,000,000"
-    assert figures.loc["Programas / productos / subproductos", "Valor"] == "5 / 14 / 28"
-    assert figures.loc["Cobertura meta en 2029", "Valor"] == "47.1\u00a0%"
-    assert figures.loc["Cobertura en 2024 (línea de base)", "Referencia"] == "1,241,060 personas"
-
-
-def test_coverage_table(plan):
-    coverage = tables.coverage_table(plan)
-    assert coverage.iloc[0].tolist() == ["2024 (línea de base)", "1,241,060", "—", "—", "36.1\u00a0%"]
-    assert coverage.iloc[1].tolist() == ["2025", "1,332,155", "91,095", "+7.3\u00a0%", "38.8\u00a0%"]
 
 
 def test_projection_table_puts_scenarios_in_rows(plan):

@@ -42,8 +42,8 @@ class PopulationScope(Chapter):
             "anio_final": str(plan.years[-1]),
             "frase_lugares": self._places_sentence(concentration),
             "frase_magnitud": self._magnitude_sentence(),
-            "frase_red": (f"El capítulo {{doc}}`{NetworkExpansion.name}` sitúa frente a esta población lo que el plan "
-                          "anuncia sobre su red en el exterior."
+            "frase_red": (f"El capítulo {{doc}}`{NetworkExpansion.name}` sitúa frente a esta población lo que el "
+                          "plan anuncia sobre su red en el exterior."
                           if NetworkExpansion.applies(plan) else ""),
             "frase_elegible": self._eligible_sentence(),
         }
@@ -57,16 +57,16 @@ class PopulationScope(Chapter):
 
     def _places_sentence(self, concentration: dict) -> str:
         if concentration["region"] is None:
-            return (f"El plan no reparte su población objetivo por lugar: su única fila, «{md(concentration['resto'])}», "
-                    "la agrupa toda.")
+            return ("El plan no reparte su población objetivo por lugar: su única fila, "
+                    f"«{md(concentration['resto'])}», la agrupa toda.")
         largest, share = md(concentration["region"]), concentration["participacion"]
         if not concentration["otros_nombrados"] and concentration["resto"] is None:
             return f"Toda la población objetivo está en «{largest}»."
         lead = "Más de la mitad de la población objetivo está en un solo lugar: " if share > MAJORITY_PCT else ""
         others = len(concentration["otros_nombrados"]) + (concentration["resto"] is not None)
         rest = "los demás lugares juntos suman" if others > 1 else "el otro lugar suma"
-        return (f"{lead}«{largest}» reúne {fmt.integer(concentration['personas'])} personas, el {fmt.percent(share)} "
-                f"del total; {rest} el {fmt.percent(100 - share)}.")
+        return (f"{lead}«{largest}» reúne {fmt.integer(concentration['personas'])} personas, el "
+                f"{fmt.percent(share)} del total; {rest} el {fmt.percent(100 - share)}.")
 
     def _magnitude_sentence(self) -> str:
         """How many times the largest place holds the smallest one (places only, not the `resto` row)."""
@@ -80,8 +80,8 @@ class PopulationScope(Chapter):
         if ratio < 2:
             return ""
         times = fmt.integer(ratio) if ratio >= 10 else fmt.decimal(ratio)
-        return (f"La población objetivo de «{md(largest['region'])}» es {times} veces la de «{md(smallest['region'])}», "
-                "el lugar que menos reúne.")
+        return (f"La población objetivo de «{md(largest['region'])}» es {times} veces la de "
+                f"«{md(smallest['region'])}», el lugar que menos reúne.")
 
     def _eligible_figures(self) -> dict:
         """The eligible population and the women among it, for the latest year the plan gives any of them."""
@@ -249,6 +249,6 @@ class PopulationScope(Chapter):
     def coverage_figure(self) -> Figure:
         return Figure(charts.coverage_trajectory(self.plan),
                       caption="Cobertura del indicador principal, de la línea de base al último año",
-                      alt="Línea con la cobertura meta de cada año, en porcentaje de la población objetivo, desde la "
-                          "línea de base hasta el último año del plan, con el valor de cada punto.",
+                      alt="Línea con la cobertura meta de cada año, en porcentaje de la población objetivo, desde "
+                          "la línea de base hasta el último año del plan, con el valor de cada punto.",
                       source=self._fiche_source(), name="figura-cobertura")

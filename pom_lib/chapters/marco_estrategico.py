@@ -1,4 +1,5 @@
-"""Chapter «Marco estratégico institucional»: the plan's own statements, its indicator, and what links objectives to money."""
+"""Chapter «Marco estratégico institucional»: the plan's own statements, its indicator, and what links
+objectives to money."""
 
 from __future__ import annotations
 
@@ -99,7 +100,8 @@ class StrategicFramework(Chapter):
         level = f", de nivel {md(lower_first(str(levels['texto'].iloc[0])))}" if len(levels) == 1 else ""
         if results == 1:
             return f"El documento enuncia un solo resultado institucional{level}."
-        return f"El documento enuncia {spanish.count_in_words(results, 'resultado institucional', 'resultados institucionales')}{level}."
+        counted = spanish.count_in_words(results, "resultado institucional", "resultados institucionales")
+        return f"El documento enuncia {counted}{level}."
 
     def _indicator_sentence(self) -> str:
         plan = self.plan
@@ -143,8 +145,8 @@ class StrategicFramework(Chapter):
         elif stated == 1:
             first = "El documento establece un vínculo explícito entre un objetivo operativo y un programa."
         else:
-            first = (f"El documento establece {spanish.count_in_words(stated, 'vínculo explícito', 'vínculos explícitos')} "
-                     "entre objetivos operativos y programas.")
+            counted = spanish.count_in_words(stated, "vínculo explícito", "vínculos explícitos")
+            first = f"El documento establece {counted} entre objetivos operativos y programas."
         table = "{numref}`tabla-objetivos-programas`"
         if read == 0:
             second = f"La {table} los reúne."
@@ -195,8 +197,8 @@ class StrategicFramework(Chapter):
         named = self.plan.programs.set_index("programa_id")["nombrado_en_documento"]
         unnamed = self._links[~self._links["programa_id"].map(named).astype(bool)]
         return [f"**Un vínculo que descansa en una agrupación propia.** «{md(row.objetivo)}» se vincula con el "
-                f"programa «{md(row.programa)}», que el documento no nombra: es una agrupación de productos hecha por "
-                "el equipo del libro, explicada en los anexos." for row in unnamed.itertuples()]
+                f"programa «{md(row.programa)}», que el documento no nombra: es una agrupación de productos hecha "
+                "por el equipo del libro, explicada en los anexos." for row in unnamed.itertuples()]
 
     def show_statements(self, group: str) -> None:
         """The document's statements of one group of STATEMENT_GROUPS, quoted with their source."""
@@ -215,14 +217,18 @@ class StrategicFramework(Chapter):
                                                "como lectura: elaboración propia"),
                      name="tabla-objetivos-programas")
 
-    def show_link_features(self) -> None:
-        """The features of the objective-program table worth a reader's attention, as a list."""
-        from IPython.display import Markdown, display
-
+    def link_features_markdown(self) -> str:
+        """The features of the objective-program table worth a reader's attention, as a list ("" if none)."""
         features = [value for key, value in self.values.items() if key.startswith("rasgo_")]
         if not features:
-            return
+            return ""
         lead = spanish.count_in_words(len(features), "rasgo")
-        lead = lead[0].upper() + lead[1:]
         verb = "merece" if len(features) == 1 else "merecen"
-        display(Markdown(f"{lead} de la tabla {verb} atención:\n\n" + "\n".join(f"- {f}" for f in features)))
+        return (f"{lead[0].upper()}{lead[1:]} de la tabla {verb} atención:\n\n"
+                + "\n".join(f"- {feature}" for feature in features) + "\n")
+
+    def show_link_features(self) -> None:
+        from IPython.display import Markdown, display
+
+        if text := self.link_features_markdown():
+            display(Markdown(text))

@@ -66,9 +66,9 @@ class NetworkExpansion(Chapter):
             "anio_fin": str(plan.years[-1]),
             "frase_enunciados": (f"El {md(plan.info['titulo'])} anuncia cómo crecerá su red en el exterior en "
                                  f"{spanish.join(by_scope)}."),
-            "frase_capitulo": ("Este capítulo cita esos enunciados y los sitúa frente a la población objetivo del plan"
-                               + (f" y frente al presupuesto del programa «{program}», el que mide su indicador "
-                                  "principal." if program else ".")),
+            "frase_capitulo": "Este capítulo cita esos enunciados y los sitúa frente a la población objetivo del "
+                              "plan" + (f" y frente al presupuesto del programa «{program}», el que mide su "
+                                        "indicador principal." if program else "."),
             "frase_poblacion": self._population_sentence(),
             "frase_lugares_nombrados": self._named_places_sentence(),
         }
@@ -99,7 +99,8 @@ class NetworkExpansion(Chapter):
         names = spanish.quoted(md(name) for name in named["region"])
         if len(named) == 1:
             return f"Los enunciados sobre la red nombran {names}, que reúne el {share} de la población objetivo."
-        return f"Los enunciados sobre la red nombran {names}, lugares que reúnen juntos el {share} de la población objetivo."
+        return (f"Los enunciados sobre la red nombran {names}, lugares que reúnen juntos el {share} de la población "
+                "objetivo.")
 
     def _population_values(self) -> dict[str, str]:
         """Figures of the target population the team's reading may cite."""
@@ -187,8 +188,8 @@ class NetworkExpansion(Chapter):
                 sentences.append(f"La mayor parte de su presupuesto ({fmt.percent(share)} en el período) corresponde "
                                  f"al producto «{name}».")
             else:
-                sentences.append(f"Su producto de mayor peso, «{name}», reúne {fmt.percent(share)} de su presupuesto "
-                                 "en el período.")
+                sentences.append(f"Su producto de mayor peso, «{name}», reúne {fmt.percent(share)} de su "
+                                 "presupuesto en el período.")
             values |= self._unit_cost_values(main)
             sentences.append(values.get("frase_costo", ""))
         values["frase_programa_peso"] = " ".join(s for s in sentences if s)
@@ -217,14 +218,19 @@ class NetworkExpansion(Chapter):
                                 f"física {moves(physical)}. El costo implícito por {unit} {cost}, por tanto, a lo "
                                 "largo del período.")}
 
+    def scope_sections(self) -> list[tuple[str, str]]:
+        """(scope, Markdown) for each scope the plan has statements for: its heading and its statements quoted."""
+        scopes = set(self.plan["expansion_red"]["ambito"])
+        return [(scope, f"## {heading}\n\n" + framework.expansion_markdown(self.plan, scope))
+                for scope, (heading, _) in SCOPES.items() if scope in scopes]
+
     def show_scopes(self) -> None:
-        """One section per scope the plan has statements for: its statements quoted, then the team's reading."""
+        """One section per scope: its statements, then the team's reading of them."""
         from IPython.display import Markdown, display
 
-        for scope, (heading, _) in SCOPES.items():
-            if (self.plan["expansion_red"]["ambito"] == scope).any():
-                display(Markdown(f"## {heading}\n\n" + framework.expansion_markdown(self.plan, scope)))
-                self.show_commentary(scope)
+        for scope, markdown in self.scope_sections():
+            display(Markdown(markdown))
+            self.show_commentary(scope)
 
     def show_program(self) -> None:
         """The section on the program the document links to the main indicator, when there is one."""
@@ -248,7 +254,8 @@ class NetworkExpansion(Chapter):
             "Variación anual": [fmt.signed_percent(v) for v in data["variacion_pct"]],
             "Peso en el total del año": [fmt.percent(v) for v in data["participacion"]],
         })
-        return Table(table, caption=f"Metas financieras del programa «{framework.program_name(self.plan, program_id)}» "
-                                    "por año",
-                     source=self.plan.citation("matriz de planificación; agrupación por programa y cálculos propios"),
+        name = framework.program_name(self.plan, program_id)
+        return Table(table, caption=f"Metas financieras del programa «{name}» por año",
+                     source=self.plan.citation("matriz de planificación; agrupación por programa y cálculos "
+                                               "propios"),
                      name="tabla-trayectoria-programa")
