@@ -1,13 +1,9 @@
 """What chapter tests share: variants of the real plan written as CSV, and the glue keys a template prints."""
 
 import csv
-import json
-import re
 from pathlib import Path
 
-from conftest import ROOT
-
-_GLUE = re.compile(r"\{glue:md\}`([^`:]+)(?::[a-z]+)?`")
+from test_templates import _glue_keys, _template
 
 
 def read_rows(folder: Path, table: str) -> list[dict]:
@@ -37,7 +33,5 @@ def change_rows(folder: Path, table: str, where, **values) -> None:
 
 
 def template_glue_keys(chapter: str) -> set[str]:
-    """Every key the chapter's template pastes with {glue:md} (a «:myst» suffix is the format, not the key)."""
-    notebook = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
-    return {key for cell in notebook["cells"] if cell["cell_type"] == "markdown"
-            for key in _GLUE.findall("".join(cell["source"]))}
+    """Every key the chapter's template pastes (as test_templates reads them), to check variants of the plan."""
+    return _glue_keys(_template(chapter))

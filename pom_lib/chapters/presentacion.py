@@ -60,8 +60,8 @@ class Presentation(Chapter):
             "indicador": md(str(plan["fichas"].set_index("ficha_id").loc[plan.main_fiche, "indicador"]).rstrip(". ")),
             "n_resultados_institucionales": fmt.integer(len(plan.statements("resultado_institucional"))),
         }
-        if self.edition is not None:
-            values["edicion"] = str(self.edition)
+        # The edition year is the template's parameter, not the plan's: without it (checking commentary) a dash.
+        values["edicion"] = str(self.edition) if self.edition is not None else fmt.MISSING
         return values
 
     @staticmethod
