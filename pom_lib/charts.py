@@ -119,7 +119,7 @@ def yearly_growth(plan: Plan) -> Figure:
     ax.set_xlabel("Año")
     ax.set_ylabel("Variación sobre el año anterior (%)")
     ax.yaxis.set_major_formatter(_points)
-    ax.set_ylim(0, totals["variacion_pct"].max() * 1.25)
+    ax.set_ylim(min(0, totals["variacion_pct"].min() * 1.25), max(0, totals["variacion_pct"].max() * 1.25))
     return fig
 
 

@@ -27,7 +27,7 @@ MATRIX_COLUMNS = {
     "programa": "Programa presupuestario al que pertenece el producto.",
     "producto": "Nombre del producto, como lo escribe el documento.",
     "subproducto": "Nombre del subproducto; vacío en las filas que son del producto.",
-    "unidad_medida": "Unidad en que se cuenta la meta física (persona, documento, evento…).",
+    "unidad_medida": "Unidad en que se cuenta la meta física, una de las unidades de medida del plan.",
     "anio": "Año de la meta.",
     "meta_fisica": "Cantidad de unidades que el plan se propone entregar ese año.",
     "meta_financiera": "Quetzales asignados a esa meta ese año, sin separadores de miles.",
