@@ -239,11 +239,11 @@ class Projections(Chapter):
         first, last = self.plan.years[0], self.plan.years[-1]
         budget = self._at_horizon(self.budget, "total")
         final = fmt.millions_of_quetzales(totals[last])
-        alternative = f"con la tasa alternativa, a {fmt.millions_of_quetzales(budget['tasa'])}"
+        alternative = fmt.millions_of_quetzales(budget["tasa"])
         rate = analysis.compound_growth(totals[first], totals[last], last - first)
         if math.isnan(rate):
             return (f"Con un solo año, el plan no tiene un ritmo propio que prolongar: sin crecimiento, el total se "
-                    f"mantendría en {final} hasta {self.horizon}; {alternative}.")
+                    f"mantendría en {final} hasta {self.horizon}, y con la tasa alternativa llegaría a {alternative}.")
         if rate > 0:
             pace = f"El total del plan crece a {fmt.percent(rate)} anual entre {first} y {last}."
         elif rate < 0:
@@ -252,7 +252,7 @@ class Projections(Chapter):
             pace = f"El total del plan es el mismo en {first} y en {last}."
         return (f"{pace} Si ese ritmo se mantuviera, el presupuesto llegaría a "
                 f"{fmt.millions_of_quetzales(budget['tendencia'])} en {self.horizon}, frente a {final} en el último "
-                f"año del plan; {alternative}.")
+                f"año del plan; con la tasa alternativa, a {alternative}.")
 
     def _main_fiche_source(self) -> str:
         fiches = self.plan["fichas"].set_index("ficha_id")
