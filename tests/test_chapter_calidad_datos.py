@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from chapter_templates import template_glue_keys
 from conftest import PLAN_DIR
 from plan_variants import clear_notes, drop_roles, read, set_cells
 from pom_lib.chapters.calidad_datos import DataQuality
@@ -84,9 +83,6 @@ def test_anomalies_sentence_agrees_in_number(chapter, count, sentence):
     assert other.values["frase_anomalias"] == sentence
     assert (other.anomalies_table() is None) == (count == 0)
 
-
-def test_every_key_the_template_pastes_is_computed(chapter):
-    assert template_glue_keys("calidad_datos") <= set(chapter.values)
 
 
 def test_reading_commentary_is_held_back_when_the_notes_change(chapter, plan_copy):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from chapter_templates import template_glue_keys
 from conftest import PLAN_DIR
 from plan_variants import drop_fiche, edit, read, set_cells
 from pom_lib.chapters.fichas_indicadores import IndicatorFiches
@@ -95,12 +94,6 @@ def test_execution_values_agree_in_number(plan_copy):
     set_cells(plan_copy, "fichas_metas", {"ficha_id": "FICHA_PRODUCTO", "anio": "2025"}, {"ejecucion": "1300000"})
     assert IndicatorFiches(load_plan(plan_copy)).values["frase_ejecucion"] == "Las fichas traen 2 valores de ejecución."
 
-
-def test_every_key_the_template_pastes_is_computed(chapter, plan_copy):
-    keys = template_glue_keys("fichas_indicadores")
-    assert keys <= set(chapter.values)
-    drop_fiche(plan_copy, "FICHA_SUBPRODUCTO")
-    assert keys <= set(IndicatorFiches(load_plan(plan_copy)).values)
 
 
 def test_the_formula_reading_is_held_back_when_the_population_changes(chapter, plan_copy):

@@ -4,7 +4,6 @@ from collections import defaultdict
 
 import pytest
 
-from chapter_templates import template_glue_keys
 from conftest import PLAN_DIR
 from plan_variants import end_in, read, set_cells, single_program
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
@@ -99,12 +98,6 @@ def test_a_three_year_plan_and_a_one_year_plan(plan_copy, tmp_path):
     assert chapter.values["frase_aumento"] == chapter.values["frase_programas"] == ""
     assert chapter.growth_figure() is None
 
-
-def test_every_key_the_template_pastes_is_computed(chapter, plan_copy):
-    keys = template_glue_keys("matriz_planificacion")
-    assert keys <= set(chapter.values)
-    end_in(plan_copy, 2025)
-    assert keys <= set(PlanningMatrix(load_plan(plan_copy)).values)
 
 
 def test_commentary_is_held_back_when_its_figures_change(chapter, plan_copy):

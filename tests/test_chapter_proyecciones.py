@@ -2,7 +2,6 @@
 
 import pytest
 
-from chapter_templates import template_glue_keys
 from conftest import PLAN_DIR
 from plan_variants import edit, end_in, read, set_cells, shift_years
 from pom_lib.chapters.proyecciones import Projections
@@ -118,8 +117,3 @@ def test_a_one_year_plan_has_no_growth_to_extend(plan_copy):
     assert values["frase_financiera"] == ""
     assert values["frase_presupuesto"].startswith("Con un solo año, el plan no tiene un ritmo propio que prolongar")
     assert chapter.growth_figure() is None
-    assert template_glue_keys("proyecciones") <= set(values)
-
-
-def test_every_key_the_template_pastes_is_computed(chapter):
-    assert template_glue_keys("proyecciones") <= set(chapter.values)

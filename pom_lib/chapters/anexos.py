@@ -51,8 +51,6 @@ class Annexes(Chapter):
             "ejemplo_entero": fmt.integer(plan.target_population),
             "ejemplo_porcentaje": fmt.percent(self._example_percent()),
         }
-        if self.edition is not None:
-            values["edicion"] = str(self.edition)
         return values
 
     def _example_percent(self) -> float:
@@ -113,7 +111,17 @@ class Annexes(Chapter):
                 "Para citar el documento analizado:\n\n"
                 f"> {institution}. *{title}*. {md(self.plan.info['lugar_fecha'])}.\n")
 
+    def edition_markdown(self) -> str:
+        """Which edition this is and which document it reads (the edition year is a parameter, not plan data)."""
+        edition = f"la edición {self.edition}" if self.edition is not None else "una edición"
+        return f"Esta es {edition} del libro, construida a partir del documento *{md(self.plan.info['titulo'])}*."
+
     def show_citation(self) -> None:
         from IPython.display import Markdown, display
 
         display(Markdown(self.citation_markdown()))
+
+    def show_edition(self) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(self.edition_markdown()))
