@@ -67,8 +67,9 @@ class PlanningMatrix(Chapter):
                 f"({names}), por lo que solo se suman entre elementos de la misma unidad")
 
     def _program_changes(self):
+        """Each program's financial goal in the last year minus the first."""
         budget = analysis.budget_by_program(self.plan)
-        return budget, budget[self.plan.years[-1]] - budget[self.plan.years[0]]
+        return budget[self.plan.years[-1]] - budget[self.plan.years[0]]
 
     def _largest_program(self) -> str:
         return analysis.budget_shares(self.plan)[self.plan.years[-1]].idxmax()
@@ -76,7 +77,7 @@ class PlanningMatrix(Chapter):
     def _largest_program_values(self) -> dict[str, str]:
         last = self.plan.years[-1]
         largest = self._largest_program()
-        _, change = self._program_changes()
+        change = self._program_changes()
         values = {"programa_mayor": md(largest),
                   "programa_mayor_pct": fmt.percent(analysis.budget_shares(self.plan).loc[largest, last]),
                   "programa_mayor_aumento": fmt.quetzales(change[largest]),
@@ -99,7 +100,7 @@ class PlanningMatrix(Chapter):
         plan = self.plan
         if len(plan.years) < 2:
             return ""
-        _, change = self._program_changes()
+        change = self._program_changes()
         total = change.sum()
         if total < 0:
             return f"Entre el primer y el último año, el total baja {fmt.quetzales(-total)}."
@@ -123,7 +124,7 @@ class PlanningMatrix(Chapter):
     def _losing_programs_sentence(self) -> str:
         if len(self.plan.years) < 2 or len(self.plan.programs) < 2:
             return ""
-        _, change = self._program_changes()
+        change = self._program_changes()
         losing = [md(name) for name in change[change < 0].index]
         if not losing:
             return "Ningún programa pierde asignación en términos absolutos."
