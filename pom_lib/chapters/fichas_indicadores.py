@@ -11,7 +11,8 @@ from ..framework import escape_markdown as md
 from ..reconciliation import RELATIVE_TOLERANCE, formula_terms, indicator_values
 from .base import Chapter
 
-LEVELS = {"producto": ("producto", "productos"), "subproducto": ("subproducto", "subproductos")}
+LEVEL_PLURALS = {"producto": "productos", "subproducto": "subproductos"}
+FICHE_TITLES = {"producto": "Ficha de producto", "subproducto": "Ficha de subproductos"}
 _WORDS_FEMININE = {1: "una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho",
                    9: "nueve", 10: "diez"}
 
@@ -55,13 +56,13 @@ class IndicatorFiches(Chapter):
         total = len(self.fiches)
         noun = "ficha" if total == 1 else "fichas"
         if len(levels) == 1:
-            level = LEVELS[levels.index[0]][1]
+            level = LEVEL_PLURALS[levels.index[0]]
             whom = f"para los {level}" if total == 1 else f"{'ambas' if total == 2 else 'todas'} para los {level}"
             return f"{_number_feminine(total)} {noun} de indicadores, {whom}"
         if (levels == 1).all():
-            parts = [f"{'una' if i == 0 else 'otra'} para los {LEVELS[level][1]}" for i, level in enumerate(levels.index)]
+            parts = [f"{'una' if i == 0 else 'otra'} para los {LEVEL_PLURALS[level]}" for i, level in enumerate(levels.index)]
         else:
-            parts = [f"{_number_feminine(count)} para los {LEVELS[level][1]}" for level, count in levels.items()]
+            parts = [f"{_number_feminine(count)} para los {LEVEL_PLURALS[level]}" for level, count in levels.items()]
         return f"{_number_feminine(total)} {noun} de indicadores: {spanish.join(parts)}"
 
     def _agreement_sentence(self, values: pd.DataFrame) -> str:
@@ -116,18 +117,19 @@ class IndicatorFiches(Chapter):
         holder = "La ficha trae" if len(self.fiches) == 1 else "Las fichas traen"
         return f"{holder} {spanish.count(executed, 'valor', 'valores')} de ejecución."
 
-    def _heading(self, fiche: pd.Series) -> str:
-        """«Ficha de producto», with the indicator when another fiche shares its level."""
-        level = "producto" if fiche["nivel"] == "producto" else "subproductos"
-        heading = f"Ficha de {level}"
+    def _title(self, fiche: pd.Series, markdown: bool = True) -> str:
+        """«Ficha de producto», naming the indicator when another fiche shares its level."""
+        title = FICHE_TITLES[fiche["nivel"]]
         if (self.fiches["nivel"] == fiche["nivel"]).sum() > 1:
-            heading += f": {md(fiche['indicador'])}"
-        return heading
+            indicator = str(fiche["indicador"]).strip().rstrip(".")
+            title += f" «{md(indicator) if markdown else indicator}»"
+        return title
 
     def _table_name(self, position: int, fiche: pd.Series) -> str:
-        same_level = self.fiches.iloc[:position + 1]["nivel"] == fiche["nivel"]
-        base = "tabla-ficha-producto" if fiche["nivel"] == "producto" else "tabla-ficha-subproductos"
-        return base if same_level.sum() == 1 else f"{base}-{int(same_level.sum())}"
+        """tabla-ficha-producto, then tabla-ficha-producto-2… for further fiches of the same level."""
+        same_level = int((self.fiches.iloc[:position + 1]["nivel"] == fiche["nivel"]).sum())
+        base = "tabla-" + FICHE_TITLES[fiche["nivel"]].lower().replace(" de ", "-").replace(" ", "-")
+        return base if same_level == 1 else f"{base}-{same_level}"
 
     def fiche_markdown(self, fiche_id: str) -> str:
         """A fiche's listed items, indicator, unit and formula, quoted as the document prints them."""
@@ -140,7 +142,7 @@ class IndicatorFiches(Chapter):
                   for row in items.itertuples()]
         lines = []
         if listed:
-            lines += [f"**{LEVELS[fiche['nivel']][1].capitalize()} de la ficha:**", ""]
+            lines += [f"**{LEVEL_PLURALS[fiche['nivel']].capitalize()} de la ficha:**", ""]
             lines += [f"- {code}: {md(names[code])}" for code in listed] + [""]
         lines += [f"**Indicador:** {md(fiche['indicador'])}", "",
                   f"**Unidad de medida:** {md(fiche['unidad_medida'])}", "",
@@ -150,10 +152,9 @@ class IndicatorFiches(Chapter):
 
     def fiche_table(self, position: int) -> Table:
         fiche = self.fiches.iloc[position]
-        level = "producto" if fiche["nivel"] == "producto" else "subproductos"
         section = framework.section_reference(fiche["seccion"])
         return Table(tables.fiche_table(self.plan, fiche["ficha_id"]),
-                     caption=f"Ficha de {level}: metas publicadas y recalculadas",
+                     caption=f"{self._title(fiche, markdown=False)}: metas publicadas y recalculadas",
                      source=self.plan.citation(f"{section}; recálculo de elaboración propia"),
                      name=self._table_name(position, fiche))
 
@@ -162,7 +163,7 @@ class IndicatorFiches(Chapter):
         from IPython.display import Markdown, display
 
         for position, fiche in self.fiches.iterrows():
-            display(Markdown(f"### {self._heading(fiche)}"))
+            display(Markdown(f"### {self._title(fiche)}"))
             display(Markdown(self.fiche_markdown(fiche["ficha_id"])))
             display(self.fiche_table(position))
 
