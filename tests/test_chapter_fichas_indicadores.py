@@ -75,6 +75,9 @@ def test_fiches_are_found_by_level_in_any_order_and_number(plan_copy):
     assert chapter.values["indicador_principal"] == "Otro indicador de productos"
     assert [chapter.fiche_table(p).name for p in range(3)] == ["tabla-ficha-subproductos", "tabla-ficha-producto",
                                                                "tabla-ficha-producto-2"]
+    assert chapter.fiche_table(1).caption == ("Ficha de producto «Otro indicador de productos»: metas publicadas y "
+                                              "recalculadas")
+    assert chapter.fiche_table(0).caption == "Ficha de subproductos: metas publicadas y recalculadas"
     assert chapter.values["frase_fichas_iguales"].startswith("Las tres fichas publican exactamente las mismas cifras")
 
 
