@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import PLAN_DIR
-from plan_variants import drop_fiche, edit, read, set_cells
+from chapter_helpers import change_rows, drop_fiche, read_rows, write_rows
 from pom_lib.chapters.fichas_indicadores import IndicatorFiches
 from pom_lib.plan import load_plan
 
@@ -12,9 +12,9 @@ NBSP = "\u00a0"
 
 def largest_relative_gap(folder) -> float:
     """The largest gap between a published relative value and absolute / target population × 100."""
-    population = next(float(r["valor"]) for r in read(folder, "cifras_clave") if r["rol"] == "poblacion_objetivo")
-    published = [(float(r["meta_absoluta"]), float(r["meta_relativa"])) for r in read(folder, "fichas_metas")]
-    published += [(float(r["linea_base_absoluta"]), float(r["linea_base_relativa"])) for r in read(folder, "fichas")]
+    population = next(float(r["valor"]) for r in read_rows(folder, "cifras_clave") if r["rol"] == "poblacion_objetivo")
+    published = [(float(r["meta_absoluta"]), float(r["meta_relativa"])) for r in read_rows(folder, "fichas_metas")]
+    published += [(float(r["linea_base_absoluta"]), float(r["linea_base_relativa"])) for r in read_rows(folder, "fichas")]
     return max(abs(100 * absolute / population - relative) for absolute, relative in published)
 
 
@@ -25,7 +25,7 @@ def chapter():
 
 def test_fiches_formula_and_agreement_of_the_plan(chapter):
     values = chapter.values
-    terms = [r for r in read(PLAN_DIR, "fichas_formula") if r["ficha_id"] == "FICHA_PRODUCTO"]
+    terms = [r for r in read_rows(PLAN_DIR, "fichas_formula") if r["ficha_id"] == "FICHA_PRODUCTO"]
     assert values["frase_fichas"] == "dos fichas de indicadores: una para los productos y otra para los subproductos"
     assert values["n_terminos"] == str(len(terms)) and values["frase_terminos"] == "tres subproductos"
     assert values["poblacion_objetivo"] == "3,437,340"
@@ -61,12 +61,13 @@ def test_a_plan_with_one_fiche(plan_copy):
 
 
 def test_fiches_are_found_by_level_in_any_order_and_number(plan_copy):
-    fiches = read(plan_copy, "fichas")
+    fiches = read_rows(plan_copy, "fichas")
     extra = fiches[0] | {"ficha_id": "OTRA_FICHA", "indicador": "Otro indicador de productos"}
-    edit(plan_copy, "fichas", lambda rows: [rows[1], extra, rows[0]])
+    write_rows(plan_copy, "fichas", [fiches[1], extra, fiches[0]])
     for table in ("fichas_formula", "fichas_metas"):
-        edit(plan_copy, table, lambda rows: rows + [r | {"ficha_id": "OTRA_FICHA"} for r in rows
-                                                    if r["ficha_id"] == "FICHA_PRODUCTO"])
+        rows = read_rows(plan_copy, table)
+        write_rows(plan_copy, table, rows + [r | {"ficha_id": "OTRA_FICHA"} for r in rows
+                                             if r["ficha_id"] == "FICHA_PRODUCTO"])
     chapter = IndicatorFiches(load_plan(plan_copy))
     assert chapter.values["frase_fichas"] == ("tres fichas de indicadores: una para los subproductos y dos para los "
                                               "productos")
@@ -82,8 +83,8 @@ def test_fiches_are_found_by_level_in_any_order_and_number(plan_copy):
 
 
 def test_published_values_that_the_formula_does_not_reproduce(plan_copy):
-    set_cells(plan_copy, "fichas_metas", {"ficha_id": "FICHA_PRODUCTO", "anio": "2027"},
-              {"meta_absoluta": "1500000", "meta_relativa": "43.6"})
+    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2027"),
+                                           meta_absoluta="1500000", meta_relativa="43.6")
     values = IndicatorFiches(load_plan(plan_copy)).values
     assert "el dato absoluto difiere del publicado en 1 meta de 10, hasta en 31,297" in values["frase_coincidencia"]
     assert "supera la tolerancia de 0.05 puntos, la del redondeo a un decimal, en 1 valor de 12" in \
@@ -92,9 +93,11 @@ def test_published_values_that_the_formula_does_not_reproduce(plan_copy):
 
 
 def test_execution_values_agree_in_number(plan_copy):
-    set_cells(plan_copy, "fichas_metas", {"ficha_id": "FICHA_SUBPRODUCTO", "anio": "2025"}, {"ejecucion": "1300000"})
+    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_SUBPRODUCTO", "2025"),
+                                           ejecucion="1300000")
     assert IndicatorFiches(load_plan(plan_copy)).values["frase_ejecucion"] == "Las fichas traen 1 valor de ejecución."
-    set_cells(plan_copy, "fichas_metas", {"ficha_id": "FICHA_PRODUCTO", "anio": "2025"}, {"ejecucion": "1300000"})
+    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2025"),
+                                           ejecucion="1300000")
     assert IndicatorFiches(load_plan(plan_copy)).values["frase_ejecucion"] == "Las fichas traen 2 valores de ejecución."
 
 
@@ -102,7 +105,7 @@ def test_execution_values_agree_in_number(plan_copy):
 def test_the_formula_reading_is_held_back_when_the_population_changes(chapter, plan_copy):
     assert "paréntesis sin cerrar" in chapter.commentary_markdown("formula")
     assert "3,437,340" in chapter.commentary_markdown("formula")
-    set_cells(plan_copy, "cifras_clave", {"rol": "poblacion_objetivo"}, {"valor": "3437000"})
+    change_rows(plan_copy, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo", valor="3437000")
     changed = IndicatorFiches(load_plan(plan_copy))
     assert changed.commentary_markdown("formula") == ""
     assert "formula" in {review.block.place for review in changed.reviews()}

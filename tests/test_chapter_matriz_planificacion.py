@@ -5,7 +5,7 @@ from collections import defaultdict
 import pytest
 
 from conftest import PLAN_DIR
-from plan_variants import end_in, read, set_cells, single_program
+from chapter_helpers import change_rows, end_in, read_rows, single_program
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
 from pom_lib.plan import load_plan
 
@@ -14,10 +14,10 @@ NBSP = "\u00a0"
 
 def program_budget(folder) -> dict[str, dict[int, float]]:
     """Program name → year → financial goal, summed from the CSV files."""
-    program_of = {row["producto_id"]: row["programa_id"] for row in read(folder, "productos")}
-    names = {row["programa_id"]: row["nombre"] for row in read(folder, "programas")}
+    program_of = {row["producto_id"]: row["programa_id"] for row in read_rows(folder, "productos")}
+    names = {row["programa_id"]: row["nombre"] for row in read_rows(folder, "programas")}
     budget = {name: defaultdict(float) for name in names.values()}
-    for row in read(folder, "metas_productos"):
+    for row in read_rows(folder, "metas_productos"):
         budget[names[program_of[row["producto_id"]]]][int(row["anio"])] += float(row["meta_financiera"])
     return budget
 
@@ -28,7 +28,7 @@ def chapter():
 
 
 def test_counts_period_and_units_of_the_plan(chapter):
-    products, subproducts = read(PLAN_DIR, "productos"), read(PLAN_DIR, "subproductos")
+    products, subproducts = read_rows(PLAN_DIR, "productos"), read_rows(PLAN_DIR, "subproductos")
     values = chapter.values
     assert values["frase_elementos"] == f"cada uno de sus {len(products)} productos y {len(subproducts)} subproductos"
     assert values["frase_periodo"] == "para cada año de 2025 a 2029"
@@ -57,11 +57,13 @@ def test_largest_program_and_its_part_of_the_increase(chapter):
 
 def test_losing_programs_agree_in_number(plan_copy):
     # Límites (PRD06, PRD07) and Actividades Centrales (PRD08…PRD14) lose budget from 2025 to 2029.
-    set_cells(plan_copy, "metas_productos", {"producto_id": "PRD11", "anio": "2029"}, {"meta_financiera": "80000000"})
+    change_rows(plan_copy, "metas_productos", lambda row: (row["producto_id"], row["anio"]) == ("PRD11", "2029"),
+                                              meta_financiera="80000000")
     one = PlanningMatrix(load_plan(plan_copy)).values["frase_a_la_baja"]
     assert one == ("Pierde asignación en términos absolutos «Conservación y Demarcación de Límites Internacionales del "
                    "Territorio Nacional».")
-    set_cells(plan_copy, "metas_productos", {"producto_id": "PRD07", "anio": "2029"}, {"meta_financiera": "20000000"})
+    change_rows(plan_copy, "metas_productos", lambda row: (row["producto_id"], row["anio"]) == ("PRD07", "2029"),
+                                              meta_financiera="20000000")
     assert PlanningMatrix(load_plan(plan_copy)).values["frase_a_la_baja"] == (
         "Ningún programa pierde asignación en términos absolutos.")
 
@@ -76,7 +78,7 @@ def test_single_program_has_no_comparison_between_programs(plan_copy):
 
 
 def test_yearly_growth_of_the_total(chapter):
-    totals = {int(row["anio"]): float(row["meta_financiera"]) for row in read(PLAN_DIR, "totales_anuales")}
+    totals = {int(row["anio"]): float(row["meta_financiera"]) for row in read_rows(PLAN_DIR, "totales_anuales")}
     growth = {year: 100 * (totals[year] / totals[year - 1] - 1) for year in list(totals)[1:]}
     fastest, slowest = max(growth, key=growth.get), min(growth, key=growth.get)
     assert chapter.values["frase_crecimiento"] == (
@@ -102,7 +104,7 @@ def test_a_three_year_plan_and_a_one_year_plan(plan_copy, tmp_path):
 
 def test_commentary_is_held_back_when_its_figures_change(chapter, plan_copy):
     assert "techos presupuestarios" in chapter.commentary_markdown("crecimiento")
-    set_cells(plan_copy, "totales_anuales", {"anio": "2026"}, {"meta_financiera": "1080000123"})
+    change_rows(plan_copy, "totales_anuales", lambda row: row["anio"] == "2026", meta_financiera="1080000123")
     changed = PlanningMatrix(load_plan(plan_copy))
     assert changed.values["frase_totales"] == ""
     assert changed.commentary_markdown("crecimiento") == ""

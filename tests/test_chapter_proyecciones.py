@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import PLAN_DIR
-from plan_variants import edit, end_in, read, set_cells, shift_years
+from chapter_helpers import change_rows, end_in, read_rows, shift_years
 from pom_lib.chapters.proyecciones import Projections
 from pom_lib.plan import load_plan
 
@@ -14,7 +14,7 @@ def yearly_cost_changes(folder) -> list[tuple[str, int, float]]:
     """(item, year, % change of its unit cost over the previous year), from the CSV goals."""
     goals = {}
     for table, key in (("metas_productos", "producto_id"), ("metas_subproductos", "subproducto_id")):
-        for row in read(folder, table):
+        for row in read_rows(folder, table):
             goals.setdefault(row[key], {})[int(row["anio"])] = (float(row["meta_fisica"]), float(row["meta_financiera"]))
     changes = []
     for item, years in goals.items():
@@ -44,8 +44,8 @@ def test_the_horizon_counts_from_the_plans_last_year(chapter, plan_copy):
 
 
 def test_growth_of_the_physical_and_financial_goals(chapter):
-    goals = {(r["producto_id"], int(r["anio"])): r for r in read(PLAN_DIR, "metas_productos")}
-    products = [r["producto_id"] for r in read(PLAN_DIR, "productos")]
+    goals = {(r["producto_id"], int(r["anio"])): r for r in read_rows(PLAN_DIR, "metas_productos")}
+    products = [r["producto_id"] for r in read_rows(PLAN_DIR, "productos")]
     physical = {p: compound(float(goals[p, 2025]["meta_fisica"]), float(goals[p, 2029]["meta_fisica"]), 4)
                 for p in products if float(goals[p, 2025]["meta_fisica"]) > 0}
     growing = sorted(rate for rate in physical.values() if rate > 0.5)
@@ -92,10 +92,11 @@ def test_coverage_scenarios_and_half_coverage(chapter, plan_copy):
     year = next(y for y in range(2030, 2100) if 1619247 * pace ** (y - 2029) >= 3437340 / 2)
     assert values["frase_mitad"] == ("Al ritmo del plan y con la población fija, la mitad de la población objetivo "
                                      f"quedaría cubierta en {year}.")
-    set_cells(plan_copy, "fichas_metas", {"ficha_id": "FICHA_PRODUCTO", "anio": "2029"}, {"meta_relativa": "52.0"})
+    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2029"),
+                                           meta_relativa="52.0")
     assert Projections(load_plan(plan_copy)).values["frase_mitad"] == (
         f"Las metas del plan ya alcanzan el 50{NBSP}% de la población objetivo en 2029.")
-    edit(plan_copy, "fichas_metas", lambda rows: [r | {"meta_absoluta": "1241060", "meta_relativa": "36.1"} for r in rows])
+    change_rows(plan_copy, "fichas_metas", lambda row: True, meta_absoluta="1241060", meta_relativa="36.1")
     assert Projections(load_plan(plan_copy)).values["frase_mitad"] == ""
 
 
@@ -103,7 +104,7 @@ def test_budget_pace_in_any_direction(chapter, plan_copy):
     assert chapter.values["frase_presupuesto"].startswith(
         f"El total del plan crece a {compound(980e6, 1350e6, 4):.1f}{NBSP}% anual entre 2025 y 2029.")
     for year, total in ((2025, 1350e6), (2029, 980e6)):
-        set_cells(plan_copy, "totales_anuales", {"anio": str(year)}, {"meta_financiera": str(int(total))})
+        change_rows(plan_copy, "totales_anuales", lambda row: row["anio"] == str(year), meta_financiera=str(int(total)))
     falling = Projections(load_plan(plan_copy)).values["frase_presupuesto"]
     assert falling.startswith(f"El total del plan se reduce a un ritmo de {-compound(1350e6, 980e6, 4):.1f}{NBSP}% "
                               "anual entre 2025 y 2029.")
