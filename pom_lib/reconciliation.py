@@ -33,6 +33,18 @@ def _finding(rule, year, item, name, expected, found, tolerance=0.0) -> dict:
             "cumple": bool(abs(difference) <= tolerance + 1e-9)}
 
 
+def _findings(rule, years, items, names, expected, found) -> pd.DataFrame:
+    """Many findings of one rule at once (exact rules: no tolerance), as rows of the report."""
+    expected = pd.Series(expected, dtype="float64").reset_index(drop=True)
+    found = pd.Series(found, dtype="float64").reset_index(drop=True)
+    difference = found - expected
+    # Plain Python values: the same column types as the rules that build their findings one by one.
+    return pd.DataFrame({"regla": rule, "anio": years.to_numpy(object), "elemento": items.to_numpy(object),
+                         "nombre": names.to_numpy(object),
+                         "esperado": expected, "encontrado": found, "diferencia": difference,
+                         "cumple": difference.abs() <= 1e-9}, columns=COLUMNS)
+
+
 def product_parts(plan: Plan) -> pd.DataFrame:
     """Which subproducts add up to each product: all of them for money, and for the physical
     goal only those measured in the product's unit (a product in persons does not count documents).
@@ -61,24 +73,31 @@ def relative_coverage(plan: Plan, persons: float) -> float:
     return 100 * persons / plan.target_population
 
 
-def product_rules(plan: Plan) -> list[dict]:
-    """Financial goal = sum of subproducts; physical goal = sum of same-unit subproducts."""
+def product_rules(plan: Plan) -> pd.DataFrame:
+    """Financial goal = sum of subproducts; physical goal = sum of same-unit subproducts.
+
+    One financial and (when some subproduct shares the product's unit) one physical finding per
+    product and year that has subproduct goals, in the order of the matrix.
+    """
     goals = plan.goals
-    products = goals[goals["nivel"] == "producto"].set_index(["producto_id", "anio"])
-    parts = product_parts(plan)[["subproducto_id", "misma_unidad"]]
-    subs = goals[goals["nivel"] == "subproducto"].merge(parts, on="subproducto_id")
-    findings = []
-    for (product_id, year), product in products.iterrows():
-        parts = subs[(subs["producto_id"] == product_id) & (subs["anio"] == year)]
-        if parts.empty:
-            continue
-        findings.append(_finding(RULE_FINANCIAL, year, product_id, product["nombre"],
-                                 float(product["meta_financiera"]), float(parts["meta_financiera"].sum())))
-        same_unit = parts[parts["misma_unidad"]]
-        if not same_unit.empty:
-            findings.append(_finding(RULE_PHYSICAL, year, product_id, product["nombre"],
-                                     float(product["meta_fisica"]), float(same_unit["meta_fisica"].sum())))
-    return findings
+    products = goals[goals["nivel"] == "producto"]
+    subs = goals[goals["nivel"] == "subproducto"].merge(product_parts(plan)[["subproducto_id", "misma_unidad"]],
+                                                        on="subproducto_id")
+    subs = subs.assign(fisica_misma_unidad=subs["meta_fisica"].where(subs["misma_unidad"]))
+    sums = subs.groupby(["producto_id", "anio"]).agg(
+        financiera=("meta_financiera", "sum"), fisica=("fisica_misma_unidad", "sum"),
+        partes_misma_unidad=("misma_unidad", "sum"))
+    # An inner merge keeps the products' order; products without subproduct goals drop out.
+    both = products.merge(sums, left_on=["producto_id", "anio"], right_index=True)
+    same_unit = both[both["partes_misma_unidad"] > 0]
+    financial = _findings(RULE_FINANCIAL, both["anio"], both["producto_id"], both["nombre"],
+                          both["meta_financiera"], both["financiera"]).assign(_fila=range(len(both)), _regla=0)
+    physical = _findings(RULE_PHYSICAL, same_unit["anio"], same_unit["producto_id"], same_unit["nombre"],
+                         same_unit["meta_fisica"], same_unit["fisica"])
+    physical = physical.assign(_fila=both.index.get_indexer(same_unit.index), _regla=1)
+    # Each product-year's financial finding, then its physical one.
+    findings = pd.concat([financial, physical]).sort_values(["_fila", "_regla"], kind="stable")
+    return findings.drop(columns=["_fila", "_regla"]).reset_index(drop=True)
 
 
 def total_rules(plan: Plan) -> list[dict]:
@@ -99,6 +118,8 @@ def indicator_values(plan: Plan) -> pd.DataFrame:
     relativo_publicado, relativo_recalculado, ejecucion.
     """
     sub_goals = plan["metas_subproductos"]
+    terms = plan["fichas_formula"][["ficha_id", "subproducto_id"]].drop_duplicates()
+    numerators = terms.merge(sub_goals, on="subproducto_id").groupby(["ficha_id", "anio"])["meta_fisica"].sum()
     rows = []
     for fiche in plan["fichas"].itertuples():
         rows.append({"ficha_id": fiche.ficha_id, "anio": int(fiche.anio_linea_base), "es_linea_base": True,
@@ -106,11 +127,9 @@ def indicator_values(plan: Plan) -> pd.DataFrame:
                      "relativo_publicado": float(fiche.linea_base_relativa),
                      "relativo_recalculado": relative_coverage(plan, float(fiche.linea_base_absoluta)),
                      "ejecucion": float("nan")})
-        terms = formula_terms(plan, fiche.ficha_id)
-        goals = plan["fichas_metas"].query("ficha_id == @fiche.ficha_id").sort_values("anio")
+        goals = plan["fichas_metas"][plan["fichas_metas"]["ficha_id"] == fiche.ficha_id].sort_values("anio")
         for goal in goals.itertuples():
-            numerator = sub_goals[sub_goals["subproducto_id"].isin(terms) & (sub_goals["anio"] == goal.anio)]
-            absolute = float(numerator["meta_fisica"].sum())
+            absolute = float(numerators.get((fiche.ficha_id, goal.anio), 0.0))
             rows.append({"ficha_id": fiche.ficha_id, "anio": int(goal.anio), "es_linea_base": False,
                          "absoluto_publicado": float(goal.meta_absoluta), "absoluto_recalculado": absolute,
                          "relativo_publicado": float(goal.meta_relativa),
@@ -154,8 +173,8 @@ def population_rules(plan: Plan) -> list[dict]:
 
 def reconcile(plan: Plan) -> pd.DataFrame:
     """Every rule over every item and year, as one report."""
-    findings = product_rules(plan) + total_rules(plan) + indicator_rules(plan) + population_rules(plan)
-    report = pd.DataFrame(findings, columns=COLUMNS)
+    others = pd.DataFrame(total_rules(plan) + indicator_rules(plan) + population_rules(plan), columns=COLUMNS)
+    report = pd.concat([product_rules(plan), others], ignore_index=True)
     report["anio"] = report["anio"].astype("Int64")
     return report
 

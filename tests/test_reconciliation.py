@@ -80,3 +80,36 @@ def test_summary_counts_failures(plan_copy):
     summary = rec.summary(rec.reconcile(load_plan(plan_copy))).set_index("regla")
     assert summary.loc[rec.RULE_TOTAL, "no_cumplen"] == 1
     assert summary.loc[rec.RULE_FINANCIAL, "no_cumplen"] == 0
+
+
+def _product_findings(report, product_id):
+    rows = report[report["regla"].isin([rec.RULE_FINANCIAL, rec.RULE_PHYSICAL]) & (report["elemento"] == product_id)]
+    return rows[["regla", "anio", "esperado", "encontrado", "cumple"]].values.tolist()
+
+
+def test_every_replica_of_a_larger_plan_gets_the_findings_of_its_original(tmp_path):
+    from synthetic_plan import replica_id, write_scaled_plan
+
+    original = rec.reconcile(load_plan(PLAN_DIR))
+    scaled = rec.reconcile(load_plan(write_scaled_plan(PLAN_DIR, tmp_path / "plan", 3)))
+    counts = scaled.groupby("regla").size()
+    assert counts[rec.RULE_FINANCIAL] == counts[rec.RULE_PHYSICAL] == 3 * 14 * 5
+    assert scaled["cumple"].all()
+    for product_id in ("PRD01", "PRD07", "PRD14"):
+        for copy in (1, 2):
+            assert _product_findings(scaled, replica_id(product_id, copy)) == _product_findings(original, product_id)
+    # The totals grow by the replicas' money and still add up.
+    totals = scaled[scaled["regla"] == rec.RULE_TOTAL].set_index("anio")["esperado"]
+    assert totals[2025] == 980_000_000 + 2 * original[(original["regla"] == rec.RULE_FINANCIAL)
+                                                      & (original["anio"] == 2025)]["esperado"].sum()
+
+
+def test_a_spoiled_replica_is_reported_in_its_own_row(tmp_path):
+    from synthetic_plan import replica_id, write_scaled_plan
+
+    plan = write_scaled_plan(PLAN_DIR, tmp_path / "plan", 3)
+    sub, product = replica_id("SUB02", 2), replica_id("PRD01", 2)
+    _edit(plan / "metas_subproductos.csv", f"{sub},2026,961404,27754877", f"{sub},2026,961404,27754000")
+    failures = rec.reconcile(load_plan(plan)).query("not cumple")
+    assert failures[["regla", "anio", "elemento", "diferencia"]].values.tolist() == [
+        [rec.RULE_FINANCIAL, 2026, product, -877.0]]
