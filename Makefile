@@ -24,7 +24,7 @@ define instalar_debian
 	fi
 endef
 
-.PHONY: book archivar site test benchmark clean sistema-pdf sistema-pruebas
+.PHONY: book archivar site test bench clean sistema-pdf sistema-pruebas
 
 book: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION) \
@@ -41,12 +41,14 @@ site: $(ENTORNO) sistema-pdf
 test: $(ENTORNO) sistema-pdf sistema-pruebas
 	$(VENV)/bin/python -m pytest
 
-# Speed and memory of the library on the real plan; never part of `make test`.
-benchmark: $(ENTORNO)
-	$(VENV)/bin/python tests/benchmark.py
+# Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
+# `make test`. RONDAS=1 for a quick look.
+RONDAS ?= 3
+bench: $(ENTORNO) sistema-pdf sistema-pruebas
+	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS)
 
 clean:
-	@echo "Borrando _build/, _site/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
+	@echo "Borrando _build/ (con la caché de capítulos), _site/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
 	rm -rf _build _site .edicion .sitio
 
 # Redone whenever the lock or the package metadata change.

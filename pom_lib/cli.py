@@ -187,6 +187,10 @@ def cmd_edicion(args) -> int:
         print(f"La edición no se pudo construir: {error}", file=sys.stderr)
         print("El último libro construido con éxito se conserva sin cambios.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nConstrucción interrumpida: el último libro construido con éxito se conserva sin cambios.",
+              file=sys.stderr)
+        return 130
     print(f"Libro HTML: {os.path.relpath(html)}")
     print(f"Libro PDF:  {os.path.relpath(pdf)}")
     return 0
@@ -212,6 +216,10 @@ def cmd_sitio(args) -> int:
         index = build_site(Path.cwd(), Path(args.salida))
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
+    except KeyboardInterrupt:
+        print("\nConstrucción del sitio interrumpida: el último sitio construido se conserva sin cambios.",
+              file=sys.stderr)
+        return 130
     print(f"Sitio de las ediciones: {index}")
     return 0
 

@@ -1,9 +1,20 @@
 """Publish one edition of the book: validate its inputs, run the chapters, build HTML and PDF.
 
 An edition has four parameters: the plan, the year, and optionally the execution file and the
-previous edition's plan. All are validated before any chapter runs. Everything is produced in
-a staging folder first; book/ and _build/ are replaced only when every chapter ran and both
-builds passed, so a failure never loses the last good book.
+previous edition's plan. All are validated before any chapter runs, and each plan once: the
+chapters receive it already validated (pom_lib.snapshot). The chapters run in parallel, and a
+chapter whose inputs did not change since an earlier edition is not run again (pom_lib.chapter_runner);
+the HTML and the PDF are built at once, and not at all when no page changed (pom_lib.books).
+
+Everything is produced in work folders first; book/ and _build/ are replaced only when every
+chapter ran and both builds passed, so a failure never loses the last good book, and the
+replacement itself survives an interruption (pom_lib.publication). The work folders, all made
+and removed here:
+
+    .edicion/          libro/ (the new book/), html/ and pdflatex/ (Jupyter Book's output and
+                       logs), _config.yml (the edition's configuration), diario.json (the journal)
+    .edicion-NN/       a chapter's working folder while it runs (NN: its number)
+    _build/cache/      what a later edition reuses (pom_lib.build_cache; `make clean` removes it)
 
 ediciones.yml, at the project root, lists the published editions: the current one (`fuente:
 book`) and the archived ones (`fuente: ediciones/<año>`, frozen by `archive_edition`). When it
@@ -12,42 +23,39 @@ exists, a successful edition records itself there; `pom sitio` (pom_lib.site) bu
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-import papermill
 import yaml
 
-from .errors import PlanError, Problem
+from .books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
+from .build_cache import BuildCache
+from .chapter_runner import WORKDIR, assemble, plan_chapters, run_chapters
+from .errors import ChapterError, EditionError, PlanError, Problem
+from .fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
 from .plan import Plan, load_plan
+from .publication import JOURNAL, publish, recover
+from .snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 
-# Beside book/ (same depth), so the chapters' relative plan path resolves the same in both.
+__all__ = ["ChapterError", "EditionError", "pdf_filename"]
+
+# Beside book/ (same depth): the work folder of an edition, removed when it is published.
 STAGING = ".edicion"
-# The edition's own _config.yml (title from the plan), written beside the staging folder.
-CONFIG = ".edicion.yml"
-PARAMETER_TAGS = {"parameters", "injected-parameters"}
-# Every chapter gets these; the optional ones only chapters that declare them in their parameters cell.
-OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior")
+NEW_BOOK = "libro"
 REGISTRY = "ediciones.yml"
 ARCHIVE = "ediciones"
 CURRENT = "book"
+TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
 REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
 """
-TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
-# Metadata papermill and Jupyter write that changes from run to run.
-VOLATILE_CELL_KEYS = ("papermill", "execution")
-
-
-class EditionError(Exception):
-    """The edition could not be published; the previous book is left as it was."""
 
 
 class InputError(PlanError):
@@ -56,14 +64,6 @@ class InputError(PlanError):
     def __init__(self, headline: str, problems: list[Problem]):
         self.headline = headline
         super().__init__(problems)
-
-
-class ChapterError(EditionError):
-    """A chapter notebook failed to run."""
-
-    def __init__(self, stem: str, title: str, cause: str):
-        self.stem = stem
-        super().__init__(f"El capítulo «{title}» ({stem}.ipynb) falló: {cause}")
 
 
 def chapter_stems(toc: Path) -> list[str]:
@@ -116,58 +116,6 @@ def toc_for_plan(toc: Path, plan: Plan) -> dict:
     return spec
 
 
-def chapter_title(notebook: nbformat.NotebookNode, stem: str) -> str:
-    """The first Markdown heading, as the reader sees it in the table of contents."""
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return stem
-
-
-def scrub(notebook: nbformat.NotebookNode) -> None:
-    """Drop run-specific metadata and hide the parameter cells from readers."""
-    notebook.metadata["papermill"] = {"parameters": notebook.metadata.get("papermill", {}).get("parameters", {})}
-    for index, cell in enumerate(notebook.cells):
-        for key in VOLATILE_CELL_KEYS:
-            cell.metadata.pop(key, None)
-        tags = cell.metadata.get("tags", [])
-        if PARAMETER_TAGS & set(tags):
-            if "remove-cell" not in tags:
-                cell.metadata["tags"] = [*tags, "remove-cell"]
-            if "injected-parameters" in tags:
-                # papermill gives the injected cell a random id on every run.
-                cell["id"] = "injected-parameters"
-
-
-def _run_chapter(source: Path, target: Path, stem: str, title: str, parameters: dict, cwd: Path) -> None:
-    notebook = nbformat.read(source, as_version=4)
-    if not any("parameters" in c.metadata.get("tags", []) for c in notebook.cells):
-        raise ChapterError(stem, title, "no tiene una celda con la etiqueta «parameters».")
-    declared = papermill.inspect_notebook(str(source))
-    # Chapters that do not follow the execution keep exactly the parameters they always had.
-    parameters = {k: v for k, v in parameters.items() if k not in OPTIONAL_PARAMETERS or k in declared}
-    try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name="python3",
-            cwd=str(cwd),
-            progress_bar=False,
-            # Keeps the kernel's start-up notices out of the one-line-per-chapter progress.
-            extra_arguments=["--log-level=ERROR"],
-        )
-    except papermill.PapermillExecutionError as exc:
-        raise ChapterError(stem, title, f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})") from exc
-    except Exception as exc:  # kernel death, unreadable notebook…: still name the chapter
-        raise ChapterError(stem, title, f"{type(exc).__name__}: {exc}") from exc
-    executed = nbformat.read(target, as_version=4)
-    scrub(executed)
-    nbformat.write(executed, target)
-
-
 def source_date_epoch(root: Path, edition_year: int) -> str:
     """Date stamped in the book: SOURCE_DATE_EPOCH, else the last commit, else 1 January of the edition."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
@@ -193,43 +141,6 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
         f"documento publicado por el {institution}; el análisis es propio del libro.</p>")
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
-
-
-def _jupyter_book(staging: Path, root: Path, config: Path, builder: str, env: dict) -> None:
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build", str(staging),
-        "--config", str(config),
-        "--path-output", str(staging),
-        "--builder", builder,
-        "-W", "-n", "--keep-going",
-    ]
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-    log = staging / f"{builder}.log"
-    log.write_text(result.stdout + result.stderr, encoding="utf-8")
-    if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
-        raise EditionError(
-            f"La construcción del libro ({builder}) falló; registro completo en "
-            f"{log.relative_to(root)}:\n{tail}"
-        )
-
-
-def pdf_filename(config: Path) -> str:
-    """The PDF named by latex_documents.targetname in _config.yml (Jupyter Book's default: book)."""
-    settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    target = settings.get("latex", {}).get("latex_documents", {}).get("targetname", "book.tex")
-    return Path(target).with_suffix(".pdf").name
-
-
-def _replace_tree(new: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".anterior")
-    shutil.rmtree(old, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _print_commentary_reviews(plan: Plan) -> None:
@@ -260,25 +171,33 @@ def _relative(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
+def _validated_plan(source: Path, snapshots: Path | None) -> Plan:
+    """The plan, from its snapshot when one was stored for exactly these files, else validated."""
+    tables = read_snapshot(source, snapshots) if snapshots else None
+    return Plan(source=source, tables=tables) if tables is not None else load_plan(source)
+
+
 def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
-                previous_plan: Path | None = None) -> tuple[Plan, Plan | None]:
+                previous_plan: Path | None = None, snapshots: Path | None = None) -> tuple[Plan, Plan | None]:
     """Validate every input of an edition before anything runs; return (plan, previous plan).
 
     The execution file is checked against the plan it belongs to (monitoring.monitored_plan):
     the edition's plan when its period has started by the cutoff year, else the previous plan.
+    With `snapshots` (a folder of the build cache), a plan validated by an earlier edition is
+    not validated again, and once every input is valid the plans are stored there.
     Raises PlanError (InputError for the execution file and the previous plan) or EditionError.
     """
-    from .execution import load_execution
-    from .monitoring import cutoff_year, monitored_plan
-
-    plan = load_plan(plan_dir)
+    plan = _validated_plan(plan_dir, snapshots)
     previous = None
     if previous_plan is not None:
         try:
-            previous = load_plan(previous_plan)
+            previous = _validated_plan(previous_plan, snapshots)
         except PlanError as error:
             raise InputError("El plan anterior no es válido", error.problems) from error
     if execution is not None:
+        from .execution import load_execution
+        from .monitoring import cutoff_year, monitored_plan
+
         monitored = monitored_plan(plan, previous, edition_year)
         if monitored is None:
             against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
@@ -291,7 +210,31 @@ def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path |
         except PlanError as error:
             raise InputError(f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})",
                              error.problems) from error
+    if snapshots:
+        for valid in (plan, previous):
+            if valid is not None and read_snapshot(valid.source, snapshots) is None:
+                write_snapshot(snapshots, valid.source, valid.tables)
     return plan, previous
+
+
+def recover_interrupted(root: Path) -> None:
+    """Finish the publication of an edition that was cut off halfway, and clear its work folders."""
+    work = root / STAGING
+    placed = recover(root, work)
+    if placed:
+        print(f"Se completó la publicación de la edición anterior, que se había interrumpido "
+              f"({', '.join(placed)}).", flush=True)
+    for leftover in [work, *root.glob(f"{WORKDIR}[0-9][0-9]")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _tex_installation() -> str:
+    """The TeX engine in use (path, size, date): a TeX Live upgrade rebuilds the PDF."""
+    engine = shutil.which("xelatex")
+    if not engine:
+        return ""
+    real = Path(engine).resolve()
+    return f"{real}:{real.stat().st_size}:{real.stat().st_mtime_ns}"
 
 
 def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
@@ -306,56 +249,77 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     plan_dir = _resolve(plan_dir, root)
     execution = _resolve(execution, root) if execution else None
     previous_plan = _resolve(previous_plan, root) if previous_plan else None
-    plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan)
+    recover_interrupted(root)
+    cache = BuildCache(root)
+    plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan, snapshots=cache.plans)
     check_registry(root, edition_year)
-    book, notebooks, staging = root / "book", root / "notebooks", root / STAGING
     _print_commentary_reviews(plan)
-
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    toc = yaml.safe_dump(toc_for_plan(notebooks / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
-    (staging / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
-    stems = chapter_stems(staging / "_toc.yml")
+    book, work = root / CURRENT, root / STAGING
     parameters = {
         "edicion": int(edition_year),
         "plan": _relative(plan_dir, book),
         "ejecucion": _relative(execution, book) if execution else "",
         "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
     }
-    for number, stem in enumerate(stems, start=1):
-        source = notebooks / f"{stem}.ipynb"
-        if not source.exists():
-            raise ChapterError(stem, stem, f"no existe {source.relative_to(root)}.")
-        title = chapter_title(nbformat.read(source, as_version=4), stem)
-        done = _step(f"[{number}/{len(stems)}] {title}")
-        (staging / stem).parent.mkdir(parents=True, exist_ok=True)
-        _run_chapter(source, staging / f"{stem}.ipynb", stem, title, parameters, staging)
-        done()
+    inputs = {"plan": plan_fingerprint(plan_dir), "ejecucion": tree_fingerprint(execution) if execution else "",
+              "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else ""}
+    new_book = work / NEW_BOOK
+    new_book.mkdir(parents=True)
+    try:
+        toc = yaml.safe_dump(toc_for_plan(root / "notebooks" / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
+        (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
+        chapters = plan_chapters(chapter_stems(new_book / "_toc.yml"), root / "notebooks", root, parameters, inputs)
+        record = cache.record()
+        durations = dict(record.get("duraciones", {}))
+        entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
+        assemble(chapters, entries, new_book)
+        config = edition_config(root, plan, edition_year, work / "_config.yml")
+        new_pages = tree_fingerprint(new_book)
+        keys, folders = _render_changed(root, work, new_book, new_pages, config, source_date_epoch(root, edition_year),
+                                        record)
+        if new_pages != tree_fingerprint(book):
+            folders.append((new_book, book))
+        files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
+        entry = {"anio": int(edition_year), "plan": _relative(plan_dir, root),
+                 "ejecucion": _relative(execution, root) if execution else "",
+                 "plan_anterior": _relative(previous_plan, root) if previous_plan else "", "fuente": CURRENT}
+        registry = registry_with(root, entry)
+        if registry is not None:
+            files[root / REGISTRY] = registry
+        publish(root, work, folders, files)
+    except BaseException as error:
+        # The work folder stays only for a failed book build, whose message names its log in there.
+        if not isinstance(error, BookBuildError) and not (work / JOURNAL).exists():
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(work)
+    cache.prune({chapter.key for chapter in chapters})
+    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(root / "_config.yml")
 
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(root, edition_year)}
-    config = edition_config(root, plan, edition_year, root / CONFIG)
-    for builder, label in (("html", "Construyendo el libro en HTML"), ("pdflatex", "Construyendo el PDF")):
-        done = _step(label)
-        _jupyter_book(staging, root, config, builder, env)
-        done()
+
+def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str,
+                    record: dict) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
+    """Build the HTML and the PDF unless what they were last built from is unchanged.
+
+    Returns the key of each (the fingerprint of everything it is built from) and the (new,
+    published) folder of each one built.
+    """
+    pages = combine(new_pages, file_fingerprint(config), epoch, code_fingerprint())
+    keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
     pdf_name = pdf_filename(root / "_config.yml")
-    if not (staging / "_build" / "latex" / pdf_name).is_file():
-        raise EditionError(f"La construcción del PDF terminó sin producir {pdf_name}.")
-
-    _replace_tree(staging / "_build" / "html", root / "_build" / "html")
-    _replace_tree(staging / "_build" / "latex", root / "_build" / "latex")
-    shutil.rmtree(staging / "_build")
-    for log in staging.glob("*.log"):
-        log.unlink()
-    # What is left is the new book/: executed chapters and the files they wrote (downloads).
-    _replace_tree(staging, book)
-    config.unlink()
-    record_edition(root, {"anio": int(edition_year), "plan": _relative(plan_dir, root),
-                          "ejecucion": _relative(execution, root) if execution else "",
-                          "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
-                          "fuente": CURRENT})
-
-    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_name
+    published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
+    products = {"html": published["html"] / "index.html", "pdflatex": published["pdflatex"] / pdf_name}
+    stale = [builder for builder in BUILDERS if record.get(builder) != keys[builder] or not products[builder].is_file()]
+    if not stale:
+        print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
+        return keys, []
+    done = _step(f"Construyendo {describe(stale)}")
+    built = render(new_book, work, config, stale, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root,
+                   earlier_latex=published["pdflatex"])
+    done()
+    if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
+        raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
+    return keys, [(built[builder], published[builder]) for builder in stale]
 
 
 # --- ediciones.yml and the archive of published editions ------------------------------------------
@@ -380,12 +344,17 @@ def read_registry(root: Path) -> list[dict] | None:
     return sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
 
 
-def write_registry(root: Path, editions: list[dict]) -> None:
-    """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
+def registry_text(editions: list[dict]) -> str:
+    """ediciones.yml listing `editions`, newest first."""
     ordered = [{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
                 ("anio", "plan", "ejecucion", "plan_anterior", "fuente")}
                for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
-    text = REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
+    return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
+
+
+def write_registry(root: Path, editions: list[dict]) -> None:
+    """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
+    text = registry_text(editions)
     path = Path(root) / REGISTRY
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -407,11 +376,11 @@ def check_registry(root: Path, edition_year: int) -> None:
                 f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada.")
 
 
-def record_edition(root: Path, entry: dict) -> None:
-    """Record the edition just built as the current one (when the project keeps ediciones.yml)."""
+def registry_with(root: Path, entry: dict) -> str | None:
+    """ediciones.yml with `entry` as the current edition; None when the project keeps no ediciones.yml."""
     editions = read_registry(root)
     if editions is None:
-        return
+        return None
     kept = []
     for other in editions:
         if int(other["anio"]) == entry["anio"]:
@@ -419,7 +388,7 @@ def record_edition(root: Path, entry: dict) -> None:
         if other["fuente"] == CURRENT:  # check_registry made sure it was archived
             other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
         kept.append(other)
-    write_registry(root, [*kept, entry])
+    return registry_text([*kept, entry])
 
 
 def book_parameters(book: Path) -> dict:

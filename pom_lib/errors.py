@@ -1,4 +1,4 @@
-"""Problems found in a plan's files, reported to analysts in Spanish."""
+"""Problems found in a plan's files and failed editions, reported to analysts in Spanish."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ class PlanError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class EditionError(Exception):
+    """An edition (or the site) could not be published; the previous book is left as it was."""
+
+
+class ChapterError(EditionError):
+    """A chapter notebook failed to run."""
+
+    def __init__(self, stem: str, title: str, cause: str):
+        self.stem = stem
+        super().__init__(f"El capítulo «{title}» ({stem}.ipynb) falló: {cause}")

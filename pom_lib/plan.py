@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import contract
-from .validation import load_tables
+from .snapshot import read_snapshot
 
 UNNAMED_SUBPRODUCT = "Subproducto sin nombre en el documento ({id})"
 
@@ -132,4 +132,9 @@ class Plan:
 def load_plan(source: str | Path) -> Plan:
     """Read and validate a plan folder (or workbook); raises PlanError listing every problem."""
     source = Path(source)
-    return Plan(source=source, tables=load_tables(source))
+    tables = read_snapshot(source)  # already validated by `pom edicion` for its chapters
+    if tables is None:
+        from .validation import load_tables  # frictionless: imported only when validating
+
+        tables = load_tables(source)
+    return Plan(source=source, tables=tables)

@@ -13,7 +13,10 @@ archived edition's pages come out the same every time. The switcher («Edición:
 by pom_lib.latex_output when the config sets `pom_edicion_sitio`; its entries come from
 ../versiones.js, so publishing a new edition rewrites versiones.js and index.html, never the
 pages of an older edition. The site is built in a staging folder and replaces the previous one
-only when every edition built.
+only when every edition built (pom_lib.publication).
+
+The site folder carries a mark (.pom-sitio): the output folder is replaced only when it is a
+site built here, or empty. The project itself, its sources and any other folder are refused.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from pathlib import Path
 
 import yaml
 
-from .edition import (CURRENT, EditionError, _jupyter_book, _replace_tree, chapter_stems, edition_config,
-                      pdf_filename, read_registry, source_date_epoch)
+from .books import BUILDERS, pdf_filename, render
+from .edition import ARCHIVE, CURRENT, EditionError, chapter_stems, edition_config, read_registry, source_date_epoch
 from .plan import load_plan
+from .publication import JOURNAL, publish, recover
 
 SWITCHER_DATA = "versiones.js"
 LATEST = "ultima"
@@ -36,6 +40,10 @@ DOWNLOADS = "descargas"
 # Beside the output folder while it is built; replaced into place at the end.
 STAGING_SUFFIX = ".nuevo"
 WORK = ".sitio"
+# Written into every site folder built here: the one kind of existing folder `pom sitio` replaces.
+MARK = ".pom-sitio"
+# Project folders a site never goes into.
+PROJECT_FOLDERS = (CURRENT, ARCHIVE, "data")
 
 
 def pdf_name(year: int) -> str:
@@ -86,12 +94,10 @@ def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> di
     copy = work / "libro"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
-    for builder in ("html", "pdflatex"):
-        _jupyter_book(copy, root, config, builder, env)
+    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    shutil.copytree(copy / "_build" / "html", target)
-    shutil.copy(copy / "_build" / "latex" / pdf_filename(config), target / pdf_name(year))
+    shutil.copytree(built["html"], target)
+    shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
     downloads = sorted(p.name for p in (source / DOWNLOADS).glob("*") if p.is_file()) \
         if (source / DOWNLOADS).is_dir() else []
     if downloads:
@@ -161,29 +167,59 @@ publicaron. <a href="{LATEST}/index.html">Ir a la última edición ({latest["ani
 """
 
 
+def check_output(root: Path, output: Path) -> None:
+    """Refuse a site folder that would replace what `pom sitio` did not build."""
+    root, output = Path(root).resolve(), Path(output).resolve()
+    if output == root or output in root.parents:
+        raise EditionError(f"«{output}» contiene el proyecto: el sitio se escribe en una carpeta propia, por "
+                           f"ejemplo _site (la de omisión).")
+    for name in PROJECT_FOLDERS:
+        if output == root / name or root / name in output.parents:
+            raise EditionError(f"«{output}» está en {name}/, que es parte del proyecto: elija otra carpeta para el "
+                               f"sitio, por ejemplo _site (la de omisión).")
+    if output.is_file():
+        raise EditionError(f"«{output}» es un archivo: elija una carpeta para el sitio, por ejemplo _site.")
+    if output.is_dir() and not (output / MARK).is_file() and any(output.iterdir()):
+        raise EditionError(f"«{output}» ya existe y no es un sitio construido por «pom sitio»: no se reemplaza. "
+                           f"Elija una carpeta que no exista, por ejemplo _site (la de omisión).")
+
+
 def build_site(root: Path, output: Path | str = "_site") -> Path:
     """Build every edition of ediciones.yml into `output` (relative to root); return its index.html."""
     root = Path(root).resolve()
-    output = Path(output) if Path(output).is_absolute() else root / output
+    output = (Path(output) if Path(output).is_absolute() else root / output).resolve()
+    work = root / WORK
+    placed = recover(root, work)
+    if placed:
+        print(f"Se completó la publicación del sitio anterior, que se había interrumpido: {', '.join(placed)}.",
+              flush=True)
     entries = read_registry(root)
     if not entries:
         raise EditionError("No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición "
                            "(pom edicion la registra).")
+    check_output(root, output)
     staging = output.with_name(output.name + STAGING_SUFFIX)
-    work = root / WORK
+    check_output(root, staging)
     shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     staging.mkdir(parents=True)
-    editions = []
-    for entry in entries:
-        print(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
-        editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
-        print("lista", flush=True)
-    (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
-    (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
-    # A copy, not a redirect: every page of the newest edition also answers under ultima/.
-    shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
-    _replace_tree(staging, output)
+    (staging / MARK).write_text("Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza "
+                                "entero en cada publicación.\n", encoding="utf-8")
+    try:
+        editions = []
+        for entry in entries:
+            print(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
+            editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
+            print("lista", flush=True)
+        (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
+        (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
+        # A copy, not a redirect: every page of the newest edition also answers under ultima/.
+        shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+        publish(root, work, [(staging, output)], {})
+    except KeyboardInterrupt:
+        if not (work / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+        raise
     shutil.rmtree(work, ignore_errors=True)
     return output / "index.html"
-

@@ -1,57 +1,289 @@
-"""Speed and memory of the library on the real plan: `make benchmark` (never part of `make test`).
+"""How long an analyst waits, and how much memory it takes: `make bench` (never part of `make test`).
 
-Prints, for each step an analyst waits for, the median wall time of several runs and the
-peak memory of this process. Numbers depend on the machine; compare runs on the same one.
+One run measures, on a temporary copy of the project (book/ and the build of the project itself
+are never touched), in interleaved rounds so that the ratios hold while the machine's speed drifts:
+
+- the floor: what one chapter cannot go below (papermill starting a kernel that imports pandas,
+  matplotlib and pom_lib and loads the plan) and a one-page book in HTML and in PDF; the floor of
+  an edition is chapters × chapter floor / cores + one-page HTML + one-page PDF;
+- a clean edition (no build cache), a rebuild with nothing changed, and a rebuild after one sentence
+  of one chapter template changed;
+- `pom validar` and a clean edition of synthetic plans 10× and 100× the real one (tests/synthetic_plan.py),
+  generated into the temporary copy.
+
+Every command is timed as a whole process; its peak memory is that of its largest process (a
+chapter's kernel, XeLaTeX…). Prints a table of medians, each with its ratio to the floor or to the
+1× plan (the median of the ratios of each round) and the targets; writes the same as JSON.
+
+    .venv/bin/python tests/benchmark.py [--rondas 3] [--json _build/bench.json] [--escalas 10,100]
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pom_lib import analysis, matrix, tables
-from pom_lib.execution import load_execution
+import nbformat
+
+from pom_lib.build_cache import BuildCache
+from pom_lib.chapter_runner import cores
+from pom_lib.edition import chapter_stems, edition_config, source_date_epoch
 from pom_lib.plan import load_plan
-from pom_lib.reconciliation import reconcile
-from pom_lib.template import write_template
+from pom_lib.snapshot import SNAPSHOTS
+
+from synthetic_plan import write_scaled_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAN_DIR = ROOT / "data" / "pom-minex-2025-2029"
-EXECUTION = ROOT / "tests" / "fixtures" / "ejecucion-ficticia-2025.csv"
+PLAN = "data/pom-minex-2025-2029"
+PROJECT_FILES = ("book", "notebooks", "data", "_config.yml", "ediciones.yml")
+# The template whose sentence changes, and the sentence.
+EDITED_TEMPLATE = "marco_estrategico"
+EDITED_SENTENCE = "Este capítulo reúne los enunciados"
+MATRIX_PAGE = "matriz_planificacion.html"
+POM = Path(sys.executable).with_name("pom")
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+TARGETS = {
+    "edicion_limpia": "≤ 1.5× el piso",
+    "sin_cambios": "< 2 s",
+    "una_frase": "≤ 10 s",
+    "validar_100x": "≤ 2× el de 1×",
+    "edicion_100x": "≤ 2× la de 1×; memoria ≤ 1 GB",
+}
 
 
-def median_seconds(step, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command to the end: wall seconds, peak memory of its largest process (MB), exit code, output."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        # wait4 reports the largest resident set of the process and of every process it waited for.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - start
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    return {"segundos": seconds, "cpu": usage.ru_utime + usage.ru_stime, "memoria_mb": usage.ru_maxrss / 1024,
+            "codigo": process.returncode, "salida": text}
 
 
-def main(repeat: int = 5) -> None:
-    plan = load_plan(PLAN_DIR)
-    with tempfile.TemporaryDirectory() as folder:
-        steps = {
-            "Cargar y validar el plan (CSV)": lambda: load_plan(PLAN_DIR),
-            "Conciliar las cifras del plan": lambda: reconcile(plan),
-            "Matriz ordenada y exportación a Excel": lambda: matrix.to_xlsx_bytes(matrix.tidy_matrix(plan)),
-            "Tablas de la matriz (física y financiera)": lambda: [tables.matrix_table(plan, k)
-                                                                   for k in ("meta_fisica", "meta_financiera")],
-            "Costos unitarios y atípicos": lambda: analysis.unit_cost_outliers(plan, 50.0),
-            "Plantilla de ejecución (Excel)": lambda: write_template(plan, 2025, Path(folder) / "plantilla.xlsx"),
-            "Cargar y validar una ejecución (CSV)": lambda: load_execution(EXECUTION, plan),
-        }
-        print(f"Mediana de {repeat} ejecuciones por paso:")
-        for label, step in steps.items():
-            print(f"  {label:<45} {median_seconds(step, repeat) * 1000:8.1f} ms")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Memoria máxima del proceso: {peak_mb:.0f} MB")
+def copy_project(target: Path) -> Path:
+    target.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def floor_notebook(path: Path, plan: str) -> Path:
+    """A chapter that does only what every chapter must: import, load the plan."""
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                "language": "python"}})
+    notebook.cells = [
+        nbformat.v4.new_code_cell(f"plan = {plan!r}", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot\nimport pandas\n\nfrom pom_lib.display import setup_figures\n"
+                                  "from pom_lib.plan import load_plan\n\nsetup_figures()\npom = load_plan(plan)"),
+        nbformat.v4.new_markdown_cell("# Piso\n\nUna página."),
+    ]
+    nbformat.write(notebook, path)
+    return path
+
+
+class Bench:
+    def __init__(self, work: Path, scales: list[int]):
+        self.project = copy_project(work / "proyecto")
+        self.env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(ROOT, 2025)}
+        self.scales = scales
+        self.plans = {1: PLAN}
+        for scale in scales:
+            name = f"data/sintetico-{scale}x"
+            write_scaled_plan(self.project / PLAN, self.project / name, scale)
+            self.plans[scale] = name
+        self.chapters = len(chapter_stems(self.project / "book" / "_toc.yml"))
+        self.floor = work / "piso"
+        (self.floor / "libro").mkdir(parents=True)
+        self.revision = 0
+
+    def edition(self, scale: int = 1, clean: bool = True) -> dict:
+        if clean:
+            shutil.rmtree(self.project / "_build", ignore_errors=True)
+        result = run([str(POM), "edicion", "--plan", self.plans[scale], "--edicion", "2025"], self.project, self.env)
+        html = self.project / "_build" / "html" / MATRIX_PAGE
+        pdf = self.project / "_build" / "latex" / "libro-pom.pdf"
+        if result["codigo"] == 0:
+            result["html_matriz_kb"] = html.stat().st_size / 1024
+            result["paginas_pdf"] = pdf_pages(pdf)
+        return result
+
+    def one_sentence(self) -> dict:
+        self.revision += 1
+        template = self.project / "notebooks" / f"{EDITED_TEMPLATE}.ipynb"
+        original = (ROOT / "notebooks" / f"{EDITED_TEMPLATE}.ipynb").read_text(encoding="utf-8")
+        assert EDITED_SENTENCE in original, f"falta la frase «{EDITED_SENTENCE}» en {template.name}"
+        edited = EDITED_SENTENCE.replace("reúne", f"reúne (revisión {self.revision})")
+        template.write_text(original.replace(EDITED_SENTENCE, edited, 1), encoding="utf-8")
+        return self.edition(clean=False)
+
+    def validate(self, scale: int) -> dict:
+        return run([str(POM), "validar", self.plans[scale]], self.project, self.env)
+
+    def floor_chapter(self) -> dict:
+        """papermill on the floor chapter, in a process that already imported papermill (as an edition does)."""
+        notebook = floor_notebook(self.floor / "pagina.ipynb", f"../{PLAN}")
+        script = ("import sys, time, papermill\nstart = time.monotonic()\n"
+                  "papermill.execute_notebook(sys.argv[1], sys.argv[2], kernel_name='python3', cwd=sys.argv[3],"
+                  " progress_bar=False, extra_arguments=['--log-level=CRITICAL'])\n"
+                  "print('SEGUNDOS', time.monotonic() - start)")
+        # Same depth as book/, and the plan as the chapters of an edition get it: already validated.
+        cwd = self.project / ".piso"
+        cwd.mkdir(exist_ok=True)
+        env = {**self.env, SNAPSHOTS: str(BuildCache(self.project).plans)}
+        result = run([sys.executable, "-c", script, str(notebook), str(self.floor / "libro" / "pagina.ipynb"), str(cwd)],
+                     self.project, env)
+        result["segundos"] = float(result["salida"].split("SEGUNDOS")[-1])
+        return result
+
+    def floor_book(self, builder: str) -> dict:
+        book = self.floor / "libro"
+        (book / "_toc.yml").write_text("format: jb-book\nroot: pagina\n", encoding="utf-8")
+        config = edition_config(self.project, load_plan(self.project / PLAN), 2025, self.floor / "config.yml")
+        output = self.floor / builder
+        shutil.rmtree(output, ignore_errors=True)
+        return run([str(JUPYTER_BOOK), "build", str(book), "--config", str(config), "--path-output", str(output),
+                    "--builder", builder, "-W", "-n", "--keep-going"], self.project, self.env)
+
+
+def pdf_pages(pdf: Path) -> int | None:
+    try:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return next((int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")), None)
+
+
+def one_round(bench: Bench) -> dict[str, dict]:
+    measured = {"edicion_limpia": bench.edition()}
+    measured["sin_cambios"] = bench.edition(clean=False)
+    measured["una_frase"] = bench.one_sentence()
+    measured["piso_capitulo"] = bench.floor_chapter()
+    measured["piso_html"] = bench.floor_book("html")
+    measured["piso_pdf"] = bench.floor_book("pdflatex")
+    measured["piso_edicion"] = {"segundos": bench.chapters * measured["piso_capitulo"]["segundos"] / cores()
+                                + measured["piso_html"]["segundos"] + measured["piso_pdf"]["segundos"]}
+    for scale in [1, *bench.scales]:
+        measured[f"validar_{scale}x"] = bench.validate(scale)
+    for scale in bench.scales:
+        measured[f"edicion_{scale}x"] = bench.edition(scale)
+    # Leave the copy with the 1× book for the next round.
+    return measured
+
+
+def ratios(measured: dict[str, dict], scales: list[int]) -> dict[str, float]:
+    """Each figure against its reference in the same round."""
+    seconds = {name: figure["segundos"] for name, figure in measured.items()}
+    found = {"edicion_limpia": seconds["edicion_limpia"] / seconds["piso_edicion"]}
+    for scale in scales:
+        found[f"validar_{scale}x"] = seconds[f"validar_{scale}x"] / seconds["validar_1x"]
+        found[f"edicion_{scale}x"] = seconds[f"edicion_{scale}x"] / seconds["edicion_limpia"]
+    return found
+
+
+LABELS = {
+    "piso_capitulo": "Piso: un capítulo (núcleo, importaciones, plan)",
+    "piso_html": "Piso: libro de una página, HTML",
+    "piso_pdf": "Piso: libro de una página, PDF",
+    "piso_edicion": "Piso de una edición (capítulos/núcleos + HTML + PDF)",
+    "edicion_limpia": "Edición limpia (sin caché), plan 1×",
+    "sin_cambios": "Reconstrucción sin cambios",
+    "una_frase": "Reconstrucción con una frase cambiada",
+}
+
+
+def label(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
+    kind, scale = name.split("_")
+    return f"pom validar, plan {scale}" if kind == "validar" else f"Edición limpia, plan {scale}"
+
+
+def summarize(rounds: list[dict[str, dict]], scales: list[int]) -> dict:
+    per_round = [ratios(measured, scales) for measured in rounds]
+    summary = {}
+    for name in rounds[0]:
+        figures = [measured[name] for measured in rounds]
+        entry = {"medida": label(name), "segundos": statistics.median(f["segundos"] for f in figures),
+                 "rondas": [round(f["segundos"], 2) for f in figures]}
+        if name in per_round[0]:
+            entry["razon"] = statistics.median(r[name] for r in per_round)
+            entry["referencia"] = ("piso de la edición" if name == "edicion_limpia" else
+                                   "plan 1×" if name.startswith("validar") else "edición limpia 1×")
+        if "memoria_mb" in figures[0]:
+            entry["memoria_mb"] = max(f["memoria_mb"] for f in figures)
+        failed = [f for f in figures if f.get("codigo")]
+        entry["estado"] = "correcto" if not failed else f"falló ({last_line(failed[0]['salida'])})"
+        for key in ("paginas_pdf", "html_matriz_kb"):
+            values = [f[key] for f in figures if f.get(key) is not None]
+            if values:
+                entry[key] = values[-1]
+        if name in TARGETS:
+            entry["meta"] = TARGETS[name]
+        summary[name] = entry
+    return summary
+
+
+def last_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    interesting = [line for line in lines if "TeX capacity" in line or "falló" in line]
+    return (interesting or lines or ["sin salida"])[0][:160]
+
+
+def print_table(summary: dict, machine: str) -> None:
+    print(f"\n{machine}")
+    header = f"{'Medida':<54} {'Mediana':>9} {'Razón':>7} {'Memoria':>9} {'Págs.':>6} {'Matriz':>9}  Meta / estado"
+    print(header)
+    print("-" * len(header))
+    for entry in summary.values():
+        ratio = f"{entry['razon']:.2f}×" if "razon" in entry else ""
+        memory = f"{entry['memoria_mb']:.0f} MB" if "memoria_mb" in entry else ""
+        pages = str(entry.get("paginas_pdf", ""))
+        matrix = f"{entry['html_matriz_kb']:.0f} KB" if "html_matriz_kb" in entry else ""
+        notes = "; ".join(x for x in (entry.get("meta", ""), "" if entry["estado"] == "correcto" else entry["estado"]) if x)
+        print(f"{entry['medida']:<54} {entry['segundos']:>7.2f} s {ratio:>7} {memory:>9} {pages:>6} {matrix:>9}  {notes}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Tiempos y memoria de las ediciones (make bench).")
+    parser.add_argument("--rondas", type=int, default=3, help="rondas intercaladas (mediana de todas)")
+    parser.add_argument("--escalas", default="10,100", help="tamaños de los planes sintéticos, separados por comas")
+    parser.add_argument("--json", default=str(ROOT / "_build" / "bench.json"), help="archivo JSON de resultados")
+    args = parser.parse_args()
+    scales = [int(scale) for scale in args.escalas.split(",") if scale]
+    machine = (f"{cores()} núcleos; {args.rondas} rondas; Python {sys.version.split()[0]}; "
+               f"planes sintéticos {', '.join(f'{s}×' for s in scales)}")
+    with tempfile.TemporaryDirectory(prefix="pom-bench-") as folder:
+        bench = Bench(Path(folder), scales)
+        rounds = []
+        for number in range(1, args.rondas + 1):
+            print(f"Ronda {number} de {args.rondas} …", flush=True)
+            rounds.append(one_round(bench))
+    summary = summarize(rounds, scales)
+    print_table(summary, machine)
+    target = Path(args.json)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"maquina": machine, "resultados": summary}, ensure_ascii=False, indent=1),
+                      encoding="utf-8")
+    print(f"\nResultados en {target}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    main()

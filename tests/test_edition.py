@@ -1,18 +1,23 @@
 """pom edicion on a two-chapter smoke book: built, hidden code, deterministic, and safe on failure."""
 
+import hashlib
 import json
+import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from pom_lib.cli import main
-from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems
+from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
 from pom_lib.errors import PlanError
+from pom_lib.publication import publish
 
 from editions import tree_hash
 
@@ -88,12 +93,46 @@ def test_executed_notebooks_keep_parameters_but_no_run_metadata(edition):
     assert not any({"papermill", "execution"} & set(c.metadata) for c in notebook.cells)
 
 
-def test_second_edition_is_byte_identical(edition, tmp_path):
+def _edit_sentence(root: Path) -> None:
+    source = root / "notebooks" / "capitulo.ipynb"
+    text = source.read_text(encoding="utf-8")
+    assert "resume las metas" in text
+    source.write_text(text.replace("resume las metas", "reúne las metas", 1), encoding="utf-8")
+
+
+def _published(root: Path) -> dict[str, str]:
+    return {"book": tree_hash(root / "book"), "html": tree_hash(root / "_build" / "html"),
+            "pdf": hashlib.sha256((root / "_build" / "latex" / "libro-pom.pdf").read_bytes()).hexdigest()}
+
+
+def test_unchanged_rebuild_runs_nothing_and_keeps_every_byte(edition, capsys):
     root, _, _ = edition
-    again = _new_root(tmp_path / "libro")
-    build_edition(PLAN, 2025, again)
-    for folder in ("book", "_build/html"):
-        assert tree_hash(root / folder) == tree_hash(again / folder), folder
+    before = _published(root)
+    capsys.readouterr()
+    build_edition(PLAN, 2025, root)
+    assert capsys.readouterr().out.splitlines() == [
+        "[1/2] Portada de prueba … sin cambios", "[2/2] Capítulo de prueba … sin cambios",
+        "Ninguna página cambió: el libro en HTML y el PDF se conservan."]
+    assert _published(root) == before
+
+
+def test_rebuild_after_a_template_change_equals_a_clean_build(edition, tmp_path, capfd):
+    # Rebuilt from the cache: only the changed chapter runs, the PDF starts from the previous LaTeX state.
+    rebuilt = tmp_path / "reconstruido"
+    shutil.copytree(edition[0], rebuilt)
+    _edit_sentence(rebuilt)
+    capfd.readouterr()
+    build_edition(PLAN, 2025, rebuilt)
+    out, err = capfd.readouterr()
+    assert out.splitlines()[0] == "[1/2] Portada de prueba … sin cambios"
+    assert re.fullmatch(r"\[2/2\] Capítulo de prueba … listo \(\d+\.\d s\)", out.splitlines()[1])
+    assert "IPKernelApp" not in out + err and "Traceback" not in out + err
+    # Built from scratch in another folder: every chapter runs, nothing cached.
+    clean = _new_root(tmp_path / "limpio")
+    _edit_sentence(clean)
+    build_edition(PLAN, 2025, clean)
+    assert _published(rebuilt) == _published(clean)
+    assert "reúne las metas" in (clean / "_build" / "html" / "capitulo.html").read_text(encoding="utf-8")
 
 
 def test_executed_chapters_pass_strict_nbval(edition):
@@ -171,3 +210,42 @@ def test_a_copy_of_the_plan_folder_builds_the_same_book(edition, tmp_path):
     # Only the plan path passed to the chapters differs; every page reads the same.
     for page in sorted((root / "_build" / "html").glob("*.html")):
         assert (again / "_build" / "html" / page.name).read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_leaves_the_last_book_and_says_so_in_one_line(edition, tmp_path):
+    root = tmp_path / "libro"
+    shutil.copytree(edition[0], root)
+    before = _snapshot(root)
+    _edit_sentence(root)
+    # As a terminal does: SIGINT to the whole foreground process group, while the chapter runs.
+    process = subprocess.Popen([str(Path(sys.executable).with_name("pom")), "edicion", "--plan", str(PLAN)], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (root / ".edicion-02").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    assert err.strip() == "Construcción interrumpida: el último libro construido con éxito se conserva sin cambios."
+    assert "Traceback" not in out and "IPKernelApp" not in out
+    assert _snapshot(root) == before
+    assert not list(root.glob(".edicion*"))
+
+
+def test_the_next_run_completes_an_interrupted_publication(edition, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "libro"
+    shutil.copytree(edition[0], root)
+    work = root / STAGING
+    shutil.copytree(root / "book", work / "libro")
+    (work / "libro" / "nuevo.txt").write_text("la edición nueva", encoding="utf-8")
+    (root / ".edicion-03").mkdir()  # a chapter's working folder, left by a kill
+    monkeypatch.setattr("pom_lib.publication._complete", lambda *args: None)  # the power goes off here
+    publish(root, work, [(work / "libro", root / "book")], {})
+    monkeypatch.undo()
+    assert not (root / "book" / "nuevo.txt").exists()
+
+    recover_interrupted(root)
+    assert capsys.readouterr().out == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
+    assert (root / "book" / "nuevo.txt").read_text(encoding="utf-8") == "la edición nueva"
+    assert not list(root.glob(".edicion*")) and not list(root.glob(".book.anterior-*"))

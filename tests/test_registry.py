@@ -7,7 +7,7 @@ import pytest
 
 from pom_lib import latex_output
 from pom_lib.cli import build_parser
-from pom_lib.edition import (CURRENT, EditionError, check_registry, read_registry, record_edition,
+from pom_lib.edition import (CURRENT, EditionError, check_registry, read_registry, registry_with,
                              write_registry)
 from pom_lib.errors import PlanError
 
@@ -54,12 +54,11 @@ def test_check_registry_protects_published_editions(tmp_path):
         check_registry(tmp_path, 2025)
 
 
-def test_record_edition(tmp_path):
-    record_edition(tmp_path, _entry(2025))  # no ediciones.yml: nothing recorded
-    assert not (tmp_path / "ediciones.yml").exists()
+def test_registry_with_the_new_edition(tmp_path):
+    assert registry_with(tmp_path, _entry(2025)) is None  # no ediciones.yml: nothing to record
     write_registry(tmp_path, [_entry(2025)])
     (tmp_path / "ediciones" / "2025").mkdir(parents=True)
-    record_edition(tmp_path, _entry(2026, ejecucion="x.csv"))
+    (tmp_path / "ediciones.yml").write_text(registry_with(tmp_path, _entry(2026, ejecucion="x.csv")), encoding="utf-8")
     assert read_registry(tmp_path) == [_entry(2026, ejecucion="x.csv"), _entry(2025, "ediciones/2025")]
 
 

@@ -1,0 +1,195 @@
+"""The pieces of a fast, safe edition: fingerprints, validated plans, chapter keys, progress, publication."""
+
+import shutil
+
+import nbformat
+import pandas as pd
+import pytest
+
+from pom_lib import publication
+from pom_lib.build_cache import BuildCache
+from pom_lib.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
+from pom_lib.errors import ChapterError, PlanError
+from pom_lib.fingerprint import tree_fingerprint
+from pom_lib.plan import load_plan
+from pom_lib.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
+
+from conftest import PLAN_DIR, ROOT
+
+PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
+
+
+# --- fingerprints and validated plans -------------------------------------------------------------
+
+def test_fingerprint_follows_content_not_dates(tmp_path, plan_copy):
+    before = tree_fingerprint(plan_copy)
+    copy = tmp_path / "otra"
+    shutil.copytree(plan_copy, copy)  # new dates, same bytes
+    assert tree_fingerprint(copy) == before
+    (copy / "programas.csv").write_text((copy / "programas.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert tree_fingerprint(copy) != before
+
+
+def test_a_snapshot_serves_exactly_the_files_it_was_made_from(tmp_path, plan_copy, monkeypatch):
+    plan = load_plan(plan_copy)
+    folder = tmp_path / "planes"
+    assert read_snapshot(plan_copy, folder) is None
+    write_snapshot(folder, plan_copy, plan.tables)
+    monkeypatch.setenv(SNAPSHOTS, str(folder))
+    loaded = load_plan(plan_copy)
+    for name, table in plan.tables.items():
+        pd.testing.assert_frame_equal(loaded[name], table)
+    assert loaded.source == plan_copy
+    # One changed byte: no snapshot any more, so the plan is validated again and the error reported.
+    spoilt = plan_copy / "metas_productos.csv"
+    spoilt.write_text(spoilt.read_text(encoding="utf-8").replace("PRD01,2025,1252155", "PRD01,2025,-1"),
+                      encoding="utf-8")
+    assert read_snapshot(plan_copy, folder) is None
+    with pytest.raises(PlanError, match="valor negativo"):
+        load_plan(plan_copy)
+
+
+def test_without_the_edition_variable_load_plan_validates(tmp_path, plan_copy, monkeypatch):
+    write_snapshot(tmp_path, plan_copy, {"plan": pd.DataFrame()})  # a snapshot nobody named
+    monkeypatch.delenv(SNAPSHOTS, raising=False)
+    assert len(load_plan(plan_copy)["productos"]) == 14
+
+
+def test_workbook_fingerprint_includes_its_descriptor(tmp_path):
+    (tmp_path / "plan.xlsx").write_bytes(b"libro")
+    (tmp_path / "datapackage.json").write_text("{}", encoding="utf-8")
+    before = plan_fingerprint(tmp_path / "plan.xlsx")
+    (tmp_path / "datapackage.json").write_text('{"resources": []}', encoding="utf-8")
+    assert plan_fingerprint(tmp_path / "plan.xlsx") != before
+
+
+# --- chapters: parameters, keys, progress ---------------------------------------------------------
+
+def _template(path, parameters="edicion = 2025\nplan = ''", heading="# Capítulo"):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(heading),
+                      nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                      nbformat.v4.new_code_cell("print(plan)")]
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_declared_parameters_are_the_names_the_cell_assigns(tmp_path):
+    notebook = nbformat.read(_template(tmp_path / "a.ipynb", "edicion = 2025\nplan: str = ''  # ruta\n"
+                                                               "ejecucion = ''\n# plan_anterior = ''"), as_version=4)
+    assert declared_parameters(notebook, "a", "A") == {"edicion", "plan", "ejecucion"}
+    broken = nbformat.read(_template(tmp_path / "b.ipynb", "edicion = = 2025"), as_version=4)
+    with pytest.raises(ChapterError, match="«B» \\(b.ipynb\\).*no es Python válido"):
+        declared_parameters(broken, "b", "B")
+
+
+def test_a_chapter_key_changes_with_each_input_it_uses_and_only_those(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _template(notebooks / "uno.ipynb", heading="# Uno")
+    _template(notebooks / "dos.ipynb", "edicion = 2025\nplan = ''\nejecucion = ''", heading="# Dos")
+    inputs = {"plan": "huella-plan", "ejecucion": "", "plan_anterior": ""}
+
+    def keys(parameters=PARAMETERS, found=inputs):
+        return [c.key for c in plan_chapters(["uno", "dos"], notebooks, tmp_path, parameters, found)]
+
+    first = keys()
+    chapters = plan_chapters(["uno", "dos"], notebooks, tmp_path, PARAMETERS, inputs)
+    assert [(c.number, c.title, sorted(c.parameters)) for c in chapters] == [
+        (1, "Uno", ["edicion", "plan"]), (2, "Dos", ["edicion", "ejecucion", "plan"])]
+    assert keys() == first
+    assert all(a != b for a, b in zip(keys(found={**inputs, "plan": "otro plan"}), first))
+    assert all(a != b for a, b in zip(keys({**PARAMETERS, "edicion": 2026}), first))
+    # An execution file reaches only the chapter that declares it.
+    with_execution = keys({**PARAMETERS, "ejecucion": "../e.csv"}, {**inputs, "ejecucion": "huella-e"})
+    assert with_execution[0] == first[0] and with_execution[1] != first[1]
+    _template(notebooks / "uno.ipynb", heading="# Uno, con otra frase")
+    changed = keys()
+    assert changed[0] != first[0] and changed[1] == first[1]
+
+
+def test_a_template_without_parameters_is_refused_before_anything_runs(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Sin parámetros")]
+    nbformat.write(notebook, notebooks / "uno.ipynb")
+    with pytest.raises(ChapterError, match="«Sin parámetros» \\(uno.ipynb\\).*etiqueta «parameters»"):
+        plan_chapters(["uno"], notebooks, tmp_path, PARAMETERS, {})
+    with pytest.raises(ChapterError, match="no existe notebooks/dos.ipynb"):
+        plan_chapters(["dos"], notebooks, tmp_path, PARAMETERS, {})
+
+
+def test_progress_lines_come_in_book_order(capsys):
+    chapters = [Chapter(n, f"c{n}", f"Capítulo {n}", ROOT, {}, str(n)) for n in (1, 2, 3)]
+    progress = _Progress(chapters)
+    progress.done(chapters[1], "listo (2.0 s)")
+    assert capsys.readouterr().out == ""
+    progress.done(chapters[0], "sin cambios")
+    progress.done(chapters[2], "listo (1.0 s)")
+    assert capsys.readouterr().out.splitlines() == [
+        "[1/3] Capítulo 1 … sin cambios", "[2/3] Capítulo 2 … listo (2.0 s)", "[3/3] Capítulo 3 … listo (1.0 s)"]
+
+
+def test_cache_keeps_recent_chapters_and_drops_partial_ones(tmp_path):
+    cache = BuildCache(tmp_path)
+    for key in ("usado", "viejo", "otro"):
+        cache.keep_chapter(cache.partial_chapter(key), key)
+        (cache.chapters / key / "capitulo.ipynb").write_text("{}", encoding="utf-8")
+    cache.partial_chapter("cortado")
+    assert cache.chapter("usado") and cache.chapter("nada") is None
+    cache.prune({"usado"})
+    assert sorted(p.name for p in cache.chapters.iterdir()) == ["otro", "usado", "viejo"]
+
+
+# --- publication: a journal the next run completes -----------------------------------------------
+
+def _folder(path, text):
+    path.mkdir(parents=True)
+    (path / "contenido.txt").write_text(text, encoding="utf-8")
+    return path
+
+
+def test_publication_replaces_folders_and_writes_files(tmp_path):
+    work = tmp_path / ".trabajo"
+    _folder(tmp_path / "book", "viejo")
+    _folder(tmp_path / "otro", "de otra persona")
+    new_book, new_html = _folder(work / "libro", "nuevo"), _folder(work / "html", "páginas")
+    publication.publish(tmp_path, work, [(new_book, tmp_path / "book"), (new_html, tmp_path / "_build" / "html")],
+                        {tmp_path / "ediciones.yml": "ediciones: []\n"})
+    assert (tmp_path / "book" / "contenido.txt").read_text(encoding="utf-8") == "nuevo"
+    assert (tmp_path / "_build" / "html" / "contenido.txt").read_text(encoding="utf-8") == "páginas"
+    assert (tmp_path / "ediciones.yml").read_text(encoding="utf-8") == "ediciones: []\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".trabajo", "_build", "book", "ediciones.yml", "otro"]
+    assert list(work.iterdir()) == []  # the journal is gone
+
+
+def test_an_interrupted_publication_is_completed_by_the_next_run(tmp_path, monkeypatch):
+    work = tmp_path / ".trabajo"
+    _folder(tmp_path / "book", "viejo")
+    _folder(tmp_path / "_build" / "html", "páginas viejas")
+    new_html, new_book = _folder(work / "html", "páginas nuevas"), _folder(work / "libro", "nuevo")
+    renames = []
+    real_rename = type(tmp_path).rename
+
+    def power_cut(self, target):
+        renames.append(self)
+        if len(renames) == 3:  # old html aside, new html in place, then the old book aside: cut
+            raise SystemExit("corte de luz")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(type(tmp_path), "rename", power_cut)
+    with pytest.raises(SystemExit):
+        publication.publish(tmp_path, work, [(new_html, tmp_path / "_build" / "html"), (new_book, tmp_path / "book")],
+                            {tmp_path / "registro.txt": "edición nueva"})
+    monkeypatch.undo()
+    assert (tmp_path / "_build" / "html" / "contenido.txt").read_text(encoding="utf-8") == "páginas nuevas"
+    assert (tmp_path / "book" / "contenido.txt").read_text(encoding="utf-8") == "viejo"
+    assert (work / publication.JOURNAL).is_file()
+
+    assert publication.recover(tmp_path, work) == ["book"]
+    assert (tmp_path / "book" / "contenido.txt").read_text(encoding="utf-8") == "nuevo"
+    assert (tmp_path / "registro.txt").read_text(encoding="utf-8") == "edición nueva"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".trabajo", "_build", "book", "registro.txt"]
+    assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html"]
+    assert publication.recover(tmp_path, work) == []  # nothing left to do
