@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, escaping
 from . import formatting as fmt
 from .plan import Plan
 
@@ -67,7 +67,7 @@ def round_totals_sentence(plan: Plan) -> str:
 
 def fiche_markdown(plan: Plan, fiche_id: str) -> str:
     """A fiche's indicator, formula and listed items, quoted as the document prints them."""
-    from .framework import escape_markdown, source_note
+    from .framework import source_note
 
     fiche = plan["fichas"].set_index("ficha_id").loc[fiche_id]
     items = plan["fichas_elementos"].query("ficha_id == @fiche_id").sort_values("orden")
@@ -76,10 +76,10 @@ def fiche_markdown(plan: Plan, fiche_id: str) -> str:
     listed = [row.producto_id if isinstance(row.producto_id, str) else row.subproducto_id for row in items.itertuples()]
     level = "Productos" if fiche["nivel"] == "producto" else "Subproductos"
     lines = [f"**{level} de la ficha:**", ""]
-    lines += [f"- {code}: {escape_markdown(names[code])}" for code in listed]
-    lines += ["", f"**Indicador:** {escape_markdown(fiche['indicador'])}", "",
-              f"**Unidad de medida:** {escape_markdown(fiche['unidad_medida'])}", "",
-              "**Fórmula, tal como figura en el documento:**", "", f"> {escape_markdown(fiche['formula'])}", "",
+    lines += [f"- {code}: {escaping.markdown(names[code])}" for code in listed]
+    lines += ["", f"**Indicador:** {escaping.markdown(fiche['indicador'])}", "",
+              f"**Unidad de medida:** {escaping.markdown(fiche['unidad_medida'])}", "",
+              "**Fórmula, tal como figura en el documento:**", "", f"> {escaping.markdown(fiche['formula'])}", "",
               source_note(plan, [fiche["seccion"]])]
     return "\n".join(lines)
 
@@ -101,7 +101,7 @@ def execution_sentence(plan: Plan) -> str:
     """Whether the fiches carry execution data yet."""
     executed = int(plan["fichas_metas"]["ejecucion"].notna().sum())
     if executed == 0:
-        return ("Ninguna ficha trae todavía datos de ejecución: la columna *Ejecución* del documento está vacía y "
+        return ("Ninguna ficha trae todavía datos de ejecución: la columna «Ejecución» del documento está vacía y "
                 "este libro la muestra como «sin dato», nunca como cero.")
     return f"Las fichas traen {fmt.integer(executed)} valores de ejecución."
 
@@ -346,7 +346,7 @@ def monitoring_paragraphs(monitoring) -> dict[str, str]:
             "frase_semaforo": ("Todavía no hay nada que clasificar en el semáforo: con la primera ejecución, cada "
                                "producto y subproducto recibirá una clase por su meta física y otra por su meta "
                                "financiera, y se contará cuántos quedan en cada una."),
-            "frase_cobertura": (f"La columna *Ejecución* de la ficha sigue vacía. El valor de {first} se calculará "
+            "frase_cobertura": (f"La columna «Ejecución» de la ficha sigue vacía. El valor de {first} se calculará "
                                 "sumando la ejecución física de los subproductos que nombra la fórmula del indicador, "
                                 "como se suman sus metas, y solo cuando todos ellos tengan dato."),
             "frase_proyeccion": (f"La proyección necesita al menos un año completo de ejecución observado: la "
