@@ -21,7 +21,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
-from . import contract
+from . import contract, units
 from .completeness import completeness_problems
 from .errors import PlanError, Problem
 from .reading import RawTable, open_workbook, read_csv_table, read_sheet
@@ -93,7 +93,8 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     tables, problems = _read_tables(source, folder, resources)
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
     years, period_problems = _plan_period(checked)
-    problems += check_problems + period_problems + completeness_problems(checked, years)
+    problems += (check_problems + period_problems + completeness_problems(checked, years)
+                 + units.declared_unit_problems(checked))
     if not problems:
         problems = contract.rule_problems({name: table.frame for name, table in checked.items()},
                                           {name: table.row_numbers for name, table in checked.items()},
@@ -310,11 +311,24 @@ def _translate(error: frictionless.Error, content: _Content, contents: dict[str,
         message = _duplicate_message(error, content)
     elif error.type == "foreign-key":
         column = ", ".join(error.field_names)
-        target = contents[error.reference_name].raw.label
-        message = f"el identificador «{', '.join(error.field_cells)}» no existe en {target}"
+        message = _reference_message(", ".join(error.field_cells), contents[error.reference_name],
+                                     error.reference_name)
     else:
         message = f"dato no válido ({error.message})"
     return content.raw.problem(message, row=row, column=column)
+
+
+def _reference_message(value: str, target: _Content, target_name: str) -> str:
+    """A value missing from the table it refers to; for a unit, the declared spelling it misses."""
+    if target_name != units.TABLE:
+        return f"el identificador «{value}» no existe en {target.raw.label}"
+    declared = [row[target.field_names.index(units.COLUMN)] for row in target.rows]
+    guess = units.closest_unit(value, declared)
+    if guess:
+        return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}; ¿quiso decir «{guess}»? "
+                "Escríbala igual que allí")
+    return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}: agréguela allí o use una de "
+            f"las declaradas ({', '.join(declared)})")
 
 
 def _type_message(cell: str, field_type: str) -> str:
