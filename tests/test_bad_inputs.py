@@ -8,6 +8,7 @@ analyst, and that the analyst's files were left as they were.
 
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,14 @@ def _workbook(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], lis
     return spoil
 
 
+def _padded_workbook(folder: Path) -> list:
+    """A workbook of a few hundred kilobytes that unpacks to 60 MB (a stray member, compressed)."""
+    path = workbook_only(folder)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as workbook:
+        workbook.writestr("xl/media/relleno.bin", bytes(60 * 1024 * 1024))
+    return [path]
+
+
 def _cell(sheet: str, coordinate: str, value, number_format: str | None = None):
     def edit(workbook: openpyxl.Workbook) -> None:
         cell = workbook[sheet][coordinate]
@@ -216,6 +225,8 @@ CASES = [
     Case("excel-formula-sin-valor-en-ejecucion",
          _execution(_cell("ejecucion", "K2", "=1252155*1")), "ejecucion_2025.xlsx", 2, "ejecucion_fisica",
          "la celda K2 tiene la fórmula =1252155*1 sin valor calculado", sheet="ejecucion"),
+    Case("excel-que-se-descomprime-en-60-mb", _padded_workbook,
+         "pom.xlsx", None, None, "el libro de Excel contiene 60.1 MB de datos y el máximo es 50.0 MB"),
     Case("excel-texto-mal-convertido", _workbook(_cell("programas", "C2", "Servicios Consulares y de AtenciÃ³n")),
          "pom.xlsx", 2, "nombre", "«AtenciÃ³n» tiene el carácter «³»", sheet="programas"),
     # The descriptor is not trusted: its paths and its rules are the library's.
