@@ -302,8 +302,10 @@ def _foreign_text_problems(table: RawTable, advice: Callable[[], str]) -> list[P
     start, end = text.rfind(" ", 0, index) + 1, text.find(" ", index)
     word = text[start:end if end >= 0 else len(text)][:40]
     others = f" (y {len(found) - 1} celda(s) más)" if len(found) > 1 else ""
+    # Only a visible character inside a word can be meant (a dash between two words, say).
+    meant = text[index].isprintable() and not "\u2500" <= text[index] <= "\u259f"
     message = (f"el texto «{word}» tiene el carácter «{shown}», que no se escribe así en español{others}: "
-               f"{advice()}; si el carácter es correcto, sepárelo de las letras con espacios")
+               f"{advice()}" + ("; si el carácter es correcto, sepárelo de las letras con espacios" if meant else ""))
     return [table.problem(message, row=number, column=column or None)]
 
 
