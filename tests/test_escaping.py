@@ -5,17 +5,21 @@ the book), HTML through Python's HTML parser, LaTeX through xelatex and the PDF'
 """
 
 import html
+import io
 import re
 import string
 import subprocess
 from html.parser import HTMLParser
 
+import openpyxl
+import pandas as pd
 import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 from myst_parser.parsers.docutils_ import Parser as MystParser
 
 from pom_lib import escaping
+from pom_lib.matrix import to_xlsx_bytes
 
 PAYLOADS = [
     "Plan Operativo Multianual 2025-2029",
@@ -116,3 +120,10 @@ def test_latex_prints_the_text_literally(tmp_path):
 
 def test_latex_turns_line_breaks_into_spaces():
     assert escaping.latex("a\n\nb \n c") == "a b c"
+
+
+def test_spreadsheet_exports_keep_text_that_looks_like_a_formula_as_text():
+    texts = ['=HYPERLINK("http://ejemplo.invalid","clic")', "=1+1", "@SUMA(A1)", "+502", "Programa"]
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"programa": texts}))))
+    cells = list(workbook.active["A"])[1:]
+    assert [(cell.value, cell.data_type) for cell in cells] == [(text, "s") for text in texts]
