@@ -16,9 +16,10 @@ import re
 # make markup anywhere in a line: code and roles ({role}`x`), emphasis, links, substitutions
 # ({{ x }}), raw HTML and autolinks, entities (&amp;), maths, strikethrough, table cells.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>&$~|])")
-# These only at the start of a line: headings, comments, lists, setext underlines, colon
-# fences, targets «(x)=», block breaks and ordered lists «1.» / «1)».
-_MARKDOWN_LINE_START = re.compile(r"^([#%+\-=:]|\d+[.)]|\((?=.*\)=\s*$))", re.MULTILINE)
+# These only at the start of a line: headings, comments, setext underlines, colon fences,
+# targets «(x)=», bullets and block breaks «- », «+++» (not «-5 %»), ordered lists «1. » (not «10.2 %»).
+_MARKDOWN_LINE_START = re.compile(r"^(?:(?P<mark>[#%=:]|[-+](?=[-+\s]|$)|\((?=.*\)=\s*$))"
+                                  r"|(?P<number>\d{1,9})(?P<end>[.)])(?=\s|$))", re.MULTILINE)
 # Leading spaces are not shown, and four of them would start a code block.
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 _LATEX_SPECIAL = {
@@ -59,7 +60,13 @@ def markdown(text: object) -> str:
     """
     lines = "\n".join(str(text).splitlines())  # \r too ends a line for Markdown, not for «^» below
     text = _MARKDOWN_INLINE.sub(r"\\\1", _LEADING_SPACE.sub("", lines))
-    return _MARKDOWN_LINE_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    if match["number"]:
+        return f"{match['number']}\\{match['end']}"
+    return f"\\{match['mark']}"
 
 
 def latex(text: object) -> str:

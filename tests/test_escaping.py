@@ -54,7 +54,8 @@ def _systematic_cases() -> list[str]:
     for char in string.punctuation:
         cases += [char, char * 3, f"{char} x", f"x {char}y{char} z", f"1{char} x", f"x\n{char} y", f"x\n{char * 3}",
                   f"{char}x{char}=", f"  {char}{char} x"]
-    return cases + ["    código indentado", "x\n\n    código", "x\r# título", "(destino)=", "[^1]", "x\\\ny"]
+    return cases + ["    código indentado", "x\n\n    código", "x\r# título", "(destino)=", "[^1]", "x\\\ny",
+                    "- - -", "x\n- - -", "10. diez", "1) uno", "x\n2. dos", "+++", "x\n+ más"]
 
 
 @pytest.mark.parametrize("text", _systematic_cases())
@@ -69,8 +70,9 @@ def test_markdown_of_any_punctuation_is_literal(text):
     assert shown == re.sub(r"\s+", " ", text).strip()
 
 
-def test_markdown_leaves_ordinary_prose_as_it_is():
-    prose = "Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025), sección 1: «Marco», 47.1 %."
+@pytest.mark.parametrize("prose", ["Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025), sección 1: «Marco».",
+                                   "10.2 %", "-5.0 %", "+1,234", "2025", "Q1,234,567"])
+def test_markdown_leaves_ordinary_prose_and_figures_as_they_are(prose):
     assert escaping.markdown(prose) == prose
 
 
