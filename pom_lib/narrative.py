@@ -370,7 +370,8 @@ def changes_paragraphs(plan: Plan, previous: Plan | None, edition_year: int) -> 
     """The glued paragraphs of «Cambios respecto de la edición anterior».
 
     Keys: frase_estado, frase_elementos, frase_metas, frase_totales, each of the last three led
-    by its topic in bold. For the first edition they say what will be compared, with no figure.
+    by its topic in bold (Markdown, glued with glue_markdown: no plan text in them, only counts,
+    years, amounts and codes). For the first edition they say what will be compared, with no figure.
     """
     from . import changes
 
