@@ -7,6 +7,8 @@ import textwrap
 import matplotlib
 
 matplotlib.use("Agg")  # charts are rendered to files and notebook outputs, never to a screen
+# Labels are plan text: a «$» in a name is a dollar sign, never the start of a formula.
+matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt
 import pandas as pd

@@ -4,19 +4,17 @@ template, build the yearly edition, archive it and publish every edition as a si
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
-from . import formatting as fmt
 from .errors import PlanError
-from .execution import TABLE, execution_summary, load_execution
-from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
-from .plan import load_plan
-from .reconciliation import reconcile, summary
-from .template import write_template
 
+# The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
+# `pom --help` answers at once, and a Ctrl-C during those imports ends like any other.
 
 # argparse's own error messages, in the Spanish an analyst reads them.
 USAGE_ERRORS = [
@@ -60,6 +58,10 @@ def _print_problems(error: PlanError, headline: str = "El plan no es válido") -
 
 
 def cmd_validar(args) -> int:
+    from . import formatting as fmt
+    from .plan import load_plan
+    from .reconciliation import reconcile, summary
+
     if args.plan:
         return _validate_execution(Path(args.ruta), args.plan)
     try:
@@ -82,7 +84,12 @@ def cmd_validar(args) -> int:
             year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
             print(f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
                   f"encontrado {fmt.decimal(row.encontrado, 1)}")
-    return _print_reviews(plan)
+    code = _print_reviews(plan)
+    if args.estricto and not failures.empty:
+        print("Con --estricto, una comprobación que no cuadra es un error: revise la transcripción de esas cifras "
+              "contra el documento.", file=sys.stderr)
+        return 1
+    return code
 
 
 def _print_reviews(plan) -> int:
@@ -103,6 +110,7 @@ def _print_reviews(plan) -> int:
 
 def cmd_comentarios(args) -> int:
     from .chapters import confirm_commentary
+    from .plan import load_plan
 
     try:
         plan = load_plan(args.ruta)
@@ -120,6 +128,9 @@ def cmd_comentarios(args) -> int:
 
 
 def _validate_execution(source: Path, plan_source: str) -> int:
+    from .execution import TABLE, execution_summary, load_execution
+    from .plan import load_plan
+
     try:
         plan = load_plan(plan_source)
     except PlanError as error:
@@ -136,6 +147,9 @@ def _validate_execution(source: Path, plan_source: str) -> int:
 
 
 def cmd_matriz(args) -> int:
+    from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
+    from .plan import load_plan
+
     try:
         plan = load_plan(args.ruta)
     except PlanError as error:
@@ -152,6 +166,10 @@ def cmd_matriz(args) -> int:
 
 
 def cmd_plantilla(args) -> int:
+    from .execution import TABLE
+    from .plan import load_plan
+    from .template import write_template
+
     try:
         plan = load_plan(args.ruta)
     except PlanError as error:
@@ -234,6 +252,8 @@ def build_parser() -> SpanishParser:
     validar.add_argument("ruta", help="carpeta del plan (con datapackage.json) o libro .xlsx; con --plan, el archivo "
                                       "de ejecución (.csv o .xlsx con la hoja «ejecucion»)")
     validar.add_argument("--plan", help="carpeta del plan contra el que se valida el archivo de ejecución")
+    validar.add_argument("--estricto", action="store_true", help="termina con código 1 si alguna regla de conciliación "
+                                                                 "no se cumple (para la integración continua)")
     validar.set_defaults(run=cmd_validar)
 
     comentarios = commands.add_parser("comentarios", help="lista los comentarios del equipo cuyas cifras cambiaron; "
@@ -276,9 +296,39 @@ def build_parser() -> SpanishParser:
     return parser
 
 
+# Exit codes of a command ended from outside, as the shell reports them (128 + signal number).
+INTERRUPTED = 128 + signal.SIGINT
+BROKEN_PIPE = 128 + signal.SIGPIPE
+# What an operating-system error means for the analyst, by errno.
+OS_ERRORS = {
+    errno.ENOENT: "no existe ese archivo o su carpeta",
+    errno.EACCES: "no tiene permiso para usarlo",
+    errno.EPERM: "no tiene permiso para usarlo",
+    errno.ENOSPC: "el disco está lleno",
+    errno.EISDIR: "es una carpeta, no un archivo",
+    errno.ENOTDIR: "una parte de la ruta no es una carpeta",
+    errno.EROFS: "está en un disco de solo lectura",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every ending is a Spanish line and an exit code, never a traceback."""
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        code = args.run(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader of our output (`| head`) has gone: nothing left to say, and nowhere to say it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("\nInterrumpido con Ctrl-C: la orden no terminó.", file=sys.stderr)
+        return INTERRUPTED
+    except OSError as error:
+        where = f" «{error.filename}»" if error.filename else ""
+        print(f"No se pudo leer o escribir{where}: {OS_ERRORS.get(error.errno, error.strerror)}.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,13 +12,13 @@ Markdown with ``{numref}`tabla-metas``` (the numref text uses the same format).
 Tables written by other means are not counted in the HTML; use ``Table``.
 
 Prose. ``glue(key, text)`` stores an already formatted Spanish string (see
-``pom_lib.formatting``); paste it in the same chapter with ``{glue:md}`key```,
-from another chapter with ``{glue:text}`capitulo.ipynb::key:s```.
+``pom_lib.formatting``), shown literally (never as markup); ``glue_markdown(key, markdown)``
+stores Markdown whose plan text was escaped with ``pom_lib.escaping.markdown``. Paste either
+in the same chapter with ``{glue:md}`key```, from another with ``{glue:text}`capitulo.ipynb::key:s```.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import re
@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import escaping
 from .latex_output import LABEL_MARK, METADATA_KEY
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -39,26 +40,6 @@ _SHORT_TEXT = 24
 # Tables up to this many rows move to the next page rather than split.
 _KEEP_TOGETHER_ROWS = 25
 _NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
-
-
-def latex_escape(text: str) -> str:
-    """Text as LaTeX source that prints it literally."""
-    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
-
-
 def _cell(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return MISSING
@@ -117,18 +98,18 @@ class Table:
         def row(cells: Sequence[str], tag: str, css: str = "") -> str:
             opening = f'<tr class="{css}">' if css else "<tr>"
             return opening + "".join(
-                f'<{tag} class="{k}" style="{styles[a]}">{html.escape(c)}</{tag}>' if k
-                else f'<{tag} style="{styles[a]}">{html.escape(c)}</{tag}>'
+                f'<{tag} class="{k}" style="{styles[a]}">{escaping.html(c)}</{tag}>' if k
+                else f'<{tag} style="{styles[a]}">{escaping.html(c)}</{tag}>'
                 for c, a, k in zip(cells, self.align, text)
             ) + "</tr>"
 
         body = "\n".join(row(r, "td", "pom-grupo" if i in self.emphasis else "") for i, r in enumerate(self.rows))
         return (
             '<table class="table pom-tabla">\n'
-            f"<caption>{html.escape(self.caption)}</caption>\n"
+            f"<caption>{escaping.html(self.caption)}</caption>\n"
             f"<thead>{row(self.header, 'th')}</thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>\n"
-            f'<p class="pom-fuente">Fuente: {html.escape(self.source)}</p>\n'
+            f'<p class="pom-fuente">Fuente: {escaping.html(self.source)}</p>\n'
         )
 
     def _widths(self) -> list[int]:
@@ -175,19 +156,19 @@ class Table:
         width = "" if self._fits() else r"{\linewidth}"
 
         def row(cells: Sequence[str], bold: bool = False) -> str:
-            escaped = [latex_escape(c) for c in cells]
+            escaped = [escaping.latex(c) for c in cells]
             if bold:
                 escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
             return " & ".join(escaped) + r" \\"
 
-        header = "\\toprule\n" + " & ".join(rf"\textbf{{{latex_escape(h)}}}" for h in self.header) + r" \\"
+        header = "\\toprule\n" + " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
         # A short table is kept whole on one page; a long one breaks with a repeated header.
         keep = rf"\needspace{{{len(self.rows) + 6}\baselineskip}}" if len(self.rows) <= _KEEP_TOGETHER_ROWS else ""
         lines = [
             r"\begingroup\small",
             keep,
             rf"\begin{{{environment}}}{width}{{@{{}}{spec}@{{}}}}",
-            rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}",
+            rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
             r"\\",
             header,
             r"\midrule",
@@ -202,7 +183,7 @@ class Table:
             r"\endlastfoot",
             *(row(r, i in self.emphasis) for i, r in enumerate(self.rows)),
             rf"\end{{{environment}}}",
-            rf"\par\footnotesize Fuente: {latex_escape(self.source)}\par",
+            rf"\par\footnotesize Fuente: {escaping.latex(self.source)}\par",
             r"\endgroup",
         ]
         latex = "\n".join(lines)
@@ -283,20 +264,38 @@ def setup_figures() -> None:
 
 
 class _Prose:
-    """A formatted string offered as Markdown and as a quoted literal for ``{glue:text}``."""
+    """Glued Markdown, also offered as a quoted literal for ``{glue:text}``."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, markdown: str, plain: str):
+        self.markdown = markdown
+        self.plain = plain
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # repr() so myst-nb's literal_eval gives the string back: «1,234» would become a tuple.
-        return {"text/markdown": self.text, "text/plain": repr(self.text)}
+        return {"text/markdown": self.markdown, "text/plain": repr(self.plain)}
 
 
 def glue(key: str, text: str) -> None:
-    """Store a formatted Spanish string for the chapter's prose, without showing it here."""
-    from myst_nb import glue as myst_glue
+    """Store a formatted Spanish string for the chapter's prose, without showing it here.
 
+    The text is text, not Markdown: «*», «<b>» or «{role}» in it are shown as written.
+    """
+    _check_text(key, text)
+    _glue(key, _Prose(escaping.markdown(text), text))
+
+
+def glue_markdown(key: str, markdown: str) -> None:
+    """Store Markdown for the chapter's prose; plan text in it must already be escaped (escaping.markdown)."""
+    _check_text(key, markdown)
+    _glue(key, _Prose(markdown, markdown))
+
+
+def _check_text(key: str, text: object) -> None:
     if not isinstance(text, str):
         raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
-    myst_glue(key, _Prose(text), display=False)
+
+
+def _glue(key: str, prose: _Prose) -> None:
+    from myst_nb import glue as myst_glue
+
+    myst_glue(key, prose, display=False)

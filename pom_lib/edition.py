@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from . import escaping
 from .books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
 from .build_cache import BuildCache
 from .chapter_runner import WORKDIR, assemble, plan_chapters, run_chapters
@@ -132,13 +133,17 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
 def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
     """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`."""
     settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    settings["title"] = f"{plan.info['titulo']} — Libro analítico"
+    title = f"{plan.info['titulo']} — Libro analítico"
     institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
-    settings["author"] = f"Edición {edition_year} · {institution}"
+    author = f"Edición {edition_year} · {institution}"
+    settings["title"], settings["author"] = title, author
+    # Plan text, so escaped where Sphinx takes it as markup: the PDF's title page (LaTeX) and the
+    # footer (HTML). The HTML pages get the title as text from pom_lib.theme_es.
+    settings["latex"]["latex_documents"].update(title=escaping.latex(title), author=escaping.latex(author))
     # The page footer says whose figures these are and whose analysis, instead of a «Por …» byline.
-    settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = (
-        f"<p>Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
-        f"documento publicado por el {institution}; el análisis es propio del libro.</p>")
+    footer = (f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
+              f"documento publicado por el {institution}; el análisis es propio del libro.")
+    settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 

@@ -13,28 +13,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, contract
+from . import analysis, contract, escaping
 from . import formatting as fmt
 from .plan import Plan
 
-# Characters that would turn quoted text into emphasis, code, links or HTML.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]<>|])")
 _NUMBERED_SECTION = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
 
 DOCUMENT = "Explícito en el documento"
 READING = "Lectura del equipo"
 UNLINKED = "Sin objetivo operativo evidente"
-
-
-def escape_markdown(text: str) -> str:
-    """Text that Markdown shows literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-def unescape_markdown(text: str) -> str:
-    """The inverse of escape_markdown."""
-    return _MARKDOWN_ESCAPED.sub(r"\1", text)
 
 
 def section_reference(section: str) -> str:
@@ -50,14 +37,14 @@ def source_note(plan: Plan, sections: Iterable[str]) -> str:
     """The italic source line under quoted statements, naming every section quoted, in order."""
     unique = list(dict.fromkeys(str(s).strip() for s in sections if pd.notna(s) and str(s).strip()))
     if not unique:
-        return f"*Fuente: {escape_markdown(plan.citation())}*"
+        return f"*Fuente: {escaping.markdown(plan.citation())}*"
     references = [section_reference(s) for s in unique]
     joined = references[0] if len(references) == 1 else "; ".join(references[:-1]) + " y " + references[-1]
-    return f"*Fuente: {escape_markdown(plan.citation(joined))}*"
+    return f"*Fuente: {escaping.markdown(plan.citation(joined))}*"
 
 
 def _quote_block(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in escape_markdown(text).splitlines())
+    return "\n".join(f"> {line}" if line else ">" for line in escaping.markdown(text).splitlines())
 
 
 def quotes_markdown(plan: Plan, rows: pd.DataFrame, *, titled: bool = True) -> str:
@@ -65,7 +52,7 @@ def quotes_markdown(plan: Plan, rows: pd.DataFrame, *, titled: bool = True) -> s
     parts = []
     for row in rows.itertuples():
         if titled and getattr(row, "titulo", None):
-            parts.append(f"**{escape_markdown(row.titulo)}**")
+            parts.append(f"**{escaping.markdown(row.titulo)}**")
         parts.append(_quote_block(row.texto))
     parts.append(source_note(plan, rows["seccion"]))
     return "\n\n".join(parts) + "\n"
@@ -118,8 +105,8 @@ def actions_markdown(plan: Plan, program_id: str) -> str:
     groups = rows.groupby("grupo", sort=False)
     for group, items in groups:
         if groups.ngroups > 1:
-            parts.append(f"*{escape_markdown(group)}*")
-        parts.append("\n".join(f"> - {escape_markdown(text)}" for text in items["texto"]))
+            parts.append(f"*{escaping.markdown(group)}*")
+        parts.append("\n".join(f"> - {escaping.markdown(text)}" for text in items["texto"]))
     parts.append(source_note(plan, rows["seccion"]))
     return "\n\n".join(parts) + "\n"
 

@@ -27,6 +27,8 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 
+from . import escaping
+
 METADATA_KEY = "pom"
 # Written by display.Table right after its LaTeX \caption; replaced here by the Sphinx label.
 LABEL_MARK = "%pom-label"
@@ -205,12 +207,10 @@ def _parts_for_latex(app: Any, doctree: nodes.document) -> None:
     """
     from sphinx import addnodes
 
-    from .display import latex_escape  # display imports this module: import here, not at the top
-
     for toctree in list(doctree.findall(addnodes.toctree)):
         caption = toctree.get("caption")
         if caption:
-            part = nodes.raw("", f"\\part{{{latex_escape(caption)}}}\n", format="latex")
+            part = nodes.raw("", f"\\part{{{escaping.latex(caption)}}}\n", format="latex")
             toctree.parent.insert(toctree.parent.index(toctree), part)
 
 

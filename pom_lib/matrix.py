@@ -61,9 +61,22 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def _fix_properties(workbook: Workbook) -> None:
+    _text_as_text(workbook)
     props = workbook.properties
     props.created = props.modified = FIXED_TIME
     props.creator = props.lastModifiedBy = None
+
+
+def _text_as_text(workbook: Workbook) -> None:
+    """Plan text that starts with «=» stays text: openpyxl would save it as a formula Excel runs.
+
+    The book's workbooks hold data only, never a formula of their own.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _normalise_zip(data: bytes) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, escaping
 from . import formatting as fmt
 from .plan import Plan
 
@@ -26,8 +26,6 @@ def program_shift_sentence(plan: Plan) -> str:
 
     Empty when there is nothing to compare: a single program or a single year.
     """
-    from .framework import escape_markdown
-
     shares = analysis.budget_shares(plan)
     first, last = shares.columns[0], shares.columns[-1]
     if len(shares) < 2 or first == last:
@@ -36,9 +34,9 @@ def program_shift_sentence(plan: Plan) -> str:
     if not change.round(1).any():
         return f"Entre {first} y {last}, ningún programa cambia su participación en el total."
     gainer, loser = change.index[-1], change.index[0]
-    return (f"Entre {first} y {last}, «{escape_markdown(gainer)}» es el programa que más participación gana "
+    return (f"Entre {first} y {last}, «{escaping.markdown(gainer)}» es el programa que más participación gana "
             f"({fmt.percent(shares.loc[gainer, first])} → {fmt.percent(shares.loc[gainer, last])}), y "
-            f"«{escape_markdown(loser)}» el que más pierde ({fmt.percent(shares.loc[loser, first])} → "
+            f"«{escaping.markdown(loser)}» el que más pierde ({fmt.percent(shares.loc[loser, first])} → "
             f"{fmt.percent(shares.loc[loser, last])}).")
 
 
@@ -288,7 +286,7 @@ def monitoring_paragraphs(monitoring) -> dict[str, str]:
             "frase_semaforo": ("Todavía no hay nada que clasificar en el semáforo: con la primera ejecución, cada "
                                "producto y subproducto recibirá una clase por su meta física y otra por su meta "
                                "financiera, y se contará cuántos quedan en cada una."),
-            "frase_cobertura": (f"La columna *Ejecución* de la ficha sigue vacía. El valor de {first} se calculará "
+            "frase_cobertura": (f"La columna «Ejecución» de la ficha sigue vacía. El valor de {first} se calculará "
                                 "sumando la ejecución física de los subproductos que nombra la fórmula del indicador, "
                                 "como se suman sus metas, y solo cuando todos ellos tengan dato."),
             "frase_proyeccion": (f"La proyección necesita al menos un año completo de ejecución observado: la "
@@ -312,7 +310,8 @@ def changes_paragraphs(plan: Plan, previous: Plan | None, edition_year: int) -> 
     """The glued paragraphs of «Cambios respecto de la edición anterior».
 
     Keys: frase_estado, frase_elementos, frase_metas, frase_totales, each of the last three led
-    by its topic in bold. For the first edition they say what will be compared, with no figure.
+    by its topic in bold (Markdown, glued with glue_markdown: no plan text in them, only counts,
+    years, amounts and codes). For the first edition they say what will be compared, with no figure.
     """
     from . import changes
 

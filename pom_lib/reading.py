@@ -1,9 +1,11 @@
 """Reading the plan's tables as analysts produce them: CSV files or one Excel workbook.
 
 Every table comes back as text, the way a CSV file would hold it (numbers typed in
-Excel become their CSV spelling), together with the row number the analyst sees in
-their editor, so that later problems can point at the right place. Files are only
-read, never modified.
+Excel become their CSV spelling, a cell formatted as percent the percentage it shows),
+together with the row number the analyst sees in their editor, so that later problems
+can point at the right place. Text that cannot be Spanish (a file saved in another
+encoding), a formula Excel never calculated and absurdly large files are refused here.
+Files are only read, never modified.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import contextlib
 import csv
 import difflib
 import io
+import re
+import unicodedata
 import zipfile
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -22,9 +27,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import formatting as fmt
 from .errors import PlanError, Problem
 
 DELIMITERS = (",", ";")
+# A plan's tables take kilobytes; a file (or a workbook's unpacked content) this large is the
+# wrong file, and reading it whole would take minutes and gigabytes.
+MAX_BYTES = 50 * 1024 * 1024
+# Encodings whose Spanish letters come out as symbols when read as Windows-1252 (Mac, MS-DOS).
+FOREIGN_ENCODINGS = {"mac_roman": "Mac Roman (Mac)", "cp850": "cp850 (MS-DOS)"}
+# Dashes and apostrophes may join two words («Guatemala–México», «d’Ivoire»); between two
+# lowercase letters they are a misread letter («Poblaci—n» is «Población» in Mac Roman).
+JOINERS = "–—‘’·"
+# Excel scales a number by 100 for a % outside quotes (and not escaped) in its number format.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
 
 
 @dataclass(frozen=True)
@@ -46,45 +62,63 @@ class RawTable:
         return Problem(self.file, message, row=row, column=column, sheet=self.sheet)
 
 
+@dataclass(frozen=True)
+class ExcelWorkbook:
+    """An opened workbook: the values Excel shows, and the formulas behind them."""
+
+    values: Workbook
+    formulas: Workbook  # read-only: only to find formulas Excel never calculated
+
+
 def read_csv_table(path: Path, field_names: Sequence[str]) -> RawTable:
     """Read a CSV file, guessing its encoding and its delimiter from the expected columns."""
-    text = _decode(_read_bytes(path))
+    data = _read_bytes(path)
+    text = _decode(data)
     if not text.strip():
         raise PlanError([Problem(path.name, "el archivo está vacío")])
     delimiter = _detect_delimiter(text.splitlines()[0], field_names, path.name)
     grid, line_numbers = _parse_csv(text, delimiter)
     table = _table_from_grid(path.name, None, grid, line_numbers)
     _raise_if_any(_blank_header_problems(table))
+    _raise_if_any(_foreign_text_problems(table, lambda: _encoding_advice(data)))
     return table
 
 
-def open_workbook(path: Path) -> Workbook:
-    """Open an Excel workbook (normal mode: read-only mode cannot see merged cells).
+def open_workbook(path: Path) -> ExcelWorkbook:
+    """Open an Excel workbook (values in normal mode: read-only mode cannot see merged cells).
 
     It is loaded from memory so the analyst's file stays closed while we inspect it.
     openpyxl reports a damaged or foreign file through many exception types.
     """
-    content = io.BytesIO(_read_bytes(path))
+    data = _read_bytes(path)
     try:
-        return openpyxl.load_workbook(content, data_only=True)
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > MAX_BYTES:
+            raise PlanError([Problem(path.name, f"el libro de Excel contiene {_megabytes(unpacked)} de datos y el "
+                                                f"máximo es {_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}")])
+        return ExcelWorkbook(openpyxl.load_workbook(io.BytesIO(data), data_only=True),
+                             openpyxl.load_workbook(io.BytesIO(data), read_only=True))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
         raise PlanError([Problem(path.name, "no es un libro de Excel válido (.xlsx); "
                                             "ábralo en Excel y guárdelo de nuevo como libro de Excel")]) from error
 
 
-def read_sheet(workbook: Workbook, workbook_path: Path, sheet_name: str) -> RawTable:
-    """Read the sheet named like a table; merged cells and unnamed columns are errors."""
-    if sheet_name not in workbook.sheetnames:
-        raise PlanError([Problem(workbook_path.name, _missing_sheet_message(sheet_name, workbook.sheetnames))])
-    sheet = workbook[sheet_name]
-    grid = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+def read_sheet(workbook: ExcelWorkbook, workbook_path: Path, sheet_name: str) -> RawTable:
+    """Read the sheet named like a table; merged cells, unnamed columns and uncalculated formulas are errors."""
+    if sheet_name not in workbook.values.sheetnames:
+        raise PlanError([Problem(workbook_path.name, _missing_sheet_message(sheet_name, workbook.values.sheetnames))])
+    sheet = workbook.values[sheet_name]
+    grid = [[_cell_text(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
     table = _table_from_grid(workbook_path.name, sheet_name, grid, list(range(1, len(grid) + 1)))
     if not table.header:
         raise PlanError([table.problem("la hoja está vacía")])
     # A merged header range is reported once, not again as blank cells.
     merged_in_header = {index for cells in sheet.merged_cells.ranges if cells.min_row == 1
                         for index in range(cells.min_col - 1, cells.max_col)}
-    _raise_if_any(_merged_cell_problems(sheet, table) + _blank_header_problems(table, skip=merged_in_header))
+    _raise_if_any(_merged_cell_problems(sheet, table) + _blank_header_problems(table, skip=merged_in_header)
+                  + _uncalculated_formula_problems(sheet, workbook.formulas[sheet_name], table))
+    _raise_if_any(_foreign_text_problems(table, lambda: "corrija el texto de la celda: probablemente se copió de "
+                                                        "un archivo abierto con otra codificación"))
     return table
 
 
@@ -96,8 +130,20 @@ def _missing_sheet_message(sheet_name: str, existing: list[str]) -> str:
     return f"falta la hoja «{sheet_name}» en el libro (sus hojas son: {names})"
 
 
+TOO_LARGE_ADVICE = "las tablas de un plan ocupan unos pocos kilobytes; compruebe que es el archivo correcto"
+
+
+def _megabytes(size: int) -> str:
+    return f"{fmt.decimal(size / 1024 / 1024, 1)} MB"
+
+
 def _read_bytes(path: Path) -> bytes:
+    """The file's content; its size is checked first, so a huge file is never read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanError([Problem(path.name, f"el archivo pesa {_megabytes(size)} y el máximo es "
+                                                f"{_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}")])
         return path.read_bytes()
     except PermissionError as error:
         message = "no se puede abrir el archivo; ¿está abierto en Excel u otro programa? Ciérrelo e intente de nuevo"
@@ -152,12 +198,18 @@ def _parse_csv(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     return grid, line_numbers
 
 
-def _cell_text(value: object) -> str:
-    """A cell's value as a CSV would hold it (Excel keeps whole numbers as floats)."""
+def _cell_text(value: object, number_format: str = "General") -> str:
+    """A cell's value as a CSV would hold it: what Excel shows, without its formatting.
+
+    Excel keeps whole numbers as floats, and a cell formatted as percent holds a hundredth
+    of what it shows (47.1 % is 0.471): the text is the percentage shown, 47.1.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float) and "%" in _FORMAT_LITERALS.sub("", number_format):
+        return format((Decimal(repr(value)) * 100).normalize(), "f")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -201,6 +253,79 @@ def _merged_cell_problems(sheet: Worksheet, table: RawTable) -> list[Problem]:
                                       "(Inicio > Combinar y centrar > Separar celdas) y escriba un valor en cada una",
                                       row=cells.min_row, column=column))
     return problems
+
+
+def _uncalculated_formula_problems(sheet: Worksheet, formulas: Worksheet, table: RawTable) -> list[Problem]:
+    """Formulas without a value: openpyxl and some programs save them uncalculated, and an empty
+    value read in their place would change what the plan says."""
+    problems = []
+    for row in formulas.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and sheet.cell(cell.row, cell.column).value is None:
+                column = table.header[cell.column - 1] if cell.column <= len(table.header) else ""
+                problems.append(table.problem(
+                    f"la celda {cell.coordinate} tiene la fórmula {cell.value} sin valor calculado: ábralo en Excel "
+                    "y guárdelo (Excel calcula las fórmulas al guardar), o copie la columna y péguela como valores",
+                    row=cell.row, column=column or get_column_letter(cell.column)))
+    return problems
+
+
+def _foreign_character(text: str) -> int | None:
+    """Where `text` has a character that Spanish text never has, or None.
+
+    Control characters and box drawing come from reading a file in the wrong encoding; so do
+    symbols inside a word («Poblaci¢n», «PoblaciÃ³n»): that is where accented letters were.
+    """
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if char in "\t\n\r" or char.isascii() and category != "Cc":
+            continue
+        if category in ("Cc", "Cs", "Co", "Cn") or char == "\ufffd" or "\u2500" <= char <= "\u259f":
+            return index
+        inside = 0 < index < len(text) - 1 and text[index - 1].isalpha() and text[index + 1].isalpha()
+        if inside and not char.isalpha() and not char.isspace() and (
+                char not in JOINERS or text[index - 1].islower() and text[index + 1].islower()):
+            return index
+    return None
+
+
+def _foreign_text_problems(table: RawTable, advice: Callable[[], str]) -> list[Problem]:
+    """One problem per table, at its first cell whose text cannot be Spanish, with `advice()`."""
+    found = [(number, table.header[position] if position < len(table.header) else None, text)
+             for number, row in zip([1, *table.row_numbers], [table.header, *table.rows])
+             for position, text in enumerate(row) if _foreign_character(text) is not None]
+    if not found:
+        return []
+    number, column, text = found[0]
+    index = _foreign_character(text)
+    shown = text[index] if text[index].isprintable() else f"U+{ord(text[index]):04X}"
+    start, end = text.rfind(" ", 0, index) + 1, text.find(" ", index)
+    word = text[start:end if end >= 0 else len(text)][:40]
+    others = f" (y {len(found) - 1} celda(s) más)" if len(found) > 1 else ""
+    # Only a visible character inside a word can be meant (a dash between two words, say).
+    meant = text[index].isprintable() and not "\u2500" <= text[index] <= "\u259f"
+    message = (f"el texto «{word}» tiene el carácter «{shown}», que no se escribe así en español{others}: "
+               f"{advice()}" + ("; si el carácter es correcto, sepárelo de las letras con espacios" if meant else ""))
+    return [table.problem(message, row=number, column=column or None)]
+
+
+def _encoding_advice(data: bytes) -> str:
+    """What to do about a CSV whose text is not Spanish: name the encoding it seems to have."""
+    guesses = []
+    for encoding, name in FOREIGN_ENCODINGS.items():
+        with contextlib.suppress(UnicodeDecodeError):
+            text = data.decode(encoding)
+            if _foreign_character(text) is None and any(char in text for char in "áéíóúñÁÉÍÓÚÑ"):
+                guesses.append(name)
+    export = "en Excel, guárdelo con Archivo > Guardar como > «CSV UTF-8 (delimitado por comas)»"
+    if guesses:
+        return (f"el archivo parece guardado en {' o '.join(guesses)}, no en UTF-8 ni en Windows-1252 (las "
+                f"codificaciones que se leen); {export}")
+    with contextlib.suppress(UnicodeDecodeError):
+        data.decode("utf-8")
+        return ("el archivo está en UTF-8, pero su texto ya llegó mal convertido (se abrió con otra codificación "
+                f"antes de guardarlo); corrija las tildes, o vuelva al archivo original y, {export}")
+    return f"el archivo no está en UTF-8 ni en Windows-1252 (las codificaciones que se leen); {export}"
 
 
 def _raise_if_any(problems: list[Problem]) -> None:

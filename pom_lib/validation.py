@@ -8,8 +8,10 @@ schema checks; the plan (`load_tables`) and the execution files (execution.py) b
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -19,7 +21,8 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
-from . import contract
+from . import contract, units
+from .completeness import completeness_problems
 from .errors import PlanError, Problem
 from .reading import RawTable, open_workbook, read_csv_table, read_sheet
 
@@ -89,7 +92,9 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     resources = _read_descriptor(source, folder)
     tables, problems = _read_tables(source, folder, resources)
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
-    problems += check_problems + _period_problems(checked)
+    years, period_problems = _plan_period(checked)
+    problems += (check_problems + period_problems + completeness_problems(checked, years)
+                 + units.declared_unit_problems(checked))
     if not problems:
         problems = contract.rule_problems({name: table.frame for name, table in checked.items()},
                                           {name: table.row_numbers for name, table in checked.items()},
@@ -242,17 +247,48 @@ def _content(table: RawTable, schema: dict) -> _Content:
 
 
 def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, CheckedTable], list[Problem]]:
-    """Check values, keys and references with frictionless; type every table."""
+    """Check values, keys and references with frictionless; type every table.
+
+    Numbers must be finite: frictionless reads «Infinity», «NaN» and «1e309», so those cells
+    are reported here, and frictionless' own verdict on them (NaN breaks «minimum») is dropped.
+    """
     package = frictionless.Package(resources=[
         frictionless.Resource(name=name, data=[content.field_names] + content.rows,
                               schema=frictionless.Schema.from_descriptor(_checkable_schema(content.schema, contents)))
         for name, content in contents.items()
     ])
     report = package.validate()
-    problems = [_translate(error, contents[task.name], contents) for task in report.tasks for error in task.errors]
-    checked = {task.name: _checked_table(package.get_resource(task.name), contents[task.name], task)
-               for task in report.tasks}
+    checked, problems = {}, []
+    for task in report.tasks:
+        content = contents[task.name]
+        non_finite = _non_finite_cells(content)
+        errors = [error for error in task.errors if _cell_of(error) not in non_finite]
+        table_problems = [_translate(error, content, contents) for error in errors]
+        table_problems += [content.raw.problem(f"«{cell}» no es una cifra: escriba el número tal como figura en el "
+                                               "documento (solo se admiten números finitos)",
+                                               row=content.row_numbers[row - 2], column=field)
+                           for (row, field), cell in non_finite.items()]
+        problems += sorted(table_problems, key=lambda problem: problem.row or 0)
+        checked[task.name] = _checked_table(package.get_resource(task.name), content, errors, set(non_finite))
     return checked, problems
+
+
+def _cell_of(error: frictionless.Error) -> tuple[int | None, str | None]:
+    """The (frictionless row number, field name) an error is about."""
+    return getattr(error, "row_number", None), getattr(error, "field_name", None)
+
+
+def _non_finite_cells(content: _Content) -> dict[tuple[int, str], str]:
+    """Number cells that read as infinite or not-a-number, by (frictionless row number, field name)."""
+    positions = [(index, field["name"]) for index, field in enumerate(content.schema["fields"])
+                 if field["type"] == "number"]
+    found = {}
+    for row_index, row in enumerate(content.rows):
+        for position, name in positions:
+            with contextlib.suppress(ValueError):
+                if not math.isfinite(float(row[position])):
+                    found[(row_index + 2, name)] = row[position]  # frictionless counts the header as 1
+    return found
 
 
 def _checkable_schema(schema: dict, contents: dict[str, _Content]) -> dict:
@@ -275,11 +311,24 @@ def _translate(error: frictionless.Error, content: _Content, contents: dict[str,
         message = _duplicate_message(error, content)
     elif error.type == "foreign-key":
         column = ", ".join(error.field_names)
-        target = contents[error.reference_name].raw.label
-        message = f"el identificador «{', '.join(error.field_cells)}» no existe en {target}"
+        message = _reference_message(", ".join(error.field_cells), contents[error.reference_name],
+                                     error.reference_name)
     else:
         message = f"dato no válido ({error.message})"
     return content.raw.problem(message, row=row, column=column)
+
+
+def _reference_message(value: str, target: _Content, target_name: str) -> str:
+    """A value missing from the table it refers to; for a unit, the declared spelling it misses."""
+    if target_name != units.TABLE:
+        return f"el identificador «{value}» no existe en {target.raw.label}"
+    declared = [row[target.field_names.index(units.COLUMN)] for row in target.rows]
+    guess = units.closest_unit(value, declared)
+    if guess:
+        return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}; ¿quiso decir «{guess}»? "
+                "Escríbala igual que allí")
+    return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}: agréguela allí o use una de "
+            f"las declaradas ({', '.join(declared)})")
 
 
 def _type_message(cell: str, field_type: str) -> str:
@@ -335,10 +384,15 @@ def _duplicate_message(error: frictionless.Error, content: _Content) -> str:
     return f"combinación duplicada: {combination}{where}"
 
 
-def _checked_table(resource: frictionless.Resource, content: _Content, task: frictionless.ReportTask) -> CheckedTable:
-    """The table with frictionless' parsed values in nullable pandas dtypes, wrong values removed."""
-    wrong_cells, wrong_rows = set(), set()
-    for error in task.errors:
+def _checked_table(resource: frictionless.Resource, content: _Content, errors: list[frictionless.Error],
+                   wrong_cells: set[tuple[int, str]]) -> CheckedTable:
+    """The table with frictionless' parsed values in nullable pandas dtypes, wrong values removed.
+
+    `errors` are frictionless' errors on it; `wrong_cells` further (row number, field) cells to remove.
+    """
+    valid = not errors and not wrong_cells
+    wrong_cells, wrong_rows = set(wrong_cells), set()
+    for error in errors:
         row_number = getattr(error, "row_number", None)
         if row_number and error.type in CELL_ERRORS:
             wrong_cells.add((row_number, error.field_name))
@@ -351,7 +405,7 @@ def _checked_table(resource: frictionless.Resource, content: _Content, task: fri
         values = [None if (row.row_number, name) in wrong_cells else _plain(row[name]) for row in rows]
         columns[name] = pd.Series(values, dtype=DTYPES.get(field["type"], "object"))
     row_numbers = [content.row_numbers[row.row_number - 2] for row in rows]  # frictionless counts the header as 1
-    return CheckedTable(content.raw, pd.DataFrame(columns), row_numbers, task.valid)
+    return CheckedTable(content.raw, pd.DataFrame(columns), row_numbers, valid)
 
 
 def _plain(value: object) -> object:
@@ -359,17 +413,20 @@ def _plain(value: object) -> object:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _period_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
-    """The plan has one row with a valid period, and every yearly row lies inside it."""
+def _plan_period(checked: dict[str, CheckedTable]) -> tuple[list[int], list[Problem]]:
+    """The plan's years (none when they cannot be known), and the problems of its period.
+
+    The plan has one row with a valid period, and every yearly row lies inside it.
+    """
     plan = checked.get("plan")
     if plan is None or not plan.valid:
-        return []
+        return [], []
     frame = plan.frame
     if len(frame) != 1:
-        return [plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")]
+        return [], [plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")]
     first, last = int(frame.at[0, "anio_inicio"]), int(frame.at[0, "anio_fin"])
     if first > last:
-        return [plan.raw.problem(f"el año de inicio ({first}) es posterior al año de fin ({last})",
-                                 row=plan.row_numbers[0], column="anio_inicio")]
-    return [problem for name in PERIOD_TABLES if name in checked
-            for problem in year_problems(checked[name], first, last)]
+        return [], [plan.raw.problem(f"el año de inicio ({first}) es posterior al año de fin ({last})",
+                                     row=plan.row_numbers[0], column="anio_inicio")]
+    return list(range(first, last + 1)), [problem for name in PERIOD_TABLES if name in checked
+                                          for problem in year_problems(checked[name], first, last)]

@@ -19,13 +19,19 @@ PLAN = "data/pom-minex-2025-2029"
 FICTIONAL_PLAN = "tests/fixtures/plan-ficticio-2026-2030"
 EXECUTION = "tests/fixtures/ejecucion-ficticia-2025.csv"
 NBSP = "\u00a0"
-SHORT_TOC = """format: jb-book
-root: portada
-chapters:
-  - file: seguimiento
-  - file: cambios
-  - file: anexos
-"""
+SHORT_BOOK = ["seguimiento", "cambios", "anexos"]
+
+
+def short_book(notebooks: Path, chapters: list[str], plan: str = PLAN) -> None:
+    """Make `notebooks` a short book: a cover page as its root, then `chapters` (templates already there)."""
+    toc = "format: jb-book\nroot: portada\nchapters:\n" + "".join(f"  - file: {name}\n" for name in chapters)
+    (notebooks / "_toc.yml").write_text(toc, encoding="utf-8")
+    cover = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                             "language": "python"}})
+    cover.cells = [nbformat.v4.new_code_cell(f'edicion = 2025\nplan = "../{plan}"',
+                                             metadata={"tags": ["parameters"]}, id="portada-00"),
+                   nbformat.v4.new_markdown_cell("# Portada de prueba\n\nLibro breve de las pruebas.", id="portada-01")]
+    nbformat.write(cover, notebooks / "portada.ipynb")
 
 
 def new_project(target: Path) -> Path:
@@ -36,14 +42,7 @@ def new_project(target: Path) -> Path:
     shutil.copytree(PLAN_DIR, target / PLAN)
     shutil.copytree(FICTIONAL_PLAN_DIR, target / FICTIONAL_PLAN)
     shutil.copy(EXECUTION_CSV, target / EXECUTION)
-    (target / "notebooks" / "_toc.yml").write_text(SHORT_TOC, encoding="utf-8")
-    cover = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}})
-    cover.cells = [nbformat.v4.new_code_cell('edicion = 2025\nplan = "../data/pom-minex-2025-2029"',
-                                             metadata={"tags": ["parameters"]}, id="portada-00"),
-                   nbformat.v4.new_markdown_cell("# Portada de prueba\n\nLibro breve de las pruebas de ediciones.",
-                                                 id="portada-01")]
-    nbformat.write(cover, target / "notebooks" / "portada.ipynb")
+    short_book(target / "notebooks", SHORT_BOOK)
     (target / "ediciones.yml").write_text("ediciones: []\n", encoding="utf-8")
     return target
 

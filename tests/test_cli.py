@@ -1,13 +1,21 @@
 """The `pom` command end to end, as an analyst runs it."""
 
 import io
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
-from conftest import PLAN_DIR
+from pom_lib.contract import plan_resources
+
+from conftest import PLAN_DIR, ROOT
+
+PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 
 
 def pom(*args, cwd=None):
@@ -18,7 +26,7 @@ def test_validar_accepts_the_published_plan():
     result = pom("validar", PLAN_DIR)
     assert result.returncode == 0, result.stderr
     assert "Plan válido: Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)." in result.stdout
-    assert "17 tablas" in result.stdout
+    assert f"{len(plan_resources())} tablas" in result.stdout
     assert "✓ Total anual = suma de las metas financieras de los productos: 5 de 5 comprobaciones cumplen." in result.stdout
     assert "Todas las reglas de conciliación se cumplen." in result.stdout
 
@@ -42,6 +50,25 @@ def test_validar_reports_a_reconciliation_finding_but_accepts_the_plan(plan_copy
     assert result.returncode == 0
     assert "✗ Total anual = suma de las metas financieras de los productos: 4 de 5 comprobaciones cumplen." in result.stdout
     assert "2029, TOTAL: esperado 1,350,000,100.0, encontrado 1,350,000,000.0" in result.stdout
+
+
+def test_validar_estricto_refuses_a_reconciliation_finding(plan_copy):
+    """For CI: with --estricto a figure that does not add up is an error, not a warning."""
+    totals = plan_copy / "totales_anuales.csv"
+    totals.write_text(totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8")
+    result = pom("validar", plan_copy, "--estricto")
+    assert result.returncode == 1
+    assert "2029, TOTAL: esperado 1,350,000,100.0, encontrado 1,350,000,000.0" in result.stdout
+    assert "Con --estricto, una comprobación que no cuadra es un error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("plan", PUBLISHED_PLANS, ids=[path.name for path in PUBLISHED_PLANS])
+def test_every_published_plan_passes_validar_estricto(plan):
+    """Every plan in data/ is valid and its own arithmetic holds: a transcription error fails CI."""
+    result = pom("validar", plan, "--estricto")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Todas las reglas de conciliación se cumplen." in result.stdout
 
 
 def test_validar_missing_folder():
@@ -93,3 +120,43 @@ def test_missing_and_wrong_arguments_are_explained_in_spanish():
     assert "pom plantilla: error: faltan argumentos obligatorios: --anio" in missing.stderr
     wrong = pom("edicion", "--edicion", "dos")
     assert "el argumento --edicion debe ser un número entero, no 'dos'" in wrong.stderr
+
+
+def test_output_to_a_closed_pipe_ends_quietly():
+    """`pom validar … | head`: when the reader has gone, no BrokenPipeError reaches the analyst."""
+    process = subprocess.Popen([sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # the reader leaves before the first line
+    error = process.stderr.read()
+    assert process.wait() == 128 + signal.SIGPIPE
+    assert error == ""
+
+
+def test_matriz_piped_to_head_prints_no_traceback(tmp_path):
+    errors = tmp_path / "errores.txt"
+    command = f'"{sys.executable}" -m pom_lib.cli matriz "{PLAN_DIR}" 2>"{errors}" | head -n 1'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert result.stdout.startswith("programa,producto,subproducto")
+    assert errors.read_text(encoding="utf-8") == ""
+
+
+def test_ctrl_c_prints_one_spanish_line():
+    """Ctrl-C (SIGINT) while the plan is being validated: one line saying so, exit 130, no traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    maps = Path(f"/proc/{process.pid}/maps")
+    deadline = time.monotonic() + 60
+    # Interrupt once the command runs (it has begun loading the library), as an analyst would mid-validation.
+    while "pandas/_libs" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, error = process.communicate()
+    assert process.returncode == 128 + signal.SIGINT, error
+    assert error.strip().splitlines() == ["Interrumpido con Ctrl-C: la orden no terminó."]
+
+
+def test_an_output_folder_that_does_not_exist_is_explained(tmp_path):
+    target = tmp_path / "no-existe" / "matriz.csv"
+    result = pom("matriz", PLAN_DIR, "-o", target)
+    assert result.returncode == 1
+    assert result.stderr == f"No se pudo leer o escribir «{target}»: no existe ese archivo o su carpeta.\n"

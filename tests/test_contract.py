@@ -154,7 +154,8 @@ def test_optional_key_figures_may_be_absent(plan_copy):
      ["fichas_metas.csv: la ficha «FICHA_PRODUCTO» no tiene meta para 2027: escriba una fila por año del plan"]),
     (lambda f: _edit(f / "productos.csv", lambda r: {**r, "unidad_medida": "Personas"} if r["producto_id"] == "PRD02"
                      else None),
-     ["productos.csv, fila 3, columna «unidad_medida»: el identificador «Personas» no existe en unidades.csv"]),
+     ["productos.csv, fila 3, columna «unidad_medida»: la unidad de medida «Personas» no está declarada en "
+      "unidades.csv; ¿quiso decir «Persona»? Escríbala igual que allí"]),
 ])
 def test_rules_the_chapters_rely_on_are_checked(plan_copy, spoil, expected):
     spoil(plan_copy)

@@ -10,7 +10,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from myst_nb.core.variables import format_plain_text  # noqa: E402
 
-from pom_lib.display import OKABE_ITO, Figure, Table, _Prose, latex_escape, setup_figures  # noqa: E402
+from docutils.core import publish_doctree  # noqa: E402
+from myst_parser.parsers.docutils_ import Parser as MystParser  # noqa: E402
+
+from pom_lib import display  # noqa: E402
+from pom_lib.display import OKABE_ITO, Figure, Table, setup_figures  # noqa: E402
 from pom_lib.latex_output import LABEL_MARK, METADATA_KEY  # noqa: E402
 
 METAS = pd.DataFrame(
@@ -71,7 +75,6 @@ def test_latex_escapes_special_characters():
     assert r"Servicios consulares \& migrantes" in latex
     assert r"Política\_exterior" in latex
     assert r"47.1 \%" in latex
-    assert latex_escape(r"a\b{c}~^#$") == r"a\textbackslash{}b\{c\}\textasciitilde{}\textasciicircum{}\#\$"
 
 
 def test_long_text_columns_wrap_and_landscape_turns_the_page():
@@ -129,10 +132,14 @@ def test_setup_figures_uses_the_colour_blind_safe_palette():
     assert matplotlib.rcParams["svg.hashsalt"]
 
 
-@pytest.mark.parametrize("text", ["1,234,567", "Q1,234,567", "47.1 %", "2025"])
-def test_glued_prose_survives_glue_text_unchanged(text):
-    bundle = _Prose(text)._repr_mimebundle_()
-    assert bundle["text/markdown"] == text
+@pytest.mark.parametrize("text", ["1,234,567", "Q1,234,567", "47.1 %", "2025", "«**Programa** <b>» {sub-ref}`today`"])
+def test_glued_prose_survives_glue_md_and_glue_text_unchanged(text, monkeypatch):
+    glued = {}
+    monkeypatch.setattr(display, "_glue", glued.__setitem__)
+    display.glue("clave", text)
+    bundle = glued["clave"]._repr_mimebundle_()
+    # {glue:md} parses text/markdown: the text must come back as text, markup included.
+    assert publish_doctree(bundle["text/markdown"], parser=MystParser()).astext() == text
     # {glue:text} literal_evals text/plain: «1,234,567» unquoted would print as «(1, 234, 567)».
     assert format_plain_text(bundle["text/plain"], "s") == text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import formatting as fmt
 from .. import framework, spanish
 from ..display import Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from .base import Chapter
 
 

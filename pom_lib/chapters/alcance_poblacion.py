@@ -8,7 +8,7 @@ import pandas as pd
 from .. import charts, contract, framework, spanish
 from .. import formatting as fmt
 from ..display import Figure, Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..projections import coverage_path
 from ..reconciliation import formula_terms, indicator_values
 from .base import Chapter

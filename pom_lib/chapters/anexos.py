@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import contract, downloads, reconciliation, spanish
 from .. import formatting as fmt
 from ..display import Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..matrix import tidy_matrix
 from ..plan import Plan
 from ..reconciliation import indicator_values

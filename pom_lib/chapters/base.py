@@ -39,11 +39,11 @@ class Chapter:
         return self.compute_values()
 
     def glue(self) -> None:
-        """Glue every value for the template's prose."""
-        from ..display import glue
+        """Glue every value for the template's prose (values are Markdown: plan text in them is escaped)."""
+        from ..display import glue_markdown
 
         for key, text in self.values.items():
-            glue(key, text)
+            glue_markdown(key, text)
 
     @cached_property
     def blocks(self) -> list[commentary.Block]:

@@ -7,7 +7,7 @@ import pandas as pd
 from .. import charts, framework, spanish, tables
 from .. import formatting as fmt
 from ..display import Figure, Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..reconciliation import RELATIVE_TOLERANCE, formula_terms, indicator_values
 from .base import Chapter
 

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import analysis, framework, spanish
 from .. import formatting as fmt
 from ..display import Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..projections import coverage_path
 from .base import Chapter
 

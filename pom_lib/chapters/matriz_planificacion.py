@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import analysis, charts, narrative, spanish, tables
 from .. import formatting as fmt
 from ..display import Figure, Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from .base import Chapter
 
 MATRIX_SOURCE = "matriz de planificación"

@@ -7,7 +7,7 @@ import pandas as pd
 from .. import analysis, contract, narrative, spanish
 from .. import formatting as fmt
 from ..display import Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..plan import Plan
 from ..projections import coverage_path
 from ..reconciliation import reconcile

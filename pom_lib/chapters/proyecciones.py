@@ -10,7 +10,7 @@ import pandas as pd
 from .. import analysis, charts, framework, projections, spanish, tables
 from .. import formatting as fmt
 from ..display import Figure, Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from .base import Chapter
 
 MATRIX_SOURCE = "matriz de planificación"
