@@ -23,6 +23,7 @@ USAGE_ERRORS = [
     (r"the following arguments are required: (.+)", r"faltan argumentos obligatorios: \1"),
     (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"el argumento \1 no admite \2; elija entre \3"),
     (r"argument (\S+): invalid int value: (.+)", r"el argumento \1 debe ser un número entero, no \2"),
+    (r"argument (\S+): invalid float value: (.+)", r"el argumento \1 debe ser un número, no \2"),
     (r"argument (\S+): expected one argument", r"al argumento \1 le falta su valor"),
     (r"unrecognized arguments: (.+)", r"argumentos no reconocidos: \1"),
 ]
@@ -173,11 +174,18 @@ def _edition_failed(error: Exception, what: str) -> int:
 
 def cmd_edicion(args) -> int:
     from .edition import EditionError, build_edition
+    from .execution import Thresholds
 
+    try:
+        thresholds = Thresholds(args.umbral_verde, args.umbral_amarillo, args.umbral_sobreejecucion)
+    except ValueError as error:
+        print(f"pom edicion: error: {error}", file=sys.stderr)
+        return 2
     try:
         html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd(),
                                   execution=Path(args.ejecucion) if args.ejecucion else None,
-                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None)
+                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
+                                  thresholds=thresholds)
     except PlanError as error:
         _print_problems(error, getattr(error, "headline", "El plan no es válido"))
         print("La edición no se construyó; el último libro construido con éxito se conserva sin cambios.",
@@ -344,9 +352,15 @@ def build_parser() -> SpanishParser:
     edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
     edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
     edicion.add_argument("--ejecucion", default="", help="archivo de ejecución (.csv o .xlsx) hasta el año anterior "
-                                                        "a la edición; se omite si aún no hay ejecución")
+                                                        "a la edición; por omisión, data/ejecucion/ejecucion_AÑO.xlsx "
+                                                        "(o .csv) si existe")
     edicion.add_argument("--plan-anterior", default="", help="carpeta del plan de la edición anterior, para comparar "
                                                              "ediciones y medir la ejecución de sus años")
+    for option, default, meaning in (("--umbral-verde", 90.0, "«En meta» desde este porcentaje de la meta"),
+                                     ("--umbral-amarillo", 70.0, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
+                                     ("--umbral-sobreejecucion", 110.0, "«Sobreejecutado» por encima de este porcentaje")):
+        edicion.add_argument(option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} "
+                                                                      f"(por omisión, {default:g})")
     edicion.set_defaults(run=cmd_edicion)
 
     archivar = commands.add_parser("archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de "

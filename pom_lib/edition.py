@@ -33,13 +33,15 @@ STAGING = ".edicion"
 CONFIG = ".edicion.yml"
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Every chapter gets these; the optional ones only chapters that declare them in their parameters cell.
-OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior")
+THRESHOLD_PARAMETERS = ("umbral_verde", "umbral_amarillo", "umbral_sobreejecucion")
+OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior", *THRESHOLD_PARAMETERS)
 REGISTRY = "ediciones.yml"
 ARCHIVE = "ediciones"
 CURRENT = "book"
 REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
+# umbral_*: umbrales del semáforo de «Seguimiento de la ejecución» (porcentaje de la meta).
 """
 TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
 # Metadata papermill and Jupyter write that changes from run to run.
@@ -284,8 +286,9 @@ def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path |
             against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
             hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
             raise EditionError(
-                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)}, antes del período "
-                f"{against}: no hay ejecución que seguir. Quite --ejecucion{hint}.")
+                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
+                f"({_relative(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
+                f"--ejecucion (o ese archivo){hint}.")
         try:
             load_execution(execution, monitored)
         except PlanError as error:
@@ -295,15 +298,26 @@ def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path |
 
 
 def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
-                  previous_plan: Path | None = None) -> tuple[Path, Path]:
+                  previous_plan: Path | None = None, thresholds=None) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
     `execution` (a year's execution file) and `previous_plan` (the previous edition's plan
     folder) are optional; chapters receive them as `ejecucion` and `plan_anterior`, paths
-    relative to book/ ("" when absent).
+    relative to book/ ("" when absent). Without `execution`, the project's execution file of the
+    cutoff year is used when there is one (execution.execution_file_for: data/ejecucion/).
+    `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
+    umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
     """
+    from .execution import Thresholds, execution_file_for
+    from .monitoring import cutoff_year
+
     root = Path(root).resolve()
     plan_dir = _resolve(plan_dir, root)
+    thresholds = thresholds or Thresholds()
+    if not execution:
+        execution = execution_file_for(root, cutoff_year(edition_year))
+        if execution:
+            print(f"Ejecución de {cutoff_year(edition_year)}: {_relative(execution, root)}", flush=True)
     execution = _resolve(execution, root) if execution else None
     previous_plan = _resolve(previous_plan, root) if previous_plan else None
     plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan)
@@ -321,6 +335,7 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         "plan": _relative(plan_dir, book),
         "ejecucion": _relative(execution, book) if execution else "",
         "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
+        **threshold_parameters(thresholds),
     }
     for number, stem in enumerate(stems, start=1):
         source = notebooks / f"{stem}.ipynb"
@@ -353,9 +368,14 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     record_edition(root, {"anio": int(edition_year), "plan": _relative(plan_dir, root),
                           "ejecucion": _relative(execution, root) if execution else "",
                           "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
-                          "fuente": CURRENT})
+                          "fuente": CURRENT, **threshold_parameters(thresholds)})
 
     return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_name
+
+
+def threshold_parameters(thresholds) -> dict[str, float]:
+    """The semáforo thresholds as the chapters' parameters and the registry's keys."""
+    return dict(zip(THRESHOLD_PARAMETERS, (float(thresholds.green), float(thresholds.yellow), float(thresholds.over))))
 
 
 # --- ediciones.yml and the archive of published editions ------------------------------------------
@@ -382,8 +402,9 @@ def read_registry(root: Path) -> list[dict] | None:
 
 def write_registry(root: Path, editions: list[dict]) -> None:
     """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
-    ordered = [{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
-                ("anio", "plan", "ejecucion", "plan_anterior", "fuente")}
+    ordered = [{**{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
+                   ("anio", "plan", "ejecucion", "plan_anterior", "fuente")},
+                **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e}}
                for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
     text = REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
     path = Path(root) / REGISTRY
@@ -452,6 +473,9 @@ def archive_edition(root: Path, edition_year: int) -> Path:
              "plan_anterior": (_relative((book / parameters["plan_anterior"]).resolve(), root)
                                if parameters.get("plan_anterior") else ""),
              "fuente": f"{ARCHIVE}/{edition_year}"}
+    # The thresholds are recorded in the registry, not in the first chapter's parameters.
+    recorded = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    entry |= {k: recorded[k] for k in THRESHOLD_PARAMETERS if k in recorded}
     epoch = source_date_epoch(root, edition_year)
     staging = target.with_name(f".{target.name}.nuevo")
     shutil.rmtree(staging, ignore_errors=True)

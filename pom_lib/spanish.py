@@ -41,3 +41,10 @@ def join(items: Iterable[str]) -> str:
 def quoted(items: Iterable[str]) -> str:
     """«a», «b» y «c»."""
     return join(f"«{item}»" for item in items)
+
+
+def years_span(years: list[int]) -> str:
+    """«2025», «2026 a 2029» (first to last of consecutive years); empty for none."""
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]} a {years[-1]}"
