@@ -199,7 +199,7 @@ def test_bad_previous_plan_is_refused(copy):
 
 def test_thresholds_and_the_execution_file_in_its_folder(copy, monkeypatch, capsys):
     """Without --ejecucion, pom edicion takes data/ejecucion/ejecucion_<cutoff>.csv; thresholds reach chapter and registry."""
-    (copy / "book" / "_toc.yml").write_text("format: jb-book\nroot: portada\nchapters:\n  - file: seguimiento\n",
+    (copy / "notebooks" / "_toc.yml").write_text("format: jb-book\nroot: portada\nchapters:\n  - file: seguimiento\n",
                                             encoding="utf-8")
     (copy / "data" / "ejecucion").mkdir()
     shutil.copy(copy / EXECUTION, copy / "data" / "ejecucion" / "ejecucion_2025.csv")

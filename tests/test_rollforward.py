@@ -193,3 +193,17 @@ def test_nothing_is_written_over_an_existing_folder(tmp_path):
     target.mkdir()
     result = pom("nuevo-plan", PLAN_DIR, "--periodo", "2026-2030", "-o", target)
     assert result.returncode == 1 and "ya existe" in result.stderr and not any(target.iterdir())
+
+
+def test_a_marked_block_is_listed_until_confirmed():
+    from pom_lib.commentary import mark_for_review, parse, reviews
+
+    text = "---\nlugar: resumen\ncifras:\n  n: \"3\"\n---\nHay {glue:md}`n`.\n---\nlugar: cierre\ncifras: {}\n---\nTexto.\n"
+    marked = mark_for_review(text, "comentarios/x.md", "copiado del plan 2025-2029")
+    assert mark_for_review(marked, "comentarios/x.md", "otro motivo") == marked  # a mark is kept, not doubled
+    blocks = parse(marked, "x", "comentarios/x.md")
+    found = reviews(blocks, {"n": "3"})
+    assert [review.block.place for review in found] == ["resumen", "cierre"]
+    assert str(found[1]) == ("comentarios/x.md, línea 8 (lugar «cierre»): comentario por revisar, copiado del plan "
+                             "2025-2029")
+    assert reviews(parse(text, "x", "comentarios/x.md"), {"n": "3"}) == []
