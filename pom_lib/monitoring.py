@@ -146,9 +146,14 @@ def semaforo_counts_table(attainment: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def threshold_text(percent: float) -> str:
+    """A threshold as the chapter prints it: «90 %», «92.5 %»."""
+    return fmt.percent(percent, 0 if float(percent).is_integer() else 1)
+
+
 def thresholds_table(thresholds: Thresholds) -> pd.DataFrame:
     """The semáforo classes and the rule of each, with the edition's thresholds."""
-    over, green, yellow = (fmt.percent(v, 0) for v in (thresholds.over, thresholds.green, thresholds.yellow))
+    over, green, yellow = (threshold_text(v) for v in (thresholds.over, thresholds.green, thresholds.yellow))
     return pd.DataFrame({
         "Semáforo": CLASSES,
         "Regla": [f"Ejecutado > {over} de la meta",
@@ -163,15 +168,15 @@ def thresholds_table(thresholds: Thresholds) -> pd.DataFrame:
 def coverage_table(coverage: pd.DataFrame, unit: str, newer: Plan | None = None) -> pd.DataFrame:
     """The main indicator with its «Ejecución» column filled: goal and executed value per year.
 
-    With a newer plan, its goals for the same years sit beside (NA where it has none).
+    Percentages are of the target population, as in the fiches. With a newer plan, its goals for the same years sit beside (NA where it has none).
     """
     table = pd.DataFrame({
         "Año": coverage["anio"].astype(str),
         f"Meta ({unit})": [fmt.integer(v) for v in coverage["meta_absoluta"]],
         f"Ejecución ({unit})": [fmt.integer(v) for v in coverage["ejecucion_absoluta"]],
         "Avance": [fmt.percent(v) for v in coverage["avance_pct"]],
-        "Meta (% de la población objetivo)": [fmt.percent(v) for v in coverage["meta_relativa"]],
-        "Ejecución (% de la población objetivo)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
+        "Meta (%)": [fmt.percent(v) for v in coverage["meta_relativa"]],
+        "Ejecución (%)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
     })
     if newer is not None:
         goals = newer_indicator_goals(newer).set_index("anio")["meta_absoluta"]

@@ -128,6 +128,9 @@ def test_thresholds_table_states_the_edition_thresholds():
     assert rules["Sobreejecutado"] == f"Ejecutado > 120{NBSP}% de la meta"
     assert rules["En meta"] == f"Ejecutado ≥ 85{NBSP}% y ≤ 120{NBSP}% de la meta"
     assert rules["En riesgo"] == f"Ejecutado ≥ 60{NBSP}% y < 85{NBSP}% de la meta"
+    # A threshold with decimals is printed with them, not rounded.
+    assert monitoring.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1] == \
+        f"Ejecutado ≥ 92.5{NBSP}% y ≤ 110{NBSP}% de la meta"
 
 
 def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followed, fictional):
@@ -139,7 +142,7 @@ def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followe
     assert table.iloc[1][["Año", "Meta (personas)", "Ejecución (personas)", "Meta del plan 2026-2030 (personas)"]] \
         .tolist() == ["2026", "1,398,764", "—", "1,398,764"]
     assert list(monitoring.coverage_table(followed.coverage, "personas").columns)[-1] == \
-        "Ejecución (% de la población objetivo)"
+        "Ejecución (%)"
 
 
 def test_coverage_projection_keeps_the_observed_pace(followed):

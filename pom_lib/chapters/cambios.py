@@ -49,7 +49,6 @@ ROLE_PHRASES = {contract.ROLE_TARGET_POPULATION: "la población objetivo", contr
 CATALOG_WORDS = {"unidad": ("la unidad de medida", "las unidades de medida"), "programa": ("el programa", "los programas")}
 
 
-
 class EditionChanges(Chapter):
     name = "cambios"
     places = ()

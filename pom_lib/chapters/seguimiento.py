@@ -26,7 +26,6 @@ MEASURED = (SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO)
 GOAL_WORDS = {"fisico": "meta física", "financiero": "meta financiera"}
 
 
-
 class ExecutionMonitoring(Chapter):
     name = "seguimiento"
     places = ()
@@ -59,9 +58,9 @@ class ExecutionMonitoring(Chapter):
     def compute_values(self) -> dict[str, str]:
         m = self.monitoring
         values = {"anio_corte": str(m.cutoff),
-                  "umbral_verde": fmt.percent(m.thresholds.green, 0),
-                  "umbral_amarillo": fmt.percent(m.thresholds.yellow, 0),
-                  "umbral_sobreejecucion": fmt.percent(m.thresholds.over, 0),
+                  "umbral_verde": monitoring.threshold_text(m.thresholds.green),
+                  "umbral_amarillo": monitoring.threshold_text(m.thresholds.yellow),
+                  "umbral_sobreejecucion": monitoring.threshold_text(m.thresholds.over),
                   "indicador": md(self.indicator["indicador"]),
                   "frase_metas_usadas": self._goals_used_sentence()}
         return values | (self._with_data() if m.has_data else self._without_data())
@@ -161,7 +160,7 @@ class ExecutionMonitoring(Chapter):
 
     def _attention_sentence(self, attainment: pd.DataFrame, year: int) -> str:
         """The products below the green threshold in their physical goal, lowest first."""
-        green = fmt.percent(self.monitoring.thresholds.green, 0)
+        green = monitoring.threshold_text(self.monitoring.thresholds.green)
         rows = attainment[(attainment["anio"] == year) & (attainment["nivel"] == "producto")]
         below = rows[rows["semaforo_fisico"].isin([EN_RIESGO, REZAGADO])].sort_values("avance_fisico_pct")
         if below.empty:
@@ -172,7 +171,7 @@ class ExecutionMonitoring(Chapter):
 
     def _over_sentence(self, attainment: pd.DataFrame, year: int) -> str:
         """The items above the over-execution threshold in either goal: a goal set too low, or work absorbed."""
-        over = fmt.percent(self.monitoring.thresholds.over, 0)
+        over = monitoring.threshold_text(self.monitoring.thresholds.over)
         rows = attainment[attainment["anio"] == year]
         named = []
         for measure in GOAL_WORDS:
@@ -235,9 +234,9 @@ class ExecutionMonitoring(Chapter):
         behind = int((paced["avance_fisico_pct"] < thresholds.yellow).sum())
         sentence = (f"Si cada producto mantuviera hasta {last} el ritmo observado, {fmt.integer(reach)} de los "
                     f"{spanish.count(len(paced), 'producto')} con ritmo medido "
-                    f"{'llegaría' if reach == 1 else 'llegarían'} al menos a {fmt.percent(thresholds.green, 0)} de su "
+                    f"{'llegaría' if reach == 1 else 'llegarían'} al menos a {monitoring.threshold_text(thresholds.green)} de su "
                     f"meta física de {last} en el plan {m.monitored.period}, y {fmt.integer(behind)} "
-                    f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {fmt.percent(thresholds.yellow, 0)}")
+                    f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {monitoring.threshold_text(thresholds.yellow)}")
         at_end = path[path["anio"] == last]
         if not at_end.empty and at_end["meta_financiera"].iloc[0]:
             goal, done = float(at_end["meta_financiera"].iloc[0]), float(at_end["ejecucion_financiera"].iloc[0])
@@ -282,7 +281,8 @@ class ExecutionMonitoring(Chapter):
     def indicator_table(self) -> Table:
         m, followed = self.monitoring, self.followed
         newer = m.newer if m.has_data else None
-        caption = f"Indicador principal: metas del plan {followed.period} y ejecución por año"
+        caption = (f"Indicador principal: metas del plan {followed.period} y ejecución por año (porcentajes de la "
+                   "población objetivo)")
         if newer is not None:
             caption += f", con las metas del plan {newer.period}"
         source = followed.citation("fichas de indicadores") + " Ejecución: cálculos de elaboración propia."
