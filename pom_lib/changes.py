@@ -1,17 +1,25 @@
-"""What changed from one edition of the plan to the next, item by item, by stable identifier.
+"""What changed from one edition of the plan to the next, by stable identifier.
 
 Products and subproducts keep their identifiers across editions (PRD01, SUB01…; a new one takes
-the next free number), so two editions are compared by identifier, never by name or position.
-The DataFrames feed the chapter «Cambios respecto de la edición anterior»; the `*_table`
-functions give them as formatted Spanish text, like pom_lib.tables.
+the next free number), and so do indicators (ficha_id), units, programs, actions (accion_id) and
+strategic framework statements (tipo and orden); key figures are compared by role and year. Two
+editions are never compared by name or position. The DataFrames feed the chapter «Cambios
+respecto de la edición anterior» (pom_lib.chapters.cambios); the `*_table` functions give them
+as formatted Spanish text, like pom_lib.tables, and `marked_diff` shows how a text was reworded.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+
 import pandas as pd
 
+from . import contract
 from . import formatting as fmt
+from .framework import escape_markdown as md
 from .plan import Plan
+from .reconciliation import formula_terms
 
 ADDED, REMOVED, RENAMED, UNIT, PROGRAM = "Agregado", "Retirado", "Renombrado", "Cambio de unidad", "Cambio de programa"
 CHANGE_ORDER = [ADDED, REMOVED, RENAMED, UNIT, PROGRAM]
@@ -168,3 +176,247 @@ def total_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
         "Diferencia": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia"]],
         "Variación": [fmt.signed_percent(v, 2) for v in changes["variacion_pct"]],
     })
+
+
+# --- Indicators, key figures, units, programs, actions and statements ------------------------------
+
+ADDED_F, REMOVED_F, REWORDED = "Agregada", "Retirada", "Modificada"
+# Aspects of an indicator whose change is a rewording, shown as a text diff rather than in a table.
+TEXT_ASPECTS = ("Indicador", "Fórmula")
+ROLE_LABELS = {contract.ROLE_TARGET_POPULATION: "Población objetivo", contract.ROLE_ELIGIBLE: "Población elegible",
+               contract.ROLE_COVERAGE_GOAL: "Cobertura meta", contract.ROLE_WOMEN_PCT: "Porcentaje de mujeres",
+               contract.ROLE_WOMEN: "Mujeres"}
+CHANGE_COLUMNS = ["cambio", "codigo", "anterior", "actual"]
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+
+
+def _by_id(table: pd.DataFrame, key: str | list[str]) -> pd.DataFrame:
+    return table.set_index(key, drop=False)
+
+
+def _compare(before: pd.DataFrame, after: pd.DataFrame, label, added: str, removed: str,
+             aspects: dict[str, str]) -> list[dict]:
+    """Rows added, removed and, for each aspect (column → change), kept rows whose value differs.
+
+    `before` and `after` are indexed by the stable identifier; `label(frame, key)` names a row.
+    """
+    rows = [{"cambio": added, "codigo": key, "anterior": pd.NA, "actual": label(after, key)}
+            for key in after.index.difference(before.index, sort=False)]
+    rows += [{"cambio": removed, "codigo": key, "anterior": label(before, key), "actual": pd.NA}
+             for key in before.index.difference(after.index, sort=False)]
+    kept = [key for key in after.index if key in before.index]
+    for column, change in aspects.items():
+        rows += [{"cambio": change, "codigo": key, "anterior": before.at[key, column], "actual": after.at[key, column]}
+                 for key in kept if _differs(before.at[key, column], after.at[key, column])]
+    return rows
+
+
+def _baseline(fiche) -> str:
+    return (f"{fmt.integer(fiche['linea_base_absoluta'])} ({fmt.percent(fiche['linea_base_relativa'])}) "
+            f"en {int(fiche['anio_linea_base'])}")
+
+
+def _fiche_frame(plan: Plan) -> pd.DataFrame:
+    fiches = _by_id(plan["fichas"], "ficha_id")
+    return fiches.assign(linea_base=[_baseline(f) for _, f in fiches.iterrows()],
+                         terminos=[", ".join(formula_terms(plan, fiche)) for fiche in fiches.index])
+
+
+def fiche_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Indicators added or removed, and what changed in each kept one: name, formula, unit, level,
+    baseline, subproducts its formula adds. Columns: cambio, ficha_id, anterior, actual."""
+    before, after = _fiche_frame(previous), _fiche_frame(current)
+    rows = _compare(before, after, lambda frame, key: frame.at[key, "indicador"], ADDED_F, REMOVED_F,
+                    {"indicador": "Indicador", "formula": "Fórmula", "unidad_medida": "Unidad de medida",
+                     "nivel": "Nivel", "linea_base": "Línea de base", "terminos": "Subproductos de la fórmula"})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS).rename(columns={"codigo": "ficha_id"})
+
+
+def fiche_goal_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Indicator goals that differ in the years both editions cover, for indicators in both.
+
+    Columns: ficha_id, anio, absoluta_anterior, absoluta_actual, relativa_anterior, relativa_actual.
+    """
+    goals = current["fichas_metas"].merge(previous["fichas_metas"], on=["ficha_id", "anio"],
+                                          suffixes=("_actual", "_anterior"))
+    changed = goals[(goals["meta_absoluta_actual"] != goals["meta_absoluta_anterior"])
+                    | (goals["meta_relativa_actual"] != goals["meta_relativa_anterior"])]
+    return pd.DataFrame({"ficha_id": changed["ficha_id"], "anio": changed["anio"].astype(int),
+                         "absoluta_anterior": changed["meta_absoluta_anterior"].astype(float),
+                         "absoluta_actual": changed["meta_absoluta_actual"].astype(float),
+                         "relativa_anterior": changed["meta_relativa_anterior"].astype(float),
+                         "relativa_actual": changed["meta_relativa_actual"].astype(float)}).reset_index(drop=True)
+
+
+def final_goal(plan: Plan, fiche_id: str) -> pd.Series | None:
+    """The indicator's goal in the plan's last year (anio, meta_absoluta, meta_relativa), if the plan has it."""
+    goals = plan["fichas_metas"]
+    goals = goals[goals["ficha_id"] == fiche_id].sort_values("anio")
+    return goals.iloc[-1] if len(goals) else None
+
+
+def _key_figures(plan: Plan) -> pd.DataFrame:
+    figures = plan["cifras_clave"]
+    return figures.assign(_anio=figures["anio"].fillna(0).astype(int)).set_index(["rol", "_anio"])
+
+
+def key_figure_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Key figures that differ, by role and year (a figure only one edition gives is a change too).
+
+    Columns: rol, anio (NA for the target population), unidad, anterior, actual, diferencia; in the
+    contract's order of roles, then year.
+    """
+    before, after = _key_figures(previous), _key_figures(current)
+    rows = []
+    for key in before.index.union(after.index):
+        old = before["valor"].get(key, pd.NA)
+        new = after["valor"].get(key, pd.NA)
+        if not _differs(old, new):
+            continue
+        unit = (after if key in after.index else before).at[key, "unidad"]
+        rows.append({"rol": key[0], "anio": key[1] or pd.NA, "unidad": unit, "anterior": old, "actual": new,
+                     "diferencia": new - old if pd.notna(old) and pd.notna(new) else pd.NA})
+    table = pd.DataFrame(rows, columns=["rol", "anio", "unidad", "anterior", "actual", "diferencia"])
+    order = table["rol"].map({role: i for i, role in enumerate(ROLE_LABELS)})
+    return table.assign(_o=order, _a=table["anio"].fillna(0)).sort_values(["_o", "_a"]) \
+        .drop(columns=["_o", "_a"]).reset_index(drop=True)
+
+
+def unit_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Units of measure added, removed or described anew. Columns: cambio, codigo, anterior, actual."""
+    before, after = (_by_id(plan["unidades"], "unidad_medida") for plan in (previous, current))
+    rows = _compare(before, after, lambda frame, key: frame.at[key, "descripcion"], ADDED_F, REMOVED_F,
+                    {"descripcion": "Descripción"})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def program_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Programs added, removed or renamed. Columns: cambio, codigo, anterior, actual."""
+    before, after = (_by_id(plan.programs, "programa_id") for plan in (previous, current))
+    rows = _compare(before, after, lambda frame, key: frame.at[key, "nombre"], ADDED, REMOVED, {"nombre": RENAMED})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def action_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Actions added, removed, reworded or moved to another program, by accion_id.
+
+    Columns: cambio, codigo, anterior, actual (the text, or the program's name for a move),
+    programa (the program's name in the current edition, the previous one for a removed action).
+    A renamed program moves no action: programs are compared by their identifier.
+    """
+    old_names, new_names = (plan.programs.set_index("programa_id")["nombre"] for plan in (previous, current))
+    before, after = (_by_id(plan["acciones"], "accion_id") for plan in (previous, current))
+    table = pd.DataFrame(_compare(before, after, lambda f, key: f.at[key, "texto"], ADDED_F, REMOVED_F,
+                                  {"texto": REWORDED, "programa_id": PROGRAM}), columns=CHANGE_COLUMNS)
+    moved = table["cambio"] == PROGRAM
+    table.loc[moved, "anterior"] = table.loc[moved, "anterior"].map(old_names)
+    table.loc[moved, "actual"] = table.loc[moved, "actual"].map(new_names)
+    program = [new_names[after.at[key, "programa_id"]] if key in after.index
+               else old_names[before.at[key, "programa_id"]] for key in table["codigo"]]
+    return table.assign(programa=program)
+
+
+def statement_changes(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Strategic framework statements added, removed or reworded, by kind and position.
+
+    Columns: cambio, tipo, orden, titulo (the current one; the previous one if removed),
+    anterior, actual (texts; a retitled statement counts as reworded, its titles in
+    titulo_anterior and titulo_actual).
+    """
+    before, after = (_by_id(plan["marco_estrategico"], ["tipo", "orden"]) for plan in (previous, current))
+    rows = []
+    for key in after.index:
+        if key not in before.index:
+            rows.append((ADDED, key, after.at[key, "titulo"], pd.NA, after.at[key, "texto"], pd.NA, pd.NA))
+        elif _differs(before.at[key, "texto"], after.at[key, "texto"]) or \
+                _differs(before.at[key, "titulo"], after.at[key, "titulo"]):
+            rows.append((REWORDED, key, after.at[key, "titulo"], before.at[key, "texto"], after.at[key, "texto"],
+                         before.at[key, "titulo"], after.at[key, "titulo"]))
+    rows += [(REMOVED, key, before.at[key, "titulo"], before.at[key, "texto"], pd.NA, pd.NA, pd.NA)
+             for key in before.index if key not in after.index]
+    return pd.DataFrame([{"cambio": c, "tipo": k[0], "orden": int(k[1]), "titulo": t, "anterior": a, "actual": n,
+                          "titulo_anterior": ta, "titulo_actual": tn} for c, k, t, a, n, ta, tn in rows],
+                        columns=["cambio", "tipo", "orden", "titulo", "anterior", "actual", "titulo_anterior",
+                                 "titulo_actual"])
+
+
+def marked_diff(before: str, after: str) -> tuple[str, str]:
+    """Both texts as Markdown with the words that differ in bold.
+
+    Words and signs are compared one by one; a word with any change is bolded whole, and
+    neighbouring changed words together, so the marks always sit next to spaces (where
+    Markdown reads them). Text from the data is escaped; only the bold marks are Markdown.
+    """
+    old, new = str(before).split(), str(after).split()
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    changed_old, changed_new = set(), set()
+    matcher = difflib.SequenceMatcher(a=[t for _, t in old_tokens], b=[t for _, t in new_tokens], autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation != "equal":
+            changed_old.update(word for word, _ in old_tokens[i1:i2])
+            changed_new.update(word for word, _ in new_tokens[j1:j2])
+    return _bold_words(old, changed_old), _bold_words(new, changed_new)
+
+
+def _tokens(words: list[str]) -> list[tuple[int, str]]:
+    """(word number, token) for every run of letters and digits and every other sign."""
+    return [(number, token) for number, word in enumerate(words) for token in _TOKENS.findall(word)]
+
+
+def _bold_words(words: list[str], changed: set[int]) -> str:
+    runs, current = [], None
+    for number, word in enumerate(words):
+        bold = number in changed
+        if current is not None and current[0] == bold:
+            current[1].append(word)
+        else:
+            current = (bold, [word])
+            runs.append(current)
+    return " ".join(f"**{md(' '.join(words))}**" if bold else md(" ".join(words)) for bold, words in runs)
+
+
+def _value(value, unit: str) -> str:
+    return fmt.percent(value) if unit == "porcentaje" else fmt.integer(value)
+
+
+def fiche_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
+    """The indicator changes that fit a table (rewordings are shown as text diffs)."""
+    changes = fiche_changes(previous, current)
+    changes = changes[~changes["cambio"].isin(TEXT_ASPECTS)]
+    return pd.DataFrame({"Indicador": changes["ficha_id"], "Cambio": changes["cambio"],
+                         f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
+                         f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING)})
+
+
+def fiche_goal_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
+    changes = fiche_goal_changes(previous, current)
+    return pd.DataFrame({
+        "Indicador": changes["ficha_id"], "Año": changes["anio"].astype(str),
+        "Meta anterior": [f"{fmt.integer(a)} ({fmt.percent(r)})"
+                          for a, r in zip(changes["absoluta_anterior"], changes["relativa_anterior"])],
+        "Meta actual": [f"{fmt.integer(a)} ({fmt.percent(r)})"
+                        for a, r in zip(changes["absoluta_actual"], changes["relativa_actual"])],
+        "Diferencia": [fmt.signed(a - b) for a, b in zip(changes["absoluta_actual"], changes["absoluta_anterior"])],
+    })
+
+
+def key_figure_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
+    changes = key_figure_changes(previous, current)
+    return pd.DataFrame({
+        "Cifra": changes["rol"].map(ROLE_LABELS),
+        "Año": [fmt.MISSING if pd.isna(y) else str(int(y)) for y in changes["anio"]],
+        f"Edición {previous.period}": [_value(v, u) for v, u in zip(changes["anterior"], changes["unidad"])],
+        f"Edición {current.period}": [_value(v, u) for v, u in zip(changes["actual"], changes["unidad"])],
+        "Diferencia": [fmt.signed(v, (lambda x: fmt.percent(x)) if u == "porcentaje" else fmt.integer)
+                       for v, u in zip(changes["diferencia"], changes["unidad"])],
+    })
+
+
+def catalog_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
+    """Units of measure and programs added, removed, renamed or described anew, in one table."""
+    parts = [changes.assign(tipo=kind) for kind, changes in (("Unidad de medida", unit_changes(previous, current)),
+                                                             ("Programa", program_changes(previous, current)))]
+    both = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({"Tipo": both["tipo"], "Cambio": both["cambio"], "Código": both["codigo"],
+                         f"Edición {previous.period}": both["anterior"].fillna(fmt.MISSING),
+                         f"Edición {current.period}": both["actual"].fillna(fmt.MISSING)})

@@ -33,7 +33,8 @@ from .fingerprint import code_fingerprint, combine
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Every chapter gets the others; these only the chapters that declare them in their parameters cell.
-OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior")
+THRESHOLD_PARAMETERS = ("umbral_verde", "umbral_amarillo", "umbral_sobreejecucion")
+OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior", *THRESHOLD_PARAMETERS)
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 # A chapter's working folder, beside book/: this prefix and the chapter's number.

@@ -21,6 +21,7 @@ USAGE_ERRORS = [
     (r"the following arguments are required: (.+)", r"faltan argumentos obligatorios: \1"),
     (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"el argumento \1 no admite \2; elija entre \3"),
     (r"argument (\S+): invalid int value: (.+)", r"el argumento \1 debe ser un número entero, no \2"),
+    (r"argument (\S+): invalid float value: (.+)", r"el argumento \1 debe ser un número, no \2"),
     (r"argument (\S+): expected one argument", r"al argumento \1 le falta su valor"),
     (r"unrecognized arguments: (.+)", r"argumentos no reconocidos: \1"),
 ]
@@ -191,11 +192,18 @@ def _edition_failed(error: Exception, what: str) -> int:
 
 def cmd_edicion(args) -> int:
     from .edition import EditionError, build_edition
+    from .execution import Thresholds
 
+    try:
+        thresholds = Thresholds(args.umbral_verde, args.umbral_amarillo, args.umbral_sobreejecucion)
+    except ValueError as error:
+        print(f"pom edicion: error: {error}", file=sys.stderr)
+        return 2
     try:
         html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd(),
                                   execution=Path(args.ejecucion) if args.ejecucion else None,
-                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None)
+                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
+                                  thresholds=thresholds)
     except PlanError as error:
         _print_problems(error, getattr(error, "headline", "El plan no es válido"))
         print("La edición no se construyó; el último libro construido con éxito se conserva sin cambios.",
@@ -242,6 +250,99 @@ def cmd_sitio(args) -> int:
     return 0
 
 
+# --- The plan as a workbook, and next year's plan ----------------------------------------------------
+
+def cmd_exportar(args) -> int:
+    from .plan_package import read_package
+    from .plan_workbook import write_workbook
+
+    target = Path(args.salida)
+    try:
+        package = read_package(args.ruta)
+        write_workbook(package, target)
+    except PlanError as error:
+        return _print_problems(error, "No se pudo exportar el plan")
+    print(f"Plan exportado a {target}: {len(package.tables)} hojas de datos ({fmt.integer(package.rows)} filas), "
+          f"instrucciones y {_documents_text(package)}.")
+    for path in package.left_out:
+        print(f"  No se incluye {path}: el libro lleva las tablas, el README y los comentarios del plan.")
+    print(f"Edítelo en Excel y conviértalo en carpeta con: pom importar {target} -o data/<carpeta nueva>")
+    return 0
+
+
+def _documents_text(package) -> str:
+    notes = sum(path.startswith("comentarios/") for path in package.documents)
+    parts = (["README.md"] if "README.md" in package.documents else []) + \
+        ([f"{notes} archivo{'s' if notes != 1 else ''} de comentarios"] if notes else [])
+    return " y ".join(parts) if parts else "ningún documento (la carpeta no tiene README.md ni comentarios/)"
+
+
+def cmd_importar(args) -> int:
+    from .plan_package import read_package, refuse_existing, write_folder
+
+    target = Path(args.salida)
+    try:
+        refuse_existing(target)
+        package = read_package(args.libro)
+        write_folder(package, target)
+    except PlanError as error:
+        return _print_problems(error, "No se importó el libro (no se escribió nada)")
+    print(f"Plan importado en {target}: {len(package.tables)} tablas ({fmt.integer(package.rows)} filas), "
+          f"datapackage.json y {_documents_text(package)}.")
+    if not package.documents:
+        print("  El libro no trae README.md ni comentarios del equipo: si el plan los tenía, cópielos de su "
+              "carpeta original.")
+    print(f"Revíselo con: pom validar {target}")
+    return 0
+
+
+def cmd_nuevo_plan(args) -> int:
+    from .plan_package import read_package, refuse_existing, write_folder
+    from .plan_workbook import write_workbook
+    from .rollforward import parse_period, roll_forward
+
+    target = Path(args.salida)
+    as_workbook = target.suffix.lower() == ".xlsx"
+    try:
+        first, last = parse_period(args.periodo)
+        refuse_existing(target)
+        package = read_package(args.ruta)
+        name = re.sub(r"[^a-z0-9._-]+", "-", (target.stem if as_workbook else target.name).lower())
+        result = roll_forward(package, first, last, name)
+        (write_workbook if as_workbook else write_folder)(result.package, target)
+    except PlanError as error:
+        return _print_problems(error, "No se creó el plan nuevo (no se escribió nada)")
+    print(f"Plan {first}-{last} creado en {target}, con los identificadores del plan anterior.")
+    print("Falta llenar (vacío hasta que lo escriba):")
+    for line in result.to_fill:
+        print(f"  - {line}")
+    if result.to_review:
+        print("Por revisar:")
+        for line in result.to_review:
+            print(f"  - {line}")
+    print(f"Luego ejecute «pom validar {target}»: nombra cada celda que falta, con su archivo, fila y columna.")
+    return 0
+
+
+def add_plan_file_commands(commands) -> None:
+    exportar = commands.add_parser("exportar", help="escribe el plan completo en un libro de Excel para editarlo")
+    exportar.add_argument("ruta", help="carpeta del plan (o libro .xlsx)")
+    exportar.add_argument("-o", "--salida", required=True, help="libro de Excel que se crea (no debe existir)")
+    exportar.set_defaults(run=cmd_exportar)
+
+    importar = commands.add_parser("importar", help="valida un libro de Excel del plan y escribe su carpeta de datos")
+    importar.add_argument("libro", help="libro .xlsx con una hoja por tabla (como el que escribe pom exportar)")
+    importar.add_argument("-o", "--salida", required=True, help="carpeta del plan que se crea (no debe existir)")
+    importar.set_defaults(run=cmd_importar)
+
+    nuevo = commands.add_parser("nuevo-plan", help="prepara el plan del período siguiente a partir de uno vigente")
+    nuevo.add_argument("ruta", help="carpeta del plan vigente (o libro .xlsx)")
+    nuevo.add_argument("--periodo", required=True, help="período del plan nuevo, p. ej. 2026-2030")
+    nuevo.add_argument("-o", "--salida", required=True, help="carpeta nueva (p. ej. data/pom-2026-2030) o libro "
+                                                             ".xlsx que se crea")
+    nuevo.set_defaults(run=cmd_nuevo_plan)
+
+
 def build_parser() -> SpanishParser:
     parser = SpanishParser(prog="pom", description="Libro POM: valida el plan y su ejecución, exporta su matriz, "
                                                    "construye, archiva y publica las ediciones del libro.")
@@ -279,15 +380,23 @@ def build_parser() -> SpanishParser:
     edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
     edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
     edicion.add_argument("--ejecucion", default="", help="archivo de ejecución (.csv o .xlsx) hasta el año anterior "
-                                                        "a la edición; se omite si aún no hay ejecución")
+                                                        "a la edición; por omisión, data/ejecucion/ejecucion_AÑO.xlsx "
+                                                        "(o .csv) si existe")
     edicion.add_argument("--plan-anterior", default="", help="carpeta del plan de la edición anterior, para comparar "
                                                              "ediciones y medir la ejecución de sus años")
+    for option, default, meaning in (("--umbral-verde", 90.0, "«En meta» desde este porcentaje de la meta"),
+                                     ("--umbral-amarillo", 70.0, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
+                                     ("--umbral-sobreejecucion", 110.0, "«Sobreejecutado» por encima de este porcentaje")):
+        edicion.add_argument(option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} "
+                                                                      f"(por omisión, {default:g})")
     edicion.set_defaults(run=cmd_edicion)
 
     archivar = commands.add_parser("archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de "
                                                     "preparar la siguiente")
     archivar.add_argument("--edicion", type=int, required=True, help="año de la edición que contiene book/")
     archivar.set_defaults(run=cmd_archivar)
+
+    add_plan_file_commands(commands)
 
     sitio = commands.add_parser("sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector "
                                               "de edición")

@@ -16,7 +16,9 @@ as the book printed them, of the chapter figures the analyst had in view when wr
 every figure the text cites, and any other it rests on. When one of them changes (a new
 vintage, a corrected figure), the block is *por revisar*: `pom validar` and `pom edicion`
 list it and the book holds it back until the analyst rereads it and confirms it
-(`pom comentarios --confirmar`), which records the current values.
+(`pom comentarios --confirmar`), which records the current values. A block may also carry
+`revisar:` with the reason it must be reread whatever its figures (`pom nuevo-plan` marks every
+block it copies into next year's plan); confirming it removes the mark.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .errors import PlanError, Problem
 FOLDER = "comentarios"
 _SEPARATOR = "---"
 _GLUE = re.compile(r"\{glue:md\}`([^`]+)`")
+_REVIEW = "revisar"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Block:
     text: str
     file: str
     line: int  # line of the block's opening «---» in its file
+    review: str = ""  # why the block must be reread whatever its figures (header «revisar:»)
 
     @property
     def cited(self) -> list[str]:
@@ -71,8 +75,10 @@ class Review:
     def __str__(self) -> str:
         changed = "; ".join(f"{key}: era {recorded!s}, ahora {current if current is not None else 'ya no existe'}"
                             for key, recorded, current in self.changes)
+        reasons = ([self.block.review] if self.block.review else []) + \
+            ([f"cambiaron sus cifras ({changed})"] if self.changes else [])
         return (f"{self.block.file}, línea {self.block.line} (lugar «{self.block.place}»): comentario por revisar, "
-                f"cambiaron sus cifras ({changed})")
+                f"{'; '.join(reasons)}")
 
 
 def commentary_path(plan_folder: Path, chapter: str) -> Path:
@@ -113,7 +119,8 @@ def parse(text: str, chapter: str, file: str) -> list[Block]:
             problems.append(Problem(file, "«cifras:» debe listar una cifra por línea («clave: valor»)", row=start + 1))
             continue
         body = "\n".join(lines[end + 1:body_end]).strip()
-        block = Block(chapter, place.strip(), {str(k): str(v) for k, v in figures.items()}, body, file, start + 1)
+        block = Block(chapter, place.strip(), {str(k): str(v) for k, v in figures.items()}, body, file, start + 1,
+                      str(header.get(_REVIEW) or ""))
         unrecorded = [key for key in block.cited if key not in block.figures]
         if unrecorded:
             problems.append(Problem(file, f"el texto cita {', '.join(unrecorded)} sin registrarlas en «cifras:»; "
@@ -125,8 +132,8 @@ def parse(text: str, chapter: str, file: str) -> list[Block]:
 
 
 def reviews(blocks: list[Block], values: dict[str, str]) -> list[Review]:
-    """The blocks whose recorded figures no longer match the chapter's current values."""
-    return [Review(block, block.changes(values)) for block in blocks if block.changes(values)]
+    """The blocks marked for review or whose recorded figures no longer match the chapter's current values."""
+    return [Review(block, block.changes(values)) for block in blocks if block.review or block.changes(values)]
 
 
 def confirm(plan_folder: Path, chapter: str, values: dict[str, str]) -> int:
@@ -139,7 +146,7 @@ def confirm(plan_folder: Path, chapter: str, values: dict[str, str]) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     confirmed = 0
     for block in reversed(blocks):  # from the end, so earlier line numbers stay valid
-        if not block.changes(values):
+        if not block.changes(values) and not block.review:
             continue
         start = block.line - 1
         end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == _SEPARATOR)
@@ -152,5 +159,16 @@ def confirm(plan_folder: Path, chapter: str, values: dict[str, str]) -> int:
 
 def header_lines(place: str, figures: dict[str, str]) -> list[str]:
     """A block's header; figures as double-quoted strings (JSON strings are valid YAML), as the book prints them."""
+    if not figures:
+        return [f"lugar: {place}", "cifras: {}"]
     return [f"lugar: {place}", "cifras:", *(f"  {key}: {json.dumps(value, ensure_ascii=False)}"
                                             for key, value in figures.items())]
+
+
+def mark_for_review(text: str, file: str, reason: str) -> str:
+    """A commentary file's text with every block marked «revisar: reason» (a block already marked keeps its mark)."""
+    lines = text.splitlines()
+    for block in reversed(parse(text, Path(file).stem, file)):
+        if not block.review:
+            lines.insert(block.line, f"{_REVIEW}: {json.dumps(reason, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ import yaml
 from . import escaping
 from .books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
 from .build_cache import BuildCache
-from .chapter_runner import WORKDIR, assemble, plan_chapters, run_chapters
+from .chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
 from .errors import ChapterError, EditionError, PlanError, Problem
 from .fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
 from .plan import Plan, load_plan
@@ -56,6 +56,7 @@ TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml witho
 REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
+# umbral_*: umbrales del semáforo de «Seguimiento de la ejecución» (porcentaje de la meta).
 """
 
 
@@ -208,8 +209,9 @@ def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path |
             against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
             hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
             raise EditionError(
-                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)}, antes del período "
-                f"{against}: no hay ejecución que seguir. Quite --ejecucion{hint}.")
+                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
+                f"({_relative(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
+                f"--ejecucion (o ese archivo){hint}.")
         try:
             load_execution(execution, monitored)
         except PlanError as error:
@@ -243,15 +245,26 @@ def _tex_installation() -> str:
 
 
 def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
-                  previous_plan: Path | None = None) -> tuple[Path, Path]:
+                  previous_plan: Path | None = None, thresholds=None) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
     `execution` (a year's execution file) and `previous_plan` (the previous edition's plan
     folder) are optional; chapters receive them as `ejecucion` and `plan_anterior`, paths
-    relative to book/ ("" when absent).
+    relative to book/ ("" when absent). Without `execution`, the project's execution file of the
+    cutoff year is used when there is one (execution.execution_file_for: data/ejecucion/).
+    `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
+    umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
     """
+    from .execution import Thresholds, execution_file_for
+    from .monitoring import cutoff_year
+
     root = Path(root).resolve()
     plan_dir = _resolve(plan_dir, root)
+    thresholds = thresholds or Thresholds()
+    if not execution:
+        execution = execution_file_for(root, cutoff_year(edition_year))
+        if execution:
+            print(f"Ejecución de {cutoff_year(edition_year)}: {_relative(execution, root)}", flush=True)
     execution = _resolve(execution, root) if execution else None
     previous_plan = _resolve(previous_plan, root) if previous_plan else None
     recover_interrupted(root)
@@ -265,6 +278,7 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         "plan": _relative(plan_dir, book),
         "ejecucion": _relative(execution, book) if execution else "",
         "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
+        **threshold_parameters(thresholds),
     }
     inputs = {"plan": plan_fingerprint(plan_dir), "ejecucion": tree_fingerprint(execution) if execution else "",
               "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else ""}
@@ -287,7 +301,8 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
         entry = {"anio": int(edition_year), "plan": _relative(plan_dir, root),
                  "ejecucion": _relative(execution, root) if execution else "",
-                 "plan_anterior": _relative(previous_plan, root) if previous_plan else "", "fuente": CURRENT}
+                 "plan_anterior": _relative(previous_plan, root) if previous_plan else "", "fuente": CURRENT,
+                 **threshold_parameters(thresholds)}
         registry = registry_with(root, entry)
         if registry is not None:
             files[root / REGISTRY] = registry
@@ -327,6 +342,11 @@ def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, conf
     return keys, [(built[builder], published[builder]) for builder in stale]
 
 
+def threshold_parameters(thresholds) -> dict[str, float]:
+    """The semáforo thresholds as the chapters' parameters and the registry's keys."""
+    return dict(zip(THRESHOLD_PARAMETERS, (float(thresholds.green), float(thresholds.yellow), float(thresholds.over))))
+
+
 # --- ediciones.yml and the archive of published editions ------------------------------------------
 
 def read_registry(root: Path) -> list[dict] | None:
@@ -350,9 +370,10 @@ def read_registry(root: Path) -> list[dict] | None:
 
 
 def registry_text(editions: list[dict]) -> str:
-    """ediciones.yml listing `editions`, newest first."""
-    ordered = [{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
-                ("anio", "plan", "ejecucion", "plan_anterior", "fuente")}
+    """ediciones.yml listing `editions`, newest first (with the semáforo thresholds each edition used)."""
+    ordered = [{**{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
+                   ("anio", "plan", "ejecucion", "plan_anterior", "fuente")},
+                **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e}}
                for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
     return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
 
@@ -426,6 +447,9 @@ def archive_edition(root: Path, edition_year: int) -> Path:
              "plan_anterior": (_relative((book / parameters["plan_anterior"]).resolve(), root)
                                if parameters.get("plan_anterior") else ""),
              "fuente": f"{ARCHIVE}/{edition_year}"}
+    # The thresholds are recorded in the registry, not in the first chapter's parameters.
+    recorded = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    entry |= {k: recorded[k] for k in THRESHOLD_PARAMETERS if k in recorded}
     epoch = source_date_epoch(root, edition_year)
     staging = target.with_name(f".{target.name}.nuevo")
     shutil.rmtree(staging, ignore_errors=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
+from . import spanish
 from .errors import PlanError, Problem
 from .plan import Plan
 from .reading import RawTable, open_workbook, read_csv_table, read_sheet
@@ -30,34 +31,46 @@ MEASURES = ("ejecucion_fisica", "ejecucion_financiera")
 VALUES = (*MEASURES, "presupuesto_vigente")
 KEY = ["elemento_id", "anio"]
 CUATRIMESTRES_IN_A_YEAR = 3
+# Where a project keeps its execution files, one per year (ejecucion_<año>.xlsx or .csv), for `pom edicion`.
+EXECUTION_FOLDER = Path("data") / "ejecucion"
+SUFFIXES = (".xlsx", ".csv")
 # Amounts are typed with at most two decimals: a smaller gap is float noise, not a mistake.
 TOLERANCE = 0.005
 
-EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META = "En meta", "En riesgo", "Rezagado", "Sin dato", "Sin meta"
+SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO = "Sobreejecutado", "En meta", "En riesgo", "Rezagado"
+SIN_DATO, SIN_META = "Sin dato", "Sin meta"
+# The semáforo classes from the highest percentage to the lowest, then those without one.
+CLASSES = [SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META]
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Semáforo limits in percent of the goal: ≥ green «En meta», ≥ yellow «En riesgo», below «Rezagado»."""
+    """Semáforo limits in percent of the goal: above `over` «Sobreejecutado», ≥ green «En meta»,
+    ≥ yellow «En riesgo», below «Rezagado». They are parameters of each edition."""
 
     green: float = 90.0
     yellow: float = 70.0
+    over: float = 110.0
 
     def __post_init__(self):
-        if self.yellow > self.green:
-            raise ValueError(f"El umbral amarillo ({self.yellow}) no puede superar al verde ({self.green})")
+        if not self.yellow <= self.green <= self.over:
+            raise ValueError(f"los umbrales deben ir de menor a mayor: amarillo ({fmt.decimal(self.yellow)}) ≤ verde "
+                             f"({fmt.decimal(self.green)}) ≤ sobreejecución ({fmt.decimal(self.over)})")
 
     def classify(self, executed: float, goal: float) -> str:
         """The semáforo class of an executed value against its goal.
 
         No executed value is «Sin dato»; a goal of zero («Q -» in the plan) cannot be
-        attained by a percentage and is «Sin meta».
+        attained by a percentage and is «Sin meta». Executing well beyond the goal is its
+        own class: it says the goal was set too low or the item absorbed other work.
         """
         if pd.isna(executed):
             return SIN_DATO
         if pd.isna(goal) or goal == 0:
             return SIN_META
         percent = 100 * executed / goal
+        if percent > self.over:
+            return SOBREEJECUTADO
         return EN_META if percent >= self.green else EN_RIESGO if percent >= self.yellow else REZAGADO
 
 
@@ -85,8 +98,44 @@ def load_execution(source: Path, plan: Plan) -> pd.DataFrame:
         problems += (_unknown_item_problems(table, plan) + year_problems(table, plan.years[0], plan.years[-1])
                      + _mixed_period_problems(table) + _sum_problems(table, plan))
     if problems:
-        raise PlanError(problems)
+        raise PlanError(_wrong_plan_problems(raw, table, plan) + problems)
     return table.frame
+
+
+def _wrong_plan_problems(raw: RawTable, table: CheckedTable | None, plan: Plan) -> list[Problem]:
+    """A first line when most of the file does not fit the plan: it is probably another plan's execution."""
+    if table is None or table.frame.empty:
+        return []
+    known = set(plan.products["producto_id"]) | set(plan.subproducts["subproducto_id"])
+    items = set(table.frame["elemento_id"].dropna())
+    years = table.frame["anio"].dropna().astype(int)
+    outside = years[(years < plan.years[0]) | (years > plan.years[-1])]
+    reasons = []
+    if len(outside) > len(years) / 2:
+        reasons.append(f"sus años ({spanish.join(map(str, sorted(set(outside))))}) están fuera del período del plan "
+                       f"{plan.period}")
+    unknown = items - known
+    if len(unknown) > len(items) / 2:
+        reasons.append(f"{len(unknown)} de sus {len(items)} identificadores no existen en el plan {plan.period}")
+    if not reasons:
+        return []
+    return [raw.problem(f"este archivo parece de otro plan: {' y '.join(reasons)}. Revíselo contra el plan al que "
+                        "pertenece su ejecución (--plan), o use el archivo de ejecución de este plan; los problemas "
+                        "que siguen se deben probablemente a eso")]
+
+
+def execution_file_for(root: Path, year: int) -> Path | None:
+    """The execution file of `year` in the project's folder for them, data/ejecucion/ejecucion_<year>.xlsx or .csv.
+
+    None when there is none; PlanError when both exist (which one would the edition use?).
+    """
+    found = [path for path in (Path(root) / EXECUTION_FOLDER / f"ejecucion_{year}{suffix}" for suffix in SUFFIXES)
+             if path.is_file()]
+    if len(found) > 1:
+        names = " y ".join(path.name for path in found)
+        raise PlanError([Problem(EXECUTION_FOLDER.as_posix(), f"hay dos archivos de ejecución de {year} ({names}): "
+                                                             "deje solo el que corresponde")])
+    return found[0] if found else None
 
 
 def _read_raw(source: Path, field_names: list[str]) -> RawTable:
@@ -124,7 +173,7 @@ def _mixed_period_problems(table: CheckedTable) -> list[Problem]:
     for row in frame[frame["periodo"] == 0].itertuples():
         rows = by_period.get((row.elemento_id, row.anio))
         if rows:
-            others = f"fila{'s' if len(rows) > 1 else ''} {_spanish_list(rows)}"
+            others = f"fila{'s' if len(rows) > 1 else ''} {spanish.join(map(str, rows))}"
             problems.append(table.raw.problem(
                 f"{row.elemento_id} tiene datos de {row.anio} para el año completo (esta fila) y por cuatrimestre "
                 f"({others}): informe el año de una sola forma y deje vacía la otra", row=row.fila,
@@ -299,10 +348,10 @@ def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
     products = items & set(plan.products["producto_id"])
     periods = sorted(int(p) for p in execution["cuatrimestre"].dropna().unique())
     kinds = (["año completo"] if execution["cuatrimestre"].isna().any() else []) + \
-        ([f"cuatrimestre{'s' if len(periods) > 1 else ''} {_spanish_list(periods)}"] if periods else [])
+        ([f"cuatrimestre{'s' if len(periods) > 1 else ''} {spanish.join(map(str, periods))}"] if periods else [])
     years = sorted(int(y) for y in execution["anio"].unique())
     lines = [f"{fmt.integer(len(execution))} filas: {len(products)} productos y {len(items - products)} subproductos; "
-             f"años: {_spanish_list(years)}; períodos: {', '.join(kinds)}."]
+             f"años: {spanish.join(map(str, years))}; períodos: {', '.join(kinds)}."]
     yearly = yearly_execution(execution)
     budgets = plan["totales_anuales"].set_index("anio")["meta_financiera"]
     for year in years:
@@ -316,9 +365,3 @@ def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
         physical = of_year["ejecucion_fisica"].notna().sum()
         lines.append(f"{year}: {spent}; {physical} de {len(of_year)} elementos con ejecución física.")
     return lines
-
-
-def _spanish_list(values: list) -> str:
-    """1 · 1 y 2 · 1, 2 y 3"""
-    texts = [str(value) for value in values]
-    return " y ".join(texts) if len(texts) < 3 else f"{', '.join(texts[:-1])} y {texts[-1]}"

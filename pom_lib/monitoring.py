@@ -20,12 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import formatting as fmt
-from .execution import (CUATRIMESTRES_IN_A_YEAR, EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, Thresholds,
-                        attainment, coverage_execution, load_execution, projected_attainment)
+from .execution import (CLASSES, CUATRIMESTRES_IN_A_YEAR, Thresholds, attainment, coverage_execution, load_execution,
+                        projected_attainment)
 from .plan import Plan
 from .tables import SUBITEM
 
-CLASSES = [EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META]
 LEVELS = ("producto", "subproducto")
 MEASURES = {"fisico": "meta física", "financiero": "meta financiera"}
 
@@ -147,12 +146,18 @@ def semaforo_counts_table(attainment: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def thresholds_table(thresholds) -> pd.DataFrame:
+def threshold_text(percent: float) -> str:
+    """A threshold as the chapter prints it: «90 %», «92.5 %»."""
+    return fmt.percent(percent, 0 if float(percent).is_integer() else 1)
+
+
+def thresholds_table(thresholds: Thresholds) -> pd.DataFrame:
     """The semáforo classes and the rule of each, with the edition's thresholds."""
-    green, yellow = fmt.percent(thresholds.green, 0), fmt.percent(thresholds.yellow, 0)
+    over, green, yellow = (threshold_text(v) for v in (thresholds.over, thresholds.green, thresholds.yellow))
     return pd.DataFrame({
         "Semáforo": CLASSES,
-        "Regla": [f"Ejecutado ≥ {green} de la meta",
+        "Regla": [f"Ejecutado > {over} de la meta",
+                  f"Ejecutado ≥ {green} y ≤ {over} de la meta",
                   f"Ejecutado ≥ {yellow} y < {green} de la meta",
                   f"Ejecutado < {yellow} de la meta",
                   "Sin ejecución informada (una celda vacía no es cero)",
@@ -160,16 +165,44 @@ def thresholds_table(thresholds) -> pd.DataFrame:
     })
 
 
-def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The coverage fiche with its «Ejecución» column filled: goal and executed value per year."""
-    return pd.DataFrame({
+def coverage_table(coverage: pd.DataFrame, unit: str, newer: Plan | None = None) -> pd.DataFrame:
+    """The main indicator with its «Ejecución» column filled: goal and executed value per year.
+
+    Percentages are of the target population, as in the fiches. With a newer plan, its goals for the same years sit beside (NA where it has none).
+    """
+    table = pd.DataFrame({
         "Año": coverage["anio"].astype(str),
-        "Meta (personas)": [fmt.integer(v) for v in coverage["meta_absoluta"]],
-        "Ejecución (personas)": [fmt.integer(v) for v in coverage["ejecucion_absoluta"]],
+        f"Meta ({unit})": [fmt.integer(v) for v in coverage["meta_absoluta"]],
+        f"Ejecución ({unit})": [fmt.integer(v) for v in coverage["ejecucion_absoluta"]],
         "Avance": [fmt.percent(v) for v in coverage["avance_pct"]],
-        "Meta (% de la población)": [fmt.percent(v) for v in coverage["meta_relativa"]],
-        "Ejecución (% de la población)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
+        "Meta (%)": [fmt.percent(v) for v in coverage["meta_relativa"]],
+        "Ejecución (%)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
     })
+    if newer is not None:
+        goals = newer_indicator_goals(newer).set_index("anio")["meta_absoluta"]
+        table[f"Meta del plan {newer.period} ({unit})"] = [fmt.integer(goals.get(year)) for year in coverage["anio"]]
+    return table
+
+
+def newer_indicator_goals(newer: Plan) -> pd.DataFrame:
+    """The newer plan's main indicator goals: anio, meta_absoluta."""
+    goals = newer["fichas_metas"]
+    goals = goals[goals["ficha_id"] == newer.main_fiche].sort_values("anio")
+    return pd.DataFrame({"anio": goals["anio"].astype(int), "meta_absoluta": goals["meta_absoluta"].astype(float)})
+
+
+def newer_financial_goals(path: pd.DataFrame, projection: pd.DataFrame, newer: Plan) -> pd.DataFrame:
+    """The newer plan's financial goals of the products `path` adds, in the years both plans cover.
+
+    Products keep their codes across plans, so the same products are added (those the newer plan
+    still has). Columns: anio, meta_financiera.
+    """
+    products = set(projection.loc[(projection["nivel"] == "producto") & projection["ritmo_financiero_pct"].notna(),
+                                  "elemento_id"])
+    goals = newer.goals[(newer.goals["nivel"] == "producto") & newer.goals["producto_id"].isin(products)
+                        & newer.goals["anio"].isin(path["anio"])]
+    summed = goals.groupby("anio")["meta_financiera"].sum().astype(float)
+    return summed.rename_axis("anio").reset_index()
 
 
 def coverage_projection(plan: Plan, execution: pd.DataFrame, cutoff: int,
@@ -205,11 +238,14 @@ def financial_path(projection: pd.DataFrame) -> pd.DataFrame:
     return path.astype({"meta_financiera": float, "ejecucion_financiera": float}).reset_index()
 
 
-def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
-    """Per product: the pace observed and where it would leave the plan's last goals."""
+def projection_table(projection: pd.DataFrame, plan: Plan, newer: Plan | None = None) -> pd.DataFrame:
+    """Per product: the pace observed and where it would leave the last goals of `plan` (the monitored one).
+
+    With a newer plan that also covers that year, its goals for the same product sit beside.
+    """
     last = int(projection["anio"].max())
     rows = projection[(projection["nivel"] == "producto") & (projection["anio"] == last)]
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Código": rows["elemento_id"],
         "Producto": rows["nombre"],
         "Ritmo físico": [fmt.percent(v) for v in rows["ritmo_fisico_pct"]],
@@ -219,6 +255,14 @@ def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
         f"Meta financiera {last}": [fmt.quetzales(v) for v in rows["meta_financiera"]],
         f"Proyección financiera {last}": [fmt.quetzales(v) for v in rows["ejecucion_financiera"]],
     })
+    if newer is not None and last in newer.years:
+        goals = newer.goals[(newer.goals["nivel"] == "producto") & (newer.goals["anio"] == last)]
+        goals = goals.set_index("producto_id")
+        table.insert(5, f"Meta física {last}, plan {newer.period}",
+                     [fmt.integer(goals["meta_fisica"].get(code)) for code in rows["elemento_id"]])
+        table[f"Meta financiera {last}, plan {newer.period}"] = \
+            [fmt.quetzales(goals["meta_financiera"].get(code)) for code in rows["elemento_id"]]
+    return table
 
 
 def goals_to_measure_table(plan: Plan, year: int, fiche_id: str | None = None) -> pd.DataFrame:
@@ -275,6 +319,11 @@ class Monitoring:
     @property
     def last_year(self) -> int | None:
         return self.years[-1] if self.years else None
+
+    @property
+    def newer(self) -> Plan | None:
+        """The edition's plan when it is newer than the monitored one (its goals are shown beside)."""
+        return self.plan if self.monitored is not None and self.monitored is not self.plan else None
 
     @property
     def first_goal_year(self) -> int:

@@ -63,3 +63,10 @@ def definite(name: str) -> str:
 def of_definite(name: str) -> str:
     """«del Ministerio de…», «de la Autoridad de…»."""
     return f"{'de la' if _is_feminine(name) else 'del'} {name}"
+
+
+def years_span(years: list[int]) -> str:
+    """«2025», «2026 a 2029» (first to last of consecutive years); empty for none."""
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]} a {years[-1]}"

@@ -1,13 +1,16 @@
 """Comparing two editions of the plan: the real 2025-2029 and the fictional 2026-2030 vintage.
 
-Every change below was made on purpose in tests/fixtures/plan-ficticio-2026-2030 (see its README).
+Every change below was made on purpose in tests/fixtures/plan-ficticio-2026-2030 (see its README),
+or in a copy of the real plan edited here.
 """
 
 import pandas as pd
 import pytest
 
-from pom_lib.changes import (changes_summary, goal_changes, goal_changes_table, item_changes, item_changes_table,
-                             total_changes, total_changes_table)
+from pom_lib.changes import (action_changes, changes_summary, fiche_changes, fiche_changes_table, fiche_goal_changes,
+                             fiche_goal_changes_table, goal_changes, goal_changes_table, item_changes,
+                             item_changes_table, key_figure_changes, key_figure_changes_table, marked_diff,
+                             program_changes, statement_changes, total_changes, total_changes_table, unit_changes)
 from pom_lib.plan import load_plan
 
 from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR
@@ -97,3 +100,99 @@ def test_formatted_tables(editions):
         ["2029", "Q1,350,000,000", "Q1,353,500,000", "+Q3,500,000", "+0.26\u00a0%"],
         ["2030", "—", "Q1,354,000,000", "—", "—"],
     ]
+
+
+# Indicators, key figures, units, programs, actions and strategic framework statements.
+
+def test_indicator_changes(editions):
+    changes = fiche_changes(*editions)
+    assert changes[["cambio", "ficha_id"]].values.tolist() == [
+        ["Fórmula", "FICHA_PRODUCTO"], ["Fórmula", "FICHA_SUBPRODUCTO"],
+        ["Línea de base", "FICHA_PRODUCTO"], ["Línea de base", "FICHA_SUBPRODUCTO"]]
+    baseline = changes[changes["cambio"] == "Línea de base"].iloc[0]
+    assert (baseline["anterior"], baseline["actual"]) == ("1,241,060 (36.1\u00a0%) en 2024",
+                                                          "1,332,155 (38.8\u00a0%) en 2025")
+    # Rewordings go to the text diff, not to the table.
+    assert fiche_changes_table(*editions)["Cambio"].tolist() == ["Línea de base", "Línea de base"]
+    assert fiche_goal_changes(*editions).empty
+
+
+def test_key_figures_compared_by_role_and_year(editions):
+    changes = key_figure_changes(*editions)
+    rows = changes.astype(object).where(changes.notna(), None)[["rol", "anio", "anterior", "actual"]].values.tolist()
+    assert rows == [
+        ["poblacion_elegible", 2029, 1619247.0, None], ["poblacion_elegible", 2030, None, 1619247.0],
+        ["cobertura_meta", 2029, 47.1, None], ["cobertura_meta", 2030, None, 47.1],
+        ["porcentaje_mujeres", 2029, 39.0, None], ["porcentaje_mujeres", 2030, None, 40.0],
+        ["mujeres", 2029, 631506.0, None], ["mujeres", 2030, None, 647699.0]]
+    table = key_figure_changes_table(*editions)
+    assert table.iloc[5].tolist() == ["Porcentaje de mujeres", "2030", "—", "40.0\u00a0%", "—"]
+
+
+def test_units_and_programs(editions):
+    assert unit_changes(*editions).astype(object).where(lambda t: t.notna(), None).values.tolist() == [
+        ["Agregada", "Gestión", None, None],
+        ["Descripción", "Persona", None, "Personas atendidas, una vez por servicio (FICTICIO)"]]
+    assert program_changes(*editions).empty
+
+
+def test_actions_added_removed_and_reworded(editions):
+    changes = action_changes(*editions)
+    assert changes[["cambio", "codigo", "programa"]].values.tolist() == [
+        ["Agregada", "servicios_consulares_08", "Servicios Consulares y de Atención al Migrante"],
+        ["Retirada", "limites_06", "Conservación y Demarcación de Límites Internacionales del Territorio Nacional"],
+        ["Modificada", "servicios_consulares_02", "Servicios Consulares y de Atención al Migrante"]]
+
+
+def test_statements_reworded(editions):
+    changes = statement_changes(*editions)
+    assert changes[["cambio", "tipo", "orden", "titulo"]].values.tolist() == [
+        ["Modificada", "objetivo_operativo", 2, "Objetivo Operativo 2"]]
+
+
+def _edit(folder, table, old, new):
+    path = folder / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_programs_statements_and_indicator_goals_on_a_variant(editions, plan_copy):
+    previous, _ = editions
+    _edit(plan_copy, "programas", "limites,3,Conservación y Demarcación", "limites,3,Conservación y Delimitación")
+    _edit(plan_copy, "programas", "\npartidas_no_asignables,", "\notras_partidas,")
+    _edit(plan_copy, "productos", ",partidas_no_asignables,", ",otras_partidas,")
+    _edit(plan_copy, "acciones", "limites_01,limites,", "limites_01,politica_exterior,")
+    _edit(plan_copy, "marco_estrategico", "\nmandato,1,", "\nmandato,7,")
+    _edit(plan_copy, "fichas_metas", "FICHA_PRODUCTO,2027,1468703,42.7", "FICHA_PRODUCTO,2027,1500000,43.6")
+    _edit(plan_copy, "cifras_clave", "3437340,personas", "3500000,personas")
+    changed = load_plan(plan_copy)
+    programs = program_changes(previous, changed)
+    assert programs[["cambio", "codigo"]].values.tolist() == [
+        ["Agregado", "otras_partidas"], ["Retirado", "partidas_no_asignables"], ["Renombrado", "limites"]]
+    assert programs.iloc[2]["actual"].startswith("Conservación y Delimitación")
+    moved = action_changes(previous, changed)
+    assert moved[["cambio", "codigo", "anterior", "actual"]].values.tolist() == [
+        ["Cambio de programa", "limites_01",
+         "Conservación y Demarcación de Límites Internacionales del Territorio Nacional",
+         "Servicios de Política Exterior"]]
+    statements = statement_changes(previous, changed)
+    assert statements[["cambio", "tipo", "orden"]].values.tolist() == [["Agregado", "mandato", 7],
+                                                                       ["Retirado", "mandato", 1]]
+    goals = fiche_goal_changes(previous, changed)
+    assert goals.values.tolist() == [["FICHA_PRODUCTO", 2027, 1468703.0, 1500000.0, 42.7, 43.6]]
+    assert fiche_goal_changes_table(previous, changed).iloc[0].tolist() == [
+        "FICHA_PRODUCTO", "2027", "1,468,703 (42.7\u00a0%)", "1,500,000 (43.6\u00a0%)", "+31,297"]
+    target = key_figure_changes(previous, changed)
+    assert target[["rol", "anterior", "actual", "diferencia"]].values.tolist() == [
+        ["poblacion_objetivo", 3437340.0, 3500000.0, 62660.0]]
+    assert pd.isna(target["anio"].iloc[0])
+
+
+def test_marked_diff_bolds_whole_changed_words_and_escapes_markdown():
+    assert marked_diff("El plan tiene cinco años de metas.", "El plan tiene seis años de metas y acciones.") == (
+        "El plan tiene **cinco** años de metas.", "El plan tiene **seis** años de metas **y acciones.**")
+    # A closed parenthesis changes the words it touches, bolded together; data asterisks stay literal.
+    assert marked_diff("a/(b* c", "a)/(b* c)") == ("a/(b\\* c", "**a)/(b\\* c)**")
+    assert marked_diff("uno dos tres", "uno tres") == ("uno **dos** tres", "uno tres")
+    assert marked_diff("igual", "igual") == ("igual", "igual")

@@ -203,7 +203,9 @@ def test_attainment_of_a_product_and_its_subproducts(plan, execution):
     ("PRD03", "En riesgo", "En riesgo"),   # 170 / 213 = 79.8 %; 7,300,000 / 9,111,422 = 80.1 %
     ("SUB07", "Rezagado", "En riesgo"),    # 30 / 47 = 63.8 %; 800,000 / 1,085,374 = 73.7 %
     ("PRD07", "Rezagado", "Rezagado"),     # 200 / 448 = 44.6 %; 7,500,000 / 16,590,241 = 45.2 %
-    ("SUB05", "En meta", "En meta"),       # 285 / 278 = 102.5 %: over the goal is on target
+    ("SUB05", "En meta", "En meta"),       # 285 / 278 = 102.5 %: over the goal, within 110 %, is on target
+    ("SUB11", "Sobreejecutado", "En meta"),  # 226 / 181 = 124.9 %: beyond 110 %
+    ("PRD13", "Sobreejecutado", "En meta"),  # 2 / 1 = 200 %; 111,812,000 / 111,812,000
     ("PRD14", "Sin dato", "Sin dato"),     # empty cells
 ])
 def test_semaforo_classes(plan, execution, item, physical, financial):
@@ -223,6 +225,43 @@ def test_a_zero_goal_has_no_percentage():
     assert Thresholds().classify(float("nan"), 0.0) == "Sin dato"
     assert Thresholds().classify(90.0, 100.0) == "En meta"
     assert Thresholds().classify(69.99, 100.0) == "Rezagado"
+
+
+def test_over_execution_starts_above_its_threshold():
+    assert Thresholds().classify(110.0, 100.0) == "En meta"
+    assert Thresholds().classify(110.01, 100.0) == "Sobreejecutado"
+    assert Thresholds(over=125.0).classify(120.0, 100.0) == "En meta"
+
+
+def test_an_execution_file_of_another_plan_says_so_first(plan, tmp_path):
+    """The fictional 2025 execution against the fictional 2026-2030 plan: its year is outside that period."""
+    from conftest import FICTIONAL_PLAN_DIR
+
+    problems = _problems(EXECUTION_CSV, load_plan(FICTIONAL_PLAN_DIR))
+    assert str(problems[0]).startswith("ejecucion-ficticia-2025.csv: este archivo parece de otro plan: sus años "
+                                       "(2025) están fuera del período del plan 2026-2030.")
+    assert len(problems) > 40
+    # Most identifiers unknown: another institution's file.
+    lines = [HEADER] + [f"ABC{n:02d},2025,,1,1," for n in range(1, 8)] + ["PRD09,2025,,1,8000000,"]
+    foreign = _problems(_write(tmp_path / "otra.csv", lines), plan)
+    assert foreign[0].message.startswith("este archivo parece de otro plan: 7 de sus 8 identificadores no existen "
+                                         "en el plan 2025-2029")
+    # A few mistakes in the right plan's file are only themselves.
+    assert "parece de otro plan" not in str(_problems(_fixture_with(tmp_path, extra=["PRD99,2025,,1,1,"]), plan)[0])
+
+
+def test_execution_files_have_a_folder_named_by_year(tmp_path):
+    from pom_lib.execution import execution_file_for
+
+    assert execution_file_for(tmp_path, 2025) is None
+    folder = tmp_path / "data" / "ejecucion"
+    folder.mkdir(parents=True)
+    (folder / "ejecucion_2025.csv").write_text(HEADER + "\n", encoding="utf-8")
+    (folder / "ejecucion_2024.xlsx").write_bytes(b"")
+    assert execution_file_for(tmp_path, 2025) == folder / "ejecucion_2025.csv"
+    (folder / "ejecucion_2025.xlsx").write_bytes(b"")
+    with pytest.raises(PlanError, match="hay dos archivos de ejecución de 2025"):
+        execution_file_for(tmp_path, 2025)
 
 
 def test_years_after_the_cutoff_are_left_out_and_years_without_data_have_none(plan, execution):

@@ -1,15 +1,19 @@
-"""pom_lib.monitoring, its sentences (pom_lib.narrative) and its chart, on the fictional 2025 execution.
+"""pom_lib.monitoring and the chapter «Seguimiento de la ejecución» (pom_lib.chapters.seguimiento)
+on the fictional 2025 execution, and its chart.
 
 Expected values come from tests/fixtures/README.md and the plans' READMEs (typed by hand).
 """
+
+import shutil
 
 import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from pom_lib import charts, monitoring, narrative
+from pom_lib import charts, monitoring
 from pom_lib.charts import OKABE_ITO
+from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.execution import Thresholds, attainment, load_execution
 from pom_lib.plan import load_plan
 
@@ -29,14 +33,19 @@ def fictional():
 
 
 @pytest.fixture(scope="module")
-def followed(plan, fictional):
+def chapter(plan, fictional):
     """Edition 2026: fictional plan, real plan as the previous one, fictional execution of 2025."""
-    return monitoring.monitoring(fictional, plan, 2026, EXECUTION_CSV)
+    return ExecutionMonitoring(fictional, 2026, plan, EXECUTION_CSV)
 
 
 @pytest.fixture(scope="module")
-def empty(plan):
-    return monitoring.monitoring(plan, None, 2025, "")
+def followed(chapter):
+    return chapter.monitoring
+
+
+@pytest.fixture(scope="module")
+def first(plan):
+    return ExecutionMonitoring(plan, 2025)
 
 
 def _plain(text: str) -> str:
@@ -56,12 +65,14 @@ def test_cutoff_and_monitored_plan(plan, fictional):
     assert monitoring.monitored_years(plan, 2031) == [2025, 2026, 2027, 2028, 2029]
 
 
-def test_monitoring_state(followed, empty, plan):
+def test_monitoring_state(followed, first, plan, fictional):
     assert followed.has_data and followed.years == [2025] and followed.last_year == 2025
     assert followed.monitored is plan and followed.first_goal_year == 2025
-    assert not empty.has_data and empty.years == [] and empty.last_year is None
+    assert followed.newer is fictional
+    empty = first.monitoring
+    assert not empty.has_data and empty.years == [] and empty.last_year is None and empty.newer is None
     assert empty.first_goal_year == 2025
-    # Without data the coverage fiche keeps its goals and an empty Ejecución column.
+    # Without data the indicator keeps its goals and an empty Ejecución column.
     assert empty.coverage["ejecucion_absoluta"].isna().all()
     assert empty.coverage["meta_absoluta"].iloc[0] == 1_332_155
 
@@ -73,10 +84,24 @@ def test_physical_table(followed):
         ["1,252,155", "1,180,000", f"94.2{NBSP}%", "En meta"]
     assert rows.loc["PRD03", "Semáforo"] == "En riesgo" and rows.loc["PRD07", "Avance"] == f"44.6{NBSP}%"
     assert rows.loc["PRD14", ["Ejecutado", "Semáforo"]].tolist() == ["—", "Sin dato"]
+    # 2 documents against a goal of 1; 226 events against 181 (124.9 %): above 110 %.
+    assert rows.loc["PRD13", ["Avance", "Semáforo"]].tolist() == [f"200.0{NBSP}%", "Sobreejecutado"]
+    assert rows.loc["SUB11", ["Avance", "Semáforo"]].tolist() == [f"124.9{NBSP}%", "Sobreejecutado"]
+    # 566 of 555 (102.0 %) stays «En meta» below the over-execution threshold.
+    assert rows.loc["PRD04", ["Avance", "Semáforo"]].tolist() == [f"102.0{NBSP}%", "En meta"]
     assert rows.loc["SUB01", "Producto / subproducto"].startswith("\u2003")
     # Program headings are bold rows without a code.
     assert table.loc[0, "Código"] == "" and 0 in table.attrs["emphasis_rows"]
     assert table.loc[0, "Producto / subproducto"] == "SERVICIOS CONSULARES Y DE ATENCIÓN AL MIGRANTE"
+
+
+def test_over_execution_follows_its_threshold(followed):
+    relaxed = attainment(followed.monitored, followed.execution, 2025, Thresholds(90.0, 70.0, 250.0))
+    assert set(relaxed.loc[relaxed["elemento_id"].isin(["PRD13", "SUB11"]), "semaforo_fisico"]) == {"En meta"}
+    strict = attainment(followed.monitored, followed.execution, 2025, Thresholds(90.0, 70.0, 100.0))
+    assert strict.set_index("elemento_id").at["PRD04", "semaforo_fisico"] == "Sobreejecutado"
+    with pytest.raises(ValueError, match="de menor a mayor"):
+        Thresholds(90.0, 70.0, 80.0)
 
 
 def test_financial_table_shows_current_budget_only_when_reported(followed):
@@ -90,25 +115,34 @@ def test_financial_table_shows_current_budget_only_when_reported(followed):
 
 def test_semaforo_counts(followed):
     counts = monitoring.semaforo_counts(followed.attainment).set_index("clase")
-    assert counts["producto_fisico"].to_dict() == {"En meta": 10, "En riesgo": 2, "Rezagado": 1, "Sin dato": 1,
-                                                   "Sin meta": 0}
-    assert counts["subproducto_fisico"].sum() == 28
+    assert counts["producto_fisico"].to_dict() == {"Sobreejecutado": 1, "En meta": 9, "En riesgo": 2, "Rezagado": 1,
+                                                   "Sin dato": 1, "Sin meta": 0}
+    assert counts["subproducto_fisico"]["Sobreejecutado"] == 2 and counts["subproducto_fisico"].sum() == 28
     table = monitoring.semaforo_counts_table(followed.attainment)
     assert list(table.columns) == ["Semáforo", "Productos, meta física", "Productos, meta financiera",
                                    "Subproductos, meta física", "Subproductos, meta financiera"]
 
 
 def test_thresholds_table_states_the_edition_thresholds():
-    rules = monitoring.thresholds_table(Thresholds(85.0, 60.0))["Regla"].tolist()
-    assert rules[0] == f"Ejecutado ≥ 85{NBSP}% de la meta"
-    assert rules[1] == f"Ejecutado ≥ 60{NBSP}% y < 85{NBSP}% de la meta"
+    rules = monitoring.thresholds_table(Thresholds(85.0, 60.0, 120.0)).set_index("Semáforo")["Regla"]
+    assert rules["Sobreejecutado"] == f"Ejecutado > 120{NBSP}% de la meta"
+    assert rules["En meta"] == f"Ejecutado ≥ 85{NBSP}% y ≤ 120{NBSP}% de la meta"
+    assert rules["En riesgo"] == f"Ejecutado ≥ 60{NBSP}% y < 85{NBSP}% de la meta"
+    # A threshold with decimals is printed with them, not rounded.
+    assert monitoring.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1] == \
+        f"Ejecutado ≥ 92.5{NBSP}% y ≤ 110{NBSP}% de la meta"
 
 
-def test_coverage_table_fills_the_fiche(followed):
-    table = monitoring.coverage_table(followed.coverage)
+def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followed, fictional):
+    table = monitoring.coverage_table(followed.coverage, "personas", fictional)
+    assert table.columns[-1] == "Meta del plan 2026-2030 (personas)"
     assert table.iloc[0].tolist() == ["2025", "1,332,155", "1,260,000", f"94.6{NBSP}%", f"38.8{NBSP}%",
-                                      f"36.66{NBSP}%"]
-    assert table.iloc[1]["Ejecución (personas)"] == "—"
+                                      f"36.66{NBSP}%", "—"]
+    # The fictional plan's indicator goals (its fichas_metas.csv) beside the 2025-2029 ones.
+    assert table.iloc[1][["Año", "Meta (personas)", "Ejecución (personas)", "Meta del plan 2026-2030 (personas)"]] \
+        .tolist() == ["2026", "1,398,764", "—", "1,398,764"]
+    assert list(monitoring.coverage_table(followed.coverage, "personas").columns)[-1] == \
+        "Ejecución (%)"
 
 
 def test_coverage_projection_keeps_the_observed_pace(followed):
@@ -128,11 +162,22 @@ def test_financial_path_compares_the_same_products(followed):
     assert path.loc[2029, "es_proyeccion"] and not path.loc[2025, "es_proyeccion"]
 
 
-def test_projection_table(followed):
-    table = monitoring.projection_table(followed.projection).set_index("Código")
+def test_newer_plans_financial_goals_add_the_same_products(followed, fictional):
+    goals = monitoring.newer_financial_goals(followed.financial_path, followed.projection, fictional)
+    assert goals["anio"].tolist() == [2026, 2027, 2028, 2029]
+    # The fictional plan's 2026 total (Q1,082,000,000) less its new PRD15 (Q2,000,000): PRD14 had Q0 and no pace.
+    assert goals.set_index("anio").at[2026, "meta_financiera"] == 1_080_000_000
+
+
+def test_projection_table(followed, plan, fictional):
+    table = monitoring.projection_table(followed.projection, plan).set_index("Código")
     assert table.loc["PRD07", ["Ritmo físico", "Meta física 2029", "Proyección física 2029"]].tolist() == \
         [f"44.6{NBSP}%", "448", "200"]
     assert table.loc["PRD14", "Ritmo físico"] == "—"
+    beside = monitoring.projection_table(followed.projection, plan, fictional).set_index("Código")
+    # PRD01's 2029 goals are the same in both plans; PRD14 is not in the fictional plan.
+    assert beside.loc["PRD01", "Meta financiera 2029, plan 2026-2030"] == "Q598,226,516"
+    assert beside.loc["PRD14", "Meta física 2029, plan 2026-2030"] == "—"
 
 
 def test_goals_to_measure_table(plan):
@@ -142,93 +187,114 @@ def test_goals_to_measure_table(plan):
     assert len(table) == 15
 
 
-def test_semaforo_sentence(followed):
-    assert _plain(narrative.semaforo_sentence(followed.attainment, 2025)) == (
-        "En 2025, según su meta física, 10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»; "
-        "1 no tiene dato.")
-    none = followed.attainment.assign(semaforo_fisico="Sin dato")
-    assert "ninguno de los 14 productos tiene ejecución" in narrative.semaforo_sentence(none, 2025)
+def test_semaforo_sentences(chapter):
+    values = {k: _plain(v) for k, v in chapter.values.items()}
+    assert values["frase_avance"].startswith(
+        "En 2025, según su meta física, 1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y "
+        "1 «Rezagado»; 1 no tiene dato.")
+    assert "según su meta financiera, 10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»" in \
+        values["frase_semaforo"]
+    none = chapter.monitoring.attainment.assign(semaforo_fisico="Sin dato")
+    assert "ninguno de los 14 productos tiene ejecución" in chapter._semaforo_sentence(none, 2025, "producto",
+                                                                                        "fisico")
 
 
-def test_attention_sentence(followed):
-    sentence = _plain(narrative.attention_sentence(followed.attainment, 2025, Thresholds()))
+def test_attention_and_over_execution_sentences(chapter, followed):
+    sentence = _plain(chapter.values["frase_atencion"])
     assert sentence.startswith("Por debajo de 90 % de su meta física de 2025 quedan PRD07")
     assert sentence.index("PRD07") < sentence.index("PRD03") < sentence.index("PRD06")
     assert "(44.6 %, rezagado)" in sentence and "(79.8 %, en riesgo)" in sentence
-    low = Thresholds(40.0, 30.0)
-    relaxed = attainment(followed.monitored, followed.execution, 2025, low)
-    assert _plain(narrative.attention_sentence(relaxed, 2025, low)) == (
+    assert ("PRD13 en su meta física (200.0 %), SUB27 en su meta física (200.0 %) y SUB11 en su meta física "
+            "(124.9 %) superan 110 % de la meta («Sobreejecutado»)") in sentence
+
+
+def test_attention_sentence_with_other_thresholds(plan, fictional):
+    relaxed = ExecutionMonitoring(fictional, 2026, plan, EXECUTION_CSV, Thresholds(40.0, 30.0, 300.0))
+    assert _plain(relaxed.values["frase_atencion"]) == (
         "Ningún producto con dato queda por debajo de 40 % de su meta física de 2025.")
+    assert _plain(relaxed.values["umbral_sobreejecucion"]) == "300 %"
 
 
-def test_financial_execution_sentence(followed, plan):
-    sentence = _plain(narrative.financial_execution_sentence(followed.attainment, plan, 2025))
+def test_financial_execution_sentence(chapter):
+    sentence = _plain(chapter.values["frase_avance"])
     assert "Los 13 productos con dato ejecutaron Q921,312,000 de los Q980,000,000 programados para 2025" in sentence
     assert "(94.0 %)" in sentence and "presupuesto vigente que informan (Q974,812,000" in sentence
 
 
-def test_coverage_execution_sentence(followed, empty):
-    sentence = _plain(narrative.coverage_execution_sentence(followed.coverage, 2025))
-    assert "atendieron a 1,260,000 personas, el 36.66 % de la población objetivo" in sentence
+def test_indicator_sentence(chapter, first):
+    sentence = _plain(chapter.values["frase_cobertura"])
+    assert "llegaron a 1,260,000 personas, el 36.66 % de la población objetivo" in sentence
     assert "meta de 1,332,155 personas (38.8 %): un avance de 94.6 %" in sentence
-    assert "no puede calcularse" in narrative.coverage_execution_sentence(empty.coverage, 2025)
+    assert "no puede calcularse" in chapter._indicator_sentence(2026)
 
 
-def test_projection_sentence(followed):
-    sentence = _plain(narrative.projection_sentence(followed.projection, followed.financial_path, Thresholds()))
+def test_projection_sentence(chapter):
+    sentence = _plain(chapter.values["frase_proyeccion"])
     assert "hasta 2029 el ritmo observado, 10 de los 13 productos con ritmo medido llegarían" in sentence
-    assert "y 1 quedaría por debajo de 70 %" in sentence
+    assert "de su meta física de 2029 en el plan 2025-2029, y 1 quedaría por debajo de 70 %" in sentence
     assert "de los Q1,350,000,000 programados para ese año (94.3 %)" in sentence
 
 
-def test_no_execution_and_plan_sentences(plan, fictional):
-    first = narrative.no_execution_sentence(plan, 2025, None)
-    assert "su año de corte, 2024, es anterior al primer año del plan (2025)" in first
-    assert "a partir de la edición 2026, con la ejecución de 2025" in first
-    assert "sin el registro de ejecución de 2025" in narrative.no_execution_sentence(fictional, 2026, plan)
-    assert narrative.monitored_plan_sentence(fictional, plan, [2025]).startswith(
+def test_which_plans_goals_the_chapter_uses(chapter, first, plan):
+    assert chapter.values["frase_estado"].startswith(
         "La ejecución de 2025 pertenece al plan 2025-2029, el de la edición anterior")
-    assert narrative.monitored_plan_sentence(plan, plan, [2025, 2026]) == (
-        "La ejecución de 2025 a 2026 se mide contra las metas del plan 2025-2029.")
+    assert chapter.values["frase_metas_usadas"] == (
+        "Esas son las metas de todas las tablas, del indicador y de la proyección de este capítulo. El plan "
+        "2026-2030 fija otras metas para 2026 a 2029: el indicador y la proyección las muestran al lado, como "
+        "referencia, sin medir la ejecución contra ellas.")
+    assert first.values["frase_metas_usadas"] == "Las metas que muestra este capítulo son las del plan 2025-2029."
+    # Edition 2027 follows its own plan: no other plan's goals.
+    own = ExecutionMonitoring(plan, 2026, None, EXECUTION_CSV)
+    assert own.values["frase_estado"] == "La ejecución de 2025 se mide contra las metas del plan 2025-2029."
+    assert "fija otras metas" not in own.values["frase_metas_usadas"]
 
 
-def test_monitoring_paragraphs_without_data_carry_no_execution_figure(empty, followed):
-    texts = narrative.monitoring_paragraphs(empty)
-    assert set(texts) == {"frase_estado", "frase_avance", "frase_semaforo", "frase_cobertura", "frase_proyeccion"}
+def test_no_execution_sentences(plan, fictional, first):
+    sentence = first.values["frase_estado"]
+    assert "su año de corte, 2024, es anterior al primer año del plan (2025)" in sentence
+    assert "a partir de la edición 2026, con la ejecución de 2025" in sentence
+    missing = ExecutionMonitoring(fictional, 2026, plan, None)
+    assert "sin el registro de ejecución de 2025" in missing.values["frase_estado"]
+
+
+def test_without_data_no_execution_figure_is_printed(first, chapter):
+    texts = first.values
+    assert set(texts) == set(chapter.values)
     joined = " ".join(texts.values())
-    for figure in ("1,180,000", "1,260,000", "Q921,312,000", "%"):
+    for figure in ("1,180,000", "1,260,000", "Q921,312,000", "94.2"):
         assert figure not in joined, figure
-    assert set(narrative.monitoring_paragraphs(followed)) == set(texts)
+    assert texts["frase_atencion"] == ""
 
 
-def test_changes_paragraphs(plan, fictional):
-    first = narrative.changes_paragraphs(plan, None, 2025)
-    assert first["frase_estado"].startswith("Esta es la primera edición del libro para el plan 2025-2029")
-    assert all(first[k].startswith("**") for k in ("frase_elementos", "frase_metas", "frase_totales"))
-    second = narrative.changes_paragraphs(fictional, plan, 2026)
-    assert second["frase_elementos"] == (
-        "**Productos y subproductos.** Frente al plan 2025-2029, el plan 2026-2030 agrega 1 producto y 1 subproducto, "
-        "retira 1 producto y 1 subproducto, renombra 1 producto, cambia la unidad de medida de 1 subproducto y "
-        "traslada 1 producto a otro programa.")
-    assert "cambian 4 metas de 4 elementos" in second["frase_metas"]
-    assert "la de PRD01 en 2028 (+Q5,000,000)" in second["frase_metas"]
-    assert _plain(second["frase_totales"]) == (
-        "**Totales anuales.** Sumados los años comunes (2026 a 2029), el presupuesto pasa de Q4,890,000,000 a "
-        "Q4,906,100,000 (+Q16,100,000, +0.33 %). 2025 sale del horizonte del plan, y se agrega 2030 "
-        "(Q1,354,000,000).")
+def test_a_plan_with_another_indicator_unit(plan_copy):
+    fiches = plan_copy / "fichas.csv"
+    fiches.write_text(fiches.read_text(encoding="utf-8").replace(",Personas,", ",Hogares,"), encoding="utf-8")
+    other = ExecutionMonitoring(load_plan(plan_copy), 2026, None, EXECUTION_CSV)
+    assert "llegaron a 1,260,000 hogares" in other.values["frase_cobertura"]
+    assert other.indicator_table().header[1] == "Meta (hogares)"
 
 
-def test_changes_sentences_with_nothing_changed(plan):
-    from pom_lib import changes
+def test_a_three_year_plan_without_optional_data(tmp_path, plan):
+    """A plan of three years: the chapter's prose follows its own years."""
+    folder = tmp_path / "trienal"
+    shutil.copytree(PLAN_DIR, folder)
+    for name in ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas"):
+        path = folder / f"{name}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(line for line in lines if not (",2028," in line or ",2029," in line
+                                                                or line.startswith(("2028,", "2029,")))) + "\n",
+                        encoding="utf-8")
+    for name, old, new in (("plan", ",2025,2029,", ",2025,2027,"),):
+        path = folder / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    figures = folder / "cifras_clave.csv"
+    figures.write_text("\n".join(line for line in figures.read_text(encoding="utf-8").splitlines()
+                                 if ",2029," not in line) + "\n", encoding="utf-8")
+    short = ExecutionMonitoring(load_plan(folder), 2026, None, EXECUTION_CSV)
+    assert "hasta 2027 el ritmo observado" in short.values["frase_proyeccion"]
 
-    summary = changes.changes_summary(plan, plan)
-    assert "conserva los productos y subproductos" in narrative.item_changes_sentence(
-        changes.item_changes(plan, plan), plan, plan)
-    assert narrative.goal_changes_sentence(changes.goal_changes(plan, plan), summary).endswith("ninguna meta cambia.")
-    assert "se mantiene en Q5,870,000,000" in narrative.total_changes_sentence(changes.total_changes(plan, plan), summary)
 
-
-def test_execution_projection_chart(followed):
+def test_execution_projection_chart(followed, fictional):
     fig = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
                                       "Ejecución financiera", "quetzales")
     ax = fig.axes[0]
@@ -238,6 +304,14 @@ def test_execution_projection_chart(followed):
     assert set(lines) == {"Meta del plan", "Ejecución observada", "Proyección al ritmo observado"}
     assert lines["Proyección al ritmo observado"].get_linestyle() == "--"
     assert {to_hex(line.get_color()) for line in lines.values()} <= {c.lower() for c in OKABE_ITO}
+    newer = monitoring.newer_financial_goals(followed.financial_path, followed.projection, fictional)
+    both = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
+                                       "Ejecución financiera", "quetzales", ("Meta del plan 2026-2030", newer),
+                                       "Meta del plan 2025-2029")
+    lines = {line.get_label(): line for line in both.axes[0].get_lines()}
+    assert {"Meta del plan 2025-2029", "Meta del plan 2026-2030"} <= set(lines)
+    assert lines["Meta del plan 2026-2030"].get_linestyle() == ":"
+    assert list(lines["Meta del plan 2026-2030"].get_xdata()) == [2026, 2027, 2028, 2029]
     persons = charts.execution_projection(followed.coverage_path, "meta_absoluta", "ejecucion_absoluta",
                                           "Personas", "personas")
     assert persons.axes[0].get_ylabel() == "Personas"

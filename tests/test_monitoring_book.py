@@ -51,18 +51,32 @@ def test_seguimiento_shows_the_fixture_execution(project):
     assert "80,000 80,000 100.0 % En meta" in text
     assert "Q14,800,000" in text
     assert "Q921,312,000 de los Q980,000,000 programados para 2025" in text
-    assert "10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»; 1 no tiene dato" in text
+    assert "1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y 1 «Rezagado»; 1 no tiene dato" \
+        in text
+    # PRD13: 2 documents against a goal of 1.
+    assert "1 2 200.0 % Sobreejecutado" in text
     assert "Presupuesto vigente" in text
     # The coverage fiche's Ejecución column: SUB02 + SUB03 + SUB04.
     assert "1,260,000 personas, el 36.66 % de la población objetivo" in text
     assert "2025 1,332,155 1,260,000 94.6 %" in text
-    assert "Ritmo observado y proyección al último año del plan" in text
+    assert "Ritmo observado y proyección al último año del plan 2025-2029, por producto" in text
+
+
+def test_seguimiento_says_which_plans_goals_it_uses_and_shows_the_newer_ones(project):
+    text = _text(project, "seguimiento")
+    assert "Ejecución física frente a la meta del plan 2025-2029, 2025" in text
+    assert "El plan 2026-2030 fija otras metas para 2026 a 2029" in text
+    assert "Meta del plan 2026-2030 (personas)" in text
+    assert "Meta física 2029, plan 2026-2030" in text
+    assert "con las metas del plan 2026-2030 en línea punteada" in text
 
 
 def test_seguimiento_states_its_thresholds(project):
     text = _text(project, "seguimiento")
     assert "«En meta» desde 90 % de la meta, «En riesgo» desde 70 %" in text
+    assert "«Sobreejecutado» por encima de 110 %" in text
     assert "Ejecutado ≥ 70 % y < 90 % de la meta" in text
+    assert "Ejecutado > 110 % de la meta" in text
 
 
 def test_cambios_shows_the_fixture_changes(project):
@@ -80,8 +94,17 @@ def test_cambios_shows_the_fixture_changes(project):
         "2029 Q1,350,000,000 Q1,353,500,000 +Q3,500,000",
         "2030 — Q1,354,000,000",
         "pasa de Q4,890,000,000 a Q4,906,100,000 (+Q16,100,000, +0.33 %)",
+        # Indicators, key figures, units, actions and statements.
+        "FICHA_PRODUCTO Línea de base 1,241,060 (36.1 %) en 2024 1,332,155 (38.8 %) en 2025",
+        "Porcentaje de mujeres 2030 — 40.0 %",
+        "Unidad de medida Descripción Persona — Personas atendidas, una vez por servicio (FICTICIO)",
+        "Ahora: Gestiones de carácter político y consular y representación",
+        "Retirada: Apertura y conservación de las brechas fronterizas",
+        "Objetivo Operativo 2 , nueva redacción",
     ]:
         assert expected in text, expected
+    page = (project / "_build" / "html" / "cambios.html").read_text(encoding="utf-8")
+    assert "<strong>y consular</strong>" in page and "**" not in page
 
 
 def test_pdf_of_the_second_edition_carries_the_same_figures(project):
@@ -98,9 +121,9 @@ def test_first_edition_shows_no_execution_and_nothing_to_compare(project):
     text = "\n".join(str(o.get("data", {})) for nb in (seguimiento, cambios) for c in nb.cells
                      for o in c.get("outputs", []))
     assert "todavía no hay ejecución que medir" in text
-    assert "Esta es la primera edición del libro para el plan 2025-2029" in text
+    assert "Esta edición (2025, plan 2025-2029) no tiene una edición anterior con la cual compararse" in text
     # Goals of 2025 to be compared, and no executed figure at all.
-    assert "Metas de 2025 contra las que se medirá la primera ejecución" in text
+    assert "Metas de 2025 del plan 2025-2029 contra las que se medirá la primera ejecución" in text
     for invented in ("1,180,000", "1,260,000", "Q921,312,000", "Rezagado 1"):
         assert invented not in text, invented
 
@@ -109,7 +132,10 @@ def test_chapters_get_the_edition_parameters_relative_to_book(project):
     notebook = nbformat.read(project / "book" / "seguimiento.ipynb", as_version=4)
     assert notebook.metadata["papermill"]["parameters"] == {
         "edicion": 2026, "plan": "../tests/fixtures/plan-ficticio-2026-2030",
-        "ejecucion": "../tests/fixtures/ejecucion-ficticia-2025.csv", "plan_anterior": "../data/pom-minex-2025-2029"}
+        "ejecucion": "../tests/fixtures/ejecucion-ficticia-2025.csv", "plan_anterior": "../data/pom-minex-2025-2029",
+        "umbral_verde": 90.0, "umbral_amarillo": 70.0, "umbral_sobreejecucion": 110.0}
+    cambios = nbformat.read(project / "book" / "cambios.ipynb", as_version=4)
+    assert "umbral_verde" not in cambios.metadata["papermill"]["parameters"]
     # A chapter that does not declare them keeps its two parameters.
     anexos = nbformat.read(project / "book" / "anexos.ipynb", as_version=4)
     assert anexos.metadata["papermill"]["parameters"] == {"edicion": 2026,
@@ -117,9 +143,11 @@ def test_chapters_get_the_edition_parameters_relative_to_book(project):
 
 
 def test_registry_lists_both_editions(project):
+    thresholds = {"umbral_verde": 90.0, "umbral_amarillo": 70.0, "umbral_sobreejecucion": 110.0}
     assert read_registry(project) == [
-        {"anio": 2026, "plan": FICTIONAL_PLAN, "ejecucion": EXECUTION, "plan_anterior": PLAN, "fuente": "book"},
-        {"anio": 2025, "plan": PLAN, "ejecucion": "", "plan_anterior": "", "fuente": "ediciones/2025"},
+        {"anio": 2026, "plan": FICTIONAL_PLAN, "ejecucion": EXECUTION, "plan_anterior": PLAN, "fuente": "book",
+         **thresholds},
+        {"anio": 2025, "plan": PLAN, "ejecucion": "", "plan_anterior": "", "fuente": "ediciones/2025", **thresholds},
     ]
 
 
@@ -167,6 +195,34 @@ def test_bad_previous_plan_is_refused(copy):
     with pytest.raises(InputError) as error:
         build_edition(FICTIONAL_PLAN, 2026, copy, execution=EXECUTION, previous_plan=PLAN)
     assert error.value.headline == "El plan anterior no es válido"
+
+
+def test_thresholds_and_the_execution_file_in_its_folder(copy, monkeypatch, capsys):
+    """Without --ejecucion, pom edicion takes data/ejecucion/ejecucion_<cutoff>.csv; thresholds reach chapter and registry."""
+    (copy / "notebooks" / "_toc.yml").write_text("format: jb-book\nroot: portada\nchapters:\n  - file: seguimiento\n",
+                                            encoding="utf-8")
+    (copy / "data" / "ejecucion").mkdir()
+    shutil.copy(copy / EXECUTION, copy / "data" / "ejecucion" / "ejecucion_2025.csv")
+    monkeypatch.chdir(copy)
+    assert main(["edicion", "--plan", FICTIONAL_PLAN, "--edicion", "2026", "--plan-anterior", PLAN,
+                 "--umbral-verde", "95", "--umbral-amarillo", "80", "--umbral-sobreejecucion", "150"]) == 0
+    assert "Ejecución de 2025: data/ejecucion/ejecucion_2025.csv" in capsys.readouterr().out
+    entry = read_registry(copy)[0]
+    assert entry["ejecucion"] == "data/ejecucion/ejecucion_2025.csv"
+    assert (entry["umbral_verde"], entry["umbral_amarillo"], entry["umbral_sobreejecucion"]) == (95.0, 80.0, 150.0)
+    text = _text(copy, "seguimiento")
+    assert "«En meta» desde 95 % de la meta, «En riesgo» desde 80 %" in text
+    assert "Ejecutado > 150 % de la meta" in text
+    # PRD01 at 94.2 % is now «En riesgo»; PRD13 at 200 % still over-executed.
+    assert "1,252,155 1,180,000 94.2 % En riesgo" in text and "1 2 200.0 % Sobreejecutado" in text
+    archive_edition(copy, 2026)
+    assert read_registry(copy)[0]["umbral_verde"] == 95.0
+
+
+def test_thresholds_out_of_order_are_refused(copy, monkeypatch, capsys):
+    monkeypatch.chdir(copy)
+    assert main(["edicion", "--plan", FICTIONAL_PLAN, "--edicion", "2026", "--umbral-verde", "60"]) == 2
+    assert "los umbrales deben ir de menor a mayor: amarillo (70.0) ≤ verde (60.0)" in capsys.readouterr().err
 
 
 def test_execution_needs_the_plan_it_belongs_to(copy):
