@@ -253,6 +253,7 @@ def cmd_sitio(args) -> int:
 # --- The plan as a workbook, and next year's plan ----------------------------------------------------
 
 def cmd_exportar(args) -> int:
+    from . import formatting as fmt
     from .plan_package import read_package
     from .plan_workbook import write_workbook
 
@@ -278,6 +279,7 @@ def _documents_text(package) -> str:
 
 
 def cmd_importar(args) -> int:
+    from . import formatting as fmt
     from .plan_package import read_package, refuse_existing, write_folder
 
     target = Path(args.salida)

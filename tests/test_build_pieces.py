@@ -14,7 +14,7 @@ from pom_lib.fingerprint import tree_fingerprint
 from pom_lib.plan import load_plan
 from pom_lib.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 
-from conftest import PLAN_DIR, ROOT
+from conftest import ROOT
 
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 

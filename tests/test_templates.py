@@ -1,7 +1,6 @@
 """The chapter templates: each has its chapter in pom_lib, glues only what it computes, and book/ runs them as they are."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
