@@ -30,6 +30,9 @@ from sphinx.transforms import SphinxTransform
 METADATA_KEY = "pom"
 # Written by display.Table right after its LaTeX \caption; replaced here by the Sphinx label.
 LABEL_MARK = "%pom-label"
+# Written by display.Table where its download links go; replaced here by links to its files.
+DOWNLOADS_MARK_HTML = "<!--pom-descargas-->"
+DOWNLOADS_MARK_LATEX = "%pom-descargas\n"
 _IMAGE_TYPES = {"image/svg+xml", "application/pdf", "image/png", "image/jpeg"}
 _MATH_OPENERS = ("$", r"\[", r"\(", r"\begin{equation", r"\begin{align")
 
