@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -25,6 +25,8 @@ import papermill
 import yaml
 
 from .errors import PlanError, Problem
+from .imprint import imprint
+from .imprint import pdf_name as edition_pdf_name
 from .plan import Plan, load_plan
 
 # Beside book/ (same depth), so the chapters' relative plan path resolves the same in both.
@@ -40,8 +42,12 @@ CURRENT = "book"
 REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
+# publicacion: fecha de publicación de la edición (la primera construcción la anota; corríjala si
+# se publica otro día); version: número de versión de la edición (auméntelo al republicarla corregida).
 """
 TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
+# Optional keys of an edition: kept from one build to the next.
+PUBLICATION_KEYS = ("publicacion", "version")
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 
@@ -168,6 +174,12 @@ def _run_chapter(source: Path, target: Path, stem: str, title: str, parameters: 
     nbformat.write(executed, target)
 
 
+def publication_date(entry: dict) -> date:
+    """An edition's publication date as ediciones.yml records it; today for an edition not yet recorded."""
+    recorded = entry.get("publicacion")
+    return date.fromisoformat(str(recorded)) if recorded else date.today()
+
+
 def source_date_epoch(root: Path, edition_year: int) -> str:
     """Date stamped in the book: SOURCE_DATE_EPOCH, else the last commit, else 1 January of the edition."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
@@ -191,6 +203,11 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = (
         f"<p>Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
         f"documento publicado por el {institution}; el análisis es propio del libro.</p>")
+    # Publication date and version as ediciones.yml records them (pom_lib.imprint), never the build's date.
+    entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    config = settings["sphinx"]["config"]
+    config["pom_edicion"] = imprint(plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)),
+                                    config.get("pom_sitio_url", ""))
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
@@ -342,6 +359,8 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     if not (staging / "_build" / "latex" / pdf_name).is_file():
         raise EditionError(f"La construcción del PDF terminó sin producir {pdf_name}.")
 
+    # Every HTML page links the PDF beside it, under the name the site gives it too.
+    shutil.copy(staging / "_build" / "latex" / pdf_name, staging / "_build" / "html" / edition_pdf_name(edition_year))
     _replace_tree(staging / "_build" / "html", root / "_build" / "html")
     _replace_tree(staging / "_build" / "latex", root / "_build" / "latex")
     shutil.rmtree(staging / "_build")
@@ -382,8 +401,9 @@ def read_registry(root: Path) -> list[dict] | None:
 
 def write_registry(root: Path, editions: list[dict]) -> None:
     """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
-    ordered = [{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
-                ("anio", "plan", "ejecucion", "plan_anterior", "fuente")}
+    ordered = [{**{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
+                   ("anio", "plan", "ejecucion", "plan_anterior", "fuente")},
+                **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None}}
                for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
     text = REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
     path = Path(root) / REGISTRY
@@ -415,11 +435,12 @@ def record_edition(root: Path, entry: dict) -> None:
     kept = []
     for other in editions:
         if int(other["anio"]) == entry["anio"]:
+            entry = {**{k: other[k] for k in PUBLICATION_KEYS if other.get(k) is not None}, **entry}
             continue
         if other["fuente"] == CURRENT:  # check_registry made sure it was archived
             other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
         kept.append(other)
-    write_registry(root, [*kept, entry])
+    write_registry(root, [*kept, {"publicacion": date.today(), **entry}])
 
 
 def book_parameters(book: Path) -> dict:
@@ -462,5 +483,7 @@ def archive_edition(root: Path, edition_year: int) -> Path:
     staging.rename(target)
     editions = read_registry(root)
     if editions is not None:
+        previous = next((e for e in editions if int(e["anio"]) == int(edition_year)), {})
+        entry = {**entry, **{k: previous[k] for k in PUBLICATION_KEYS if previous.get(k) is not None}}
         write_registry(root, [*(e for e in editions if int(e["anio"]) != int(edition_year)), entry])
     return target

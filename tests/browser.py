@@ -57,7 +57,7 @@ _COVERED_JS = """() => {
   const t = toc.getBoundingClientRect();
   if (t.width === 0 || t.right <= 0 || t.left >= document.documentElement.clientWidth) return [];
   const hits = [];
-  for (const el of document.querySelectorAll('article .pom-desplazable, article figure, article table')) {
+  for (const el of document.querySelectorAll('article .pom-desplazable, article figure')) {
     const b = el.getBoundingClientRect();
     if (b.width && b.right > t.left + 1 && b.left < t.right - 1) hits.push(el.tagName.toLowerCase());
   }
