@@ -35,6 +35,8 @@ from .projections import coverage_path
 WIDTH = 5.2
 MIN_FONT = 9.0
 TOP = 12
+# Tallest chart, in inches: it must fit the PDF's text block with its caption.
+MAX_HEIGHT = 8.5
 # Characters per line of a category label beside a horizontal bar, and of a legend entry.
 LABEL_CHARS_ABOVE = 68
 LEGEND_CHARS = 48
@@ -76,6 +78,24 @@ def _wrap(text: str, width: int = LEGEND_CHARS) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
+def _item_lines(label: str, bars: int) -> float:
+    """Height of one item of a _rows_figure chart, in lines of text: its name, its bars, a gap."""
+    return _wrap(label, LABEL_CHARS_ABOVE).count("\n") + 1 + bars * 1.1 + 0.35
+
+
+def _fitting(labels: list[str], bars: int, extra: float = 0.0) -> int:
+    """How many of the leading items (at most TOP) fit MAX_HEIGHT, keeping room for one more
+    that groups the rest."""
+    budget = (MAX_HEIGHT - _FRAME - extra) / _LINE - (1 + bars * 1.1 + 0.35)
+    count, used = 0, 0.0
+    for label in labels[:TOP]:
+        used += _item_lines(label, bars)
+        if used > budget:
+            break
+        count += 1
+    return max(count, 1)
+
+
 def _rows_figure(labels: list[str], bars: int, extra: float = 0.0) -> tuple[Figure, plt.Axes, list[float]]:
     """A horizontal bar chart whose items each have their full name on a line above their bars.
 
@@ -86,9 +106,8 @@ def _rows_figure(labels: list[str], bars: int, extra: float = 0.0) -> tuple[Figu
     wrapped = [_wrap(label, LABEL_CHARS_ABOVE) for label in labels]
     positions, top = [], 0.0
     for label in wrapped:
-        top += label.count("\n") + 1  # the name
-        positions.append(top + bars * 0.55)  # the bars, under it
-        top += bars * 1.1 + 0.35
+        positions.append(top + label.count("\n") + 1 + bars * 0.55)  # the bars, under the name
+        top += _item_lines(label, bars)
     fig, ax = _figure(_FRAME + extra + top * _LINE)
     ax.set_ylim(top, 0)
     ax.set_yticks([])
@@ -126,7 +145,9 @@ def population_by_region(plan: Plan) -> Chart:
     """Horizontal bars: each country or region's share of the target population (linear, in %)."""
     population = plan["poblacion_objetivo"].set_index("region")["personas"].astype(float)
     total = float(population.sum())
-    shown = _top_and_rest(population, "Otros {n} destinos")
+    ordered = population.sort_values(ascending=False)
+    labels = [f"{r}: {fmt.integer(p)} personas" for r, p in ordered.items()]
+    shown = _top_and_rest(population, "Otros {n} destinos", top=_fitting(labels, bars=1, extra=0.2))
     shares = 100 * shown / total
     fig, ax, positions = _rows_figure([f"{r}: {fmt.integer(p)} personas" for r, p in shown.items()], bars=1,
                                       extra=0.2)
@@ -194,9 +215,11 @@ def _plot_scenarios(ax: plt.Axes, series: pd.Series, projection: pd.DataFrame, c
 
 
 def _year_axis(ax: plt.Axes) -> None:
-    """Whole years on the horizontal axis of a line chart, and its legend under the plot."""
+    """Whole years, within the data, on the horizontal axis of a line chart; its legend under the plot."""
     ax.set_xlabel("Año")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    first, last = (int(round(v)) for v in ax.dataLim.intervalx)
+    step = max(1, -(-(last - first + 1) // 12))  # at most a dozen labels
+    ax.set_xticks(range(first, last + 1, step))
     _legend_below(ax)
 
 
@@ -287,17 +310,20 @@ def yearly_growth(plan: Plan) -> Chart:
 def product_growth(plan: Plan) -> Chart:
     """Dots per product: average yearly growth of its physical and of its financial goal.
 
-    Products are ordered by their last-year financial goal; beyond ``TOP``, the rest are one
+    Products are ordered by their last-year financial goal; beyond ``TOP`` (fewer when their names
+    are long, so the chart fits a page), the rest are one
     bar with the growth of their combined goals.
     """
     growth = analysis.product_growth(plan).dropna(subset=["meta_fisica_tcac"])
     first, last = plan.years[0], plan.years[-1]
     growth = growth.sort_values(f"meta_financiera_{last}", ascending=False)
-    shown = growth if len(growth) <= TOP + 1 else growth.head(TOP)
+    names = [f"{i} {n}" for i, n in zip(growth["producto_id"], growth["producto"])]
+    top = _fitting(names, bars=1, extra=0.45)
+    shown = growth if len(growth) <= top + 1 else growth.head(top)
     labels = [f"{i} {n}" for i, n in zip(shown["producto_id"], shown["producto"])]
     physical, financial = shown["meta_fisica_tcac"].tolist(), shown["meta_financiera_tcac"].tolist()
     if len(shown) < len(growth):
-        rest = growth.iloc[TOP:]
+        rest = growth.iloc[top:]
         labels.append(f"Otros {len(rest)} productos (metas sumadas)")
         physical.append(analysis.compound_growth(rest[f"meta_fisica_{first}"].sum(), rest[f"meta_fisica_{last}"].sum(),
                                                  last - first))

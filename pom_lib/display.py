@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from .latex_output import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
-from .table_layout import SHORT_TEXT, Layout, hsize_factors, plan_layout
+from .table_layout import SHORT_TEXT, Layout, plan_layout
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
@@ -119,7 +119,10 @@ class Table:
         return f"Tabla «{self.caption}» ({len(self.rows)} filas × {len(self.header)} columnas)"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        layout = self.layout()
         meta = {"kind": "table", "caption": self.caption, "name": self.name,
+                # What a heading right before it must leave room for in the PDF (a float needs none).
+                "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
                 "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]}}
         return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
 
@@ -177,18 +180,25 @@ class Table:
         if layout.widths is None:
             spec = "".join(self.align)
         else:
-            spec = "".join(f"{_LATEX_ALIGN[a]}>{{\\hsize={f:.3f}\\hsize}}X"
-                           for a, f in zip(self.align, hsize_factors(layout.widths)))
+            # Paragraph columns sharing the line: each its fraction of what the gaps leave.
+            room = rf"\dimexpr\linewidth-{8 * (n - 1)}pt\relax"
+            total = sum(layout.widths)
+            spec = "".join(f"{_LATEX_ALIGN[a]}p{{{w / total:.4f}{room}}}" for a, w in zip(self.align, layout.widths))
+        spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
 
         def row(index: int, cells: Sequence[str]) -> str:
             escaped = [latex_escape(c) for c in cells]
+            shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
+            filled = [c for c in escaped if c]
+            if index in self.emphasis and len(filled) == 1:
+                # A heading row (a program): its one text spans the table instead of wrapping in a column.
+                return shade + spanning + rf"{{\textbf{{{filled[0]}}}}} \\"
             if index in self.emphasis or index in self.strong:
                 escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
             if index in self.indented:
                 # \leftskip indents every line of a wrapping cell; it must stay outside any group.
                 indent = r"\hspace*{1em}" if layout.widths is None else r"\leftskip=1em\relax "
                 escaped[self.label_column] = indent + escaped[self.label_column]
-            shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
             return shade + " & ".join(escaped) + r" \\"
 
         header = " & ".join(rf"\textbf{{{latex_escape(h)}}}" for h in self.header) + r" \\"
@@ -200,26 +210,23 @@ class Table:
         source += " " + DOWNLOADS_MARK_LATEX
         size = rf"\{layout.font}\setlength{{\tabcolsep}}{{4pt}}"
         if layout.floating:
-            environment = "tabular" if layout.widths is None else "tabularx"
-            width = "" if layout.widths is None else r"{\linewidth}"
             float_env = "sidewaystable" if layout.landscape else "table"
             lines = [
                 rf"\begin{{{float_env}}}[htbp]", size,
                 rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}", r"\vspace{3pt}",
-                rf"\begin{{{environment}}}{width}{{@{{}}{spec}@{{}}}}",
+                rf"\begin{{tabular}}{{@{{}}{spec}@{{}}}}",
                 r"\toprule", header, r"\midrule", *body, r"\bottomrule",
-                rf"\end{{{environment}}}",
+                r"\end{tabular}",
                 rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
                 rf"\end{{{float_env}}}",
             ]
             return "\n".join(lines) + "\n"
-        environment = "longtable" if layout.widths is None else "xltabular"
-        width = "" if layout.widths is None else r"{\linewidth}"
         lines = [
             r"\begingroup" + size,
-            # Room for the caption, the header and a few rows, so no header is left without rows.
-            r"\needspace{12\baselineskip}",
-            rf"\begin{{{environment}}}{width}{{@{{}}{spec}@{{}}}}",
+            # Room for the caption, the header and the first rows, so no header is left without rows
+            # (\Needspace: \needspace misplaces a long table that follows a heading).
+            rf"\Needspace{{{layout.lead_lines + 2}\baselineskip}}",
+            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
             rf"\caption{{{latex_escape(self.caption)}}}{LABEL_MARK}",
             r"\\",
             r"\toprule", header, r"\midrule",
@@ -231,10 +238,10 @@ class Table:
             r"\endfoot",
             # The source closes the table's last page: it can never be left alone on the next one.
             r"\bottomrule",
-            rf"\multicolumn{{{n}}}{{@{{}}p{{\linewidth}}@{{}}}}{{\footnotesize\raggedright {source}}} \\",
+            rf"{spanning}{{\footnotesize {source}}} \\",
             r"\endlastfoot",
             *body,
-            rf"\end{{{environment}}}",
+            r"\end{longtable}",
             r"\endgroup",
         ]
         latex = "\n".join(lines)
@@ -305,6 +312,30 @@ class Figure:
             meta["datos"] = {"columnas": [str(c) for c in split["columns"]], "filas": split["data"]}
         data = {"image/svg+xml": svg, "application/pdf": base64.b64encode(pdf).decode("ascii")}
         return data, {METADATA_KEY: meta}
+
+
+class Cards:
+    """A row of key figures, each a large value over a short label: a grid of cards in HTML,
+    boxes three to a row in the PDF. `figures` have ``value`` and ``label`` (plain text)."""
+
+    def __init__(self, figures: Sequence[Any]):
+        self.figures = [(str(f.value), str(f.label)) for f in figures]
+
+    def __repr__(self) -> str:
+        return "Cifras clave: " + "; ".join(f"{label}: {value}" for value, label in self.figures)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f'<li class="pom-tarjeta"><span class="pom-cifra">{html.escape(value)}</span>'
+                        f'<span class="pom-rotulo">{html.escape(label)}</span></li>' for value, label in self.figures)
+        return f'<ul class="pom-tarjetas">{items}</ul>\n'
+
+    def _repr_latex_(self) -> str:
+        boxes = [rf"\fcolorbox{{black!25}}{{black!4}}{{\parbox[t][1.9cm][t]{{0.29\linewidth}}{{\raggedright"
+                 rf"{{\Large\bfseries {latex_escape(value)}}}\\[3pt]{{\small {latex_escape(label)}}}}}}}"
+                 for value, label in self.figures]
+        rows = [r"\hfill".join(boxes[i:i + 3]) + (r"\hfill\null" if len(boxes[i:i + 3]) < 3 else "")
+                for i in range(0, len(boxes), 3)]
+        return "\n\\par\\medskip\\noindent " + "\\par\\medskip\\noindent ".join(rows) + "\\par\\medskip\n"
 
 
 def setup_figures() -> None:

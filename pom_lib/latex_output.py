@@ -103,7 +103,7 @@ class WrapNumberedOutputs(SphinxTransform):
                 continue
             meta = marked["pom"]
             if meta["kind"] == "table":
-                wrapper = pom_table(caption=meta["caption"])
+                wrapper = pom_table(caption=meta["caption"], pom_inicio=meta.get("lineas_iniciales", 0))
             else:
                 wrapper = nodes.figure(align="center", classes=["pom-figura"])
             bundle.replace_self(wrapper)

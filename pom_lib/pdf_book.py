@@ -22,12 +22,12 @@ from sphinx import addnodes
 
 from . import imprint
 from .display import latex_escape
-from .latex_output import _url_escape
+from .latex_output import _url_escape, pom_table
 
 # Where Sphinx's HTML builder puts {download} files, under the edition's root.
 SPHINX_DOWNLOADS = "_downloads/"
 PREAMBLE = r"""
-\usepackage{booktabs,longtable,xltabular,pdflscape,rotating,needspace,colortbl}
+\usepackage{booktabs,longtable,pdflscape,rotating,needspace,colortbl}
 \setlength{\LTcapwidth}{\linewidth}
 % Tables and figures may take most of a page, so few pages are left nearly empty.
 \renewcommand{\topfraction}{0.9}\renewcommand{\bottomfraction}{0.8}
@@ -88,12 +88,13 @@ def metadata(edition: dict) -> str:
         "pdfsubject": f"Libro analítico del {edition['titulo_plan']} del {edition['institucion']}, "
                       f"edición {edition['anio']}",
         "pdfkeywords": f"plan operativo multianual, planificación, presupuesto, {edition['siglas']}, Guatemala",
-        "pdflang": "es-GT",
     }
     settings = ", ".join(f"{key}={{{latex_escape(value)}}}" for key, value in fields.items())
     if edition.get("url"):
         settings += f", baseurl={{{_url_escape(edition['url'])}}}"
-    return rf"\AtBeginDocument{{\hypersetup{{{settings}}}}}"
+    # hyperref does not write the language into the catalog with xdvipdfmx (xelatex's driver).
+    language = r"\special{pdf:put @catalog <</Lang (es-GT)>>}"
+    return rf"\AtBeginDocument{{\hypersetup{{{settings}}}{language}}}"
 
 
 def _configure(app: Any, config: Any) -> None:
@@ -126,6 +127,18 @@ def _parts_for_latex(app: Any, doctree: nodes.document) -> None:
         toctree.parent.insert(toctree.parent.index(toctree), nodes.raw("", latex, format="latex"))
 
 
+def _keep_headings_with_tables(app: Any, doctree: nodes.document) -> None:
+    """A section that opens with a table that breaks across pages asks, before its heading, for the
+    room the table needs to start: otherwise the table would move on and leave the heading alone."""
+    for section in list(doctree.findall(nodes.section)):
+        body = [child for child in section.children if not isinstance(child, nodes.title)]
+        first = next(iter(body), None)
+        table = next(first.findall(pom_table), None) if isinstance(first, nodes.Element) else None
+        if table is not None and table.get("pom_inicio") and section.parent is not None:
+            room = nodes.raw("", f"\\Needspace{{{table['pom_inicio'] + 4}\\baselineskip}}\n", format="latex")
+            section.parent.insert(section.parent.index(section), room)
+
+
 def _visit_download_latex(self: Any, node: addnodes.download_reference) -> None:
     """A live link to the file in the published HTML (Sphinx's LaTeX writer prints only its text)."""
     if "filename" in node:
@@ -144,5 +157,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("pom_lib.latex_output")  # registers pom_edicion
     app.connect("config-inited", _configure)
     app.connect("doctree-read", _parts_for_latex)
+    app.connect("doctree-read", _keep_headings_with_tables)
     app.add_node(addnodes.download_reference, override=True, latex=(_visit_download_latex, _depart_download_latex))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,9 +3,8 @@
 Widths are measured in *characters* of the table's type (digits are about half an em wide;
 capitals and bold text wider). The A4 text block of the book is 6.27 × 9.69 inches (Sphinx's
 1-inch margins), which holds about 96 characters of \\small text across, 150 when the page
-is turned. A table is set in the first of these layouts where it fits:
-
-1. portrait, \\small; 2. portrait, \\footnotesize; 3. landscape, \\small; 4. landscape, \\footnotesize.
+is turned. A table is set in one of these layouts: portrait or landscape, \\small or
+\\footnotesize; of those where it fits, the one that takes fewest pages (see plan_layout).
 
 It *fits* with its natural columns (no cell wraps) or with the long text columns wrapping
 (at least ``MIN_TEXT`` characters wide) and headers broken between words. A table that fits
@@ -40,12 +39,14 @@ MAX_PDF_ROWS = 120
 class Layout:
     font: str
     landscape: bool
-    # Characters per column when the columns share the line (X columns); None: natural widths.
+    # Characters per column when the columns share the line (paragraph columns); None: natural widths.
     widths: tuple[float, ...] | None
     # Short enough to be kept whole on one page.
     floating: bool
     # Rows printed in the PDF; the rest are only in the HTML page and the downloads.
     shown_rows: int
+    # Lines of the caption, the header and the first rows: room a breaking table needs to start.
+    lead_lines: int
 
 
 def text_width(text: str, bold: bool = False) -> float:
@@ -76,7 +77,12 @@ def _lines(text: str, width: float, bold: bool = False) -> int:
 
 def plan_layout(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
                 bold_rows: set[int] = frozenset(), landscape: bool | None = None) -> Layout:
-    """The layout a table gets in the PDF. `landscape` forces (True) or forbids (False) turning the page."""
+    """The layout a table gets in the PDF. `landscape` forces (True) or forbids (False) turning the page.
+
+    Of the layouts where the table fits, the one that takes fewest pages, preferring the larger
+    type (unless the smaller saves a tenth of the height) and portrait (unless landscape halves
+    the pages): a turned page breaks the reading and leaves the heading before it alone.
+    """
     shown = list(rows[:MAX_PDF_ROWS])
     columns = len(header)
     cells = [[text_width(r[i], bold=n in bold_rows) for n, r in enumerate(shown)] for i in range(columns)]
@@ -85,19 +91,49 @@ def plan_layout(header: Sequence[str], rows: Sequence[Sequence[str]], align: str
     natural = [max(w, text_width(h, bold=True)) for w, h in zip(longest, header)]
     needed = [MIN_TEXT if wrap else max(w, _longest_word(h)) for w, h, wrap in zip(longest, header, long_text)]
     candidates = [o for o in ORDER if landscape is None or o[1] == landscape]
-    chosen, widths = candidates[-1], _shares(needed, natural, long_text, _room(candidates[-1], columns))
+    fitting = []
     for option in candidates:
         room = _room(option, columns)
         if sum(natural) <= room:
-            chosen, widths = option, None
-            break
-        if sum(needed) <= room:
-            chosen, widths = option, _shares(needed, natural, long_text, room)
-            break
-    height = FRAME_LINES + _row_lines(header, widths or natural, bold=True)
-    height += sum(_row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown))
-    return Layout(chosen[0], chosen[1], tuple(round(w, 2) for w in widths) if widths else None,
-                  floating=len(rows) == len(shown) and height <= PAGE_LINES[chosen] - 4, shown_rows=len(shown))
+            widths = None
+        elif sum(needed) <= room:
+            widths = _shares(needed, natural, long_text, room)
+        else:
+            continue
+        lines = _row_lines(header, widths or natural, bold=True) + sum(
+            _row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown))
+        fitting.append((option, widths, lines))
+    if not fitting:  # nothing fits: the last layout, every column shrunk alike
+        option = candidates[-1]
+        widths = _shares(needed, natural, long_text, _room(option, columns))
+        fitting.append((option, widths, sum(_row_lines(r, widths) for r in [header, *shown])))
+    option, widths, lines = _best(fitting)
+    floating = len(rows) == len(shown) and lines + FRAME_LINES <= PAGE_LINES[option] - 4
+    return Layout(option[0], option[1], tuple(round(w, 2) for w in widths) if widths else None,
+                  floating=floating, shown_rows=len(shown),
+                  lead_lines=FRAME_LINES + _row_lines(header, widths or natural, bold=True)
+                  + sum(_row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown[:2])))
+
+
+def _best(fitting: list) -> tuple:
+    """The layout with fewest pages, with the preferences of plan_layout."""
+    def pages(entry) -> float:
+        option, _, lines = entry
+        return (lines + FRAME_LINES) / PAGE_LINES[option]
+
+    portrait = [f for f in fitting if not f[0][1]]
+    turned = [f for f in fitting if f[0][1]]
+    best = None
+    for group in (portrait, turned):
+        if not group:
+            continue
+        choice = group[0]
+        for other in group[1:]:
+            if pages(other) < 0.9 * pages(choice) and pages(choice) > 1:
+                choice = other
+        if best is None or pages(choice) < 0.5 * pages(best):
+            best = choice
+    return best
 
 
 def _room(option: tuple[str, bool], columns: int) -> float:
@@ -122,10 +158,7 @@ def _shares(needed: list[float], natural: list[float], long_text: list[bool], ro
 
 
 def _row_lines(cells: Sequence[str], widths: Sequence[float], bold: bool = False) -> int:
+    filled = [c for c in cells if c]
+    if bold and len(filled) == 1 and len(cells) > 1:  # a heading row spans the whole table
+        return _lines(filled[0], sum(widths), bold)
     return max((_lines(c, w, bold) for c, w in zip(cells, widths)), default=1)
-
-
-def hsize_factors(widths: Sequence[float]) -> list[float]:
-    """tabularx \\hsize factors for X columns of these widths (they add up to the column count)."""
-    total = sum(widths)
-    return [len(widths) * w / total for w in widths]
