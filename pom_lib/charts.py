@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import analysis, spanish
+from . import analysis, framework, spanish
 from . import formatting as fmt
 from .display import OKABE_ITO, Chart
 from .plan import Plan
@@ -157,14 +157,20 @@ def population_by_region(plan: Plan) -> Chart:
     ax.set_xlabel("Participación en la población objetivo (%)")
     ax.xaxis.set_major_formatter(_points)
     _horizontal_grid(ax)
-    first, second = shown.index[0], shown.index[1] if len(shown) > 1 else None
-    alt = (f"{first} concentra el {fmt.percent(shares.iloc[0])} de la población objetivo "
-           f"({fmt.integer(shown.iloc[0])} de {fmt.integer(total)} personas)")
-    if second is not None:
-        ratio = shown.iloc[0] / shown.iloc[1] if shown.iloc[1] else float("nan")
-        alt += f"; le sigue {second}, con el {fmt.percent(shares.iloc[1])}"
-        if ratio >= 2:
-            alt += f": la población de {first} es {fmt.decimal(ratio, 0)} veces la de {second}"
+    # The places named are never the row that groups the rest of the world (framework's rule).
+    where = framework.population_concentration(plan)
+    if where["region"] is None:
+        alt = f"La población objetivo suma {fmt.integer(total)} personas"
+    else:
+        alt = (f"{where['region']} concentra el {fmt.percent(where['participacion'])} de la población objetivo "
+               f"({fmt.integer(where['personas'])} de {fmt.integer(total)} personas)")
+        places = plan["poblacion_objetivo"].query("region in @where['otros_nombrados']")
+        if not places.empty:
+            second = places.sort_values("personas", ascending=False).iloc[0]
+            alt += f"; le sigue {second['region']}, con el {fmt.percent(100 * second['personas'] / total)}"
+            if second["personas"] and where["personas"] / second["personas"] >= 2:
+                alt += (f": la población de {where['region']} es "
+                        f"{fmt.decimal(where['personas'] / second['personas'], 0)} veces la de {second['region']}")
     data = pd.DataFrame({"region": population.index, "personas": population.values,
                          "participacion_pct": (100 * population / total).values})
     return Chart(fig, alt + ".", data)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, spanish
+from . import analysis, framework, spanish
 from . import formatting as fmt
 from .framework import escape_markdown
 from .plan import Plan
@@ -83,15 +83,13 @@ def program_finding(plan: Plan) -> Finding | None:
 
 
 def _main_indicator(plan: Plan) -> tuple[str, pd.DataFrame] | None:
-    """The plan's main indicator (its first product-level fiche, else its first fiche) and its
-    published relative values by year, baseline first; None without two such values."""
-    fiches = plan["fichas"]
-    if fiches.empty:
+    """The plan's main indicator and its published relative values by year, baseline first; None
+    without two such values."""
+    if plan["fichas"].empty:
         return None
-    products = fiches[fiches["nivel"] == "producto"]
-    fiche = (products if not products.empty else fiches).iloc[0]
+    fiche = plan["fichas"].set_index("ficha_id").loc[plan.main_fiche]
     values = indicator_values(plan)
-    values = values[(values["ficha_id"] == fiche["ficha_id"]) & values["relativo_publicado"].notna()]
+    values = values[(values["ficha_id"] == plan.main_fiche) & values["relativo_publicado"].notna()]
     if len(values) < 2:
         return None
     return str(fiche["indicador"]), values.sort_values("anio")
@@ -116,18 +114,16 @@ def indicator_finding(plan: Plan) -> Finding | None:
 
 
 def population_finding(plan: Plan) -> Finding | None:
-    if "poblacion_objetivo" not in plan.tables or plan["poblacion_objetivo"].empty:
+    if plan["poblacion_objetivo"].empty:
         return None
-    population = plan["poblacion_objetivo"].set_index("region")["personas"].astype(float)
-    total = float(population.sum())
-    if total <= 0:
+    where = framework.population_concentration(plan)
+    if not where["total"] or where["region"] is None:  # no population, or only the row grouping the rest
         return None
-    if len(population) == 1:
-        return Finding(f"Toda la población objetivo, {_bold(fmt.integer(total))} personas, está en "
-                       f"{escape_markdown(population.index[0])}.", "alcance_poblacion")
-    largest = population.idxmax()
-    return Finding(f"{escape_markdown(largest)} reúne el {_bold(fmt.percent(100 * population[largest] / total))} de "
-                   f"la población objetivo: {fmt.integer(population[largest])} de {fmt.integer(total)} personas.",
+    if not where["otros_nombrados"] and where["resto"] is None:
+        return Finding(f"Toda la población objetivo, {_bold(fmt.integer(where['total']))} personas, está en "
+                       f"{escape_markdown(where['region'])}.", "alcance_poblacion")
+    return Finding(f"{escape_markdown(where['region'])} reúne el {_bold(fmt.percent(where['participacion']))} de la "
+                   f"población objetivo: {fmt.integer(where['personas'])} de {fmt.integer(where['total'])} personas.",
                    "alcance_poblacion")
 
 
@@ -212,9 +208,8 @@ def key_figures(plan: Plan) -> list[KeyFigure]:
                                f"Variación de la asignación anual, {first} a {last}"))
     cards.append(KeyFigure(f"{fmt.integer(len(plan.programs))} · {fmt.integer(len(plan.products))} · "
                            f"{fmt.integer(len(plan.subproducts))}", "Programas · productos · subproductos"))
-    if "poblacion_objetivo" in plan.tables and not plan["poblacion_objetivo"].empty:
-        cards.append(KeyFigure(fmt.integer(plan["poblacion_objetivo"]["personas"].astype(float).sum()),
-                               "Personas de la población objetivo"))
+    if plan.target_population:
+        cards.append(KeyFigure(fmt.integer(plan.target_population), "Personas de la población objetivo"))
     main = _main_indicator(plan)
     if main is not None:
         final = main[1].iloc[-1]

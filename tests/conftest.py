@@ -57,7 +57,8 @@ TEST_SITE = "https://libro.example.org/"
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> dict:
-    """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off).
+    """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
+    plan and year ediciones.yml records for it.
 
     Shared by the tests of the published book and of its pages in the browser. The PDF is
     copied beside the pages, where every page links it.
@@ -74,8 +75,11 @@ def published(tmp_path_factory) -> dict:
     missing = [s for s in stems if not (book / f"{s}.ipynb").is_file()]
     if missing:
         pytest.fail(f"book/ no tiene los capítulos ejecutados {missing}: ejecute «make book» y guárdelos.")
+    edition_entry = next(e for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
+                         if e["fuente"] == "book")
     output = tmp_path_factory.mktemp("libro")
-    config = edition_config(ROOT, load_plan(PLAN_DIR), 2025, output / "config.yml")
+    config = edition_config(ROOT, load_plan(ROOT / edition_entry["plan"]), int(edition_entry["anio"]),
+                            output / "config.yml")
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     edition = settings["sphinx"]["config"]["pom_edicion"]
     edition["url"] = f"{TEST_SITE}{edition['anio']}/"

@@ -104,7 +104,9 @@ def test_a_plan_without_fiches_or_population_still_gets_five_findings(plan):
     assert summary.indicator_finding(bare) is None and summary.population_finding(bare) is None
     assert len(found) >= 5
     labels = [card.label for card in summary.key_figures(bare)]
-    assert not any("indicador" in label or "población" in label for label in labels)
+    assert not any("indicador" in label for label in labels)
+    # The target population is a key figure every plan declares, places or not.
+    assert "Personas de la población objetivo" in labels
 
 
 def test_quality_finding_agrees_with_the_number_of_failed_checks(plan):
