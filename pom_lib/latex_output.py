@@ -7,7 +7,8 @@ Two hooks share this module:
   ``text/latex`` output inside a maths environment, where a ``longtable`` cannot
   live; the plugin passes it through as raw LaTeX instead. Outputs made by
   ``pom_lib.display`` carry ``{"pom": {...}}`` output metadata (kind, caption,
-  alt text, source, name), which the plugin copies onto its nodes.
+  alt text, source, name, and the cells or data behind them), which the plugin
+  copies onto its nodes.
 * ``setup(app)``, a Sphinx extension (``sphinx.extra_extensions`` in _config.yml).
   myst-nb renders every mime type of an output and picks one per builder only
   after reading, so numbering a variant would count each table twice. The
@@ -208,11 +209,11 @@ def _links_latex(self: Any, files: list[tuple[str, str]]) -> str:
     if not files:
         return ""
     base = (self.config.pom_edicion or {}).get("url", "")
-    links = ", ".join(rf"\href{{{_url_escape(base + path)}}}{{{latex_escape(label)}}}" for label, path in files)
+    links = ", ".join(rf"\href{{{latex_url(base + path)}}}{{{latex_escape(label)}}}" for label, path in files)
     return f"Descargas: {links}."
 
 
-def _url_escape(url: str) -> str:
+def latex_url(url: str) -> str:
     """A URL as the argument of \\href (hyperref takes it verbatim but for these characters)."""
     return url.replace("{", "%7B").replace("}", "%7D").replace("%", "\\%").replace("#", "\\#")
 

@@ -22,7 +22,7 @@ from sphinx import addnodes
 
 from . import imprint
 from .display import latex_escape
-from .latex_output import _url_escape, pom_table
+from .latex_output import latex_url, pom_table
 
 # Where Sphinx's HTML builder puts {download} files, under the edition's root.
 SPHINX_DOWNLOADS = "_downloads/"
@@ -91,7 +91,7 @@ def metadata(edition: dict) -> str:
     }
     settings = ", ".join(f"{key}={{{latex_escape(value)}}}" for key, value in fields.items())
     if edition.get("url"):
-        settings += f", baseurl={{{_url_escape(edition['url'])}}}"
+        settings += f", baseurl={{{latex_url(edition['url'])}}}"
     # hyperref does not write the language into the catalog with xdvipdfmx (xelatex's driver).
     language = r"\special{pdf:put @catalog <</Lang (es-GT)>>}"
     return rf"\AtBeginDocument{{\hypersetup{{{settings}}}{language}}}"
@@ -143,7 +143,7 @@ def _visit_download_latex(self: Any, node: addnodes.download_reference) -> None:
     """A live link to the file in the published HTML (Sphinx's LaTeX writer prints only its text)."""
     if "filename" in node:
         base = (self.config.pom_edicion or {}).get("url", "")
-        self.body.append(rf"\href{{{_url_escape(base + SPHINX_DOWNLOADS + node['filename'])}}}{{")
+        self.body.append(rf"\href{{{latex_url(base + SPHINX_DOWNLOADS + node['filename'])}}}{{")
         self.context.append("}")
     else:
         self.context.append("")

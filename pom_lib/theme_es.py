@@ -2,8 +2,8 @@
 
 * Every page has a «Descargar PDF» link in its header and, in its footer, the edition, its
   publication date and version and a complete citation (pom_lib.imprint, from ``pom_edicion``).
-* One search box (the header's button; the sidebar's field is dropped in _config.yml) and no
-  light/dark switch: the charts are drawn for a light page.
+* One search box at each width (the sidebar's field on a wide screen, the header's button on a
+  narrow one; none in the top bar) and no light/dark switch: the charts are drawn for a light page.
 * The theme's icon script (Font Awesome, 1.5 MB on every page) is not loaded: the few icons the
   pages use are drawn by the book's stylesheet (pom.css), so no icon font is fetched either.
 * The few theme strings that sphinx-book-theme and Sphinx leave in English are corrected once
