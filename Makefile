@@ -12,7 +12,9 @@ VENV := .venv
 ENTORNO := $(VENV)/.instalado
 PAQUETES_PDF := texlive-xetex latexmk texlive-lang-spanish texlive-latex-extra \
 	texlive-fonts-recommended fonts-freefont-otf
-PAQUETES_PRUEBAS := chromium poppler-utils
+PAQUETES_PRUEBAS := chromium poppler-utils npm
+# axe-core, which the browser tests inject into every page, from npm at the version of package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
 
 # Installs Debian packages only when the command $(2) or a package is missing, so a ready
 # machine never touches the network.
@@ -38,7 +40,7 @@ archivar: $(ENTORNO)
 site: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom sitio
 
-test: $(ENTORNO) sistema-pdf sistema-pruebas
+test: $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
@@ -48,8 +50,8 @@ bench: $(ENTORNO) sistema-pdf sistema-pruebas
 	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS)
 
 clean:
-	@echo "Borrando _build/ (con la caché de capítulos), _site/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
-	rm -rf _build _site .edicion .sitio
+	@echo "Borrando _build/ (con la caché de capítulos), _site/, node_modules/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
+	rm -rf _build _site .edicion .sitio node_modules
 
 # Redone whenever the lock or the package metadata change.
 $(ENTORNO): requirements.txt pyproject.toml
@@ -60,6 +62,11 @@ $(ENTORNO): requirements.txt pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(AXE): package.json package-lock.json
+	@echo "Instalando axe-core (npm) para las pruebas en el navegador"
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 sistema-pdf:

@@ -12,38 +12,43 @@ Markdown with ``{numref}`tabla-metas``` (the numref text uses the same format).
 Tables written by other means are not counted in the HTML; use ``Table``.
 
 Prose. ``glue(key, text)`` stores an already formatted Spanish string (see
-``pom_lib.formatting``), shown literally (never as markup); ``glue_markdown(key, markdown)``
-stores Markdown whose plan text was escaped with ``pom_lib.escaping.markdown``. Paste either
-in the same chapter with ``{glue:md}`key```, from another with ``{glue:text}`capitulo.ipynb::key:s```.
+``pom_lib.formatting``); paste it in the same chapter with ``{glue:md}`key```,
+from another chapter with ``{glue:text}`capitulo.ipynb::key:s```.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from . import escaping
-from .latex_output import LABEL_MARK, METADATA_KEY
+from .latex_output import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+from .table_layout import SHORT_TEXT, Layout, plan_layout
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 MISSING = "—"
-# Text-column chars that fit one line in \small: A4 portrait text width, and landscape.
-_LINE_CHARS = {False: 95, True: 150}
-# Text columns up to this many characters keep their natural width; longer ones wrap.
-_SHORT_TEXT = 24
-# Tables up to this many rows move to the next page rather than split.
-_KEEP_TOGETHER_ROWS = 25
 _NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
+_HTML_ALIGN = {"l": "", "c": "pom-c", "r": "pom-num"}
+_LATEX_ALIGN = {"l": r">{\raggedright\arraybackslash}", "c": r">{\centering\arraybackslash}",
+                "r": r">{\raggedleft\arraybackslash}"}
+
+
 def _cell(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return MISSING
     return str(value)
+
+
+def _positions(data: pd.DataFrame, key: str) -> set[int]:
+    return {data.index.get_loc(i) for i in data.attrs.get(key, ())}
 
 
 class Table:
@@ -51,8 +56,14 @@ class Table:
 
     ``align`` has one letter per column (``l``, ``c``, ``r``); by default columns
     whose cells all look like numbers («Q1,234», «47.1 %») go right, the rest left.
-    ``landscape`` turns the PDF page for wide tables. Rows listed in
-    ``data.attrs["emphasis_rows"]`` (group headings such as a program) are set in bold.
+    Row roles come from ``data.attrs``: ``emphasis_rows`` (group headings and totals: bold
+    on a shaded band), ``strong_rows`` (items that have sub-items, such as a product: bold)
+    and ``indent_rows`` (sub-items: indented in the ``label_column``, by default the first).
+    In HTML the table scrolls inside its own box, with its header row and first column
+    fixed; in the PDF, ``pom_lib.table_layout`` chooses type size, orientation and column
+    widths, and whether it floats or breaks across pages. ``landscape`` forces (True) or
+    forbids (False) turning the page; by default the page turns only when nothing else fits.
+    Every table offers its cells for download (CSV and Excel), added by ``pom_lib.latex_output``.
     """
 
     def __init__(
@@ -62,12 +73,16 @@ class Table:
         source: str,
         *,
         align: str | None = None,
-        landscape: bool = False,
+        landscape: bool | None = None,
         name: str | None = None,
     ):
         self.header = [str(c) for c in data.columns]
         self.rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
-        self.emphasis = {data.index.get_loc(i) for i in data.attrs.get("emphasis_rows", ())}
+        self.emphasis = _positions(data, "emphasis_rows")
+        self.strong = _positions(data, "strong_rows")
+        self.indented = _positions(data, "indent_rows")
+        label = data.attrs.get("label_column")
+        self.label_column = self.header.index(label) if label is not None else 0
         self.caption = caption
         self.source = source
         self.landscape = landscape
@@ -86,134 +101,179 @@ class Table:
         return f"Tabla «{self.caption}» ({len(self.rows)} filas × {len(self.header)} columnas)"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        meta = {"kind": "table", "caption": self.caption, "name": self.name}
+        layout = self.layout()
+        meta = {"kind": "table", "caption": self.caption, "name": self.name,
+                # What a heading right before it must leave room for in the PDF (a float needs none).
+                "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
+                "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]}}
         return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
 
+    def _row_class(self, index: int) -> str:
+        if index in self.emphasis:
+            return "pom-grupo"
+        if index in self.strong:
+            return "pom-producto"
+        return "pom-sub" if index in self.indented else ""
+
     def _repr_html_(self) -> str:
-        # Figures («Q1,234,567») never break across lines; text wraps.
-        styles = {"l": "text-align: left", "c": "text-align: center", "r": "text-align: right; white-space: nowrap"}
+        # Figures («Q1,234,567») never break across lines; long text wraps.
+        wraps = [a == "l" and w > SHORT_TEXT for a, w in zip(self.align, self._longest())]
+        classes = [" ".join(c for c in (_HTML_ALIGN[a], "pom-texto" if wrap else "") if c)
+                   for a, wrap in zip(self.align, wraps)]
 
-        text = ["pom-texto" if wrap else "" for wrap in self._wrapping()]
+        def cell(tag: str, text: str, css: str, scope: str = "") -> str:
+            attributes = (f' scope="{scope}"' if scope else "") + (f' class="{css}"' if css else "")
+            return f"<{tag}{attributes}>{escaping.html(text)}</{tag}>"
 
-        def row(cells: Sequence[str], tag: str, css: str = "") -> str:
-            opening = f'<tr class="{css}">' if css else "<tr>"
-            return opening + "".join(
-                f'<{tag} class="{k}" style="{styles[a]}">{escaping.html(c)}</{tag}>' if k
-                else f'<{tag} style="{styles[a]}">{escaping.html(c)}</{tag}>'
-                for c, a, k in zip(cells, self.align, text)
-            ) + "</tr>"
+        def body_row(index: int, cells: Sequence[str]) -> str:
+            parts = []
+            for column, text in enumerate(cells):
+                css = classes[column]
+                if index in self.indented and column == self.label_column:
+                    css = f"{css} pom-sangria".strip()
+                # The first cell names its row, for screen readers and as the fixed first column.
+                parts.append(cell("th", text, css, "row") if column == 0 else cell("td", text, css))
+            role = self._row_class(index)
+            return (f'<tr class="{role}">' if role else "<tr>") + "".join(parts) + "</tr>"
 
-        body = "\n".join(row(r, "td", "pom-grupo" if i in self.emphasis else "") for i, r in enumerate(self.rows))
+        head = "<tr>" + "".join(cell("th", h, classes[i], "col") for i, h in enumerate(self.header)) + "</tr>"
+        body = "\n".join(body_row(i, r) for i, r in enumerate(self.rows))
+        # The caption moves above the scrolling box in the book (pom_lib.latex_output); the source
+        # and the download links stay below it.
         return (
+            f'<div class="pom-desplazable" role="region" tabindex="0">\n'
             '<table class="table pom-tabla">\n'
             f"<caption>{escaping.html(self.caption)}</caption>\n"
-            f"<thead>{row(self.header, 'th')}</thead>\n"
-            f"<tbody>\n{body}\n</tbody>\n</table>\n"
+            f"<thead>{head}</thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>\n</div>\n"
             f'<p class="pom-fuente">Fuente: {escaping.html(self.source)}</p>\n'
+            f"{DOWNLOADS_MARK_HTML}\n"
         )
 
-    def _widths(self) -> list[int]:
-        return [max(len(c) for c in col) for col in zip(self.header, *self.rows)]
+    def _longest(self) -> list[int]:
+        return [max((len(r[i]) for r in self.rows), default=0) for i in range(len(self.header))]
 
-    def _fits(self) -> bool:
-        return sum(self._widths()) <= _LINE_CHARS[self.landscape]
-
-    def _wrapping(self) -> list[bool]:
-        """Long text columns, which wrap when the table does not fit on one line."""
-        if self._fits():
-            return [False] * len(self.header)
-        content = [max((len(r[i]) for r in self.rows), default=0) for i in range(len(self.header))]
-        return [a == "l" and w > _SHORT_TEXT for w, a in zip(content, self.align)]
-
-    def _column_specs(self) -> list[str]:
-        """Natural columns when the table fits; otherwise X columns that share the line width.
-
-        Long text columns wrap and take what the figures leave. A table with no long text
-        column that is too wide only because of its headers gets X columns for all, weighted
-        by their longest cell or header word, so headers wrap and figures stay whole.
-        """
-        natural = {"l": r">{\raggedright\arraybackslash}", "c": r">{\centering\arraybackslash}",
-                   "r": r">{\raggedleft\arraybackslash}"}
-        if self._fits():
-            return list(self.align)
-        wraps = self._wrapping()
-        columns = list(zip(self.header, *self.rows))
-        if any(wraps):
-            weights = [max(len(c) for c in col) if wrap else 0 for col, wrap in zip(columns, wraps)]
-        else:
-            weights = [max(max(len(c) for c in col[1:]) if col[1:] else 0, *(len(w) for w in col[0].split()))
-                       for col in columns]
-        total, count = sum(weights), sum(1 for w in weights if w)
-        # tabularx shares the width among X columns by \hsize factors that add up to their count.
-        return [f"{natural[a]}>{{\\hsize={count * w / total:.3f}\\hsize}}X" if w else a
-                for a, w in zip(self.align, weights)]
+    def layout(self) -> Layout:
+        return plan_layout(self.header, self.rows, self.align, self.emphasis | self.strong, self.landscape)
 
     def _repr_latex_(self) -> str:
+        layout = self.layout()
         n = len(self.header)
-        spec = "".join(self._column_specs())
-        # xltabular is longtable with X columns: used when the columns must share the line width.
-        environment = "longtable" if self._fits() else "xltabular"
-        width = "" if self._fits() else r"{\linewidth}"
+        if layout.widths is None:
+            spec = "".join(self.align)
+        else:
+            # Paragraph columns sharing the line: each its fraction of what the gaps leave.
+            room = rf"\dimexpr\linewidth-{8 * (n - 1)}pt\relax"
+            total = sum(layout.widths)
+            spec = "".join(f"{_LATEX_ALIGN[a]}p{{{w / total:.4f}{room}}}" for a, w in zip(self.align, layout.widths))
+        spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
 
-        def row(cells: Sequence[str], bold: bool = False) -> str:
+        def row(index: int, cells: Sequence[str]) -> str:
             escaped = [escaping.latex(c) for c in cells]
-            if bold:
+            shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
+            filled = [c for c in escaped if c]
+            if index in self.emphasis and len(filled) == 1:
+                # A heading row (a program): its one text spans the table instead of wrapping in a column.
+                return shade + spanning + rf"{{\textbf{{{filled[0]}}}}} \\"
+            if index in self.emphasis or index in self.strong:
                 escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
-            return " & ".join(escaped) + r" \\"
+            if index in self.indented:
+                # \leftskip indents every line of a wrapping cell; it must stay outside any group.
+                indent = r"\hspace*{1em}" if layout.widths is None else r"\leftskip=1em\relax "
+                escaped[self.label_column] = indent + escaped[self.label_column]
+            return shade + " & ".join(escaped) + r" \\"
 
-        header = "\\toprule\n" + " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
-        # A short table is kept whole on one page; a long one breaks with a repeated header.
-        keep = rf"\needspace{{{len(self.rows) + 6}\baselineskip}}" if len(self.rows) <= _KEEP_TOGETHER_ROWS else ""
+        header = " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
+        body = [row(i, r) for i, r in enumerate(self.rows[:layout.shown_rows])]
+        source = rf"Fuente: {escaping.latex(self.source)}"
+        if layout.shown_rows < len(self.rows):
+            source += (rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
+                       "completa está en la versión HTML del libro y en sus descargas.")
+        source += " " + DOWNLOADS_MARK_LATEX
+        size = rf"\{layout.font}\setlength{{\tabcolsep}}{{4pt}}"
+        if layout.floating:
+            float_env = "sidewaystable" if layout.landscape else "table"
+            lines = [
+                rf"\begin{{{float_env}}}[htbp]", size,
+                rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}", r"\vspace{3pt}",
+                rf"\begin{{tabular}}{{@{{}}{spec}@{{}}}}",
+                r"\toprule", header, r"\midrule", *body, r"\bottomrule",
+                r"\end{tabular}",
+                rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
+                rf"\end{{{float_env}}}",
+            ]
+            return "\n".join(lines) + "\n"
         lines = [
-            r"\begingroup\small",
-            keep,
-            rf"\begin{{{environment}}}{width}{{@{{}}{spec}@{{}}}}",
+            r"\begingroup" + size,
+            # Room for the caption, the header and the first rows, so no header is left without rows
+            # (\Needspace: \needspace misplaces a long table that follows a heading).
+            rf"\Needspace{{{layout.lead_lines + 2}\baselineskip}}",
+            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
             rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
             r"\\",
-            header,
-            r"\midrule",
+            r"\toprule", header, r"\midrule",
             r"\endfirsthead",
             r"\caption[]{(continuación)} \\",
-            header,
-            r"\midrule",
+            r"\toprule", header, r"\midrule",
             r"\endhead",
             rf"\midrule \multicolumn{{{n}}}{{r}}{{\footnotesize\itshape Continúa en la página siguiente}} \\",
             r"\endfoot",
+            # The source closes the table's last page: it can never be left alone on the next one.
             r"\bottomrule",
+            rf"{spanning}{{\footnotesize {source}}} \\",
             r"\endlastfoot",
-            *(row(r, i in self.emphasis) for i, r in enumerate(self.rows)),
-            rf"\end{{{environment}}}",
-            rf"\par\footnotesize Fuente: {escaping.latex(self.source)}\par",
+            *body,
+            r"\end{longtable}",
             r"\endgroup",
         ]
         latex = "\n".join(lines)
-        if self.landscape:
+        if layout.landscape:
             latex = "\\begin{landscape}\n" + latex + "\n\\end{landscape}"
         return latex + "\n"
 
 
-class Figure:
-    """A matplotlib figure with caption, alt text and source; vector SVG (HTML) and PDF (LaTeX)."""
+@dataclass
+class Chart:
+    """A chart as pom_lib.charts makes it: the figure, the finding it shows (its alt text), its data."""
 
-    def __init__(self, figure: Any, caption: str, alt: str, source: str, *, name: str | None = None):
+    figure: Any
+    alt: str
+    data: pd.DataFrame
+
+
+class Figure:
+    """A captioned figure for both builders: vector SVG (HTML) and PDF (LaTeX), alt text and source.
+
+    Give it a ``Chart`` (its alt text and data come with it; the data are offered for download
+    beside the SVG) or a bare matplotlib figure with ``alt``. The figure keeps the size it was
+    drawn at, so its text prints at the size it was set in.
+    """
+
+    def __init__(self, figure: Any, caption: str, alt: str | None = None, source: str | None = None, *,
+                 name: str | None = None):
         import matplotlib.pyplot as plt
 
+        chart = figure if isinstance(figure, Chart) else Chart(figure, "", pd.DataFrame())
+        alt = chart.alt if alt is None else alt
         if not alt.strip():
             raise ValueError("La figura necesita un texto alternativo (alt) para lectores de pantalla.")
-        self.figure = figure
+        if not source:
+            raise ValueError(f"La figura «{caption}» necesita su fuente (source).")
+        self.figure = chart.figure
+        self.data = chart.data
         self.caption = caption
         self.alt = alt
         self.source = source
         self.name = name
         # Shown through this object only; the inline backend would otherwise show it again.
-        plt.close(figure)
+        plt.close(self.figure)
 
     def __repr__(self) -> str:
         return f"Figura «{self.caption}»"
 
     def _save(self, fmt: str, metadata: dict) -> bytes:
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+        self.figure.savefig(buffer, format=fmt, metadata=metadata)
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -229,8 +289,35 @@ class Figure:
             "source": f"Fuente: {self.source}",
             "name": self.name,
         }
+        if not self.data.empty:
+            split = json.loads(self.data.to_json(orient="split", index=False, double_precision=15))
+            meta["datos"] = {"columnas": [str(c) for c in split["columns"]], "filas": split["data"]}
         data = {"image/svg+xml": svg, "application/pdf": base64.b64encode(pdf).decode("ascii")}
         return data, {METADATA_KEY: meta}
+
+
+class Cards:
+    """A row of key figures, each a large value over a short label: a grid of cards in HTML,
+    boxes three to a row in the PDF. `figures` have ``value`` and ``label`` (plain text)."""
+
+    def __init__(self, figures: Sequence[Any]):
+        self.figures = [(str(f.value), str(f.label)) for f in figures]
+
+    def __repr__(self) -> str:
+        return "Cifras clave: " + "; ".join(f"{label}: {value}" for value, label in self.figures)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f'<li class="pom-tarjeta"><span class="pom-cifra">{escaping.html(value)}</span>'
+                        f'<span class="pom-rotulo">{escaping.html(label)}</span></li>' for value, label in self.figures)
+        return f'<ul class="pom-tarjetas">{items}</ul>\n'
+
+    def _repr_latex_(self) -> str:
+        boxes = [rf"\fcolorbox{{black!25}}{{black!4}}{{\parbox[t][1.9cm][t]{{0.29\linewidth}}{{\raggedright"
+                 rf"{{\Large\bfseries {escaping.latex(value)}}}\\[3pt]{{\small {escaping.latex(label)}}}}}}}"
+                 for value, label in self.figures]
+        rows = [r"\hfill".join(boxes[i:i + 3]) + (r"\hfill\null" if len(boxes[i:i + 3]) < 3 else "")
+                for i in range(0, len(boxes), 3)]
+        return "\n\\par\\medskip\\noindent " + "\\par\\medskip\\noindent ".join(rows) + "\\par\\medskip\n"
 
 
 def setup_figures() -> None:
@@ -245,9 +332,8 @@ def setup_figures() -> None:
             # TrueType fonts in the PDF figures: crisper text than Type 3 in every viewer.
             "pdf.fonttype": 42,
             "axes.prop_cycle": cycler(color=OKABE_ITO),
-            "figure.figsize": (7.0, 4.0),
-            "font.size": 11,
-            "axes.titlesize": 12,
+            "figure.figsize": (5.2, 3.6),
+            "font.size": 9.5,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.grid": True,
@@ -264,38 +350,20 @@ def setup_figures() -> None:
 
 
 class _Prose:
-    """Glued Markdown, also offered as a quoted literal for ``{glue:text}``."""
+    """A formatted string offered as Markdown and as a quoted literal for ``{glue:text}``."""
 
-    def __init__(self, markdown: str, plain: str):
-        self.markdown = markdown
-        self.plain = plain
+    def __init__(self, text: str):
+        self.text = text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # repr() so myst-nb's literal_eval gives the string back: «1,234» would become a tuple.
-        return {"text/markdown": self.markdown, "text/plain": repr(self.plain)}
+        return {"text/markdown": self.text, "text/plain": repr(self.text)}
 
 
 def glue(key: str, text: str) -> None:
-    """Store a formatted Spanish string for the chapter's prose, without showing it here.
-
-    The text is text, not Markdown: «*», «<b>» or «{role}» in it are shown as written.
-    """
-    _check_text(key, text)
-    _glue(key, _Prose(escaping.markdown(text), text))
-
-
-def glue_markdown(key: str, markdown: str) -> None:
-    """Store Markdown for the chapter's prose; plan text in it must already be escaped (escaping.markdown)."""
-    _check_text(key, markdown)
-    _glue(key, _Prose(markdown, markdown))
-
-
-def _check_text(key: str, text: object) -> None:
-    if not isinstance(text, str):
-        raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
-
-
-def _glue(key: str, prose: _Prose) -> None:
+    """Store a formatted Spanish string for the chapter's prose, without showing it here."""
     from myst_nb import glue as myst_glue
 
-    myst_glue(key, prose, display=False)
+    if not isinstance(text, str):
+        raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
+    myst_glue(key, _Prose(text), display=False)

@@ -1,20 +1,28 @@
-"""Files the book offers for download: the tidy matrix (CSV, Excel) and the plan's data package (ZIP).
+"""Files the book offers for download: the tidy matrix (CSV, Excel), the plan's data package (ZIP),
+and the cells of every table and the data of every chart (CSV, Excel), written by the book's
+Sphinx extension (pom_lib.latex_output) beside the HTML pages.
 
-Every file's bytes depend only on the plan, so publishing the same edition twice gives
+Every file's bytes depend only on its content, so publishing the same edition twice gives
 identical downloads (fixed timestamps and permissions, entries sorted by name).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from .matrix import EXPORT_COLUMNS, FIXED_TIME, tidy_matrix, to_csv_text, to_xlsx_bytes
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .matrix import EXPORT_COLUMNS, FIXED_TIME, tidy_matrix, to_csv_text, to_xlsx_bytes, workbook_bytes
 from .plan import Plan
 
 MATRIX_CSV = "matriz.csv"
@@ -91,3 +99,77 @@ def write_downloads(plan: Plan, folder: str | Path) -> dict[str, Path]:
             path.write_bytes(data)
         paths[name] = path
     return paths
+
+
+# --- A table's cells as data -----------------------------------------------------------------------
+
+# «Q1,234,567», «-1,234.5», «+4.2 %», «2025»: the formats of pom_lib.formatting, read back as numbers.
+_NUMBER = re.compile(r"^(?P<sign>[-−+]?)(?P<q>Q?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
+                     r"(?P<percent>\s?%)?$")
+MISSING_CELLS = {"", "—"}
+
+
+def cell_value(text: str) -> tuple[object, str | None]:
+    """A displayed cell as (value, Excel number format): numbers as numbers, the rest as trimmed text.
+
+    Percentages keep the points shown (47.1 for «47.1 %»), so the CSV and the sheet read like the book.
+    """
+    if text is None:
+        return None, None
+    text = str(text).strip()
+    if text in MISSING_CELLS:
+        return None, None
+    match = _NUMBER.match(text.replace("\u00a0", " "))
+    if match is None:
+        return text, None
+    decimals = len(match["decimals"] or ".")-1
+    number = float(match["digits"].replace(",", "") + (match["decimals"] or ""))
+    value = -number if match["sign"] in ("-", "−") else number
+    value = int(value) if not decimals else value
+    places = "." + "0" * decimals if decimals else ""
+    if match["percent"]:
+        return value, f'0{places}" %"'
+    if match["q"]:
+        return value, f'"Q"#,##0{places}'
+    return value, f"#,##0{places}" if "," in match["digits"] or decimals else "0"
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def table_csv(columns: list[str], rows: list[list]) -> bytes:
+    """UTF-8 CSV, comma-separated, numbers without thousands separators or currency sign."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_plain(cell if isinstance(cell, (int, float)) else cell_value(cell)[0]) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
+    """One sheet: bold header, figures as numbers in the book's formats, first row frozen."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "datos"
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(c)) for c in columns]
+    for row in rows:
+        values = [(cell, None) if isinstance(cell, (int, float)) else cell_value(cell) for cell in row]
+        sheet.append([v for v, _ in values])
+        for column, (value, number_format) in enumerate(values, start=1):
+            if number_format:
+                sheet.cell(sheet.max_row, column).number_format = number_format
+            widths[column - 1] = max(widths[column - 1], min(60, len(str(value or ""))))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    sheet.freeze_panes = "A2"
+    workbook.properties.title = title
+    return workbook_bytes(workbook)

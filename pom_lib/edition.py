@@ -28,7 +28,7 @@ import os
 import shutil
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -40,6 +40,8 @@ from .build_cache import BuildCache
 from .chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
 from .errors import ChapterError, EditionError, PlanError, Problem
 from .fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
+from .imprint import imprint
+from .imprint import pdf_name as edition_pdf_name
 from .plan import Plan, load_plan
 from .publication import JOURNAL, publish, recover
 from .snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
@@ -57,7 +59,11 @@ REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
 # umbral_*: umbrales del semáforo de «Seguimiento de la ejecución» (porcentaje de la meta).
+# publicacion: fecha de publicación de la edición (la primera construcción la anota; corríjala si
+# se publica otro día); version: número de versión de la edición (auméntelo al republicarla corregida).
 """
+# Optional keys of an edition: kept from one build to the next.
+PUBLICATION_KEYS = ("publicacion", "version")
 
 
 class InputError(PlanError):
@@ -118,6 +124,12 @@ def toc_for_plan(toc: Path, plan: Plan) -> dict:
     return spec
 
 
+def publication_date(entry: dict) -> date:
+    """An edition's publication date as ediciones.yml records it; today for an edition not yet recorded."""
+    recorded = entry.get("publicacion")
+    return date.fromisoformat(str(recorded)) if recorded else date.today()
+
+
 def source_date_epoch(root: Path, edition_year: int) -> str:
     """Date stamped in the book: SOURCE_DATE_EPOCH, else the last commit, else 1 January of the edition."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
@@ -145,6 +157,11 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     footer = (f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
               f"documento publicado por el {institution}; el análisis es propio del libro.")
     settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
+    # Publication date and version as ediciones.yml records them (pom_lib.imprint), never the build's date.
+    entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    config = settings["sphinx"]["config"]
+    config["pom_edicion"] = imprint(plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)),
+                                    config.get("pom_sitio_url", ""))
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
@@ -295,6 +312,7 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         config = edition_config(root, plan, edition_year, work / "_config.yml")
         new_pages = tree_fingerprint(new_book)
         keys, folders = _render_changed(root, work, new_book, new_pages, config, source_date_epoch(root, edition_year),
+                                        edition_pdf_name(edition_year),
                                         record)
         if new_pages != tree_fingerprint(book):
             folders.append((new_book, book))
@@ -318,10 +336,11 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
 
 
 def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str,
-                    record: dict) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
+                    pdf_copy: str, record: dict) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged.
 
-    Returns the key of each (the fingerprint of everything it is built from) and the (new,
+    Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
+    site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the fingerprint of everything it is built from) and the (new,
     published) folder of each one built.
     """
     pages = combine(new_pages, file_fingerprint(config), epoch, code_fingerprint())
@@ -330,6 +349,8 @@ def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, conf
     published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
     products = {"html": published["html"] / "index.html", "pdflatex": published["pdflatex"] / pdf_name}
     stale = [builder for builder in BUILDERS if record.get(builder) != keys[builder] or not products[builder].is_file()]
+    if "pdflatex" in stale and "html" not in stale:
+        stale.append("html")
     if not stale:
         print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
         return keys, []
@@ -339,6 +360,7 @@ def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, conf
     done()
     if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
         raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
+    shutil.copy(built.get("pdflatex", published["pdflatex"]) / pdf_name, built["html"] / pdf_copy)
     return keys, [(built[builder], published[builder]) for builder in stale]
 
 
@@ -373,7 +395,8 @@ def registry_text(editions: list[dict]) -> str:
     """ediciones.yml listing `editions`, newest first (with the semáforo thresholds each edition used)."""
     ordered = [{**{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
                    ("anio", "plan", "ejecucion", "plan_anterior", "fuente")},
-                **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e}}
+                **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e},
+                **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None}}
                for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
     return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
 
@@ -410,11 +433,12 @@ def registry_with(root: Path, entry: dict) -> str | None:
     kept = []
     for other in editions:
         if int(other["anio"]) == entry["anio"]:
+            entry = {**{k: other[k] for k in PUBLICATION_KEYS if other.get(k) is not None}, **entry}
             continue
         if other["fuente"] == CURRENT:  # check_registry made sure it was archived
             other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
         kept.append(other)
-    return registry_text([*kept, entry])
+    return registry_text([*kept, {"publicacion": date.today(), **entry}])
 
 
 def book_parameters(book: Path) -> dict:
@@ -460,5 +484,7 @@ def archive_edition(root: Path, edition_year: int) -> Path:
     staging.rename(target)
     editions = read_registry(root)
     if editions is not None:
+        previous = next((e for e in editions if int(e["anio"]) == int(edition_year)), {})
+        entry = {**entry, **{k: previous[k] for k in PUBLICATION_KEYS if previous.get(k) is not None}}
         write_registry(root, [*(e for e in editions if int(e["anio"]) != int(edition_year)), entry])
     return target

@@ -9,7 +9,7 @@ from . import formatting as fmt
 from .plan import Plan
 from .reconciliation import indicator_values, summary
 
-SUBITEM = "\u2003"  # an em space indents subproducts under their product in both HTML and PDF
+SUBITEM = "\u2003"  # an em space indents a subproduct's name under its product (monitoring tables)
 
 
 def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
@@ -22,25 +22,30 @@ def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
     as_text = fmt.integer if kind == "meta_fisica" else fmt.quetzales
     goals = plan.goals
     item = goals["subproducto_id"].fillna(goals["producto_id"])
-    rows = []
+    rows, levels = [], []
     for program, program_goals in goals.groupby("programa", sort=False):
         rows.append({"Código": "", "Producto / subproducto": program.upper(), "Unidad": "",
                      **{str(y): "" for y in plan.years}})
+        levels.append("programa")
         for item_id, item_goals in program_goals.groupby(item[program_goals.index], sort=False):
             first = item_goals.iloc[0]
             by_year = item_goals.set_index("anio")[kind]
-            is_sub = first["nivel"] == "subproducto"
-            rows.append({"Código": item_id, "Producto / subproducto": (SUBITEM if is_sub else "") + first["nombre"],
+            rows.append({"Código": item_id, "Producto / subproducto": first["nombre"],
                          "Unidad": first["unidad_medida"], **{str(y): as_text(by_year.get(y)) for y in plan.years}})
-    table = pd.DataFrame(rows)
-    table.attrs["emphasis_rows"] = table.index[table["Código"] == ""].tolist()
+            levels.append(first["nivel"])
     if kind == "meta_financiera":
         totals = plan["totales_anuales"].set_index("anio")["meta_financiera"]
-        total_row = {"Código": "", "Producto / subproducto": "TOTAL", "Unidad": "",
-                     **{str(y): fmt.quetzales(totals.get(y)) for y in plan.years}}
-        emphasis = table.attrs["emphasis_rows"] + [len(table)]
-        table = pd.concat([table, pd.DataFrame([total_row])], ignore_index=True).drop(columns="Unidad")
-        table.attrs["emphasis_rows"] = emphasis
+        rows.append({"Código": "", "Producto / subproducto": "TOTAL", "Unidad": "",
+                     **{str(y): fmt.quetzales(totals.get(y)) for y in plan.years}})
+        levels.append("programa")
+    table = pd.DataFrame(rows)
+    if kind == "meta_financiera":
+        table = table.drop(columns="Unidad")
+    # Programs and the total on a band, products in bold, subproducts indented under them.
+    table.attrs["emphasis_rows"] = [i for i, level in enumerate(levels) if level == "programa"]
+    table.attrs["strong_rows"] = [i for i, level in enumerate(levels) if level == "producto"]
+    table.attrs["indent_rows"] = [i for i, level in enumerate(levels) if level == "subproducto"]
+    table.attrs["label_column"] = "Producto / subproducto"
     return table
 
 

@@ -49,3 +49,49 @@ def fill_template(path: Path) -> dict[str, int]:
                     sheet.cell(row, header.index(column) + 1, float(record[column]))
     workbook.save(path)
     return item_rows
+
+
+# The site address the published-book tests give the edition, so the PDF's links are absolute.
+TEST_SITE = "https://libro.example.org/"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> dict:
+    """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
+    plan and year ediciones.yml records for it.
+
+    Shared by the tests of the published book and of its pages in the browser. The PDF is
+    copied beside the pages, where every page links it.
+    """
+    import subprocess
+
+    import yaml
+
+    from pom_lib.edition import chapter_stems, edition_config, pdf_filename
+    from pom_lib.plan import load_plan
+
+    book = ROOT / "book"
+    stems = chapter_stems(book / "_toc.yml")
+    missing = [s for s in stems if not (book / f"{s}.ipynb").is_file()]
+    if missing:
+        pytest.fail(f"book/ no tiene los capítulos ejecutados {missing}: ejecute «make book» y guárdelos.")
+    edition_entry = next(e for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
+                         if e["fuente"] == "book")
+    output = tmp_path_factory.mktemp("libro")
+    config = edition_config(ROOT, load_plan(ROOT / edition_entry["plan"]), int(edition_entry["anio"]),
+                            output / "config.yml")
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    edition = settings["sphinx"]["config"]["pom_edicion"]
+    edition["url"] = f"{TEST_SITE}{edition['anio']}/"
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for builder in ("html", "pdflatex"):
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "--config", str(config),
+             "--path-output", str(output), "--builder", builder, "-W", "-n", "--keep-going"],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    html = output / "_build" / "html"
+    pdf = output / "_build" / "latex" / pdf_filename(ROOT / "_config.yml")
+    shutil.copy(pdf, html / edition["pdf"])
+    return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}

@@ -1,68 +1,95 @@
-"""The published HTML in a real browser: every chapter renders offline, with no console errors.
+"""The published HTML in a real browser, on a phone and on a laptop.
 
-The pages are rebuilt here from the committed book/ notebooks (execution off, a few
-seconds), so the test checks exactly what `make book` would publish.
+Every page, served over loopback, at 390 and 1366 px: nothing wider than the screen, no
+console errors, no request to another host, no serious or critical axe-core violation, a link
+to the PDF, and the contents box over nothing. Then what a reader of tables relies on: the
+header row and the first column stay in view, products stand apart from subproducts, and a
+printed page shows the table whole. The pages come from conftest's `published` build.
 """
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from pom_lib.edition import chapter_stems
+from browser import AXE, chromium, check_page, check_site, serve
 
-ROOT = Path(__file__).resolve().parent.parent
-BOOK = ROOT / "book"
-LOCAL_SCHEMES = {"file", "data", "blob", "about"}
-
-
-def build_html(book: Path, config: Path, output: Path) -> Path:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "--config", str(config),
-         "--path-output", str(output), "--builder", "html", "-W", "-n", "--keep-going"],
-        capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return output / "_build" / "html"
+# The landing page, with everything it loads, must stay under this many bytes.
+LANDING_BUDGET = 1_000_000
 
 
 def browse(html: Path, stems: list[str]) -> dict[str, list[str]]:
-    """Open each page in headless Chromium; return what went wrong, per page."""
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    assert chromium, "Falta Chromium (paquete Debian «chromium»; make test lo instala)."
-    problems: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        for stem in stems:
-            found: list[str] = []
-            page = browser.new_page()
-            page.on("request", lambda r: urlparse(r.url).scheme in LOCAL_SCHEMES or found.append(f"petición {r.url}"))
-            page.on("console", lambda m: m.type == "error" and found.append(f"consola: {m.text}"))
-            page.on("pageerror", lambda e: found.append(f"error de JavaScript: {e}"))
-            page.goto((html / f"{stem}.html").as_uri(), wait_until="load")
-            page.wait_for_load_state("networkidle")
-            if page.locator("article.bd-article h1").count() != 1:
-                found.append("la página no muestra su capítulo")
-            problems[stem] = found
-            page.close()
-        browser.close()
-    return problems
+    """What went wrong on each page at a laptop's width, without axe (used for small test books)."""
+    reports = check_site(html, [f"{stem}.html" for stem in stems], widths=(1366,), axe=False)
+    return {report.page.removesuffix(".html"): report.problems for report in reports}
 
 
-def test_every_chapter_page_renders_offline_without_errors(tmp_path):
-    stems = chapter_stems(BOOK / "_toc.yml")
-    missing = [s for s in stems if not (BOOK / f"{s}.ipynb").is_file()]
-    if missing:
-        pytest.skip(f"book/ no tiene aún los capítulos ejecutados {missing}: ejecute «make book».")
-    html = build_html(BOOK, ROOT / "_config.yml", tmp_path)
-    problems = browse(html, stems)
-    assert problems == {s: [] for s in stems}
+@pytest.fixture(scope="module")
+def pages(published) -> list[str]:
+    if not AXE.is_file():
+        pytest.fail("Falta axe-core (npm): «make test» lo instala en node_modules/.")
+    return ["index.html", *(f"{stem}.html" for stem in published["stems"])]
+
+
+def test_every_page_reads_well_on_a_phone_and_a_laptop(published, pages):
+    reports = check_site(published["html"], pages)
+    problems = {f"{r.page} a {r.width} px": r.problems for r in reports if r.problems}
+    assert problems == {}
+
+
+def test_the_landing_page_weighs_less_than_a_megabyte(published):
+    with serve(published["html"]) as base, chromium() as browser:
+        report = check_page(browser, base, "index.html", 1366, axe=False)
+    assert report.problems == []
+    assert report.bytes < LANDING_BUDGET, f"{report.bytes:,} bytes en {report.requests} peticiones"
+
+
+def test_the_pdf_link_of_every_page_opens_the_pdf(published):
+    with serve(published["html"]) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "matriz_planificacion.html")
+        href = page.locator("a.pom-pdf").first.get_attribute("href")
+        response = page.request.get(base + href)
+        assert response.ok and response.body()[:5] == b"%PDF-"
+        assert href == published["edition"]["pdf"]
+
+
+def _matrix_page(browser, base: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base + "matriz_planificacion.html", wait_until="networkidle")
+    return context, page
+
+
+def test_table_header_row_and_first_column_stay_in_view_when_it_scrolls(published):
+    with serve(published["html"]) as base, chromium() as browser:
+        context, page = _matrix_page(browser, base, 390)
+        box = page.locator(".pom-desplazable").first
+        box.evaluate("b => { b.scrollLeft = 250; b.scrollTop = 300; }")
+        frame = box.bounding_box()
+        corner = page.locator(".pom-desplazable thead th").first.bounding_box()
+        code = page.locator(".pom-desplazable tbody th").nth(8).bounding_box()
+        assert abs(corner["y"] - frame["y"]) <= 2 and abs(corner["x"] - frame["x"]) <= 2
+        assert abs(code["x"] - frame["x"]) <= 2
+        context.close()
+
+
+def test_products_are_set_apart_from_their_subproducts_by_weight(published):
+    with serve(published["html"]) as base, chromium() as browser:
+        context, page = _matrix_page(browser, base, 1366)
+        weight = "row => Number(getComputedStyle(row.cells[1]).fontWeight)"
+        products = page.locator("table.pom-tabla tr.pom-producto").first.evaluate(weight)
+        subproducts = page.locator("table.pom-tabla tr.pom-sub").first.evaluate(weight)
+        assert products >= 600 and subproducts <= 400
+        indent = "row => parseFloat(getComputedStyle(row.cells[1]).paddingLeft)"
+        assert page.locator("tr.pom-sub").first.evaluate(indent) > page.locator("tr.pom-producto").first.evaluate(indent)
+        context.close()
+
+
+def test_a_printed_page_shows_each_table_whole(published):
+    with serve(published["html"]) as base, chromium() as browser:
+        context, page = _matrix_page(browser, base, 1366)
+        page.emulate_media(media="print")
+        style = page.locator(".pom-desplazable").first.evaluate(
+            "b => [getComputedStyle(b).overflowX, getComputedStyle(b).maxHeight]")
+        assert style == ["visible", "none"]
+        context.close()

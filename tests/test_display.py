@@ -1,6 +1,8 @@
 """display.py: tables and figures render the same way every time, escaped, with caption and source."""
 
 import re
+from types import SimpleNamespace
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,12 +12,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from myst_nb.core.variables import format_plain_text  # noqa: E402
 
-from docutils.core import publish_doctree  # noqa: E402
-from myst_parser.parsers.docutils_ import Parser as MystParser  # noqa: E402
-
-from pom_lib import display  # noqa: E402
-from pom_lib.display import OKABE_ITO, Figure, Table, setup_figures  # noqa: E402
-from pom_lib.latex_output import LABEL_MARK, METADATA_KEY  # noqa: E402
+from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, latex_escape, setup_figures  # noqa: E402
+from pom_lib.latex_output import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY  # noqa: E402
 
 METAS = pd.DataFrame(
     {
@@ -41,6 +39,13 @@ def test_html_has_caption_source_and_escaped_cells():
     assert "—" in html  # the missing program name
 
 
+def test_html_table_scrolls_in_its_own_named_focusable_box_with_row_headers():
+    html = _table()._repr_html_()
+    assert html.startswith('<div class="pom-desplazable" role="region" tabindex="0">')
+    assert html.count('<th scope="col"') == 3
+    assert html.count('<th scope="row"') == len(METAS)  # each row is named by its first cell
+
+
 def test_html_is_deterministic_and_has_no_ids():
     first, second = _table()._repr_html_(), _table()._repr_html_()
     assert first == second
@@ -49,8 +54,8 @@ def test_html_is_deterministic_and_has_no_ids():
 
 def test_numbers_are_right_aligned_and_text_left():
     html = _table()._repr_html_()
-    assert '<td style="text-align: right; white-space: nowrap">Q401,812,176</td>' in html
-    assert '<td style="text-align: left">Servicios consulares &amp; migrantes</td>' in html
+    assert '<td class="pom-num">Q401,812,176</td>' in html
+    assert '<th scope="row" class="pom-texto">Servicios consulares &amp; migrantes</th>' in html
     assert _table().align == "lrr"
 
 
@@ -59,15 +64,25 @@ def test_explicit_alignment_must_fit_the_columns():
         _table(align="lr")
 
 
-def test_latex_is_a_small_booktabs_longtable_with_caption_and_label_mark():
+def test_a_short_latex_table_is_a_float_with_its_source_inside():
     latex = _table()._repr_latex_()
-    assert r"\begingroup\small" in latex
-    assert r"\begin{longtable}{@{}lrr@{}}" in latex
+    assert latex.startswith("\\begin{table}[htbp]\n\\small")
+    assert r"\begin{tabular}{@{}lrr@{}}" in latex
     assert rf"\caption{{Metas financieras 2025}}{LABEL_MARK}" in latex
-    assert latex.count(r"\toprule") == 2  # first page head and continuation head
-    assert r"\bottomrule" in latex
-    assert r"Fuente: Plan Operativo Multianual 2025-2029." in latex
+    assert latex.index("Fuente: Plan Operativo Multianual 2025-2029.") < latex.index(r"\end{table}")
+    assert DOWNLOADS_MARK_LATEX in latex
     assert "landscape" not in latex
+
+
+def test_a_long_latex_table_breaks_with_its_source_in_the_last_foot():
+    rows = pd.DataFrame({"Código": [f"SUB{i:02d}" for i in range(80)], "Meta": ["1,234"] * 80})
+    latex = Table(rows, "Metas", "POM.")._repr_latex_()
+    assert r"\begin{longtable}{@{}lr@{}}" in latex
+    assert latex.count(r"\toprule") == 2  # first page head and continuation head
+    assert r"\caption[]{(continuación)}" in latex
+    foot = latex[latex.index(r"\endfoot"):latex.index(r"\endlastfoot")]
+    assert "Fuente: POM." in foot  # never alone on a page after the table
+    assert r"\Needspace{" in latex
 
 
 def test_latex_escapes_special_characters():
@@ -75,24 +90,33 @@ def test_latex_escapes_special_characters():
     assert r"Servicios consulares \& migrantes" in latex
     assert r"Política\_exterior" in latex
     assert r"47.1 \%" in latex
+    assert latex_escape(r"a\b{c}~^#$") == r"a\textbackslash{}b\{c\}\textasciitilde{}\textasciicircum{}\#\$"
 
 
-def test_long_text_columns_wrap_and_landscape_turns_the_page():
+def test_long_text_columns_wrap_in_paragraph_columns_sharing_the_line():
     long_text = "Descripción extensa del subproducto que no cabe en una sola línea de la tabla " * 2
-    wide = pd.DataFrame({"Código": ["SUB01"], "Subproducto": [long_text], "2025": ["Q1,000,000"]})
-    latex = Table(wide, "Subproductos", "POM.", landscape=True)._repr_latex_()
-    spec = re.search(r"\\begin\{xltabular\}\{\\linewidth\}\{(.*)\}", latex).group(1)
-    assert spec.startswith("@{}l")  # the short code column keeps its natural width
-    assert spec.count("X") == 1  # the long text column takes the rest of the line and wraps
-    assert latex.startswith("\\begin{landscape}") and latex.rstrip().endswith("\\end{landscape}")
+    wide = pd.DataFrame({"Código": ["SUB01"] * 3, "Subproducto": [long_text] * 3, "2025": ["Q1,000,000"] * 3,
+                         "2026": ["Q1,000,000"] * 3, "2027": ["Q1,000,000"] * 3, "2028": ["Q1,000,000"] * 3})
+    latex = Table(wide, "Subproductos", "POM.")._repr_latex_()
+    fractions = [float(f) for f in re.findall(r"p\{([0-9.]+)\\dimexpr\\linewidth-40pt\\relax\}", latex)]
+    assert len(fractions) == 6 and sum(fractions) == pytest.approx(1, abs=0.001)
+    assert fractions[1] == max(fractions)  # the long text takes what the figures leave
 
 
-def test_mimebundle_carries_both_reprs_and_numbering_metadata():
+def test_landscape_can_be_forced():
+    latex = _table(landscape=True)._repr_latex_()
+    assert latex.startswith("\\begin{sidewaystable}")
+
+
+def test_mimebundle_carries_both_reprs_numbering_metadata_and_the_cells():
     data, metadata = _table(name="tabla-metas")._repr_mimebundle_()
     assert set(data) == {"text/html", "text/latex"}
-    assert metadata == {
-        METADATA_KEY: {"kind": "table", "caption": "Metas financieras 2025", "name": "tabla-metas"}
-    }
+    meta = metadata[METADATA_KEY]
+    assert {k: meta[k] for k in ("kind", "caption", "name")} == {
+        "kind": "table", "caption": "Metas financieras 2025", "name": "tabla-metas"}
+    assert meta["datos"]["columnas"] == ["Programa", "Monto 2025", "Avance"]
+    assert meta["datos"]["filas"][2] == ["", "Q9,111,422", "100%"]  # a missing cell is empty, not «—»
+    assert meta["lineas_iniciales"] == 0  # a float needs no room kept under a heading
     assert repr(_table()) == "Tabla «Metas financieras 2025» (3 filas × 3 columnas)"
 
 
@@ -102,9 +126,19 @@ def _bar_figure():
     return fig
 
 
-def test_figure_needs_alt_text():
+def test_figure_needs_alt_text_and_source():
     with pytest.raises(ValueError, match="texto alternativo"):
         Figure(_bar_figure(), "Presupuesto", "  ", "POM.")
+    with pytest.raises(ValueError, match="fuente"):
+        Figure(_bar_figure(), "Presupuesto", "Dos barras.")
+
+
+def test_a_chart_brings_its_alt_text_and_its_data():
+    data = pd.DataFrame({"anio": [2025, 2026], "total": [980.0, 1080.5]})
+    figure = Figure(Chart(_bar_figure(), "El total sube.", data), "Presupuesto", source="POM.")
+    _, metadata = figure._repr_mimebundle_()
+    assert metadata[METADATA_KEY]["alt"] == "El total sube."
+    assert metadata[METADATA_KEY]["datos"] == {"columnas": ["anio", "total"], "filas": [[2025, 980.0], [2026, 1080.5]]}
 
 
 def test_figure_outputs_are_vector_and_byte_identical_between_runs():
@@ -132,37 +166,38 @@ def test_setup_figures_uses_the_colour_blind_safe_palette():
     assert matplotlib.rcParams["svg.hashsalt"]
 
 
-@pytest.mark.parametrize("text", ["1,234,567", "Q1,234,567", "47.1 %", "2025", "«**Programa** <b>» {sub-ref}`today`"])
-def test_glued_prose_survives_glue_md_and_glue_text_unchanged(text, monkeypatch):
-    glued = {}
-    monkeypatch.setattr(display, "_glue", glued.__setitem__)
-    display.glue("clave", text)
-    bundle = glued["clave"]._repr_mimebundle_()
-    # {glue:md} parses text/markdown: the text must come back as text, markup included.
-    assert publish_doctree(bundle["text/markdown"], parser=MystParser()).astext() == text
+@pytest.mark.parametrize("text", ["1,234,567", "Q1,234,567", "47.1 %", "2025"])
+def test_glued_prose_survives_glue_text_unchanged(text):
+    bundle = _Prose(text)._repr_mimebundle_()
+    assert bundle["text/markdown"] == text
     # {glue:text} literal_evals text/plain: «1,234,567» unquoted would print as «(1, 234, 567)».
     assert format_plain_text(bundle["text/plain"], "s") == text
 
 
-def test_emphasis_rows_are_bold_in_both_outputs():
-    import pandas as pd
-
-    data = pd.DataFrame({"Código": ["", "PRD01"], "Nombre": ["PROGRAMA", "Producto"], "2025": ["", "Q1"]})
-    data.attrs["emphasis_rows"] = [0]
+def test_row_roles_set_groups_items_and_sub_items_apart_in_both_outputs():
+    data = pd.DataFrame({"Código": ["", "PRD01", "SUB01"], "Nombre": ["PROGRAMA", "Producto", "Subproducto"],
+                         "2025": ["", "Q2", "Q1"]})
+    data.attrs.update(emphasis_rows=[0], strong_rows=[1], indent_rows=[2], label_column="Nombre")
     table = Table(data, "Prueba", "Fuente de prueba")
-    assert '<tr class="pom-grupo">' in table._repr_html_()
-    assert r"\textbf{PROGRAMA}" in table._repr_latex_()
+    html = table._repr_html_()
+    assert '<tr class="pom-grupo">' in html and '<tr class="pom-producto">' in html
+    assert '<tr class="pom-sub"><th scope="row">SUB01</th><td class="pom-sangria">Subproducto</td>' in html
+    latex = table._repr_latex_()
+    assert r"\rowcolor{black!6}\multicolumn{3}" in latex and r"{\textbf{PROGRAMA}}" in latex  # spans the table
+    assert r"\textbf{PRD01} & \textbf{Producto} & \textbf{Q2}" in latex
+    assert r"SUB01 & \hspace*{1em}Subproducto & Q1" in latex
     # Blank cells of a heading row do not make a column of figures look like text.
     assert table.align == "llr"
 
 
-def test_short_tables_stay_on_one_page_long_ones_break():
-    import pandas as pd
-
-    short = Table(pd.DataFrame({"a": ["x"] * 5}), "Corta", "F")._repr_latex_()
-    long = Table(pd.DataFrame({"a": ["x"] * 60}), "Larga", "F")._repr_latex_()
-    assert r"\needspace{11\baselineskip}" in short
-    assert r"\needspace" not in long
+def test_cards_show_each_value_over_its_label():
+    figures = [SimpleNamespace(value="Q5,870.0 millones", label="Metas & totales"), SimpleNamespace(value="47.1 %", label="Meta")]
+    cards = Cards(figures)
+    html = cards._repr_html_()
+    assert html.count('<li class="pom-tarjeta">') == 2
+    assert '<span class="pom-cifra">Q5,870.0 millones</span><span class="pom-rotulo">Metas &amp; totales</span>' in html
+    latex = cards._repr_latex_()
+    assert latex.count(r"\fcolorbox") == 2 and r"Metas \& totales" in latex and r"47.1 \%" in latex
 
 
 def test_a_table_too_wide_only_for_its_headers_wraps_the_headers():
@@ -171,5 +206,6 @@ def test_a_table_too_wide_only_for_its_headers_wraps_the_headers():
     data = pd.DataFrame([["2025", "1,332,155", "38.8 %", "1,332,155", "38.76 %", "sin dato"]], columns=headers)
     wide = Table(data, "Ficha", "POM.")
     latex = wide._repr_latex_()
-    assert "\\begin{xltabular}{\\linewidth}" in latex
-    assert latex.count("X") >= len(headers)  # every column shares the width; headers wrap
+    fractions = re.findall(r"p\{([0-9.]+)\\dimexpr", latex)
+    assert len(fractions) == len(headers)  # every column shares the width; headers wrap
+    assert sum(float(f) for f in fractions) == pytest.approx(1, abs=0.001)

@@ -5,6 +5,7 @@ import io
 import os
 import zipfile
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -79,3 +80,35 @@ def test_matrix_dictionary_describes_every_column():
     dictionary = downloads.matrix_dictionary()
     assert dictionary["Columna"].tolist() == EXPORT_COLUMNS
     assert dictionary["Contenido"].str.len().min() > 10
+
+
+@pytest.mark.parametrize("text, value, number_format", [
+    ("Q1,234,567", 1234567, '"Q"#,##0'),
+    ("-Q100,000", -100000, '"Q"#,##0'),
+    ("Q1,234.50", 1234.5, '"Q"#,##0.00'),
+    ("47.1\u00a0%", 47.1, '0.0" %"'),
+    ("+5.0 %", 5.0, '0.0" %"'),
+    ("1,234,567", 1234567, "#,##0"),
+    ("2025", 2025, "0"),
+    ("—", None, None),
+    ("", None, None),
+    ("\u2003Servicios de documentación", "Servicios de documentación", None),
+    ("PRD01", "PRD01", None),
+])
+def test_displayed_cells_read_back_as_numbers_in_the_book_formats(text, value, number_format):
+    assert downloads.cell_value(text) == (value, number_format)
+
+
+def test_a_table_download_has_plain_numbers_in_csv_and_formatted_numbers_in_excel(tmp_path):
+    columns = ["Código", "Nombre", "2025", "Participación"]
+    rows = [["PRD01", "Población & servicios", "Q401,812,176", "42.5 %"], ["PRD14", "Transmisión", "—", ""]]
+    text = downloads.table_csv(columns, rows).decode("utf-8")
+    assert text == "Código,Nombre,2025,Participación\nPRD01,Población & servicios,401812176,42.5\nPRD14,Transmisión,,\n"
+    data = downloads.table_xlsx(columns, rows, "Metas")
+    assert data == downloads.table_xlsx(columns, rows, "Metas")  # same bytes every time
+    (tmp_path / "t.xlsx").write_bytes(data)
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [c.value for c in sheet[1]] == columns
+    assert sheet["C2"].value == 401812176 and sheet["C2"].number_format == '"Q"#,##0'
+    assert sheet["D2"].value == 42.5 and sheet["C3"].value is None
+    assert sheet.freeze_panes == "A2"

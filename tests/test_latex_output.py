@@ -93,20 +93,44 @@ def built(tmp_path_factory) -> Path:
 
 def test_html_numbers_tables_and_figures_in_order(built):
     page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
-    assert re.search(r'<caption><span class="caption-number">Tabla 1 </span>Primera tabla', page)
-    assert re.search(r'<caption><span class="caption-number">Tabla 2 </span>Segunda tabla', page)
+    assert re.search(r'<p class="pom-titulo-tabla" id="id\d+-titulo"><span class="caption-number">Tabla 1 </span>Primera tabla', page)
+    assert re.search(r'<p class="pom-titulo-tabla" id="tabla-b-titulo"><span class="caption-number">Tabla 2 </span>Segunda tabla', page)
     assert re.search(r'<span class="caption-number">Figura 1 </span>.*Barras anuales', page)
     assert ">Tabla 2<" in page and ">Figura 1<" in page  # the numrefs
     assert 'alt="Dos barras."' in page
     assert "\\begin{longtable}" not in page
 
 
-def test_latex_gets_raw_longtables_labelled_for_numref(built):
+def test_html_table_title_names_its_scrolling_box(built):
+    page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
+    assert '<div class="pom-desplazable" role="region" aria-labelledby="tabla-b-titulo" tabindex="0">' in page
+    assert '<table class="table pom-tabla" aria-labelledby="tabla-b-titulo">' in page
+    assert "<caption>" not in page  # moved above the box
+
+
+def test_every_table_and_figure_offers_its_downloads(built):
+    page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(datos/[^"]+)" download>([^<]+)</a>', page)
+    assert ("datos/tabla-b.csv", "CSV") in links and ("datos/tabla-b.xlsx", "Excel") in links
+    assert ("datos/pagina-primera-tabla.csv", "CSV") in links  # an unnamed table is named after its caption
+    assert ("datos/figura-a.svg", "SVG") in links
+    for path, _ in links:
+        assert (built / "html" / path).stat().st_size > 0, path
+    assert (built / "html" / "datos" / "tabla-b.csv").read_text(encoding="utf-8") == (
+        "Programa,Monto\nConsular & migrantes,401812176\n")
+    svg = (built / "html" / "datos" / "figura-a.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml")
+
+
+def test_latex_gets_raw_tables_labelled_for_numref_with_live_download_links(built):
     (tex,) = (built / "latex").glob("*.tex")
     source = tex.read_text(encoding="utf-8")
-    assert source.count(r"\begin{longtable}") == 2
-    assert not re.search(r"\\begin\{equation\*?\}\s*\\begin\{longtable\}", source)
+    assert source.count(r"\begin{table}[htbp]") == 2  # short tables float, whole, with their source
+    assert not re.search(r"\\begin\{equation\*?\}\s*\\begin\{(longtable|table)\}", source)
     assert r"\caption{Segunda tabla}\label{\detokenize{pagina:tabla-b}}" in source
     assert r"\hyperref[\detokenize{pagina:tabla-b}]" in source
     assert r"\caption{Barras anuales}" in source and ".pdf}" in source
     assert r"\usepackage[spanish,es-nodecimaldot,es-noshorthands,es-tabla]{babel}" in source
+    assert r"\href{datos/tabla-b.csv}{CSV}" in source
+    assert r"\href{datos/figura-a.svg}{SVG}" in source
+    assert r"\listoftables\listoffigures" in source

@@ -1,22 +1,22 @@
-"""The published book as readers get it: every chapter, the plan's key figures, Spanish, no code.
+"""The published book as readers get it: every chapter, the plan's key figures, Spanish, no code;
+a PDF that reads as a publication; a download under every table and chart.
 
-HTML and PDF are rebuilt here from the committed book/ notebooks (execution off), with the
-same edition configuration `make book` uses, so the test reads what would be published.
+HTML and PDF are rebuilt (conftest's `published`) from the committed book/ notebooks (execution
+off), with the same edition configuration `make book` uses, so the tests read what would be published.
 """
 
 import csv
+import io
 import re
 import subprocess
-import sys
+from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
-from pom_lib.edition import chapter_stems, edition_config, pdf_filename
-from pom_lib.plan import load_plan
-
-from conftest import ROOT
+from conftest import ROOT, TEST_SITE
 
 BOOK = ROOT / "book"
 NBSP = "\u00a0"
@@ -52,29 +52,11 @@ def _key_figures() -> tuple[list[str], list[str]]:
 KEY_FIGURES, KEY_PERCENTS = _key_figures()
 
 
-def _build(builder: str, output: Path) -> subprocess.CompletedProcess:
-    config = edition_config(ROOT, load_plan(PLAN_DIR), int(EDITION["anio"]), output / "config.yml")
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(BOOK), "--config", str(config),
-         "--path-output", str(output), "--builder", builder, "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, cwd=ROOT,
-    )
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    stems = chapter_stems(BOOK / "_toc.yml")
-    missing = [s for s in stems if not (BOOK / f"{s}.ipynb").is_file()]
-    if missing:
-        pytest.fail(f"book/ no tiene los capítulos ejecutados {missing}: ejecute «make book» y guárdelos.")
-    output = tmp_path_factory.mktemp("libro")
-    for builder in ("html", "pdflatex"):
-        result = _build(builder, output)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    html = output / "_build" / "html"
-    pdf = output / "_build" / "latex" / pdf_filename(ROOT / "_config.yml")
-    pdf_text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return {"stems": stems, "html": html, "pdf_text": pdf_text}
+def built(published):
+    text = subprocess.run(["pdftotext", "-layout", str(published["pdf"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return {**published, "pdf_text": text}
 
 
 def _page_text(path: Path) -> str:
@@ -144,3 +126,138 @@ def test_footer_says_whose_figures_and_whose_analysis(built):
     assert (f"Las cifras son las del documento publicado por el {plan['institucion']} ({plan['siglas']})"
             in page)
     assert "Por Edición" not in page
+
+
+# --- The PDF as a publication ---------------------------------------------------------------------
+
+HEADING = re.compile(r"^(Capítulo \d+\s+)?\d+(\.\d+)*\s+\S.*$")
+MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+          "noviembre", "diciembre"]
+
+
+# Running heads and feet: the book's title; a page number, alone or beside a chapter or section
+# title («5.2. Metas físicas 23»: numbered with a final dot, unlike a heading in the text).
+RUNNING = re.compile(r"Libro analítico$|^\d+$|^(\d+\s+)?(Capítulo \d+\.|\d+(\.\d+)*\.)\s.*?(\s+\d+)?$")
+
+
+def _pages(pdf: Path) -> list[list[str]]:
+    """Each page's lines of content, without its running head and foot (turned pages too)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[line.strip() for line in page.splitlines() if line.strip() and not RUNNING.search(line.strip())]
+            for page in text.split("\f")[:-1]]
+
+
+def _page_problems(lines: list[str]) -> list[str]:
+    """What is wrong with a page of the PDF: a heading or a source line alone, a table head without rows."""
+    problems = []
+    content = [line for line in lines if "Continúa en la página siguiente" not in line]
+    if len(content) == 1 and HEADING.match(content[0]):
+        problems.append(f"solo el encabezado «{content[0]}»")
+    if lines and lines[0].startswith("Fuente:") and len(lines) <= 3:
+        problems.append("solo la línea de la fuente")
+    for index, line in enumerate(lines):
+        continued = re.match(r"Tabla (\d+): \(continuación\)", line)
+        if not continued:
+            continue
+        # A repeated head belongs above the table's next rows, never before the table itself begins.
+        if any(re.match(rf"Tabla {continued[1]}: (?!\(continuación\))", later) for later in lines[index + 1:]):
+            problems.append(f"«{line}» antes del comienzo de la tabla")
+        following = lines[index + 1:index + 5]
+        if len(lines) - index <= 2 or any("Continúa en la página siguiente" in row for row in following):
+            problems.append(f"«{line}» sin filas")
+    return problems
+
+
+def test_pdf_has_lists_of_tables_and_figures(built):
+    text = built["pdf_text"]
+    assert "Índice de tablas" in text and "Índice de figuras" in text
+    tables = len(set(re.findall(r"Tabla (\d+): (?!\(continuación\))", text)))
+    figures = len(set(re.findall(r"Figura (\d+): ", text)))
+    listed = text[text.index("Índice de tablas"):text.index("Índice de figuras")]
+    assert tables > 10 and len(re.findall(r"^\s*\d+\.\s", listed, re.M)) == tables
+    assert figures > 5
+
+
+def test_no_pdf_page_holds_only_a_heading_a_source_line_or_an_empty_table_start(built):
+    problems = {number: _page_problems(lines) for number, lines in enumerate(_pages(built["pdf"]), start=1)}
+    assert {number: found for number, found in problems.items() if found} == {}
+
+
+def test_pdf_metadata_name_the_book_its_author_subject_and_language(built):
+    info = subprocess.run(["pdfinfo", str(built["pdf"])], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    title = next(csv.DictReader((PLAN_DIR / "plan.csv").open(encoding="utf-8")))
+    assert fields["Title"].strip() == f"{title['titulo']}: libro analítico"
+    assert title["institucion"] in fields["Author"] and title["siglas"] in fields["Keywords"]
+    assert f"edición {EDITION['anio']}" in fields["Subject"]
+    assert re.search(rb"/Lang\s*\(es-GT\)", _uncompressed(built["pdf"]))
+
+
+def _uncompressed(pdf: Path) -> bytes:
+    """The PDF's bytes with its compressed streams inflated (where its catalog may live)."""
+    import zlib
+
+    data = pdf.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def test_cover_is_dated_with_the_edition_publication_date(built):
+    published = date.fromisoformat(str(EDITION["publicacion"]))
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(built["pdf"]), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert f"Edición {EDITION['anio']}" in cover
+    assert f"Publicada el {published.day} de {MONTHS[published.month - 1]} de {published.year}" in cover
+    assert "Cómo citar este libro" in cover
+
+
+def test_pdf_links_to_every_download_at_the_edition_address(built):
+    urls = subprocess.run(["pdfinfo", "-url", str(built["pdf"])], capture_output=True, text=True, check=True).stdout
+    links = [line.split()[-1] for line in urls.splitlines()[1:] if line.strip()]
+    base = built["edition"]["url"]
+    assert base.startswith(TEST_SITE)
+    ours = [link for link in links if link.startswith(base)]
+    assert any("/_downloads/" in link and link.endswith("matriz.csv") for link in ours)
+    assert sum(link.endswith(".xlsx") for link in ours) > 10
+    for link in ours:  # each one is a file the published HTML has
+        assert (built["html"] / link[len(base):]).is_file(), link
+
+
+# --- Downloads under every table and chart ---------------------------------------------------------
+
+def _download_links(page: Path) -> list[str]:
+    return re.findall(r'<a href="(datos/[^"]+)" download>', page.read_text(encoding="utf-8"))
+
+
+def test_every_table_and_chart_has_its_downloads_and_they_exist(built):
+    for stem in built["stems"]:
+        page = (built["html"] / f"{stem}.html").read_text(encoding="utf-8")
+        links = _download_links(built["html"] / f"{stem}.html")
+        assert len([link for link in links if link.endswith(".xlsx")]) == page.count('class="pom-titulo-tabla"'), stem
+        assert len([link for link in links if link.endswith(".svg")]) == page.count('class="pom-figura'), stem
+        for link in links:
+            assert (built["html"] / link).stat().st_size > 0, (stem, link)
+
+
+def test_table_downloads_hold_the_plan_figures_as_numbers(built):
+    goals = {(r["producto_id"], r["anio"]): int(r["meta_financiera"]) for r in _csv("metas_productos.csv")}
+    product = min(_csv("productos.csv"), key=lambda row: int(row["orden"]))["producto_id"]
+    plan = _csv("plan.csv")[0]
+    first, last = plan["anio_inicio"], plan["anio_fin"]
+    folder = built["html"] / "datos"
+    rows = list(csv.DictReader((folder / "tabla-metas-financieras.csv").open(encoding="utf-8")))
+    row = next(r for r in rows if r["Código"] == product)
+    assert int(row[first]) == goals[(product, first)]
+    sheet = openpyxl.load_workbook(folder / "tabla-metas-financieras.xlsx").active
+    header = [c.value for c in sheet[1]]
+    cells = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == product)
+    cell = cells[header.index(last)]
+    assert cell.value == goals[(product, last)] and "Q" in cell.number_format
+    chart = csv.DictReader(io.StringIO((folder / "figura-poblacion.csv").read_text(encoding="utf-8")))
+    population = {r["region"]: float(r["personas"]) for r in _csv("poblacion_objetivo.csv")}
+    assert {r["region"]: float(r["personas"]) for r in chart} == population

@@ -1,5 +1,6 @@
 """ediciones.yml (the published editions), the edition parameters of `pom`, and the switcher's hook."""
 
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -59,7 +60,16 @@ def test_registry_with_the_new_edition(tmp_path):
     write_registry(tmp_path, [_entry(2025)])
     (tmp_path / "ediciones" / "2025").mkdir(parents=True)
     (tmp_path / "ediciones.yml").write_text(registry_with(tmp_path, _entry(2026, ejecucion="x.csv")), encoding="utf-8")
-    assert read_registry(tmp_path) == [_entry(2026, ejecucion="x.csv"), _entry(2025, "ediciones/2025")]
+    # The first build of an edition records its publication date: today, until someone sets it.
+    assert read_registry(tmp_path) == [{**_entry(2026, ejecucion="x.csv"), "publicacion": date.today()},
+                                       _entry(2025, "ediciones/2025")]
+
+
+def test_rebuilding_an_edition_keeps_its_publication_date_and_version(tmp_path):
+    write_registry(tmp_path, [{**_entry(2025), "publicacion": date(2025, 4, 30), "version": 2}])
+    (tmp_path / "ediciones.yml").write_text(registry_with(tmp_path, _entry(2025, ejecucion="x.csv")), encoding="utf-8")
+    assert read_registry(tmp_path) == [{**_entry(2025, ejecucion="x.csv"), "publicacion": date(2025, 4, 30),
+                                        "version": 2}]
 
 
 def test_edicion_takes_execution_and_previous_plan():

@@ -33,10 +33,15 @@ def test_financial_matrix_ends_with_the_yearly_totals(plan):
     assert financial.loc[financial["Código"] == "PRD14", "2025"].item() == "Q0"
 
 
-def test_subproducts_are_indented_and_unnamed_ones_labelled(plan):
+def test_matrix_rows_carry_their_role_and_unnamed_subproducts_a_label(plan):
     physical = tables.matrix_table(plan, "meta_fisica")
     sub = physical.loc[physical["Código"] == "SUB20", "Producto / subproducto"].item()
-    assert sub.startswith(tables.SUBITEM) and "sin nombre en el documento" in sub
+    assert sub == "Subproducto sin nombre en el documento (SUB20)"
+    codes = physical["Código"]
+    assert set(codes[physical.attrs["strong_rows"]]) == set(plan.products["producto_id"])
+    assert set(codes[physical.attrs["indent_rows"]]) == set(plan.subproducts["subproducto_id"])
+    assert set(codes[physical.attrs["emphasis_rows"]]) == {""}  # the program headings
+    assert physical.attrs["label_column"] == "Producto / subproducto"
 
 
 def test_fiche_table_shows_published_and_recomputed_values(plan):

@@ -1,6 +1,6 @@
 """Theme strings left in English by the HTML theme are given in Spanish."""
 
-from pom_lib.theme_es import SPANISH, translate
+from pom_lib.theme_es import SPANISH, lighten, translate
 
 
 def test_known_english_strings_are_translated():
@@ -12,3 +12,11 @@ def test_known_english_strings_are_translated():
 def test_every_translation_is_spanish_and_different():
     for english, spanish in SPANISH.items():
         assert english != spanish and english.split("=")[0] == spanish.split("=")[0]
+
+
+def test_the_icon_script_is_dropped_from_every_page():
+    head = ('<link rel="stylesheet" href="_static/pom.css" />\n'
+            '  <script defer src="_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>\n'
+            '  <link rel="preload" as="script" href="_static/scripts/bootstrap.js" />')
+    assert lighten(head) == ('<link rel="stylesheet" href="_static/pom.css" />\n'
+                             '  <link rel="preload" as="script" href="_static/scripts/bootstrap.js" />')

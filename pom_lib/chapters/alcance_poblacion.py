@@ -217,12 +217,8 @@ class PopulationScope(Chapter):
                      source=self._population_source(), name="tabla-poblacion")
 
     def population_figure(self) -> Figure:
-        concentration = framework.population_concentration(self.plan)
-        alt = "Barras horizontales con la población objetivo de cada lugar y su cifra al final de cada barra"
-        if concentration["region"] is not None:
-            alt += (f"; {concentration['region']} reúne {fmt.integer(concentration['personas'])} personas, "
-                    f"{fmt.percent(concentration['participacion'])} del total")
-        return Figure(charts.population_by_region(self.plan), caption="Población objetivo por lugar", alt=alt + ".",
+        # The chart's own alt text states the finding (charts.population_by_region).
+        return Figure(charts.population_by_region(self.plan), caption="Población objetivo por lugar",
                       source=self._population_source(), name="figura-poblacion")
 
     def _fiche_source(self) -> str:
@@ -249,6 +245,4 @@ class PopulationScope(Chapter):
     def coverage_figure(self) -> Figure:
         return Figure(charts.coverage_trajectory(self.plan),
                       caption="Cobertura del indicador principal, de la línea de base al último año",
-                      alt="Línea con la cobertura meta de cada año, en porcentaje de la población objetivo, desde "
-                          "la línea de base hasta el último año del plan, con el valor de cada punto.",
                       source=self._fiche_source(), name="figura-cobertura")

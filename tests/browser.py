@@ -1,0 +1,182 @@
+"""The published HTML as readers get it: served over loopback and opened in headless Chromium.
+
+Pages are served by a local http.server (over file:// the theme's search previews fail), and
+each page is checked at a phone and a laptop width: what it loads and from where, console
+errors, page-level horizontal overflow, axe-core's serious and critical violations, and the
+link to the PDF. Used by the tests and, to measure a build by hand, as a script:
+
+    .venv/bin/python tests/browser.py _build/html
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import shutil
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (390, 1366)
+HEIGHT = 900
+LOCAL_SCHEMES = {"data", "blob", "about"}
+SERIOUS = {"serious", "critical"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# Elements wider than the viewport (their own scroll boxes excepted) and the page's own overflow.
+_OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const page = document.documentElement.scrollWidth - width;
+  const culprits = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let clipped = false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) && p.getBoundingClientRect().right <= width + 1) {
+        clipped = true; break;
+      }
+    }
+    if (!clipped) culprits.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+  }
+  return {page, culprits: culprits.slice(0, 5)};
+}"""
+
+# The contents box (secondary sidebar) must not lie over any table or figure of the article.
+_COVERED_JS = """() => {
+  const toc = document.querySelector('.bd-sidebar-secondary');
+  if (!toc || getComputedStyle(toc).display === 'none' || getComputedStyle(toc).visibility === 'hidden') return [];
+  const t = toc.getBoundingClientRect();
+  if (t.width === 0 || t.right <= 0 || t.left >= document.documentElement.clientWidth) return [];
+  const hits = [];
+  for (const el of document.querySelectorAll('article .pom-desplazable, article figure')) {
+    const b = el.getBoundingClientRect();
+    if (b.width && b.right > t.left + 1 && b.left < t.right - 1) hits.push(el.tagName.toLowerCase());
+  }
+  return hits;
+}"""
+
+
+@dataclass
+class PageReport:
+    """What one page did at one width."""
+
+    page: str
+    width: int
+    bytes: int = 0
+    requests: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve `folder` on a free loopback port; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (signature of the base class)
+        pass
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (never a browser Playwright downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise RuntimeError("Falta Chromium (paquete Debian «chromium»; make test lo instala).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def check_page(browser, base: str, page_name: str, width: int, axe: bool = True) -> PageReport:
+    """Open one page at one width and report everything a reader would meet that is wrong."""
+    report = PageReport(page_name, width)
+    host = urlparse(base).netloc
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+    page = context.new_page()
+
+    def on_request(request):
+        url = urlparse(request.url)
+        if url.scheme not in LOCAL_SCHEMES and url.netloc != host:
+            report.problems.append(f"petición a otro servidor: {request.url}")
+
+    def on_response(response):
+        if urlparse(response.url).netloc != host:
+            return
+        report.requests += 1
+        report.bytes += int(response.headers.get("content-length", 0))
+        if response.status >= 400:
+            report.problems.append(f"respuesta {response.status}: {response.url}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("console", lambda m: m.type == "error" and report.problems.append(f"consola: {m.text}"))
+    page.on("pageerror", lambda e: report.problems.append(f"error de JavaScript: {e}"))
+    page.goto(base + page_name, wait_until="load")
+    page.wait_for_load_state("networkidle")
+
+    overflow = page.evaluate(_OVERFLOW_JS)
+    if overflow["page"] > 0:
+        report.problems.append(f"la página es {overflow['page']} px más ancha que la pantalla: {overflow['culprits']}")
+    covered = page.evaluate(_COVERED_JS)
+    if covered:
+        report.problems.append(f"el recuadro «Contenido» tapa {len(covered)} tablas o figuras")
+    if page.locator("a.pom-pdf[href$='.pdf']").count() == 0:
+        report.problems.append("sin enlace «Descargar PDF»")
+    if axe:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = [n["target"] for n in violation["nodes"][:3]]
+                report.problems.append(f"axe {violation['impact']} {violation['id']}: {targets}")
+    context.close()
+    return report
+
+
+def check_site(html: Path, pages: list[str], widths=WIDTHS, axe: bool = True) -> list[PageReport]:
+    """Every page at every width."""
+    with serve(html) as base, chromium() as browser:
+        return [check_page(browser, base, page, width, axe) for page in pages for width in widths]
+
+
+def screenshot(html: Path, page_name: str, width: int, target: Path, full_page: bool = True) -> Path:
+    """A picture of one page at one width, for a person to look at."""
+    with serve(html) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+        page = context.new_page()
+        page.goto(base + page_name, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(target), full_page=full_page)
+        context.close()
+    return target
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    names = sys.argv[2:] or sorted(p.name for p in folder.glob("*.html"))
+    for found in check_site(folder, names):
+        print(json.dumps(found.__dict__, ensure_ascii=False))
