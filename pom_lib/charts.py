@@ -396,20 +396,26 @@ def indicator_components(plan: Plan, fiche_id: str) -> Chart:
 # --- Execution ------------------------------------------------------------------------------------
 
 @_styled
-def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: str, unit: str) -> Chart:
+def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: str, unit: str,
+                         newer: tuple[str, pd.DataFrame] | None = None, goal_label: str = "Meta del plan") -> Chart:
     """The plan's path (its goals) against execution: observed years solid, later years projected (dashed).
 
     `path` has one row per year with columns anio, es_proyeccion, `goal` and `executed`
     (monitoring.financial_path or monitoring.coverage_projection). `title` names what is
-    compared and opens the alt text. unit: "quetzales" (shown in millions) or "personas".
+    compared and opens the alt text. unit: "quetzales" (shown in millions) or the indicator's unit
+    (e.g. "personas"). `newer` = (label, frame with anio and `goal`): a newer plan's goals for the
+    same measure, drawn as a dotted line beside (then `goal_label` names the plan of the solid line).
     """
     in_quetzales = unit == "quetzales"
-    as_text = fmt.millions_of_quetzales if in_quetzales else (lambda v: f"{fmt.integer(v)} personas")
+    as_text = fmt.millions_of_quetzales if in_quetzales else (lambda v: f"{fmt.integer(v)} {unit.lower()}")
     years = path["anio"].astype(int).tolist()
     observed = path[~path["es_proyeccion"].astype(bool)]
     projected = path[path["es_proyeccion"].astype(bool)]
     fig, ax = _figure(3.6)
-    ax.plot(years, path[goal].astype(float), marker="o", color=OKABE_ITO[0], linewidth=2.2, label="Meta del plan")
+    ax.plot(years, path[goal].astype(float), marker="o", color=OKABE_ITO[0], linewidth=2.2, label=goal_label)
+    if newer is not None and not newer[1].empty:
+        ax.plot(newer[1]["anio"].astype(int), newer[1][goal].astype(float), marker="s", linestyle=":",
+                color=OKABE_ITO[2], linewidth=2, label=newer[0])
     ax.plot(observed["anio"], observed[executed].astype(float), marker="o", color=OKABE_ITO[1], linewidth=2.2,
             label="Ejecución observada")
     if not projected.empty and not observed.empty and projected[executed].notna().any():
@@ -424,7 +430,7 @@ def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: st
                         ha="center", color=colour)
     _year_axis(ax)
     ax.set_ylim(0, ax.get_ylim()[1])
-    ax.set_ylabel("Millones de quetzales" if in_quetzales else "Personas")
+    ax.set_ylabel("Millones de quetzales" if in_quetzales else unit.capitalize())
     ax.yaxis.set_major_formatter(_millions if in_quetzales else _persons)
     alt = f"{title}. La meta de {int(last['anio'])} es {as_text(float(last[goal]))}"
     if pd.notna(last[executed]):
