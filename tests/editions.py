@@ -46,7 +46,6 @@ def _skeleton(target: Path) -> Path:
 def whole_book_project(target: Path, plan_dir: Path) -> Path:
     """A folder with every chapter of the real table of contents and one plan, data/<its name>."""
     _skeleton(target)
-    shutil.copy(ROOT / "book" / "_toc.yml", target / "book" / "_toc.yml")
     shutil.copytree(plan_dir, target / "data" / plan_dir.name)
     return target
 

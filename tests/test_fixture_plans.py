@@ -185,8 +185,8 @@ def test_every_chapter_has_a_page_and_the_pdf_has_text(name, books):
 
 
 def test_network_chapter_only_for_plans_with_network_statements(books):
-    """The real table of contents has every chapter; a plan with an empty expansion_red.csv loses one."""
-    all_chapters = set(chapter_stems(ROOT / "book" / "_toc.yml"))
+    """The templates' table of contents has every chapter; a plan with an empty expansion_red.csv loses one."""
+    all_chapters = set(chapter_stems(ROOT / "notebooks" / "_toc.yml"))
     with_network = [n for n in NAMES if FixturePlan(PLANS / n).rows("expansion_red")]
     without = [n for n in NAMES if n not in with_network]
     assert with_network and without
