@@ -358,30 +358,36 @@ def test_format_1_folder_is_told_what_to_rename(spoilt, capsys):
         assert unit in message, unit
 
 
-def test_plan_without_a_product_level_fiche_is_rejected(spoilt, capsys):
-    _rewrite(spoilt / "fichas.csv", lambda rows: [rows[0]] + [[r[0], "subproducto", *r[2:]] for r in rows[1:]])
-    message = _rejected(spoilt, capsys)
-    assert "fichas.csv" in message and "«producto»" in message
+def _no_product_level_fiche(folder: Path) -> list[str]:
+    _rewrite(folder / "fichas.csv", lambda rows: [rows[0]] + [[r[0], "subproducto", *r[2:]] for r in rows[1:]])
+    return ["fichas.csv", "«producto»"]
 
 
-def test_fiche_without_formula_terms_is_rejected(spoilt, capsys):
-    fiche = FixturePlan(spoilt).rows("fichas")[-1]["ficha_id"]
-    _rewrite(spoilt / "fichas_formula.csv", lambda rows: [r for r in rows if r[0] != fiche])
-    message = _rejected(spoilt, capsys)
-    assert f"«{fiche}»" in message and "fichas_formula.csv" in message
+def _fiche_without_formula_terms(folder: Path) -> list[str]:
+    fiche = FixturePlan(folder).rows("fichas")[-1]["ficha_id"]
+    _rewrite(folder / "fichas_formula.csv", lambda rows: [r for r in rows if r[0] != fiche])
+    return [f"«{fiche}»", "fichas_formula.csv"]
 
 
-def test_two_rest_rows_are_rejected(spoilt, capsys):
-    _rewrite(spoilt / "poblacion_objetivo.csv",
+def _two_rest_rows(folder: Path) -> list[str]:
+    _rewrite(folder / "poblacion_objetivo.csv",
              lambda rows: [rows[0]] + [[*r[:3], "resto", *r[4:]] if n == 1 else r for n, r in enumerate(rows[1:], 1)])
-    message = _rejected(spoilt, capsys)
-    assert "poblacion_objetivo.csv" in message and "columna «rol»" in message and "«resto»" in message
+    return ["poblacion_objetivo.csv", "columna «rol»", "«resto»"]
 
 
-def test_key_figure_with_a_role_but_no_year_is_rejected(spoilt, capsys):
-    rows = FixturePlan(spoilt).rows("cifras_clave")
+def _role_without_year(folder: Path) -> list[str]:
+    rows = FixturePlan(folder).rows("cifras_clave")
     line = next(n for n, row in enumerate(rows, start=2) if row["rol"] == "poblacion_elegible")
-    _rewrite(spoilt / "cifras_clave.csv",
+    _rewrite(folder / "cifras_clave.csv",
              lambda table: [[*r[:2], "", *r[3:]] if n == line else r for n, r in enumerate(table, start=1)])
+    return [f"cifras_clave.csv, fila {line}, columna «anio»", "«poblacion_elegible»"]
+
+
+@pytest.mark.parametrize("spoil", [_no_product_level_fiche, _fiche_without_formula_terms, _two_rest_rows,
+                                   _role_without_year])
+def test_pom_validar_rejects_what_a_chapter_could_not_build(spoil, spoilt, capsys):
+    """Each spoiler breaks one rule of the contract and returns what the message must name."""
+    named = spoil(spoilt)
     message = _rejected(spoilt, capsys)
-    assert f"cifras_clave.csv, fila {line}, columna «anio»" in message and "«poblacion_elegible»" in message
+    for words in named:
+        assert words in message, words
