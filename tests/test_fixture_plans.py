@@ -9,9 +9,11 @@ here, never through pom_lib. Plans `pom validar` must reject are spoilt copies o
 import contextlib
 import csv
 import io
+import multiprocessing
 import re
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -33,6 +35,8 @@ FOREIGN_SUBJECTS = ("consular", "consulado", "migrante", "migratori", "Ministeri
 LEAKS = re.compile(r"Traceback|\bNaN\b|\bnan\b|\bNone\b|<NA>|KeyError|IndexError")
 SPANISH_NUMBERS = {1: "un|uno|una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho",
                    9: "nueve", 10: "diez", 11: "once", 12: "doce", 13: "trece", 14: "catorce", 15: "quince"}
+# Fixture plans built at once (see `books`): two keep a two-core machine busy.
+BUILDERS = 2
 YEAR = re.compile(r"(?<![\d,.])(20\d\d)(?![\d,])")
 YEAR_RANGE = re.compile(r"(?<![\d,.])(20\d\d)\s*[-–]\s*(20\d\d)(?![\d,])")
 
@@ -118,10 +122,12 @@ def count_pattern(number: int, noun: str) -> str:
 
 
 def _build(name: str, folder: Path) -> Book | str:
+    """Build the plan's first edition; a failure is returned as text, so every check can report it."""
     root = whole_book_project(folder, PLANS / name)
     try:
-        build_edition(f"data/{name}", FixturePlan(PLANS / name).first_year, root)
-    except Exception as error:  # any failure: every check of this plan reports it, without building again
+        with contextlib.redirect_stdout(io.StringIO()):  # the chapter-by-chapter progress
+            build_edition(f"data/{name}", FixturePlan(PLANS / name).first_year, root)
+    except Exception as error:  # any failure, reported by every check of this plan
         return f"{type(error).__name__}: {error}"
     html = root / "_build" / "html"
     pages = {path.stem: page_text(path).replace(NBSP, " ") for path in sorted(html.glob("*.html"))
@@ -132,19 +138,38 @@ def _build(name: str, folder: Path) -> Book | str:
     return Book(root, pages, re.sub(r"\s+", " ", pdf_text.replace(NBSP, " ")))
 
 
+def _plans_needed(session: pytest.Session) -> list[str]:
+    """The plans the selected tests read, in the order they first need them."""
+    needed = []
+    for item in session.items:
+        if "books" in getattr(item, "fixturenames", ()):
+            callspec = getattr(item, "callspec", None)
+            names = [callspec.params["name"]] if callspec and "name" in callspec.params else NAMES
+            needed += [name for name in names if name not in needed]
+    return needed
+
+
 @pytest.fixture(scope="session")
-def books(tmp_path_factory):
-    """book(name): the plan's edition, built on first use and shared by every check."""
-    built = {}
+def books(request, tmp_path_factory):
+    """book(name): the plan's edition, shared by every check.
 
-    def book(name: str) -> Book:
-        if name not in built:
-            built[name] = _build(name, tmp_path_factory.mktemp(name) / "libro")
-        if isinstance(built[name], str):
-            pytest.fail(f"El plan {name} no se pudo construir: {built[name]}")
-        return built[name]
+    The plans the selected tests need are built in separate processes, BUILDERS at a time, from the
+    first request on: a build is mostly one busy process (a chapter's kernel, then Sphinx or LaTeX).
+    """
+    needed = _plans_needed(request.session)
+    with ProcessPoolExecutor(BUILDERS, mp_context=multiprocessing.get_context("fork")) as pool:
+        builds = {}
 
-    return book
+        def book(name: str) -> Book:
+            for plan in ([] if builds else needed) + [name]:
+                if plan not in builds:
+                    builds[plan] = pool.submit(_build, plan, tmp_path_factory.mktemp(plan) / "libro")
+            result = builds[name].result()
+            if isinstance(result, str):
+                pytest.fail(f"El plan {name} no se pudo construir: {result}")
+            return result
+
+        yield book
 
 
 def _pom(capsys, *args: str) -> tuple[int, str, str]:
