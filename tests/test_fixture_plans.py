@@ -31,6 +31,9 @@ NAMES = sorted(folder.name for folder in PLANS.iterdir() if (folder / "datapacka
 FOREIGN_SUBJECTS = ("consular", "consulado", "migrante", "migratori", "Ministerio de Relaciones Exteriores",
                     "MINEX", "política exterior", "factor de ajuste", "embajada", "pasaporte", "Estados Unidos",
                     "resto del mundo", "en el exterior")
+# First words of institution names that take «la» (la Autoridad…); the others take «el» (el Ministerio…).
+FEMININE_HEADS = ("Agencia", "Autoridad", "Comisión", "Contraloría", "Coordinadora", "Defensoría", "Dirección",
+                  "Oficina", "Procuraduría", "Secretaría", "Superintendencia", "Unidad")
 # What a reader must never see of a chapter that broke.
 LEAKS = re.compile(r"Traceback|\bNaN\b|\bnan\b|\bNone\b|<NA>|KeyError|IndexError")
 SPANISH_NUMBERS = {1: "un|uno|una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho",
@@ -246,6 +249,15 @@ def test_html_names_the_institution_period_and_length(name, books):
     assert plan.period in text
     years = plan.last_year - plan.first_year + 1
     assert re.search(count_pattern(years, "años" if years > 1 else "año"), text, re.IGNORECASE), years
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_institution_takes_its_article(name, books):
+    institution, book = FixturePlan(PLANS / name).info["institucion"], books(name)
+    wrong = r"\b(?:el|del|al)" if institution.split()[0] in FEMININE_HEADS else r"\bla"
+    for where, text in [*book.pages.items(), ("PDF", book.pdf_text)]:
+        found = re.search(rf"{wrong} {re.escape(institution)}", text, re.IGNORECASE)
+        assert not found, (where, found and found.group())
 
 
 @pytest.mark.parametrize("name", NAMES)
