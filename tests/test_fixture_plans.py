@@ -93,6 +93,7 @@ class FixturePlan:
 class Book:
     root: Path
     pages: dict[str, str]
+    pdf: Path
     pdf_text: str
 
     @property
@@ -138,7 +139,7 @@ def _build(name: str, folder: Path) -> Book | str:
     pdf = root / "_build" / "latex" / pdf_filename(root / "_config.yml")
     pdf_text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
-    return Book(root, pages, re.sub(r"\s+", " ", pdf_text.replace(NBSP, " ")))
+    return Book(root, pages, pdf, re.sub(r"\s+", " ", pdf_text.replace(NBSP, " ")))
 
 
 def _plans_needed(session: pytest.Session) -> list[str]:
@@ -220,6 +221,29 @@ def test_every_chapter_has_a_page_and_the_pdf_has_text(name, books):
     plan = FixturePlan(PLANS / name)
     assert plan.info["institucion"] in book.pdf_text
     assert plan.period in book.pdf_text
+
+
+def words_outside_their_page(pdf: Path) -> list[tuple[int, str]]:
+    """(page, word) for every word poppler places beyond its page's edge (landscape pages turned)."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    turned = {int(page) for page, angle in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info) if angle in ("90", "270")}
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    outside = []
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', boxes, re.S)
+    for number, (width, height, words) in enumerate(pages, start=1):
+        width, height = (float(height), float(width)) if number in turned else (float(width), float(height))
+        for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', words):
+            if float(x0) < 0 or float(y0) < 0 or float(x1) > width or float(y1) > height:
+                outside.append((number, word))
+    return outside
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_text_stays_inside_its_pages(name, books):
+    """A long institution name or a wide table must wrap or shrink, never run off the paper."""
+    assert words_outside_their_page(books(name).pdf) == []
 
 
 def test_network_chapter_only_for_plans_with_network_statements(books):
