@@ -4,6 +4,7 @@ and config, the real plan and the fictional fixtures, and a short table of conte
 The short book (a cover page, Seguimiento, Cambios, Anexos) keeps a two-edition run to a few dozen
 seconds: Seguimiento and Cambios are what changes between editions, Anexos writes the downloads.
 The cover stands in for Presentación, the root page (the PDF's preface), which links every chapter.
+The fictional plans of tests/fixtures/planes build the whole book instead (whole_book_project).
 """
 
 import hashlib
@@ -34,11 +35,24 @@ def short_book(notebooks: Path, chapters: list[str], plan: str = PLAN) -> None:
     nbformat.write(cover, notebooks / "portada.ipynb")
 
 
-def new_project(target: Path) -> Path:
-    """A repository-shaped folder with an empty ediciones.yml, ready for `pom edicion`."""
+def _skeleton(target: Path) -> Path:
+    """The real chapter templates and config, and an empty book/."""
     (target / "book").mkdir(parents=True)
     shutil.copytree(ROOT / "notebooks", target / "notebooks")
     shutil.copy(ROOT / "_config.yml", target / "_config.yml")
+    return target
+
+
+def whole_book_project(target: Path, plan_dir: Path) -> Path:
+    """A folder with every chapter of the real table of contents and one plan, data/<its name>."""
+    _skeleton(target)
+    shutil.copytree(plan_dir, target / "data" / plan_dir.name)
+    return target
+
+
+def new_project(target: Path) -> Path:
+    """A repository-shaped folder with an empty ediciones.yml, ready for `pom edicion`."""
+    _skeleton(target)
     shutil.copytree(PLAN_DIR, target / PLAN)
     shutil.copytree(FICTIONAL_PLAN_DIR, target / FICTIONAL_PLAN)
     shutil.copy(EXECUTION_CSV, target / EXECUTION)
