@@ -113,7 +113,7 @@ def toc_for_plan(toc: Path, plan: Plan) -> dict:
             for key in ("chapters", "sections"):
                 if key in entry:
                     entry[key] = keep(entry[key])
-            if "caption" in entry and not entry.get("chapters"):
+            if ("caption" in entry or "chapters" in entry) and not entry.get("chapters"):
                 continue
             kept.append(entry)
         return kept
