@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import contract
 from . import formatting as fmt
-from .framework import escape_markdown as md
+from .escaping import markdown as md
 from .plan import Plan
 from .reconciliation import formula_terms
 

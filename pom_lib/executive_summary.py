@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import analysis, framework, spanish
 from . import formatting as fmt
-from .framework import escape_markdown
+from .escaping import markdown as escape_markdown
 from .plan import Plan
 from .reconciliation import indicator_values, reconcile
 

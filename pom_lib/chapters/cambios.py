@@ -14,7 +14,7 @@ import pandas as pd
 from .. import changes, contract, spanish
 from .. import formatting as fmt
 from ..display import Table
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..plan import Plan
 from .base import Chapter
 

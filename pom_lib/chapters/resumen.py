@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import executive_summary
 from ..display import Cards
-from ..framework import escape_markdown
+from ..escaping import markdown as escape_markdown
 from .base import Chapter
 
 

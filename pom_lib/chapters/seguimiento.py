@@ -18,7 +18,7 @@ from .. import charts, monitoring, spanish
 from .. import formatting as fmt
 from ..display import Figure, Table
 from ..execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
-from ..framework import escape_markdown as md
+from ..escaping import markdown as md
 from ..plan import Plan
 from .base import Chapter
 
