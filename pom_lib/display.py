@@ -12,8 +12,9 @@ Markdown with ``{numref}`tabla-metas``` (the numref text uses the same format).
 Tables written by other means are not counted in the HTML; use ``Table``.
 
 Prose. ``glue(key, text)`` stores an already formatted Spanish string (see
-``pom_lib.formatting``); paste it in the same chapter with ``{glue:md}`key```,
-from another chapter with ``{glue:text}`capitulo.ipynb::key:s```.
+``pom_lib.formatting``), shown literally (never as markup); ``glue_markdown(key, markdown)``
+stores Markdown whose plan text is already escaped. Paste either in the same chapter with
+``{glue:md}`key```, from another with ``{glue:text}`capitulo.ipynb::key:s```.
 """
 
 from __future__ import annotations
@@ -350,20 +351,38 @@ def setup_figures() -> None:
 
 
 class _Prose:
-    """A formatted string offered as Markdown and as a quoted literal for ``{glue:text}``."""
+    """Glued Markdown, also offered as a quoted literal for ``{glue:text}``."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, markdown: str, plain: str):
+        self.markdown = markdown
+        self.plain = plain
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # repr() so myst-nb's literal_eval gives the string back: «1,234» would become a tuple.
-        return {"text/markdown": self.text, "text/plain": repr(self.text)}
+        return {"text/markdown": self.markdown, "text/plain": repr(self.plain)}
 
 
 def glue(key: str, text: str) -> None:
-    """Store a formatted Spanish string for the chapter's prose, without showing it here."""
-    from myst_nb import glue as myst_glue
+    """Store a formatted Spanish string for the chapter's prose, without showing it here.
 
+    The text is text, not Markdown: «*», «<b>» or «{role}» in it are shown as written.
+    """
+    _check_text(key, text)
+    _glue(key, _Prose(escaping.markdown(text), text))
+
+
+def glue_markdown(key: str, markdown: str) -> None:
+    """Store Markdown for the chapter's prose; plan text in it must already be escaped (escaping.markdown)."""
+    _check_text(key, markdown)
+    _glue(key, _Prose(markdown, markdown))
+
+
+def _check_text(key: str, text: object) -> None:
     if not isinstance(text, str):
         raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
-    myst_glue(key, _Prose(text), display=False)
+
+
+def _glue(key: str, prose: _Prose) -> None:
+    from myst_nb import glue as myst_glue
+
+    myst_glue(key, prose, display=False)
