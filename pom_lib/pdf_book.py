@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from . import imprint
-from .display import latex_escape
+from .escaping import latex as latex_escape
 from .latex_output import latex_url, pom_table
 
 # Where Sphinx's HTML builder puts {download} files, under the edition's root.

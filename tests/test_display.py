@@ -12,7 +12,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from myst_nb.core.variables import format_plain_text  # noqa: E402
 
-from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, latex_escape, setup_figures  # noqa: E402
+from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures  # noqa: E402
+from pom_lib.escaping import latex as latex_escape  # noqa: E402
 from pom_lib.latex_output import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY  # noqa: E402
 
 METAS = pd.DataFrame(
