@@ -12,7 +12,7 @@ VENV := .venv
 ENTORNO := $(VENV)/.instalado
 PAQUETES_PDF := texlive-xetex latexmk texlive-lang-spanish texlive-latex-extra \
 	texlive-fonts-recommended fonts-freefont-otf
-PAQUETES_PRUEBAS := chromium poppler-utils npm
+PAQUETES_PRUEBAS := chromium poppler-utils
 # axe-core, which the browser tests inject into every page, from npm at the version of package-lock.json.
 AXE := node_modules/axe-core/axe.min.js
 
@@ -65,6 +65,8 @@ $(ENTORNO): requirements.txt pyproject.toml
 	@touch $@
 
 $(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Instalando npm desde Debian"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
 	@echo "Instalando axe-core (npm) para las pruebas en el navegador"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
