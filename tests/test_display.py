@@ -169,7 +169,7 @@ def test_setup_figures_uses_the_colour_blind_safe_palette():
 
 @pytest.mark.parametrize("text", ["1,234,567", "Q1,234,567", "47.1 %", "2025"])
 def test_glued_prose_survives_glue_text_unchanged(text):
-    bundle = _Prose(text)._repr_mimebundle_()
+    bundle = _Prose(text, text)._repr_mimebundle_()
     assert bundle["text/markdown"] == text
     # {glue:text} literal_evals text/plain: «1,234,567» unquoted would print as «(1, 234, 567)».
     assert format_plain_text(bundle["text/plain"], "s") == text
