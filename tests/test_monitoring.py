@@ -295,10 +295,11 @@ def test_a_three_year_plan_without_optional_data(tmp_path, plan):
 
 
 def test_execution_projection_chart(followed, fictional):
-    fig = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
-                                      "Ejecución financiera", "quetzales")
-    ax = fig.axes[0]
-    assert fig._suptitle.get_text() == "Ejecución financiera"
+    chart = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
+                                        "Ejecución financiera", "quetzales")
+    ax = chart.figure.axes[0]
+    # No in-chart title: the caption says it; the alt text opens with it.
+    assert chart.alt.startswith("Ejecución financiera.")
     assert ax.get_ylabel() == "Millones de quetzales" and ax.get_xlabel() == "Año"
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert set(lines) == {"Meta del plan", "Ejecución observada", "Proyección al ritmo observado"}
@@ -308,7 +309,7 @@ def test_execution_projection_chart(followed, fictional):
     both = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
                                        "Ejecución financiera", "quetzales", ("Meta del plan 2026-2030", newer),
                                        "Meta del plan 2025-2029")
-    lines = {line.get_label(): line for line in both.axes[0].get_lines()}
+    lines = {line.get_label(): line for line in both.figure.axes[0].get_lines()}
     assert {"Meta del plan 2025-2029", "Meta del plan 2026-2030"} <= set(lines)
     assert lines["Meta del plan 2026-2030"].get_linestyle() == ":"
     assert list(lines["Meta del plan 2026-2030"].get_xdata()) == [2026, 2027, 2028, 2029]
