@@ -315,7 +315,7 @@ def test_execution_projection_chart(followed, fictional):
     assert list(lines["Meta del plan 2026-2030"].get_xdata()) == [2026, 2027, 2028, 2029]
     persons = charts.execution_projection(followed.coverage_path, "meta_absoluta", "ejecucion_absoluta",
                                           "Personas", "personas")
-    assert persons.axes[0].get_ylabel() == "Personas"
+    assert persons.figure.axes[0].get_ylabel() == "Personas"
     assert isinstance(fig, matplotlib.figure.Figure)
 
 
