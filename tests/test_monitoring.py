@@ -316,7 +316,7 @@ def test_execution_projection_chart(followed, fictional):
     persons = charts.execution_projection(followed.coverage_path, "meta_absoluta", "ejecucion_absoluta",
                                           "Personas", "personas")
     assert persons.figure.axes[0].get_ylabel() == "Personas"
-    assert isinstance(fig, matplotlib.figure.Figure)
+    assert isinstance(chart.figure, matplotlib.figure.Figure)
 
 
 def test_load_execution_is_what_monitoring_reads(followed, plan):
