@@ -43,7 +43,8 @@ def test_export_writes_one_sheet_per_table_and_says_what_it_carries(exported):
         expected = _csv_rows(PLAN_DIR, table)
         assert rows[0] == expected[0], table
         assert len(rows) == len(expected), table
-    assert "18 hojas de datos" in output and "README.md y 1 archivo de comentarios" in output
+    notes = len(list((PLAN_DIR / "comentarios").glob("*.md")))
+    assert "18 hojas de datos" in output and f"README.md y {notes} archivos de comentarios" in output
     assert "pom importar" in output
 
 
