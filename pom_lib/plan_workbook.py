@@ -294,7 +294,7 @@ def read_workbook(path: Path) -> PlanPackage:
     A workbook written by hand may lack «paquete» and «documentos»: the package then has
     no metadata and no documents.
     """
-    workbook = open_workbook(path)
+    workbook = open_workbook(path).values
     problems = []
     metadata, documents = {}, {}
     if METADATA in workbook.sheetnames:

@@ -138,7 +138,8 @@ def test_an_invalid_workbook_is_refused_and_nothing_is_written(exported, tmp_pat
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "No se importó el libro (no se escribió nada)" in result.stderr
     assert "roto.xlsx, hoja «metas_productos», fila 3, columna «meta_fisica»: «mucho» no es un número entero" in result.stderr
-    assert "hoja «productos», fila 2, columna «unidad_medida»: el identificador «Kilogramo» no existe" in result.stderr
+    assert ("hoja «productos», fila 2, columna «unidad_medida»: la unidad de medida «Kilogramo» no está declarada "
+            "en la hoja «unidades»") in result.stderr
     assert not target.exists() and not any(p.name.startswith(".roto") for p in tmp_path.iterdir())
 
 

@@ -150,7 +150,8 @@ def test_once_filled_the_plan_is_valid_and_its_commentary_waits_for_the_analyst(
     monkeypatch.chdir(tmp_path)
     assert main(["comentarios", str(folder)]) == 0
     listed = capsys.readouterr().out
-    assert listed.count("copiado del plan 2025-2029 con pom nuevo-plan") == 2
+    blocks = sum(path.read_text(encoding="utf-8").count("lugar: ") for path in (PLAN_DIR / "comentarios").glob("*.md"))
+    assert listed.count("copiado del plan 2025-2029 con pom nuevo-plan") == blocks
     assert main(["comentarios", str(folder), "--confirmar"]) == 0
     capsys.readouterr()
     confirmed = read_blocks(folder, "acciones_programa")
