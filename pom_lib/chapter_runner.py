@@ -34,7 +34,8 @@ from .fingerprint import code_fingerprint, combine
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Every chapter gets the others; these only the chapters that declare them in their parameters cell.
 THRESHOLD_PARAMETERS = ("umbral_verde", "umbral_amarillo", "umbral_sobreejecucion")
-OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior", *THRESHOLD_PARAMETERS)
+# «capitulos», the stems of the edition's chapters, is for the chapters that link to the others.
+OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior", "capitulos", *THRESHOLD_PARAMETERS)
 # Metadata papermill and Jupyter write that changes from run to run.
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 # A chapter's working folder, beside book/: this prefix and the chapter's number.

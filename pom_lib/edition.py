@@ -304,7 +304,8 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     try:
         toc = yaml.safe_dump(toc_for_plan(root / "notebooks" / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
         (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
-        chapters = plan_chapters(chapter_stems(new_book / "_toc.yml"), root / "notebooks", root, parameters, inputs)
+        stems = chapter_stems(new_book / "_toc.yml")
+        chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
         entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)

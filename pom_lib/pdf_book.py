@@ -20,7 +20,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 
-from . import imprint
+from . import imprint, spanish
 from .escaping import latex as latex_escape
 from .latex_output import latex_url, pom_table
 
@@ -85,7 +85,7 @@ def metadata(edition: dict) -> str:
     fields = {
         "pdftitle": imprint.book_title(edition),
         "pdfauthor": f"{imprint.AUTHOR}; cifras: {edition['institucion']} ({edition['siglas']})",
-        "pdfsubject": f"Libro analítico del {edition['titulo_plan']} del {edition['institucion']}, "
+        "pdfsubject": f"Libro analítico del {edition['titulo_plan']} {spanish.of_definite(edition['institucion'])}, "
                       f"edición {edition['anio']}",
         "pdfkeywords": f"plan operativo multianual, planificación, presupuesto, {edition['siglas']}, Guatemala",
     }

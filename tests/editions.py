@@ -1,8 +1,9 @@
 """A small project in a temporary folder for the yearly-editions tests: the real chapter templates
 and config, the real plan and the fictional fixtures, and a short table of contents.
 
-The short book (a cover page, Seguimiento, Cambios, Anexos) keeps a two-edition run to a few dozen
-seconds: Seguimiento and Cambios are what changes between editions, Anexos writes the downloads.
+The short book (a cover page, Seguimiento, Cambios, Anexos and the chapters Anexos links to) keeps a
+two-edition run short: Seguimiento and Cambios are what changes between editions, Anexos writes the
+downloads and links Calidad de los datos, which links Proyecciones.
 The cover stands in for Presentación, the root page (the PDF's preface), which links every chapter.
 The fictional plans of tests/fixtures/planes build the whole book instead (whole_book_project).
 """
@@ -20,7 +21,7 @@ PLAN = "data/pom-minex-2025-2029"
 FICTIONAL_PLAN = "tests/fixtures/plan-ficticio-2026-2030"
 EXECUTION = "tests/fixtures/ejecucion-ficticia-2025.csv"
 NBSP = "\u00a0"
-SHORT_BOOK = ["seguimiento", "cambios", "anexos"]
+SHORT_BOOK = ["seguimiento", "cambios", "proyecciones", "calidad_datos", "anexos"]
 
 
 def short_book(notebooks: Path, chapters: list[str], plan: str = PLAN) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import executive_summary
 from ..display import Cards
 from ..escaping import markdown as escape_markdown
@@ -21,14 +19,11 @@ class Resumen(Chapter):
     def cards(self) -> Cards:
         return Cards(executive_summary.key_figures(self.plan))
 
-    def findings_markdown(self, toc: Path) -> str:
-        """The numbered findings; links go only to the chapters of `toc` (the book's _toc.yml)."""
-        from ..edition import chapter_stems
-
-        chapters = chapter_stems(toc) if toc.is_file() else []
+    def findings_markdown(self, chapters: list[str]) -> str:
+        """The numbered findings; links go only to `chapters`, the stems of the edition's chapters."""
         return executive_summary.findings_markdown(executive_summary.findings(self.plan), chapters)
 
-    def show_findings(self, toc: Path = Path("_toc.yml")) -> None:
+    def show_findings(self, chapters: list[str]) -> None:
         from IPython.display import Markdown, display
 
-        display(Markdown(self.findings_markdown(toc)))
+        display(Markdown(self.findings_markdown(chapters)))
