@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from . import escaping
+from . import escaping, spanish
 from .books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
 from .build_cache import BuildCache
 from .chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
@@ -155,7 +155,7 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     settings["latex"]["latex_documents"].update(title=escaping.latex(title), author=escaping.latex(author))
     # The page footer says whose figures these are and whose analysis, instead of a «Por …» byline.
     footer = (f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
-              f"documento publicado por el {institution}; el análisis es propio del libro.")
+              f"documento publicado por {spanish.definite(institution)}; el análisis es propio del libro.")
     settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
     # Publication date and version as ediciones.yml records them (pom_lib.imprint), never the build's date.
     entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -355,7 +356,8 @@ def test_no_page_speaks_of_what_the_plan_lacks(name, books):
             if subject.casefold() not in plan.data_text:
                 assert subject.casefold() not in folded, (stem, subject)
         # Years after the plan are the projections' horizon; years before its baseline belong to another plan.
-        for year in {int(y) for y in YEAR.findall(text)}:
+        # The footer's publication date and citation give the year the book was built.
+        for year in {int(y) for y in YEAR.findall(text)} - {date.today().year}:
             assert year >= plan.first_year - 1 or str(year) in plan.data_text, (stem, year)
         length = plan.last_year - plan.first_year
         for start, end in {(int(a), int(b)) for a, b in YEAR_RANGE.findall(text)}:
