@@ -141,6 +141,7 @@ def index_page(editions: list[dict]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Ediciones del libro — {title}</title>
+<link rel="icon" href="{LATEST}/_static/favicon.svg">
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto;
        padding: 0 1rem; color: #222; line-height: 1.5; }}

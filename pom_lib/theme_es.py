@@ -58,6 +58,23 @@ def _finish_pages(app: Any, exception: Exception | None) -> None:
         (Path(app.outdir) / "_static" / "scripts" / name).unlink(missing_ok=True)
 
 
+def _write_entry_page(app: Any, exception: Exception | None) -> None:
+    """index.html, when the book's first page has another name: a Spanish page that sends the
+    reader there, with the book's icon (sphinx-external-toc's bare redirect makes the browser
+    ask for a /favicon.ico that does not exist)."""
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    first = f"{app.config.root_doc}.html"
+    title = escaping.html(app.config.html_title or app.config.project)
+    (Path(app.outdir) / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="es">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        '<link rel="icon" href="_static/favicon.svg">\n'
+        f'<meta http-equiv="refresh" content="0; url={first}">\n</head>\n'
+        f'<body>\n<p><a href="{first}">Ir al libro</a></p>\n</body>\n</html>\n',
+        encoding="utf-8")
+
+
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """What the book's header and footer templates show (nothing without an imprint)."""
     # The title is the plan's: the theme prints it unescaped in some places (the navbar, the search
@@ -84,5 +101,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("pom_lib.latex_output")  # registers pom_edicion and the stylesheet
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _page_context)
+    # Before sphinx-external-toc (priority 500), which writes index.html only when it is missing.
+    app.connect("build-finished", _write_entry_page, priority=400)
     app.connect("build-finished", _finish_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
