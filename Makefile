@@ -26,7 +26,7 @@ define instalar_debian
 	fi
 endef
 
-.PHONY: book archivar site test bench clean sistema-pdf sistema-pruebas
+.PHONY: book archivar site test revision unitarias bench clean sistema-pdf sistema-pruebas
 
 book: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION) \
@@ -40,8 +40,20 @@ archivar: $(ENTORNO)
 site: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom sitio
 
-test: $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
+test: revision $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest
+
+# The quick checks, before the long suite: lint and format (ruff), the layers of pom_lib
+# (import-linter, pyproject.toml) and chapter templates without outputs (nbstripout).
+revision: $(ENTORNO)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
+
+# The tests that build no book: a minute, for the edit-test loop.
+unitarias: $(ENTORNO)
+	$(VENV)/bin/python -m pytest -m "not libro" tests
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
 # `make test`. RONDAS=1 for a quick look.

@@ -48,8 +48,12 @@ def product_growth(plan: Plan) -> pd.DataFrame:
     rows = []
     for product in plan.products.itertuples():
         start, end = goals.loc[(product.producto_id, first)], goals.loc[(product.producto_id, last)]
-        row = {"producto_id": product.producto_id, "producto": product.nombre, "programa": product.programa,
-               "unidad_medida": product.unidad_medida}
+        row = {
+            "producto_id": product.producto_id,
+            "producto": product.nombre,
+            "programa": product.programa,
+            "unidad_medida": product.unidad_medida,
+        }
         for kind in ("meta_fisica", "meta_financiera"):
             a, b = float(start[kind]), float(end[kind])
             row[f"{kind}_{first}"], row[f"{kind}_{last}"] = a, b
@@ -80,7 +84,9 @@ def unit_cost_changes(plan: Plan) -> pd.DataFrame:
     goals["financiera_anterior"] = grouped["meta_financiera"].shift().astype(float)
     goals["fisica_anterior"] = grouped["meta_fisica"].shift().astype(float)
     goals["variacion_costo_pct"] = 100 * (goals["costo_unitario"] / goals["costo_anterior"] - 1)
-    goals["variacion_financiera_pct"] = 100 * (goals["meta_financiera"].astype(float) / goals["financiera_anterior"] - 1)
+    goals["variacion_financiera_pct"] = 100 * (
+        goals["meta_financiera"].astype(float) / goals["financiera_anterior"] - 1
+    )
     goals["variacion_fisica_pct"] = 100 * (goals["meta_fisica"].astype(float) / goals["fisica_anterior"] - 1)
     return goals[goals["costo_anterior"].notna()].reset_index(drop=True)
 
@@ -88,19 +94,23 @@ def unit_cost_changes(plan: Plan) -> pd.DataFrame:
 def _explain(row: pd.Series, offsets: pd.DataFrame) -> str:
     """A sentence on why a unit cost jumped, from what the data show."""
     financial, physical = row["variacion_financiera_pct"], row["variacion_fisica_pct"]
-    text = (f"la meta financiera pasa de {fmt.quetzales(row['financiera_anterior'])} a "
-            f"{fmt.quetzales(row['meta_financiera'])} ({fmt.signed_percent(financial)}) mientras la meta física "
-            f"pasa de {fmt.integer(row['fisica_anterior'])} a {fmt.integer(row['meta_fisica'])} "
-            f"({fmt.signed_percent(physical)})")
+    text = (
+        f"la meta financiera pasa de {fmt.quetzales(row['financiera_anterior'])} a "
+        f"{fmt.quetzales(row['meta_financiera'])} ({fmt.signed_percent(financial)}) mientras la meta física "
+        f"pasa de {fmt.integer(row['fisica_anterior'])} a {fmt.integer(row['meta_fisica'])} "
+        f"({fmt.signed_percent(physical)})"
+    )
     if abs(physical) < abs(financial) / 4:
         text = "el costo sigue a la asignación financiera, no al volumen: " + text
     elif abs(financial) < abs(physical) / 4:
         text = "el costo sigue al volumen, con una asignación casi igual: " + text
     if not offsets.empty:
         partner = offsets.iloc[0]
-        text += (f"; en el mismo año, «{partner['nombre']}» del mismo producto varía "
-                 f"{fmt.quetzales(partner['cambio'])} en sentido contrario, lo que sugiere una reasignación "
-                 "de fondos entre subproductos")
+        text += (
+            f"; en el mismo año, «{partner['nombre']}» del mismo producto varía "
+            f"{fmt.quetzales(partner['cambio'])} en sentido contrario, lo que sugiere una reasignación "
+            "de fondos entre subproductos"
+        )
     return text[0].upper() + text[1:] + "."
 
 
@@ -111,13 +121,28 @@ def unit_cost_outliers(plan: Plan, threshold_pct: float = 50.0) -> pd.DataFrame:
     outliers = changes[changes["variacion_costo_pct"].abs() > threshold_pct].copy()
     explanations = []
     for _, row in outliers.iterrows():
-        same_product = changes[(changes["producto_id"] == row["producto_id"]) & (changes["anio"] == row["anio"])
-                               & (changes["nivel"] == "subproducto") & (changes["elemento"] != row["elemento"])]
+        same_product = changes[
+            (changes["producto_id"] == row["producto_id"])
+            & (changes["anio"] == row["anio"])
+            & (changes["nivel"] == "subproducto")
+            & (changes["elemento"] != row["elemento"])
+        ]
         # A sibling moving the other way by a similar amount (half to double) points to a reallocation.
         ratio = same_product["cambio"].abs() / abs(row["cambio"]) if row["cambio"] else same_product["cambio"] * np.nan
         offsets = same_product[(np.sign(same_product["cambio"]) == -np.sign(row["cambio"])) & ratio.between(0.5, 2.0)]
         explanations.append(_explain(row, offsets if row["nivel"] == "subproducto" else offsets.iloc[0:0]))
     outliers["explicacion"] = explanations
-    columns = ["nivel", "elemento", "nombre", "unidad_medida", "anio", "costo_anterior", "costo_unitario",
-               "variacion_costo_pct", "variacion_financiera_pct", "variacion_fisica_pct", "explicacion"]
+    columns = [
+        "nivel",
+        "elemento",
+        "nombre",
+        "unidad_medida",
+        "anio",
+        "costo_anterior",
+        "costo_unitario",
+        "variacion_costo_pct",
+        "variacion_financiera_pct",
+        "variacion_fisica_pct",
+        "explicacion",
+    ]
     return outliers.sort_values("variacion_costo_pct", key=abs, ascending=False)[columns].reset_index(drop=True)

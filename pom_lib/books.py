@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from . import spanish
 from .errors import EditionError
 
 BUILDERS = ("html", "pdflatex")
@@ -39,11 +40,12 @@ def pdf_filename(config: Path) -> str:
 
 def describe(builders) -> str:
     """«el libro en HTML y el PDF», for progress lines."""
-    return " y ".join(NAMES[builder] for builder in builders)
+    return spanish.join(NAMES[builder] for builder in builders)
 
 
-def render(source: Path, work: Path, config: Path, builders, env: dict, root: Path,
-           earlier_latex: Path | None = None) -> dict[str, Path]:
+def render(
+    source: Path, work: Path, config: Path, builders, env: dict, root: Path, earlier_latex: Path | None = None
+) -> dict[str, Path]:
     """Build the books of `source` at once, each into work/<builder>/; return each builder's output folder.
 
     `earlier_latex`, the output folder of an earlier PDF build, lends its LaTeX state (LATEX_STATE).
@@ -56,11 +58,21 @@ def render(source: Path, work: Path, config: Path, builders, env: dict, root: Pa
             if builder == "pdflatex" and earlier_latex is not None and earlier_latex.is_dir():
                 _copy_latex_state(earlier_latex, work / builder / "_build" / OUTPUT[builder])
             log = (work / f"{builder}.log").open("w", encoding="utf-8")
-            command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
-                       "--config", str(config), "--path-output", str(work / builder), "--builder", builder,
-                       "-W", "-n", "--keep-going"]
-            running[builder] = (subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT),
-                                log)
+            command = [
+                str(Path(sys.executable).with_name("jupyter-book")),
+                "build",
+                str(source),
+                "--config",
+                str(config),
+                "--path-output",
+                str(work / builder),
+                "--builder",
+                builder,
+                "-W",
+                "-n",
+                "--keep-going",
+            ]
+            running[builder] = (subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT), log)
         for process, _ in running.values():
             process.wait()
     finally:
@@ -73,8 +85,9 @@ def render(source: Path, work: Path, config: Path, builders, env: dict, root: Pa
         if process.returncode != 0:
             path = Path(log.name)
             tail = "\n".join(path.read_text(encoding="utf-8").splitlines()[-LOG_TAIL_LINES:])
-            raise BookBuildError(f"La construcción del libro ({builder}) falló; registro completo en "
-                               f"{path.relative_to(root)}:\n{tail}")
+            raise BookBuildError(
+                f"La construcción del libro ({builder}) falló; registro completo en {path.relative_to(root)}:\n{tail}"
+            )
     return {builder: work / builder / "_build" / OUTPUT[builder] for builder in builders}
 
 

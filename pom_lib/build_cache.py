@@ -71,8 +71,11 @@ class BuildCache:
         if self.chapters.is_dir():
             others = [entry for entry in self.chapters.iterdir() if entry.name not in used]
             # Partial folders (left by an interrupted run) are never kept.
-            complete = sorted((entry for entry in others if ".parcial-" not in entry.name),
-                              key=lambda entry: entry.stat().st_mtime, reverse=True)
+            complete = sorted(
+                (entry for entry in others if ".parcial-" not in entry.name),
+                key=lambda entry: entry.stat().st_mtime,
+                reverse=True,
+            )
             for entry in set(others) - set(complete[:OTHER_CHAPTERS_KEPT]):
                 shutil.rmtree(entry, ignore_errors=True)
         if self.plans.parent.is_dir():

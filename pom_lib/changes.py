@@ -30,8 +30,9 @@ def _items(plan: Plan) -> pd.DataFrame:
     """Every product and subproduct by identifier: nivel, nombre, unidad_medida, programa."""
     programs = plan.programs.set_index("programa_id")["nombre"]
     products = plan.products.assign(nivel="producto", elemento_id=plan.products["producto_id"])
-    subs = plan.subproducts.assign(nivel="subproducto", elemento_id=plan.subproducts["subproducto_id"],
-                                   nombre=plan.subproducts["etiqueta"])
+    subs = plan.subproducts.assign(
+        nivel="subproducto", elemento_id=plan.subproducts["subproducto_id"], nombre=plan.subproducts["etiqueta"]
+    )
     both = pd.concat([products, subs], ignore_index=True)
     both = both.assign(programa=both["programa_id"].map(programs))
     return both.set_index("elemento_id")[["nivel", "nombre", "unidad_medida", "programa"]]
@@ -46,23 +47,49 @@ def item_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     change, then identifier.
     """
     before, after = _items(previous), _items(current)
-    rows = [{"cambio": ADDED, "nivel": after.at[item, "nivel"], "elemento_id": item,
-             "anterior": pd.NA, "actual": after.at[item, "nombre"]} for item in after.index.difference(before.index)]
-    rows += [{"cambio": REMOVED, "nivel": before.at[item, "nivel"], "elemento_id": item,
-              "anterior": before.at[item, "nombre"], "actual": pd.NA} for item in before.index.difference(after.index)]
+    rows = [
+        {
+            "cambio": ADDED,
+            "nivel": after.at[item, "nivel"],
+            "elemento_id": item,
+            "anterior": pd.NA,
+            "actual": after.at[item, "nombre"],
+        }
+        for item in after.index.difference(before.index)
+    ]
+    rows += [
+        {
+            "cambio": REMOVED,
+            "nivel": before.at[item, "nivel"],
+            "elemento_id": item,
+            "anterior": before.at[item, "nombre"],
+            "actual": pd.NA,
+        }
+        for item in before.index.difference(after.index)
+    ]
     kept = before.index.intersection(after.index)
     # A subproduct's program is its product's: report the move once, on the product.
-    for change, column, levels in ((RENAMED, "nombre", ("producto", "subproducto")),
-                                   (UNIT, "unidad_medida", ("producto", "subproducto")),
-                                   (PROGRAM, "programa", ("producto",))):
-        rows += [{"cambio": change, "nivel": after.at[item, "nivel"], "elemento_id": item,
-                  "anterior": before.at[item, column], "actual": after.at[item, column]}
-                 for item in kept
-                 if after.at[item, "nivel"] in levels and _differs(before.at[item, column], after.at[item, column])]
+    for change, column, levels in (
+        (RENAMED, "nombre", ("producto", "subproducto")),
+        (UNIT, "unidad_medida", ("producto", "subproducto")),
+        (PROGRAM, "programa", ("producto",)),
+    ):
+        rows += [
+            {
+                "cambio": change,
+                "nivel": after.at[item, "nivel"],
+                "elemento_id": item,
+                "anterior": before.at[item, column],
+                "actual": after.at[item, column],
+            }
+            for item in kept
+            if after.at[item, "nivel"] in levels and _differs(before.at[item, column], after.at[item, column])
+        ]
     table = pd.DataFrame(rows, columns=ITEM_COLUMNS)
     order = table["cambio"].map({change: index for index, change in enumerate(CHANGE_ORDER)})
-    return table.assign(_order=order).sort_values(["_order", "elemento_id"]).drop(columns="_order") \
-        .reset_index(drop=True)
+    return (
+        table.assign(_order=order).sort_values(["_order", "elemento_id"]).drop(columns="_order").reset_index(drop=True)
+    )
 
 
 def _differs(before, after) -> bool:
@@ -85,20 +112,35 @@ def goal_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     diferencia_financiera (differences = current − previous). In the current edition's order.
     """
     merged = _goals(current).merge(_goals(previous), on=["elemento_id", "anio"], suffixes=("_actual", "_anterior"))
-    table = pd.DataFrame({
-        "nivel": merged["nivel_actual"], "elemento_id": merged["elemento_id"], "nombre": merged["nombre_actual"],
-        "anio": merged["anio"],
-        "meta_fisica_anterior": merged["meta_fisica_anterior"].astype(float),
-        "meta_fisica_actual": merged["meta_fisica_actual"].astype(float),
-        "meta_financiera_anterior": merged["meta_financiera_anterior"].astype(float),
-        "meta_financiera_actual": merged["meta_financiera_actual"].astype(float),
-    })
+    table = pd.DataFrame(
+        {
+            "nivel": merged["nivel_actual"],
+            "elemento_id": merged["elemento_id"],
+            "nombre": merged["nombre_actual"],
+            "anio": merged["anio"],
+            "meta_fisica_anterior": merged["meta_fisica_anterior"].astype(float),
+            "meta_fisica_actual": merged["meta_fisica_actual"].astype(float),
+            "meta_financiera_anterior": merged["meta_financiera_anterior"].astype(float),
+            "meta_financiera_actual": merged["meta_financiera_actual"].astype(float),
+        }
+    )
     table["diferencia_fisica"] = table["meta_fisica_actual"] - table["meta_fisica_anterior"]
     table["diferencia_financiera"] = table["meta_financiera_actual"] - table["meta_financiera_anterior"]
     changed = table[(table["diferencia_fisica"] != 0) | (table["diferencia_financiera"] != 0)]
-    return changed[["nivel", "elemento_id", "nombre", "anio", "meta_fisica_anterior", "meta_fisica_actual",
-                    "diferencia_fisica", "meta_financiera_anterior", "meta_financiera_actual",
-                    "diferencia_financiera"]].reset_index(drop=True)
+    return changed[
+        [
+            "nivel",
+            "elemento_id",
+            "nombre",
+            "anio",
+            "meta_fisica_anterior",
+            "meta_fisica_actual",
+            "diferencia_fisica",
+            "meta_financiera_anterior",
+            "meta_financiera_actual",
+            "diferencia_financiera",
+        ]
+    ].reset_index(drop=True)
 
 
 def total_changes(previous: Plan, current: Plan) -> pd.DataFrame:
@@ -143,39 +185,45 @@ def _level(level: str) -> str:
 
 def item_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = item_changes(previous, current)
-    return pd.DataFrame({
-        "Cambio": changes["cambio"],
-        "Nivel": changes["nivel"].map(_level),
-        "Código": changes["elemento_id"],
-        f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
-        f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING),
-    })
+    return pd.DataFrame(
+        {
+            "Cambio": changes["cambio"],
+            "Nivel": changes["nivel"].map(_level),
+            "Código": changes["elemento_id"],
+            f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
+            f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING),
+        }
+    )
 
 
 def goal_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = goal_changes(previous, current)
-    return pd.DataFrame({
-        "Código": changes["elemento_id"],
-        "Nombre": changes["nombre"],
-        "Año": changes["anio"].astype(str),
-        "Meta física anterior": [fmt.integer(v) for v in changes["meta_fisica_anterior"]],
-        "Meta física actual": [fmt.integer(v) for v in changes["meta_fisica_actual"]],
-        "Diferencia física": [fmt.signed(v) for v in changes["diferencia_fisica"]],
-        "Meta financiera anterior": [fmt.quetzales(v) for v in changes["meta_financiera_anterior"]],
-        "Meta financiera actual": [fmt.quetzales(v) for v in changes["meta_financiera_actual"]],
-        "Diferencia financiera": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia_financiera"]],
-    })
+    return pd.DataFrame(
+        {
+            "Código": changes["elemento_id"],
+            "Nombre": changes["nombre"],
+            "Año": changes["anio"].astype(str),
+            "Meta física anterior": [fmt.integer(v) for v in changes["meta_fisica_anterior"]],
+            "Meta física actual": [fmt.integer(v) for v in changes["meta_fisica_actual"]],
+            "Diferencia física": [fmt.signed(v) for v in changes["diferencia_fisica"]],
+            "Meta financiera anterior": [fmt.quetzales(v) for v in changes["meta_financiera_anterior"]],
+            "Meta financiera actual": [fmt.quetzales(v) for v in changes["meta_financiera_actual"]],
+            "Diferencia financiera": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia_financiera"]],
+        }
+    )
 
 
 def total_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = total_changes(previous, current)
-    return pd.DataFrame({
-        "Año": changes["anio"].astype(str),
-        f"Total {previous.period}": [fmt.quetzales(v) for v in changes["total_anterior"]],
-        f"Total {current.period}": [fmt.quetzales(v) for v in changes["total_actual"]],
-        "Diferencia": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia"]],
-        "Variación": [fmt.signed_percent(v, 2) for v in changes["variacion_pct"]],
-    })
+    return pd.DataFrame(
+        {
+            "Año": changes["anio"].astype(str),
+            f"Total {previous.period}": [fmt.quetzales(v) for v in changes["total_anterior"]],
+            f"Total {current.period}": [fmt.quetzales(v) for v in changes["total_actual"]],
+            "Diferencia": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia"]],
+            "Variación": [fmt.signed_percent(v, 2) for v in changes["variacion_pct"]],
+        }
+    )
 
 
 # --- Indicators, key figures, units, programs, actions and statements ------------------------------
@@ -183,9 +231,13 @@ def total_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
 ADDED_F, REMOVED_F, REWORDED = "Agregada", "Retirada", "Modificada"
 # Aspects of an indicator whose change is a rewording, shown as a text diff rather than in a table.
 TEXT_ASPECTS = ("Indicador", "Fórmula")
-ROLE_LABELS = {contract.ROLE_TARGET_POPULATION: "Población objetivo", contract.ROLE_ELIGIBLE: "Población elegible",
-               contract.ROLE_COVERAGE_GOAL: "Cobertura meta", contract.ROLE_WOMEN_PCT: "Porcentaje de mujeres",
-               contract.ROLE_WOMEN: "Mujeres"}
+ROLE_LABELS = {
+    contract.ROLE_TARGET_POPULATION: "Población objetivo",
+    contract.ROLE_ELIGIBLE: "Población elegible",
+    contract.ROLE_COVERAGE_GOAL: "Cobertura meta",
+    contract.ROLE_WOMEN_PCT: "Porcentaje de mujeres",
+    contract.ROLE_WOMEN: "Mujeres",
+}
 CHANGE_COLUMNS = ["cambio", "codigo", "anterior", "actual"]
 _TOKENS = re.compile(r"\w+|[^\w\s]")
 
@@ -194,41 +246,65 @@ def _by_id(table: pd.DataFrame, key: str | list[str]) -> pd.DataFrame:
     return table.set_index(key, drop=False)
 
 
-def _compare(before: pd.DataFrame, after: pd.DataFrame, label, added: str, removed: str,
-             aspects: dict[str, str]) -> list[dict]:
+def _compare(
+    before: pd.DataFrame, after: pd.DataFrame, label, added: str, removed: str, aspects: dict[str, str]
+) -> list[dict]:
     """Rows added, removed and, for each aspect (column → change), kept rows whose value differs.
 
     `before` and `after` are indexed by the stable identifier; `label(frame, key)` names a row.
     """
-    rows = [{"cambio": added, "codigo": key, "anterior": pd.NA, "actual": label(after, key)}
-            for key in after.index.difference(before.index, sort=False)]
-    rows += [{"cambio": removed, "codigo": key, "anterior": label(before, key), "actual": pd.NA}
-             for key in before.index.difference(after.index, sort=False)]
+    rows = [
+        {"cambio": added, "codigo": key, "anterior": pd.NA, "actual": label(after, key)}
+        for key in after.index.difference(before.index, sort=False)
+    ]
+    rows += [
+        {"cambio": removed, "codigo": key, "anterior": label(before, key), "actual": pd.NA}
+        for key in before.index.difference(after.index, sort=False)
+    ]
     kept = [key for key in after.index if key in before.index]
     for column, change in aspects.items():
-        rows += [{"cambio": change, "codigo": key, "anterior": before.at[key, column], "actual": after.at[key, column]}
-                 for key in kept if _differs(before.at[key, column], after.at[key, column])]
+        rows += [
+            {"cambio": change, "codigo": key, "anterior": before.at[key, column], "actual": after.at[key, column]}
+            for key in kept
+            if _differs(before.at[key, column], after.at[key, column])
+        ]
     return rows
 
 
 def _baseline(fiche) -> str:
-    return (f"{fmt.integer(fiche['linea_base_absoluta'])} ({fmt.percent(fiche['linea_base_relativa'])}) "
-            f"en {int(fiche['anio_linea_base'])}")
+    return (
+        f"{fmt.integer(fiche['linea_base_absoluta'])} ({fmt.percent(fiche['linea_base_relativa'])}) "
+        f"en {int(fiche['anio_linea_base'])}"
+    )
 
 
 def _fiche_frame(plan: Plan) -> pd.DataFrame:
     fiches = _by_id(plan["fichas"], "ficha_id")
-    return fiches.assign(linea_base=[_baseline(f) for _, f in fiches.iterrows()],
-                         terminos=[", ".join(formula_terms(plan, fiche)) for fiche in fiches.index])
+    return fiches.assign(
+        linea_base=[_baseline(f) for _, f in fiches.iterrows()],
+        terminos=[", ".join(formula_terms(plan, fiche)) for fiche in fiches.index],
+    )
 
 
 def fiche_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     """Indicators added or removed, and what changed in each kept one: name, formula, unit, level,
     baseline, subproducts its formula adds. Columns: cambio, ficha_id, anterior, actual."""
     before, after = _fiche_frame(previous), _fiche_frame(current)
-    rows = _compare(before, after, lambda frame, key: frame.at[key, "indicador"], ADDED_F, REMOVED_F,
-                    {"indicador": "Indicador", "formula": "Fórmula", "unidad_medida": "Unidad de medida",
-                     "nivel": "Nivel", "linea_base": "Línea de base", "terminos": "Subproductos de la fórmula"})
+    rows = _compare(
+        before,
+        after,
+        lambda frame, key: frame.at[key, "indicador"],
+        ADDED_F,
+        REMOVED_F,
+        {
+            "indicador": "Indicador",
+            "formula": "Fórmula",
+            "unidad_medida": "Unidad de medida",
+            "nivel": "Nivel",
+            "linea_base": "Línea de base",
+            "terminos": "Subproductos de la fórmula",
+        },
+    )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS).rename(columns={"codigo": "ficha_id"})
 
 
@@ -237,15 +313,23 @@ def fiche_goal_changes(previous: Plan, current: Plan) -> pd.DataFrame:
 
     Columns: ficha_id, anio, absoluta_anterior, absoluta_actual, relativa_anterior, relativa_actual.
     """
-    goals = current["fichas_metas"].merge(previous["fichas_metas"], on=["ficha_id", "anio"],
-                                          suffixes=("_actual", "_anterior"))
-    changed = goals[(goals["meta_absoluta_actual"] != goals["meta_absoluta_anterior"])
-                    | (goals["meta_relativa_actual"] != goals["meta_relativa_anterior"])]
-    return pd.DataFrame({"ficha_id": changed["ficha_id"], "anio": changed["anio"].astype(int),
-                         "absoluta_anterior": changed["meta_absoluta_anterior"].astype(float),
-                         "absoluta_actual": changed["meta_absoluta_actual"].astype(float),
-                         "relativa_anterior": changed["meta_relativa_anterior"].astype(float),
-                         "relativa_actual": changed["meta_relativa_actual"].astype(float)}).reset_index(drop=True)
+    goals = current["fichas_metas"].merge(
+        previous["fichas_metas"], on=["ficha_id", "anio"], suffixes=("_actual", "_anterior")
+    )
+    changed = goals[
+        (goals["meta_absoluta_actual"] != goals["meta_absoluta_anterior"])
+        | (goals["meta_relativa_actual"] != goals["meta_relativa_anterior"])
+    ]
+    return pd.DataFrame(
+        {
+            "ficha_id": changed["ficha_id"],
+            "anio": changed["anio"].astype(int),
+            "absoluta_anterior": changed["meta_absoluta_anterior"].astype(float),
+            "absoluta_actual": changed["meta_absoluta_actual"].astype(float),
+            "relativa_anterior": changed["meta_relativa_anterior"].astype(float),
+            "relativa_actual": changed["meta_relativa_actual"].astype(float),
+        }
+    ).reset_index(drop=True)
 
 
 def final_goal(plan: Plan, fiche_id: str) -> pd.Series | None:
@@ -274,19 +358,37 @@ def key_figure_changes(previous: Plan, current: Plan) -> pd.DataFrame:
         if not _differs(old, new):
             continue
         unit = (after if key in after.index else before).at[key, "unidad"]
-        rows.append({"rol": key[0], "anio": key[1] or pd.NA, "unidad": unit, "anterior": old, "actual": new,
-                     "diferencia": new - old if pd.notna(old) and pd.notna(new) else pd.NA})
+        rows.append(
+            {
+                "rol": key[0],
+                "anio": key[1] or pd.NA,
+                "unidad": unit,
+                "anterior": old,
+                "actual": new,
+                "diferencia": new - old if pd.notna(old) and pd.notna(new) else pd.NA,
+            }
+        )
     table = pd.DataFrame(rows, columns=["rol", "anio", "unidad", "anterior", "actual", "diferencia"])
     order = table["rol"].map({role: i for i, role in enumerate(ROLE_LABELS)})
-    return table.assign(_o=order, _a=table["anio"].fillna(0)).sort_values(["_o", "_a"]) \
-        .drop(columns=["_o", "_a"]).reset_index(drop=True)
+    return (
+        table.assign(_o=order, _a=table["anio"].fillna(0))
+        .sort_values(["_o", "_a"])
+        .drop(columns=["_o", "_a"])
+        .reset_index(drop=True)
+    )
 
 
 def unit_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     """Units of measure added, removed or described anew. Columns: cambio, codigo, anterior, actual."""
     before, after = (_by_id(plan["unidades"], "unidad_medida") for plan in (previous, current))
-    rows = _compare(before, after, lambda frame, key: frame.at[key, "descripcion"], ADDED_F, REMOVED_F,
-                    {"descripcion": "Descripción"})
+    rows = _compare(
+        before,
+        after,
+        lambda frame, key: frame.at[key, "descripcion"],
+        ADDED_F,
+        REMOVED_F,
+        {"descripcion": "Descripción"},
+    )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
@@ -306,13 +408,24 @@ def action_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     """
     old_names, new_names = (plan.programs.set_index("programa_id")["nombre"] for plan in (previous, current))
     before, after = (_by_id(plan["acciones"], "accion_id") for plan in (previous, current))
-    table = pd.DataFrame(_compare(before, after, lambda f, key: f.at[key, "texto"], ADDED_F, REMOVED_F,
-                                  {"texto": REWORDED, "programa_id": PROGRAM}), columns=CHANGE_COLUMNS)
+    table = pd.DataFrame(
+        _compare(
+            before,
+            after,
+            lambda f, key: f.at[key, "texto"],
+            ADDED_F,
+            REMOVED_F,
+            {"texto": REWORDED, "programa_id": PROGRAM},
+        ),
+        columns=CHANGE_COLUMNS,
+    )
     moved = table["cambio"] == PROGRAM
     table.loc[moved, "anterior"] = table.loc[moved, "anterior"].map(old_names)
     table.loc[moved, "actual"] = table.loc[moved, "actual"].map(new_names)
-    program = [new_names[after.at[key, "programa_id"]] if key in after.index
-               else old_names[before.at[key, "programa_id"]] for key in table["codigo"]]
+    program = [
+        new_names[after.at[key, "programa_id"]] if key in after.index else old_names[before.at[key, "programa_id"]]
+        for key in table["codigo"]
+    ]
     return table.assign(programa=program)
 
 
@@ -328,16 +441,41 @@ def statement_changes(previous: Plan, current: Plan) -> pd.DataFrame:
     for key in after.index:
         if key not in before.index:
             rows.append((ADDED, key, after.at[key, "titulo"], pd.NA, after.at[key, "texto"], pd.NA, pd.NA))
-        elif _differs(before.at[key, "texto"], after.at[key, "texto"]) or \
-                _differs(before.at[key, "titulo"], after.at[key, "titulo"]):
-            rows.append((REWORDED, key, after.at[key, "titulo"], before.at[key, "texto"], after.at[key, "texto"],
-                         before.at[key, "titulo"], after.at[key, "titulo"]))
-    rows += [(REMOVED, key, before.at[key, "titulo"], before.at[key, "texto"], pd.NA, pd.NA, pd.NA)
-             for key in before.index if key not in after.index]
-    return pd.DataFrame([{"cambio": c, "tipo": k[0], "orden": int(k[1]), "titulo": t, "anterior": a, "actual": n,
-                          "titulo_anterior": ta, "titulo_actual": tn} for c, k, t, a, n, ta, tn in rows],
-                        columns=["cambio", "tipo", "orden", "titulo", "anterior", "actual", "titulo_anterior",
-                                 "titulo_actual"])
+        elif _differs(before.at[key, "texto"], after.at[key, "texto"]) or _differs(
+            before.at[key, "titulo"], after.at[key, "titulo"]
+        ):
+            rows.append(
+                (
+                    REWORDED,
+                    key,
+                    after.at[key, "titulo"],
+                    before.at[key, "texto"],
+                    after.at[key, "texto"],
+                    before.at[key, "titulo"],
+                    after.at[key, "titulo"],
+                )
+            )
+    rows += [
+        (REMOVED, key, before.at[key, "titulo"], before.at[key, "texto"], pd.NA, pd.NA, pd.NA)
+        for key in before.index
+        if key not in after.index
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "cambio": c,
+                "tipo": k[0],
+                "orden": int(k[1]),
+                "titulo": t,
+                "anterior": a,
+                "actual": n,
+                "titulo_anterior": ta,
+                "titulo_actual": tn,
+            }
+            for c, k, t, a, n, ta, tn in rows
+        ],
+        columns=["cambio", "tipo", "orden", "titulo", "anterior", "actual", "titulo_anterior", "titulo_actual"],
+    )
 
 
 def marked_diff(before: str, after: str) -> tuple[str, str]:
@@ -383,40 +521,67 @@ def fiche_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     """The indicator changes that fit a table (rewordings are shown as text diffs)."""
     changes = fiche_changes(previous, current)
     changes = changes[~changes["cambio"].isin(TEXT_ASPECTS)]
-    return pd.DataFrame({"Indicador": changes["ficha_id"], "Cambio": changes["cambio"],
-                         f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
-                         f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING)})
+    return pd.DataFrame(
+        {
+            "Indicador": changes["ficha_id"],
+            "Cambio": changes["cambio"],
+            f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
+            f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING),
+        }
+    )
 
 
 def fiche_goal_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = fiche_goal_changes(previous, current)
-    return pd.DataFrame({
-        "Indicador": changes["ficha_id"], "Año": changes["anio"].astype(str),
-        "Meta anterior": [f"{fmt.integer(a)} ({fmt.percent(r)})"
-                          for a, r in zip(changes["absoluta_anterior"], changes["relativa_anterior"])],
-        "Meta actual": [f"{fmt.integer(a)} ({fmt.percent(r)})"
-                        for a, r in zip(changes["absoluta_actual"], changes["relativa_actual"])],
-        "Diferencia": [fmt.signed(a - b) for a, b in zip(changes["absoluta_actual"], changes["absoluta_anterior"])],
-    })
+    return pd.DataFrame(
+        {
+            "Indicador": changes["ficha_id"],
+            "Año": changes["anio"].astype(str),
+            "Meta anterior": [
+                f"{fmt.integer(a)} ({fmt.percent(r)})"
+                for a, r in zip(changes["absoluta_anterior"], changes["relativa_anterior"])
+            ],
+            "Meta actual": [
+                f"{fmt.integer(a)} ({fmt.percent(r)})"
+                for a, r in zip(changes["absoluta_actual"], changes["relativa_actual"])
+            ],
+            "Diferencia": [fmt.signed(a - b) for a, b in zip(changes["absoluta_actual"], changes["absoluta_anterior"])],
+        }
+    )
 
 
 def key_figure_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = key_figure_changes(previous, current)
-    return pd.DataFrame({
-        "Cifra": changes["rol"].map(ROLE_LABELS),
-        "Año": [fmt.MISSING if pd.isna(y) else str(int(y)) for y in changes["anio"]],
-        f"Edición {previous.period}": [_value(v, u) for v, u in zip(changes["anterior"], changes["unidad"])],
-        f"Edición {current.period}": [_value(v, u) for v, u in zip(changes["actual"], changes["unidad"])],
-        "Diferencia": [fmt.signed(v, (lambda x: fmt.percent(x)) if u == "porcentaje" else fmt.integer)
-                       for v, u in zip(changes["diferencia"], changes["unidad"])],
-    })
+    return pd.DataFrame(
+        {
+            "Cifra": changes["rol"].map(ROLE_LABELS),
+            "Año": [fmt.MISSING if pd.isna(y) else str(int(y)) for y in changes["anio"]],
+            f"Edición {previous.period}": [_value(v, u) for v, u in zip(changes["anterior"], changes["unidad"])],
+            f"Edición {current.period}": [_value(v, u) for v, u in zip(changes["actual"], changes["unidad"])],
+            "Diferencia": [
+                fmt.signed(v, (lambda x: fmt.percent(x)) if u == "porcentaje" else fmt.integer)
+                for v, u in zip(changes["diferencia"], changes["unidad"])
+            ],
+        }
+    )
 
 
 def catalog_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     """Units of measure and programs added, removed, renamed or described anew, in one table."""
-    parts = [changes.assign(tipo=kind) for kind, changes in (("Unidad de medida", unit_changes(previous, current)),
-                                                             ("Programa", program_changes(previous, current)))]
+    parts = [
+        changes.assign(tipo=kind)
+        for kind, changes in (
+            ("Unidad de medida", unit_changes(previous, current)),
+            ("Programa", program_changes(previous, current)),
+        )
+    ]
     both = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame({"Tipo": both["tipo"], "Cambio": both["cambio"], "Código": both["codigo"],
-                         f"Edición {previous.period}": both["anterior"].fillna(fmt.MISSING),
-                         f"Edición {current.period}": both["actual"].fillna(fmt.MISSING)})
+    return pd.DataFrame(
+        {
+            "Tipo": both["tipo"],
+            "Cambio": both["cambio"],
+            "Código": both["codigo"],
+            f"Edición {previous.period}": both["anterior"].fillna(fmt.MISSING),
+            f"Edición {current.period}": both["actual"].fillna(fmt.MISSING),
+        }
+    )

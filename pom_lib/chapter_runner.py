@@ -79,15 +79,17 @@ def scrub(notebook: nbformat.NotebookNode) -> None:
 
 def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) -> set[str]:
     """The names the cell tagged «parameters» assigns (as papermill reads them)."""
-    cell = next((c for c in notebook.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])),
-                None)
+    cell = next(
+        (c for c in notebook.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None
+    )
     if cell is None:
         raise ChapterError(stem, title, "no tiene una celda con la etiqueta «parameters».")
     try:
         body = ast.parse(cell.source).body
     except SyntaxError as error:
-        raise ChapterError(stem, title, f"la celda «parameters» no es Python válido ({error.msg}, "
-                                        f"línea {error.lineno}).") from error
+        raise ChapterError(
+            stem, title, f"la celda «parameters» no es Python válido ({error.msg}, línea {error.lineno})."
+        ) from error
     names = set()
     for node in body:
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
@@ -95,8 +97,9 @@ def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) 
     return names
 
 
-def plan_chapters(stems: list[str], notebooks: Path, root: Path, parameters: dict,
-                  inputs: dict[str, str]) -> list[Chapter]:
+def plan_chapters(
+    stems: list[str], notebooks: Path, root: Path, parameters: dict, inputs: dict[str, str]
+) -> list[Chapter]:
     """Every chapter with its title, the parameters it declares and its key.
 
     `inputs` holds the fingerprint of the files named by each path parameter. A missing template
@@ -114,14 +117,16 @@ def plan_chapters(stems: list[str], notebooks: Path, root: Path, parameters: dic
         declared = declared_parameters(notebook, stem, title)
         own = {k: v for k, v in parameters.items() if k not in OPTIONAL_PARAMETERS or k in declared}
         named = [inputs[name] for name in sorted(own) if own[name] and name in inputs]
-        key = combine("capitulo", hashlib.sha256(content).hexdigest(), json.dumps(own, sort_keys=True),
-                      *named, environment)
+        key = combine(
+            "capitulo", hashlib.sha256(content).hexdigest(), json.dumps(own, sort_keys=True), *named, environment
+        )
         chapters.append(Chapter(number, stem, title, source, own, key))
     return chapters
 
 
-def run_chapters(chapters: list[Chapter], cache: BuildCache, root: Path, environment: dict[str, str],
-                 durations: dict[str, float]) -> dict[str, Path]:
+def run_chapters(
+    chapters: list[Chapter], cache: BuildCache, root: Path, environment: dict[str, str], durations: dict[str, float]
+) -> dict[str, Path]:
     """Each chapter's cache entry, running the chapters that have none; one line per chapter, in book order.
 
     `environment` is added to the chapters' kernels' environment. `durations` (seconds per chapter
@@ -140,8 +145,10 @@ def run_chapters(chapters: list[Chapter], cache: BuildCache, root: Path, environ
         durations[chapter.stem] = round(seconds, 1)
         progress.done(chapter, f"listo ({seconds:.1f} s)")
 
-    pending = sorted((chapter for chapter in chapters if entries[chapter.stem] is None),
-                     key=lambda chapter: -durations.get(chapter.stem, 0.0))
+    pending = sorted(
+        (chapter for chapter in chapters if entries[chapter.stem] is None),
+        key=lambda chapter: -durations.get(chapter.stem, 0.0),
+    )
     if pending:
         try:
             _run_in_parallel(pending, cache, root, environment, finished)
@@ -190,8 +197,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _run_in_parallel(pending: list[Chapter], cache: BuildCache, root: Path, environment: dict[str, str],
-                     finished: Callable[[Chapter, Path, float], None]) -> None:
+def _run_in_parallel(
+    pending: list[Chapter],
+    cache: BuildCache,
+    root: Path,
+    environment: dict[str, str],
+    finished: Callable[[Chapter, Path, float], None],
+) -> None:
     import papermill  # noqa: F401 — imported once, before the workers are forked from this process
 
     tasks = []
@@ -201,8 +213,10 @@ def _run_in_parallel(pending: list[Chapter], cache: BuildCache, root: Path, envi
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir()
             tasks.append((chapter, cache.partial_chapter(chapter.key), workdir))
-        work = [(index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, environment)
-                for index, (chapter, partial, workdir) in enumerate(tasks)]
+        work = [
+            (index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, environment)
+            for index, (chapter, partial, workdir) in enumerate(tasks)
+        ]
         context = multiprocessing.get_context("fork")
         # Leaving the block stops every worker (and its kernel), also on an error or Ctrl-C.
         with context.Pool(min(len(tasks), cores()), initializer=_worker_signals) as pool:
@@ -243,7 +257,12 @@ def _execute(task: tuple) -> tuple[int, str | None, float]:
     start = time.monotonic()
     try:
         papermill.execute_notebook(
-            source, target, parameters=parameters, kernel_name="python3", cwd=cwd, progress_bar=False,
+            source,
+            target,
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=cwd,
+            progress_bar=False,
             kernel_manager_class=_local_socket_kernel_manager(),
             # Keeps the kernel's notices (start-up, the interrupt jupyter_client sends every kernel
             # at shutdown) out of the one-line-per-chapter progress.

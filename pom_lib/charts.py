@@ -48,8 +48,15 @@ _FRAME = 0.9
 GRID = "#dddddd"
 
 # Every text of a chart at MIN_FONT or more, whatever the caller's matplotlib settings.
-STYLE = {"font.size": 9.5, "axes.labelsize": 9.5, "xtick.labelsize": 9.5, "ytick.labelsize": 9.5,
-         "legend.fontsize": 9.5, "figure.titlesize": 10, "axes.titlesize": 10}
+STYLE = {
+    "font.size": 9.5,
+    "axes.labelsize": 9.5,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "legend.fontsize": 9.5,
+    "figure.titlesize": 10,
+    "axes.titlesize": 10,
+}
 
 _millions = FuncFormatter(lambda v, _pos: fmt.decimal(v / 1e6, 0))
 _persons = FuncFormatter(lambda v, _pos: fmt.integer(v))
@@ -115,9 +122,17 @@ def _rows_figure(labels: list[str], bars: int, extra: float = 0.0) -> tuple[Figu
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     for label, position in zip(wrapped, positions):
-        ax.text(0.0, position - bars * 0.55 - 0.15, label, transform=ax.get_yaxis_transform(), va="bottom",
-                ha="left", linespacing=1.1, zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+        ax.text(
+            0.0,
+            position - bars * 0.55 - 0.15,
+            label,
+            transform=ax.get_yaxis_transform(),
+            va="bottom",
+            ha="left",
+            linespacing=1.1,
+            zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
+        )
     return fig, ax, positions
 
 
@@ -142,6 +157,7 @@ def _top_and_rest(values: pd.Series, label: str, top: int = TOP) -> pd.Series:
 
 # --- Population -----------------------------------------------------------------------------------
 
+
 @_styled
 def population_by_region(plan: Plan) -> Chart:
     """Horizontal bars: each country or region's share of the target population (linear, in %)."""
@@ -151,8 +167,7 @@ def population_by_region(plan: Plan) -> Chart:
     labels = [f"{r}: {fmt.integer(p)} personas" for r, p in ordered.items()]
     shown = _top_and_rest(population, "Otros {n} destinos", top=_fitting(labels, bars=1, extra=0.2))
     shares = 100 * shown / total
-    fig, ax, positions = _rows_figure([f"{r}: {fmt.integer(p)} personas" for r, p in shown.items()], bars=1,
-                                      extra=0.2)
+    fig, ax, positions = _rows_figure([f"{r}: {fmt.integer(p)} personas" for r, p in shown.items()], bars=1, extra=0.2)
     bars = ax.barh(positions, shares.values, color=OKABE_ITO[0], height=0.9)
     ax.bar_label(bars, labels=[fmt.percent(s) for s in shares], padding=3)
     ax.set_xlim(0, 100)
@@ -164,21 +179,31 @@ def population_by_region(plan: Plan) -> Chart:
     if where["region"] is None:
         alt = f"La población objetivo suma {fmt.integer(total)} personas"
     else:
-        alt = (f"{where['region']} concentra el {fmt.percent(where['participacion'])} de la población objetivo "
-               f"({fmt.integer(where['personas'])} de {fmt.integer(total)} personas)")
+        alt = (
+            f"{where['region']} concentra el {fmt.percent(where['participacion'])} de la población objetivo "
+            f"({fmt.integer(where['personas'])} de {fmt.integer(total)} personas)"
+        )
         places = plan["poblacion_objetivo"].query("region in @where['otros_nombrados']")
         if not places.empty:
             second = places.sort_values("personas", ascending=False).iloc[0]
             alt += f"; le sigue {second['region']}, con el {fmt.percent(100 * second['personas'] / total)}"
             if second["personas"] and where["personas"] / second["personas"] >= 2:
-                alt += (f": la población de {where['region']} es "
-                        f"{fmt.decimal(where['personas'] / second['personas'], 0)} veces la de {second['region']}")
-    data = pd.DataFrame({"region": population.index, "personas": population.values,
-                         "participacion_pct": (100 * population / total).values})
+                alt += (
+                    f": la población de {where['region']} es "
+                    f"{fmt.decimal(where['personas'] / second['personas'], 0)} veces la de {second['region']}"
+                )
+    data = pd.DataFrame(
+        {
+            "region": population.index,
+            "personas": population.values,
+            "participacion_pct": (100 * population / total).values,
+        }
+    )
     return Chart(fig, alt + ".", data)
 
 
 # --- Coverage and budget lines --------------------------------------------------------------------
+
 
 @_styled
 def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> Chart:
@@ -186,8 +211,14 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
     path = coverage_path(plan)
     fig, ax = _figure(3.6)
     base = int(path.index[0])
-    ax.plot(path.index, path["cobertura_pct"], marker="o", color=OKABE_ITO[0], linewidth=2.2,
-            label=f"Meta del plan (línea de base en {base})")
+    ax.plot(
+        path.index,
+        path["cobertura_pct"],
+        marker="o",
+        color=OKABE_ITO[0],
+        linewidth=2.2,
+        label=f"Meta del plan (línea de base en {base})",
+    )
     for (year, value), side in zip(path["cobertura_pct"].iloc[[0, -1]].items(), ("left", "center")):
         # The ends only (the axis gives the rest); the first one starts at its point, clear of the axis.
         ax.annotate(fmt.percent(value), (year, value), textcoords="offset points", xytext=(0, 8), ha=side)
@@ -198,8 +229,10 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
     ax.set_ylabel("Cobertura (%)")
     ax.yaxis.set_major_formatter(_points)
     last = int(path.index[-1])
-    alt = (f"La cobertura pasa de {fmt.percent(path['cobertura_pct'].iloc[0])} en {base} (línea de base) a "
-           f"{fmt.percent(path['cobertura_pct'].iloc[-1])} en {last}")
+    alt = (
+        f"La cobertura pasa de {fmt.percent(path['cobertura_pct'].iloc[0])} en {base} (línea de base) a "
+        f"{fmt.percent(path['cobertura_pct'].iloc[-1])} en {last}"
+    )
     data = path.reset_index().rename(columns={"anio": "anio"}).assign(escenario="Meta del plan")
     if projection is not None:
         alt += "; " + _scenario_endings(projection, "cobertura_pct", fmt.percent)
@@ -218,14 +251,20 @@ def _scenario_endings(projection: pd.DataFrame, column: str, as_text) -> str:
 def _plot_scenarios(ax: plt.Axes, series: pd.Series, projection: pd.DataFrame, column: str) -> None:
     """Dashed lines that continue `series` from its last year, one per scenario."""
     for colour, (name, group) in zip(OKABE_ITO[1:], projection.groupby("escenario", sort=False)):
-        ax.plot([series.index[-1], *group["anio"]], [series.iloc[-1], *group[column]], linestyle="--",
-                marker=".", color=colour, label=f"Proyección: {name}")
+        ax.plot(
+            [series.index[-1], *group["anio"]],
+            [series.iloc[-1], *group[column]],
+            linestyle="--",
+            marker=".",
+            color=colour,
+            label=f"Proyección: {name}",
+        )
 
 
 def _year_axis(ax: plt.Axes) -> None:
     """Whole years, within the data, on the horizontal axis of a line chart; its legend under the plot."""
     ax.set_xlabel("Año")
-    first, last = (int(round(v)) for v in ax.dataLim.intervalx)
+    first, last = (round(v) for v in ax.dataLim.intervalx)
     step = max(1, -(-(last - first + 1) // 12))  # at most a dozen labels
     ax.set_xticks(range(first, last + 1, step))
     _legend_below(ax)
@@ -244,14 +283,22 @@ def budget_projection(plan: Plan, projection: pd.DataFrame) -> Chart:
     ax.yaxis.set_major_formatter(_millions)
     first, last = int(totals.index[0]), int(totals.index[-1])
     as_millions = lambda v: fmt.millions_of_quetzales(v)  # noqa: E731
-    alt = (f"El total del plan pasa de {as_millions(totals.iloc[0])} en {first} a {as_millions(totals.iloc[-1])} "
-           f"en {last}; {_scenario_endings(projection, 'total', as_millions)}.")
-    data = pd.concat([pd.DataFrame({"escenario": "Metas del plan", "anio": totals.index, "total": totals.values}),
-                      projection[["escenario", "anio", "total"]]], ignore_index=True)
+    alt = (
+        f"El total del plan pasa de {as_millions(totals.iloc[0])} en {first} a {as_millions(totals.iloc[-1])} "
+        f"en {last}; {_scenario_endings(projection, 'total', as_millions)}."
+    )
+    data = pd.concat(
+        [
+            pd.DataFrame({"escenario": "Metas del plan", "anio": totals.index, "total": totals.values}),
+            projection[["escenario", "anio", "total"]],
+        ],
+        ignore_index=True,
+    )
     return Chart(fig, alt, data)
 
 
 # --- Budget by program and its growth -------------------------------------------------------------
+
 
 @_styled
 def budget_by_program(plan: Plan) -> Chart:
@@ -278,9 +325,11 @@ def budget_by_program(plan: Plan) -> Chart:
     _legend_below(ax)
     leader = shown[last].idxmax()
     first = budget.columns[0]
-    alt = (f"El total anual pasa de {fmt.millions_of_quetzales(bottom.iloc[0])} en {first} a "
-           f"{fmt.millions_of_quetzales(bottom.iloc[-1])} en {last}; «{leader}» es el programa de mayor peso en "
-           f"{last}, con el {fmt.percent(100 * shown.loc[leader, last] / bottom.iloc[-1])} del total.")
+    alt = (
+        f"El total anual pasa de {fmt.millions_of_quetzales(bottom.iloc[0])} en {first} a "
+        f"{fmt.millions_of_quetzales(bottom.iloc[-1])} en {last}; «{leader}» es el programa de mayor peso en "
+        f"{last}, con el {fmt.percent(100 * shown.loc[leader, last] / bottom.iloc[-1])} del total."
+    )
     data = budget.reset_index().melt(id_vars="programa", var_name="anio", value_name="meta_financiera")
     return Chart(fig, alt, data)
 
@@ -307,9 +356,14 @@ def yearly_growth(plan: Plan) -> Chart:
         trend = "El total del plan no crece ningún año"
     else:
         trend = f"El total del plan crece en {spanish.count(rising, 'año')} de {len(growth)}"
-    alt = (f"{trend}: la mayor variación es la de {growth.idxmax()} ({fmt.signed_percent(growth.max())}) y la "
-           f"menor la de {growth.idxmin()} ({fmt.signed_percent(growth.min())}).") if len(growth) > 1 else (
-        f"{trend}: {fmt.signed_percent(growth.iloc[0])} en {growth.index[0]}.")
+    alt = (
+        (
+            f"{trend}: la mayor variación es la de {growth.idxmax()} ({fmt.signed_percent(growth.max())}) y la "
+            f"menor la de {growth.idxmin()} ({fmt.signed_percent(growth.min())})."
+        )
+        if len(growth) > 1
+        else (f"{trend}: {fmt.signed_percent(growth.iloc[0])} en {growth.index[0]}.")
+    )
     data = totals.reset_index().rename(columns={"index": "anio"})
     return Chart(fig, alt, data)
 
@@ -333,10 +387,16 @@ def product_growth(plan: Plan) -> Chart:
     if len(shown) < len(growth):
         rest = growth.iloc[top:]
         labels.append(f"Otros {len(rest)} productos (metas sumadas)")
-        physical.append(analysis.compound_growth(rest[f"meta_fisica_{first}"].sum(), rest[f"meta_fisica_{last}"].sum(),
-                                                 last - first))
-        financial.append(analysis.compound_growth(rest[f"meta_financiera_{first}"].sum(),
-                                                  rest[f"meta_financiera_{last}"].sum(), last - first))
+        physical.append(
+            analysis.compound_growth(
+                rest[f"meta_fisica_{first}"].sum(), rest[f"meta_fisica_{last}"].sum(), last - first
+            )
+        )
+        financial.append(
+            analysis.compound_growth(
+                rest[f"meta_financiera_{first}"].sum(), rest[f"meta_financiera_{last}"].sum(), last - first
+            )
+        )
     fig, ax, positions = _rows_figure(labels, bars=1, extra=0.45)
     # One row per product: a dot per goal, joined so the gap between them reads at a glance.
     ax.hlines(positions, physical, financial, color="#999999", linewidth=1.0, zorder=2)
@@ -350,16 +410,27 @@ def product_growth(plan: Plan) -> Chart:
     _legend_below(ax, columns=2)
     fastest = growth.loc[growth["meta_financiera_tcac"].idxmax()]
     steady = int((growth["meta_fisica_tcac"].abs() < 0.05).sum())
-    alt = (f"La meta financiera que más crece es la de {fastest['producto_id']} «{fastest['producto']}», "
-           f"{fmt.percent(fastest['meta_financiera_tcac'])} al año; "
-           f"{spanish.count(steady, 'producto')} de {len(growth)} "
-           f"{'mantiene' if steady == 1 else 'mantienen'} la misma meta física todos los años.")
-    columns = ["producto_id", "producto", f"meta_fisica_{first}", f"meta_fisica_{last}", "meta_fisica_tcac",
-               f"meta_financiera_{first}", f"meta_financiera_{last}", "meta_financiera_tcac"]
+    alt = (
+        f"La meta financiera que más crece es la de {fastest['producto_id']} «{fastest['producto']}», "
+        f"{fmt.percent(fastest['meta_financiera_tcac'])} al año; "
+        f"{spanish.count(steady, 'producto')} de {len(growth)} "
+        f"{'mantiene' if steady == 1 else 'mantienen'} la misma meta física todos los años."
+    )
+    columns = [
+        "producto_id",
+        "producto",
+        f"meta_fisica_{first}",
+        f"meta_fisica_{last}",
+        "meta_fisica_tcac",
+        f"meta_financiera_{first}",
+        f"meta_financiera_{last}",
+        "meta_financiera_tcac",
+    ]
     return Chart(fig, alt, analysis.product_growth(plan)[columns])
 
 
 # --- Indicator ------------------------------------------------------------------------------------
+
 
 @_styled
 def indicator_components(plan: Plan, fiche_id: str) -> Chart:
@@ -368,8 +439,12 @@ def indicator_components(plan: Plan, fiche_id: str) -> Chart:
     goals = plan["metas_subproductos"]
     names = plan.subproducts.set_index("subproducto_id")["etiqueta"]
     years = plan.years
-    values = pd.DataFrame({term: goals[goals["subproducto_id"] == term].set_index("anio")["meta_fisica"]
-                           .astype(float).reindex(years) for term in terms})
+    values = pd.DataFrame(
+        {
+            term: goals[goals["subproducto_id"] == term].set_index("anio")["meta_fisica"].astype(float).reindex(years)
+            for term in terms
+        }
+    )
     labels = [_wrap(f"{term} {names[term]}", LEGEND_CHARS) for term in terms]
     fig, ax = _figure(3.4 + 0.3 * sum(label.count("\n") + 1 for label in labels))
     bottom = pd.Series(0.0, index=years)
@@ -377,27 +452,41 @@ def indicator_components(plan: Plan, fiche_id: str) -> Chart:
         ax.bar([str(y) for y in years], values[term], bottom=bottom, color=colour, width=0.6, label=label)
         bottom += values[term]
     for i in (0, len(years) - 1):  # the ends; the axis gives the rest
-        ax.annotate(fmt.integer(bottom.iloc[i]), (i, bottom.iloc[i]), textcoords="offset points", xytext=(0, 3),
-                    ha="center")
+        ax.annotate(
+            fmt.integer(bottom.iloc[i]), (i, bottom.iloc[i]), textcoords="offset points", xytext=(0, 3), ha="center"
+        )
     ax.set_xlabel("Año")
     ax.set_ylabel("Personas (meta física)")
     ax.yaxis.set_major_formatter(_persons)
     ax.set_ylim(0, float(bottom.max()) * 1.15)
     _legend_below(ax)
     largest = values.sum().idxmax()
-    alt = (f"El numerador suma {spanish.count(len(terms), 'subproducto')} y pasa de "
-           f"{fmt.integer(bottom.iloc[0])} personas en {years[0]} a {fmt.integer(bottom.iloc[-1])} en {years[-1]}; "
-           f"{largest} aporta el {fmt.percent(100 * values[largest].sum() / values.values.sum())} del período.")
-    data = values.rename_axis("anio").reset_index().melt(id_vars="anio", var_name="subproducto_id",
-                                                          value_name="meta_fisica")
+    alt = (
+        f"El numerador suma {spanish.count(len(terms), 'subproducto')} y pasa de "
+        f"{fmt.integer(bottom.iloc[0])} personas en {years[0]} a {fmt.integer(bottom.iloc[-1])} en {years[-1]}; "
+        f"{largest} aporta el {fmt.percent(100 * values[largest].sum() / values.values.sum())} del período."
+    )
+    data = (
+        values.rename_axis("anio")
+        .reset_index()
+        .melt(id_vars="anio", var_name="subproducto_id", value_name="meta_fisica")
+    )
     return Chart(fig, alt, data)
 
 
 # --- Execution ------------------------------------------------------------------------------------
 
+
 @_styled
-def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: str, unit: str,
-                         newer: tuple[str, pd.DataFrame] | None = None, goal_label: str = "Meta del plan") -> Chart:
+def execution_projection(
+    path: pd.DataFrame,
+    goal: str,
+    executed: str,
+    title: str,
+    unit: str,
+    newer: tuple[str, pd.DataFrame] | None = None,
+    goal_label: str = "Meta del plan",
+) -> Chart:
     """The plan's path (its goals) against execution: observed years solid, later years projected (dashed).
 
     `path` has one row per year with columns anio, es_proyeccion, `goal` and `executed`
@@ -414,20 +503,44 @@ def execution_projection(path: pd.DataFrame, goal: str, executed: str, title: st
     fig, ax = _figure(3.6)
     ax.plot(years, path[goal].astype(float), marker="o", color=OKABE_ITO[0], linewidth=2.2, label=goal_label)
     if newer is not None and not newer[1].empty:
-        ax.plot(newer[1]["anio"].astype(int), newer[1][goal].astype(float), marker="s", linestyle=":",
-                color=OKABE_ITO[2], linewidth=2, label=newer[0])
-    ax.plot(observed["anio"], observed[executed].astype(float), marker="o", color=OKABE_ITO[1], linewidth=2.2,
-            label="Ejecución observada")
+        ax.plot(
+            newer[1]["anio"].astype(int),
+            newer[1][goal].astype(float),
+            marker="s",
+            linestyle=":",
+            color=OKABE_ITO[2],
+            linewidth=2,
+            label=newer[0],
+        )
+    ax.plot(
+        observed["anio"],
+        observed[executed].astype(float),
+        marker="o",
+        color=OKABE_ITO[1],
+        linewidth=2.2,
+        label="Ejecución observada",
+    )
     if not projected.empty and not observed.empty and projected[executed].notna().any():
         tail = pd.concat([observed.tail(1), projected])
-        ax.plot(tail["anio"], tail[executed].astype(float), linestyle="--", marker=".", color=OKABE_ITO[1],
-                label="Proyección al ritmo observado")
+        ax.plot(
+            tail["anio"],
+            tail[executed].astype(float),
+            linestyle="--",
+            marker=".",
+            color=OKABE_ITO[1],
+            label="Proyección al ritmo observado",
+        )
     last = path.iloc[-1]
     for column, colour, offset in ((goal, OKABE_ITO[0], 8), (executed, OKABE_ITO[1], -14)):
         if pd.notna(last[column]):
-            ax.annotate(fmt.decimal(float(last[column]) / 1e6, 0) if in_quetzales else fmt.integer(float(last[column])),
-                        (int(last["anio"]), float(last[column])), textcoords="offset points", xytext=(0, offset),
-                        ha="center", color=colour)
+            ax.annotate(
+                fmt.decimal(float(last[column]) / 1e6, 0) if in_quetzales else fmt.integer(float(last[column])),
+                (int(last["anio"]), float(last[column])),
+                textcoords="offset points",
+                xytext=(0, offset),
+                ha="center",
+                color=colour,
+            )
     _year_axis(ax)
     ax.set_ylim(0, ax.get_ylim()[1])
     ax.set_ylabel("Millones de quetzales" if in_quetzales else unit.capitalize())

@@ -11,6 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import spanish
 from .errors import PlanError
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
@@ -28,8 +29,8 @@ USAGE_ERRORS = [
 
 
 def translate_usage_error(message: str) -> str:
-    for english, spanish in USAGE_ERRORS:
-        translated, count = re.subn(english, spanish, message)
+    for english, translation in USAGE_ERRORS:
+        translated, count = re.subn(english, translation, message)
         if count:
             return translated
     return message
@@ -43,8 +44,11 @@ class SpanishParser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         text = super().format_help().replace("usage:", "uso:", 1)
-        return text.replace("options:", "opciones:").replace("positional arguments:", "argumentos:") \
-                   .replace("show this help message and exit", "muestra esta ayuda y termina")
+        return (
+            text.replace("options:", "opciones:")
+            .replace("positional arguments:", "argumentos:")
+            .replace("show this help message and exit", "muestra esta ayuda y termina")
+        )
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
@@ -83,12 +87,17 @@ def cmd_validar(args) -> int:
         print(f"Atención: {len(failures)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
         for row in failures.itertuples():
             year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
-            print(f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
-                  f"encontrado {fmt.decimal(row.encontrado, 1)}")
+            print(
+                f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
+                f"encontrado {fmt.decimal(row.encontrado, 1)}"
+            )
     code = _print_reviews(plan)
     if args.estricto and not failures.empty:
-        print("Con --estricto, una comprobación que no cuadra es un error: revise la transcripción de esas cifras "
-              "contra el documento.", file=sys.stderr)
+        print(
+            "Con --estricto, una comprobación que no cuadra es un error: revise la transcripción de esas cifras "
+            "contra el documento.",
+            file=sys.stderr,
+        )
         return 1
     return code
 
@@ -102,8 +111,10 @@ def _print_reviews(plan) -> int:
     except PlanError as error:
         return _print_problems(error, "Los comentarios del equipo no se pueden leer")
     if reviews:
-        print(f"Comentarios por revisar: {len(reviews)} (el libro no los publica hasta que se confirmen con "
-              f"«pom comentarios {plan.source} --confirmar»):")
+        print(
+            f"Comentarios por revisar: {len(reviews)} (el libro no los publica hasta que se confirmen con "
+            f"«pom comentarios {plan.source} --confirmar»):"
+        )
         for review in reviews:
             print(f"  - {review}")
     return 0
@@ -180,8 +191,10 @@ def cmd_plantilla(args) -> int:
         write_template(plan, args.anio, target)
     except PlanError as error:
         return _print_problems(error, "No se pudo crear la plantilla")
-    print(f"Plantilla de ejecución {args.anio} escrita en {target}: llene las celdas amarillas de la hoja "
-          f"«{TABLE}» y revísela con: pom validar {target} --plan {args.ruta}")
+    print(
+        f"Plantilla de ejecución {args.anio} escrita en {target}: llene las celdas amarillas de la hoja "
+        f"«{TABLE}» y revísela con: pom validar {target} --plan {args.ruta}"
+    )
     return 0
 
 
@@ -200,22 +213,29 @@ def cmd_edicion(args) -> int:
         print(f"pom edicion: error: {error}", file=sys.stderr)
         return 2
     try:
-        html, pdf = build_edition(Path(args.plan), args.edicion, Path.cwd(),
-                                  execution=Path(args.ejecucion) if args.ejecucion else None,
-                                  previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
-                                  thresholds=thresholds)
+        html, pdf = build_edition(
+            Path(args.plan),
+            args.edicion,
+            Path.cwd(),
+            execution=Path(args.ejecucion) if args.ejecucion else None,
+            previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
+            thresholds=thresholds,
+        )
     except PlanError as error:
         _print_problems(error, getattr(error, "headline", "El plan no es válido"))
-        print("La edición no se construyó; el último libro construido con éxito se conserva sin cambios.",
-              file=sys.stderr)
+        print(
+            "La edición no se construyó; el último libro construido con éxito se conserva sin cambios.", file=sys.stderr
+        )
         return 1
     except EditionError as error:
         print(f"La edición no se pudo construir: {error}", file=sys.stderr)
         print("El último libro construido con éxito se conserva sin cambios.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nConstrucción interrumpida: el último libro construido con éxito se conserva sin cambios.",
-              file=sys.stderr)
+        print(
+            "\nConstrucción interrumpida: el último libro construido con éxito se conserva sin cambios.",
+            file=sys.stderr,
+        )
         return 130
     print(f"Libro HTML: {os.path.relpath(html)}")
     print(f"Libro PDF:  {os.path.relpath(pdf)}")
@@ -229,8 +249,10 @@ def cmd_archivar(args) -> int:
         target = archive_edition(Path.cwd(), args.edicion)
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "La edición no se archivó")
-    print(f"Edición {args.edicion} archivada en {target.relative_to(Path.cwd().resolve())}/: sus capítulos "
-          "ejecutados, su índice y sus descargas ya no cambian. Guárdela en el repositorio.")
+    print(
+        f"Edición {args.edicion} archivada en {target.relative_to(Path.cwd().resolve())}/: sus capítulos "
+        "ejecutados, su índice y sus descargas ya no cambian. Guárdela en el repositorio."
+    )
     return 0
 
 
@@ -243,14 +265,17 @@ def cmd_sitio(args) -> int:
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
     except KeyboardInterrupt:
-        print("\nConstrucción del sitio interrumpida: el último sitio construido se conserva sin cambios.",
-              file=sys.stderr)
+        print(
+            "\nConstrucción del sitio interrumpida: el último sitio construido se conserva sin cambios.",
+            file=sys.stderr,
+        )
         return 130
     print(f"Sitio de las ediciones: {index}")
     return 0
 
 
 # --- The plan as a workbook, and next year's plan ----------------------------------------------------
+
 
 def cmd_exportar(args) -> int:
     from . import formatting as fmt
@@ -263,8 +288,10 @@ def cmd_exportar(args) -> int:
         write_workbook(package, target)
     except PlanError as error:
         return _print_problems(error, "No se pudo exportar el plan")
-    print(f"Plan exportado a {target}: {len(package.tables)} hojas de datos ({fmt.integer(package.rows)} filas), "
-          f"instrucciones y {_documents_text(package)}.")
+    print(
+        f"Plan exportado a {target}: {len(package.tables)} hojas de datos ({fmt.integer(package.rows)} filas), "
+        f"instrucciones y {_documents_text(package)}."
+    )
     for path in package.left_out:
         print(f"  No se incluye {path}: el libro lleva las tablas, el README y los comentarios del plan.")
     print(f"Edítelo en Excel y conviértalo en carpeta con: pom importar {target} -o data/<carpeta nueva>")
@@ -273,9 +300,10 @@ def cmd_exportar(args) -> int:
 
 def _documents_text(package) -> str:
     notes = sum(path.startswith("comentarios/") for path in package.documents)
-    parts = (["README.md"] if "README.md" in package.documents else []) + \
-        ([f"{notes} archivo{'s' if notes != 1 else ''} de comentarios"] if notes else [])
-    return " y ".join(parts) if parts else "ningún documento (la carpeta no tiene README.md ni comentarios/)"
+    parts = (["README.md"] if "README.md" in package.documents else []) + (
+        [f"{notes} archivo{'s' if notes != 1 else ''} de comentarios"] if notes else []
+    )
+    return spanish.join(parts) if parts else "ningún documento (la carpeta no tiene README.md ni comentarios/)"
 
 
 def cmd_importar(args) -> int:
@@ -289,11 +317,15 @@ def cmd_importar(args) -> int:
         write_folder(package, target)
     except PlanError as error:
         return _print_problems(error, "No se importó el libro (no se escribió nada)")
-    print(f"Plan importado en {target}: {len(package.tables)} tablas ({fmt.integer(package.rows)} filas), "
-          f"datapackage.json y {_documents_text(package)}.")
+    print(
+        f"Plan importado en {target}: {len(package.tables)} tablas ({fmt.integer(package.rows)} filas), "
+        f"datapackage.json y {_documents_text(package)}."
+    )
     if not package.documents:
-        print("  El libro no trae README.md ni comentarios del equipo: si el plan los tenía, cópielos de su "
-              "carpeta original.")
+        print(
+            "  El libro no trae README.md ni comentarios del equipo: si el plan los tenía, cópielos de su "
+            "carpeta original."
+        )
     print(f"Revíselo con: pom validar {target}")
     return 0
 
@@ -340,30 +372,48 @@ def add_plan_file_commands(commands) -> None:
     nuevo = commands.add_parser("nuevo-plan", help="prepara el plan del período siguiente a partir de uno vigente")
     nuevo.add_argument("ruta", help="carpeta del plan vigente (o libro .xlsx)")
     nuevo.add_argument("--periodo", required=True, help="período del plan nuevo, p. ej. 2026-2030")
-    nuevo.add_argument("-o", "--salida", required=True, help="carpeta nueva (p. ej. data/pom-2026-2030) o libro "
-                                                             ".xlsx que se crea")
+    nuevo.add_argument(
+        "-o", "--salida", required=True, help="carpeta nueva (p. ej. data/pom-2026-2030) o libro .xlsx que se crea"
+    )
     nuevo.set_defaults(run=cmd_nuevo_plan)
 
 
 def build_parser() -> SpanishParser:
-    parser = SpanishParser(prog="pom", description="Libro POM: valida el plan y su ejecución, exporta su matriz, "
-                                                   "construye, archiva y publica las ediciones del libro.")
+    parser = SpanishParser(
+        prog="pom",
+        description="Libro POM: valida el plan y su ejecución, exporta su matriz, "
+        "construye, archiva y publica las ediciones del libro.",
+    )
     commands = parser.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=SpanishParser)
 
-    validar = commands.add_parser("validar", help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras; "
-                                                  "con --plan, valida un archivo de ejecución")
-    validar.add_argument("ruta", help="carpeta del plan (con datapackage.json) o libro .xlsx; con --plan, el archivo "
-                                      "de ejecución (.csv o .xlsx con la hoja «ejecucion»)")
+    validar = commands.add_parser(
+        "validar",
+        help="valida una carpeta de plan (o un libro .xlsx) y concilia sus cifras; "
+        "con --plan, valida un archivo de ejecución",
+    )
+    validar.add_argument(
+        "ruta",
+        help="carpeta del plan (con datapackage.json) o libro .xlsx; con --plan, el archivo "
+        "de ejecución (.csv o .xlsx con la hoja «ejecucion»)",
+    )
     validar.add_argument("--plan", help="carpeta del plan contra el que se valida el archivo de ejecución")
-    validar.add_argument("--estricto", action="store_true", help="termina con código 1 si alguna regla de conciliación "
-                                                                 "no se cumple (para la integración continua)")
+    validar.add_argument(
+        "--estricto",
+        action="store_true",
+        help="termina con código 1 si alguna regla de conciliación no se cumple (para la integración continua)",
+    )
     validar.set_defaults(run=cmd_validar)
 
-    comentarios = commands.add_parser("comentarios", help="lista los comentarios del equipo cuyas cifras cambiaron; "
-                                                          "con --confirmar, los da por revisados")
+    comentarios = commands.add_parser(
+        "comentarios",
+        help="lista los comentarios del equipo cuyas cifras cambiaron; con --confirmar, los da por revisados",
+    )
     comentarios.add_argument("ruta", help="carpeta del plan")
-    comentarios.add_argument("--confirmar", action="store_true",
-                             help="registra las cifras actuales en los comentarios por revisar, una vez releídos")
+    comentarios.add_argument(
+        "--confirmar",
+        action="store_true",
+        help="registra las cifras actuales en los comentarios por revisar, una vez releídos",
+    )
     comentarios.set_defaults(run=cmd_comentarios)
 
     matriz = commands.add_parser("matriz", help="exporta la matriz de planificación como tabla ordenada")
@@ -381,27 +431,39 @@ def build_parser() -> SpanishParser:
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
     edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
     edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
-    edicion.add_argument("--ejecucion", default="", help="archivo de ejecución (.csv o .xlsx) hasta el año anterior "
-                                                        "a la edición; por omisión, data/ejecucion/ejecucion_AÑO.xlsx "
-                                                        "(o .csv) si existe")
-    edicion.add_argument("--plan-anterior", default="", help="carpeta del plan de la edición anterior, para comparar "
-                                                             "ediciones y medir la ejecución de sus años")
-    for option, default, meaning in (("--umbral-verde", 90.0, "«En meta» desde este porcentaje de la meta"),
-                                     ("--umbral-amarillo", 70.0, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
-                                     ("--umbral-sobreejecucion", 110.0, "«Sobreejecutado» por encima de este porcentaje")):
-        edicion.add_argument(option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} "
-                                                                      f"(por omisión, {default:g})")
+    edicion.add_argument(
+        "--ejecucion",
+        default="",
+        help="archivo de ejecución (.csv o .xlsx) hasta el año anterior "
+        "a la edición; por omisión, data/ejecucion/ejecucion_AÑO.xlsx "
+        "(o .csv) si existe",
+    )
+    edicion.add_argument(
+        "--plan-anterior",
+        default="",
+        help="carpeta del plan de la edición anterior, para comparar ediciones y medir la ejecución de sus años",
+    )
+    for option, default, meaning in (
+        ("--umbral-verde", 90.0, "«En meta» desde este porcentaje de la meta"),
+        ("--umbral-amarillo", 70.0, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
+        ("--umbral-sobreejecucion", 110.0, "«Sobreejecutado» por encima de este porcentaje"),
+    ):
+        edicion.add_argument(
+            option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} (por omisión, {default:g})"
+        )
     edicion.set_defaults(run=cmd_edicion)
 
-    archivar = commands.add_parser("archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de "
-                                                    "preparar la siguiente")
+    archivar = commands.add_parser(
+        "archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de preparar la siguiente"
+    )
     archivar.add_argument("--edicion", type=int, required=True, help="año de la edición que contiene book/")
     archivar.set_defaults(run=cmd_archivar)
 
     add_plan_file_commands(commands)
 
-    sitio = commands.add_parser("sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector "
-                                              "de edición")
+    sitio = commands.add_parser(
+        "sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector de edición"
+    )
     sitio.add_argument("-o", "--salida", default="_site", help="carpeta del sitio (por omisión, _site)")
     sitio.set_defaults(run=cmd_sitio)
     return parser

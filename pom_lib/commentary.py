@@ -57,8 +57,9 @@ class Block:
 
     def changes(self, values: dict[str, str]) -> list[tuple[str, str, str | None]]:
         """(key, recorded value, current value or None if gone) for every recorded figure that changed."""
-        return [(key, recorded, values.get(key)) for key, recorded in self.figures.items()
-                if values.get(key) != recorded]
+        return [
+            (key, recorded, values.get(key)) for key, recorded in self.figures.items() if values.get(key) != recorded
+        ]
 
     def render(self, values: dict[str, str]) -> str:
         """The block's Markdown with each cited figure replaced by its current value (glued values are Markdown)."""
@@ -73,12 +74,17 @@ class Review:
     changes: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        changed = "; ".join(f"{key}: era {recorded!s}, ahora {current if current is not None else 'ya no existe'}"
-                            for key, recorded, current in self.changes)
-        reasons = ([self.block.review] if self.block.review else []) + \
-            ([f"cambiaron sus cifras ({changed})"] if self.changes else [])
-        return (f"{self.block.file}, línea {self.block.line} (lugar «{self.block.place}»): comentario por revisar, "
-                f"{'; '.join(reasons)}")
+        changed = "; ".join(
+            f"{key}: era {recorded!s}, ahora {current if current is not None else 'ya no existe'}"
+            for key, recorded, current in self.changes
+        )
+        reasons = ([self.block.review] if self.block.review else []) + (
+            [f"cambiaron sus cifras ({changed})"] if self.changes else []
+        )
+        return (
+            f"{self.block.file}, línea {self.block.line} (lugar «{self.block.place}»): comentario por revisar, "
+            f"{'; '.join(reasons)}"
+        )
 
 
 def commentary_path(plan_folder: Path, chapter: str) -> Path:
@@ -98,33 +104,57 @@ def parse(text: str, chapter: str, file: str) -> list[Block]:
     lines = text.splitlines()
     openings = [i for i, line in enumerate(lines) if line.strip() == _SEPARATOR]
     if len(openings) % 2:
-        raise PlanError([Problem(file, "falta la línea «---» que cierra el encabezado del comentario",
-                                 row=openings[-1] + 1)])
+        raise PlanError(
+            [Problem(file, "falta la línea «---» que cierra el encabezado del comentario", row=openings[-1] + 1)]
+        )
     blocks, problems = [], []
     for start, end in zip(openings[::2], openings[1::2]):
         following = [i for i in openings if i > end]
         body_end = following[0] if following else len(lines)
         try:
-            header = yaml.safe_load("\n".join(lines[start + 1:end])) or {}
+            header = yaml.safe_load("\n".join(lines[start + 1 : end])) or {}
         except yaml.YAMLError:
-            problems.append(Problem(file, "el encabezado del comentario no se puede leer; escriba «lugar:» y "
-                                          "«cifras:» como en los demás bloques", row=start + 1))
+            problems.append(
+                Problem(
+                    file,
+                    "el encabezado del comentario no se puede leer; escriba «lugar:» y "
+                    "«cifras:» como en los demás bloques",
+                    row=start + 1,
+                )
+            )
             continue
-        place, figures = header.get("lugar") if isinstance(header, dict) else None, header.get("cifras", {}) \
-            if isinstance(header, dict) else None
+        place, figures = (
+            header.get("lugar") if isinstance(header, dict) else None,
+            header.get("cifras", {}) if isinstance(header, dict) else None,
+        )
         if not isinstance(place, str) or not place.strip():
-            problems.append(Problem(file, "falta «lugar:», el sitio del capítulo donde va el comentario", row=start + 1))
+            problems.append(
+                Problem(file, "falta «lugar:», el sitio del capítulo donde va el comentario", row=start + 1)
+            )
             continue
         if not isinstance(figures, dict):
             problems.append(Problem(file, "«cifras:» debe listar una cifra por línea («clave: valor»)", row=start + 1))
             continue
-        body = "\n".join(lines[end + 1:body_end]).strip()
-        block = Block(chapter, place.strip(), {str(k): str(v) for k, v in figures.items()}, body, file, start + 1,
-                      str(header.get(_REVIEW) or ""))
+        body = "\n".join(lines[end + 1 : body_end]).strip()
+        block = Block(
+            chapter,
+            place.strip(),
+            {str(k): str(v) for k, v in figures.items()},
+            body,
+            file,
+            start + 1,
+            str(header.get(_REVIEW) or ""),
+        )
         unrecorded = [key for key in block.cited if key not in block.figures]
         if unrecorded:
-            problems.append(Problem(file, f"el texto cita {', '.join(unrecorded)} sin registrarlas en «cifras:»; "
-                                          "agréguelas con el valor que tenían al escribirlo", row=start + 1))
+            problems.append(
+                Problem(
+                    file,
+                    f"el texto cita {', '.join(unrecorded)} sin registrarlas en «cifras:»; "
+                    "agréguelas con el valor que tenían al escribirlo",
+                    row=start + 1,
+                )
+            )
         blocks.append(block)
     if problems:
         raise PlanError(problems)
@@ -151,7 +181,7 @@ def confirm(plan_folder: Path, chapter: str, values: dict[str, str]) -> int:
         start = block.line - 1
         end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == _SEPARATOR)
         figures = {key: values[key] for key in block.figures if key in values}
-        lines[start + 1:end] = header_lines(block.place, figures)
+        lines[start + 1 : end] = header_lines(block.place, figures)
         confirmed += 1
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return confirmed
@@ -161,8 +191,11 @@ def header_lines(place: str, figures: dict[str, str]) -> list[str]:
     """A block's header; figures as double-quoted strings (JSON strings are valid YAML), as the book prints them."""
     if not figures:
         return [f"lugar: {place}", "cifras: {}"]
-    return [f"lugar: {place}", "cifras:", *(f"  {key}: {json.dumps(value, ensure_ascii=False)}"
-                                            for key, value in figures.items())]
+    return [
+        f"lugar: {place}",
+        "cifras:",
+        *(f"  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in figures.items()),
+    ]
 
 
 def mark_for_review(text: str, file: str, reason: str) -> str:

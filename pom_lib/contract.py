@@ -53,8 +53,13 @@ def descriptor_problems(folder: Path) -> list[Problem]:
     """
     path = folder / DESCRIPTOR
     if not path.is_file():
-        return [Problem(str(folder), f"falta el archivo {DESCRIPTOR}, que declara el formato de los datos del plan; "
-                                     "cópielo de la versión anterior del plan")]
+        return [
+            Problem(
+                str(folder),
+                f"falta el archivo {DESCRIPTOR}, que declara el formato de los datos del plan; "
+                "cópielo de la versión anterior del plan",
+            )
+        ]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -66,35 +71,63 @@ def descriptor_problems(folder: Path) -> list[Problem]:
     if version == FORMAT:
         return []
     if version is None:
-        return [Problem(DESCRIPTOR, "los datos siguen el formato 1, que esta versión ya no lee. Para pasarlos al "
-                                    f"formato {FORMAT}:")] + _format1_steps(folder)
-    return [Problem(DESCRIPTOR, f"«{FORMAT_KEY}» vale {version!r}; esta versión de Libro POM lee el formato {FORMAT}: "
-                                f"escriba \"{FORMAT_KEY}\": {FORMAT}")]
+        reason = f"los datos siguen el formato 1, que esta versión ya no lee. Para pasarlos al formato {FORMAT}:"
+        return [Problem(DESCRIPTOR, reason), *_format1_steps(folder)]
+    return [
+        Problem(
+            DESCRIPTOR,
+            f"«{FORMAT_KEY}» vale {version!r}; esta versión de Libro POM lee el formato {FORMAT}: "
+            f'escriba "{FORMAT_KEY}": {FORMAT}',
+        )
+    ]
 
 
 def _format1_steps(folder: Path) -> list[Problem]:
     """The changes from format 1 to format 2, row by row where the files allow it."""
-    steps = [Problem(DESCRIPTOR, f"añada la línea \"{FORMAT_KEY}\": {FORMAT}, al principio del objeto")]
+    steps = [Problem(DESCRIPTOR, f'añada la línea "{FORMAT_KEY}": {FORMAT}, al principio del objeto')]
     figures = _csv_rows(folder / "cifras_clave.csv")
     if figures and "rol" not in figures[0]:
         steps.append(Problem("cifras_clave.csv", "añada después de «clave» las columnas «rol» y «anio»", row=1))
         for number, row in enumerate(figures[1:], start=2):
             role, year = _format1_role(row[0]) if row else ("", "")
             if role:
-                steps.append(Problem("cifras_clave.csv", f"escriba rol «{role}»" + (f" y anio {year}" if year else
-                                     " y deje anio vacío"), row=number, column="rol"))
+                steps.append(
+                    Problem(
+                        "cifras_clave.csv",
+                        f"escriba rol «{role}»" + (f" y anio {year}" if year else " y deje anio vacío"),
+                        row=number,
+                        column="rol",
+                    )
+                )
     population = _csv_rows(folder / "poblacion_objetivo.csv")
     if population and "rol" not in population[0]:
-        steps.append(Problem("poblacion_objetivo.csv", "añada la columna «rol»: «resto» en la fila que agrupa a los "
-                                                       "demás lugares (como «Resto del mundo»), «lugar» en las demás",
-                             row=1))
+        steps.append(
+            Problem(
+                "poblacion_objetivo.csv",
+                "añada la columna «rol»: «resto» en la fila que agrupa a los "
+                "demás lugares (como «Resto del mundo»), «lugar» en las demás",
+                row=1,
+            )
+        )
     if not (folder / "unidades.csv").is_file():
-        units = sorted({row[header.index("unidad_medida")] for name in ("productos.csv", "subproductos.csv")
-                        for header, *rows in [_csv_rows(folder / name) or [[]]] if "unidad_medida" in header
-                        for row in rows if len(row) == len(header)})
+        units = sorted(
+            {
+                row[header.index("unidad_medida")]
+                for name in ("productos.csv", "subproductos.csv")
+                for header, *rows in [_csv_rows(folder / name) or [[]]]
+                if "unidad_medida" in header
+                for row in rows
+                if len(row) == len(header)
+            }
+        )
         listed = ", ".join(units) if units else "las de productos y subproductos"
-        steps.append(Problem(str(folder), f"cree unidades.csv con las columnas unidad_medida,descripcion y una fila por "
-                                          f"unidad de medida que usa el plan ({listed})"))
+        steps.append(
+            Problem(
+                str(folder),
+                f"cree unidades.csv con las columnas unidad_medida,descripcion y una fila por "
+                f"unidad de medida que usa el plan ({listed})",
+            )
+        )
     return steps
 
 
@@ -135,8 +168,11 @@ def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], l
     if figures is not None:
         targets = [i for i, role in enumerate(figures["rol"]) if role == ROLE_TARGET_POPULATION]
         if not targets:
-            problem("cifras_clave", f"falta la cifra con rol «{ROLE_TARGET_POPULATION}» (la población objetivo total), "
-                                    "que usan las fichas y el capítulo de alcance")
+            problem(
+                "cifras_clave",
+                f"falta la cifra con rol «{ROLE_TARGET_POPULATION}» (la población objetivo total), "
+                "que usan las fichas y el capítulo de alcance",
+            )
         for i in targets[1:]:
             problem("cifras_clave", f"hay más de una cifra con rol «{ROLE_TARGET_POPULATION}»; deje una sola", i, "rol")
         for i, (role, year) in enumerate(zip(figures["rol"], figures["anio"])):
@@ -147,38 +183,59 @@ def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], l
         seen = {}
         for i, key in enumerate(zip(figures["rol"], figures["anio"])):
             if key in seen and key[0] != ROLE_TARGET_POPULATION:
-                problem("cifras_clave", f"el rol «{key[0]}» ya tiene una cifra para {key[1]} (fila "
-                                        f"{rows['cifras_clave'][seen[key]]})", i, "rol")
+                problem(
+                    "cifras_clave",
+                    f"el rol «{key[0]}» ya tiene una cifra para {key[1]} (fila {rows['cifras_clave'][seen[key]]})",
+                    i,
+                    "rol",
+                )
             seen.setdefault(key, i)
     population = tables.get("poblacion_objetivo")
     if population is not None:
         if population.empty:
-            problem("poblacion_objetivo", "la tabla no tiene filas: escriba al menos un lugar con su población objetivo")
+            problem(
+                "poblacion_objetivo", "la tabla no tiene filas: escriba al menos un lugar con su población objetivo"
+            )
         rests = [i for i, role in enumerate(population["rol"]) if role == REST_ROLE]
         for i in rests[1:]:
-            problem("poblacion_objetivo", f"solo una fila puede tener rol «{REST_ROLE}» (la primera está en la fila "
-                                          f"{rows['poblacion_objetivo'][rests[0]]})", i, "rol")
+            problem(
+                "poblacion_objetivo",
+                f"solo una fila puede tener rol «{REST_ROLE}» (la primera está en la fila "
+                f"{rows['poblacion_objetivo'][rests[0]]})",
+                i,
+                "rol",
+            )
     fiches = tables.get("fichas")
     if fiches is not None:
         if not (fiches["nivel"] == MAIN_FICHE_LEVEL).any():
-            problem("fichas", f"falta una ficha de nivel «{MAIN_FICHE_LEVEL}»: la primera es el indicador principal "
-                              "del plan, que usan los capítulos de alcance, fichas y proyecciones")
+            problem(
+                "fichas",
+                f"falta una ficha de nivel «{MAIN_FICHE_LEVEL}»: la primera es el indicador principal "
+                "del plan, que usan los capítulos de alcance, fichas y proyecciones",
+            )
         formula = tables.get("fichas_formula")
         if formula is not None:
             with_terms = set(formula["ficha_id"])
-            for i, fiche in enumerate(fiches["ficha_id"]):
+            for fiche in fiches["ficha_id"]:
                 if fiche not in with_terms:
-                    problem("fichas", f"la ficha «{fiche}» no tiene términos en fichas_formula.csv: escriba allí los "
-                                      "subproductos cuya meta física suma el numerador del indicador", i, "ficha_id")
+                    problem(
+                        "fichas",
+                        f"la ficha «{fiche}» no tiene términos en fichas_formula.csv: escriba allí los "
+                        "subproductos cuya meta física suma el numerador del indicador",
+                        i,
+                        "ficha_id",
+                    )
         goals, plan = tables.get("fichas_metas"), tables.get("plan")
         if goals is not None and plan is not None and len(plan) == 1:
             years = range(int(plan.at[0, "anio_inicio"]), int(plan.at[0, "anio_fin"]) + 1)
-            for i, fiche in enumerate(fiches["ficha_id"]):
+            for fiche in fiches["ficha_id"]:
                 missing = sorted(set(years) - set(goals.loc[goals["ficha_id"] == fiche, "anio"].dropna().astype(int)))
                 if missing:
                     listed = ", ".join(map(str, missing))
-                    problem("fichas_metas", f"la ficha «{fiche}» no tiene meta para {listed}: escriba una fila por "
-                                            "año del plan")
+                    problem(
+                        "fichas_metas",
+                        f"la ficha «{fiche}» no tiene meta para {listed}: escriba una fila por año del plan",
+                    )
     return problems
 
 

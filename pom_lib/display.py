@@ -38,8 +38,11 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
 MISSING = "—"
 _NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
 _HTML_ALIGN = {"l": "", "c": "pom-c", "r": "pom-num"}
-_LATEX_ALIGN = {"l": r">{\raggedright\arraybackslash}", "c": r">{\centering\arraybackslash}",
-                "r": r">{\raggedleft\arraybackslash}"}
+_LATEX_ALIGN = {
+    "l": r">{\raggedright\arraybackslash}",
+    "c": r">{\centering\arraybackslash}",
+    "r": r">{\raggedleft\arraybackslash}",
+}
 
 
 def _cell(value: Any) -> str:
@@ -90,9 +93,7 @@ class Table:
         self.name = name
         self.align = align or "".join(self._guess_align(i) for i in range(len(self.header)))
         if len(self.align) != len(self.header) or set(self.align) - set("lcr"):
-            raise ValueError(
-                f"align debe tener una letra l, c o r por columna ({len(self.header)}): «{self.align}»"
-            )
+            raise ValueError(f"align debe tener una letra l, c o r por columna ({len(self.header)}): «{self.align}»")
 
     def _guess_align(self, column: int) -> str:
         cells = [row[column] for row in self.rows if row[column] not in (MISSING, "")]
@@ -103,10 +104,14 @@ class Table:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         layout = self.layout()
-        meta = {"kind": "table", "caption": self.caption, "name": self.name,
-                # What a heading right before it must leave room for in the PDF (a float needs none).
-                "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
-                "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]}}
+        meta = {
+            "kind": "table",
+            "caption": self.caption,
+            "name": self.name,
+            # What a heading right before it must leave room for in the PDF (a float needs none).
+            "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
+            "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]},
+        }
         return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
 
     def _row_class(self, index: int) -> str:
@@ -119,8 +124,10 @@ class Table:
     def _repr_html_(self) -> str:
         # Figures («Q1,234,567») never break across lines; long text wraps.
         wraps = [a == "l" and w > SHORT_TEXT for a, w in zip(self.align, self._longest())]
-        classes = [" ".join(c for c in (_HTML_ALIGN[a], "pom-texto" if wrap else "") if c)
-                   for a, wrap in zip(self.align, wraps)]
+        classes = [
+            " ".join(c for c in (_HTML_ALIGN[a], "pom-texto" if wrap else "") if c)
+            for a, wrap in zip(self.align, wraps)
+        ]
 
         def cell(tag: str, text: str, css: str, scope: str = "") -> str:
             attributes = (f' scope="{scope}"' if scope else "") + (f' class="{css}"' if css else "")
@@ -185,20 +192,28 @@ class Table:
             return shade + " & ".join(escaped) + r" \\"
 
         header = " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
-        body = [row(i, r) for i, r in enumerate(self.rows[:layout.shown_rows])]
+        body = [row(i, r) for i, r in enumerate(self.rows[: layout.shown_rows])]
         source = rf"Fuente: {escaping.latex(self.source)}"
         if layout.shown_rows < len(self.rows):
-            source += (rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
-                       "completa está en la versión HTML del libro y en sus descargas.")
+            source += (
+                rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
+                "completa está en la versión HTML del libro y en sus descargas."
+            )
         source += " " + DOWNLOADS_MARK_LATEX
         size = rf"\{layout.font}\setlength{{\tabcolsep}}{{4pt}}"
         if layout.floating:
             float_env = "sidewaystable" if layout.landscape else "table"
             lines = [
-                rf"\begin{{{float_env}}}[htbp]", size,
-                rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}", r"\vspace{3pt}",
+                rf"\begin{{{float_env}}}[htbp]",
+                size,
+                rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
+                r"\vspace{3pt}",
                 rf"\begin{{tabular}}{{@{{}}{spec}@{{}}}}",
-                r"\toprule", header, r"\midrule", *body, r"\bottomrule",
+                r"\toprule",
+                header,
+                r"\midrule",
+                *body,
+                r"\bottomrule",
                 r"\end{tabular}",
                 rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
                 rf"\end{{{float_env}}}",
@@ -212,10 +227,14 @@ class Table:
             rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
             rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
             r"\\",
-            r"\toprule", header, r"\midrule",
+            r"\toprule",
+            header,
+            r"\midrule",
             r"\endfirsthead",
             r"\caption[]{(continuación)} \\",
-            r"\toprule", header, r"\midrule",
+            r"\toprule",
+            header,
+            r"\midrule",
             r"\endhead",
             rf"\midrule \multicolumn{{{n}}}{{r}}{{\footnotesize\itshape Continúa en la página siguiente}} \\",
             r"\endfoot",
@@ -250,8 +269,9 @@ class Figure:
     drawn at, so its text prints at the size it was set in.
     """
 
-    def __init__(self, figure: Any, caption: str, alt: str | None = None, source: str | None = None, *,
-                 name: str | None = None):
+    def __init__(
+        self, figure: Any, caption: str, alt: str | None = None, source: str | None = None, *, name: str | None = None
+    ):
         import matplotlib.pyplot as plt
 
         chart = figure if isinstance(figure, Chart) else Chart(figure, "", pd.DataFrame())
@@ -308,16 +328,23 @@ class Cards:
         return "Cifras clave: " + "; ".join(f"{label}: {value}" for value, label in self.figures)
 
     def _repr_html_(self) -> str:
-        items = "".join(f'<li class="pom-tarjeta"><span class="pom-cifra">{escaping.html(value)}</span>'
-                        f'<span class="pom-rotulo">{escaping.html(label)}</span></li>' for value, label in self.figures)
+        items = "".join(
+            f'<li class="pom-tarjeta"><span class="pom-cifra">{escaping.html(value)}</span>'
+            f'<span class="pom-rotulo">{escaping.html(label)}</span></li>'
+            for value, label in self.figures
+        )
         return f'<ul class="pom-tarjetas">{items}</ul>\n'
 
     def _repr_latex_(self) -> str:
-        boxes = [rf"\fcolorbox{{black!25}}{{black!4}}{{\parbox[t][1.9cm][t]{{0.29\linewidth}}{{\raggedright"
-                 rf"{{\Large\bfseries {escaping.latex(value)}}}\\[3pt]{{\small {escaping.latex(label)}}}}}}}"
-                 for value, label in self.figures]
-        rows = [r"\hfill".join(boxes[i:i + 3]) + (r"\hfill\null" if len(boxes[i:i + 3]) < 3 else "")
-                for i in range(0, len(boxes), 3)]
+        boxes = [
+            rf"\fcolorbox{{black!25}}{{black!4}}{{\parbox[t][1.9cm][t]{{0.29\linewidth}}{{\raggedright"
+            rf"{{\Large\bfseries {escaping.latex(value)}}}\\[3pt]{{\small {escaping.latex(label)}}}}}}}"
+            for value, label in self.figures
+        ]
+        rows = [
+            r"\hfill".join(boxes[i : i + 3]) + (r"\hfill\null" if len(boxes[i : i + 3]) < 3 else "")
+            for i in range(0, len(boxes), 3)
+        ]
         return "\n\\par\\medskip\\noindent " + "\\par\\medskip\\noindent ".join(rows) + "\\par\\medskip\n"
 
 

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -66,7 +65,10 @@ def package_files(source: Path) -> dict[str, bytes]:
         return {source.name: source.read_bytes()}
     descriptor_path = source / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    names = ["datapackage.json", *(r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str))]
+    names = [
+        "datapackage.json",
+        *(r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)),
+    ]
     if (source / "README.md").is_file():
         names.append("README.md")
     return {f"{source.name}/{name}": (source / name).read_bytes() for name in names}
@@ -104,8 +106,10 @@ def write_downloads(plan: Plan, folder: str | Path) -> dict[str, Path]:
 # --- A table's cells as data -----------------------------------------------------------------------
 
 # «Q1,234,567», «-1,234.5», «+4.2 %», «2025»: the formats of pom_lib.formatting, read back as numbers.
-_NUMBER = re.compile(r"^(?P<sign>[-−+]?)(?P<q>Q?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
-                     r"(?P<percent>\s?%)?$")
+_NUMBER = re.compile(
+    r"^(?P<sign>[-−+]?)(?P<q>Q?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
+    r"(?P<percent>\s?%)?$"
+)
 MISSING_CELLS = {"", "—"}
 
 
@@ -122,7 +126,7 @@ def cell_value(text: str) -> tuple[object, str | None]:
     match = _NUMBER.match(text.replace("\u00a0", " "))
     if match is None:
         return text, None
-    decimals = len(match["decimals"] or ".")-1
+    decimals = len(match["decimals"] or ".") - 1
     number = float(match["digits"].replace(",", "") + (match["decimals"] or ""))
     value = -number if match["sign"] in ("-", "−") else number
     value = int(value) if not decimals else value

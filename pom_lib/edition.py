@@ -28,7 +28,7 @@ import os
 import shutil
 import subprocess
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import nbformat
@@ -54,7 +54,9 @@ NEW_BOOK = "libro"
 REGISTRY = "ediciones.yml"
 ARCHIVE = "ediciones"
 CURRENT = "book"
-TOC_HEADER = "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
+TOC_HEADER = (
+    "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
+)
 REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
 # `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
 # Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
@@ -87,9 +89,11 @@ def chapter_stems(toc: Path) -> list[str]:
             stems += walk(entry.get("chapters", []))
         return stems
 
-    return [Path(spec["root"]).with_suffix("").as_posix()] + walk(spec.get("parts", [])) + walk(
-        spec.get("chapters", [])
-    )
+    return [
+        Path(spec["root"]).with_suffix("").as_posix(),
+        *walk(spec.get("parts", [])),
+        *walk(spec.get("chapters", [])),
+    ]
 
 
 def toc_for_plan(toc: Path, plan: Plan) -> dict:
@@ -140,7 +144,7 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         found = ""
-    return found or str(int(datetime(edition_year, 1, 1, tzinfo=timezone.utc).timestamp()))
+    return found or str(int(datetime(edition_year, 1, 1, tzinfo=UTC).timestamp()))
 
 
 def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
@@ -154,14 +158,17 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     # footer (HTML). The HTML pages get the title as text from pom_lib.theme_es.
     settings["latex"]["latex_documents"].update(title=escaping.latex(title), author=escaping.latex(author))
     # The page footer says whose figures these are and whose analysis, instead of a «Por …» byline.
-    footer = (f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
-              f"documento publicado por {spanish.definite(institution)}; el análisis es propio del libro.")
+    footer = (
+        f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
+        f"documento publicado por {spanish.definite(institution)}; el análisis es propio del libro."
+    )
     settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
     # Publication date and version as ediciones.yml records them (pom_lib.imprint), never the build's date.
     entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
     config = settings["sphinx"]["config"]
-    config["pom_edicion"] = imprint(plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)),
-                                    config.get("pom_sitio_url", ""))
+    config["pom_edicion"] = imprint(
+        plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)), config.get("pom_sitio_url", "")
+    )
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
@@ -172,8 +179,10 @@ def _print_commentary_reviews(plan: Plan) -> None:
 
     reviews = commentary_reviews(plan)
     if reviews:
-        print(f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
-              f"(pom comentarios {_relative(plan.folder, Path.cwd())} --confirmar):")
+        print(
+            f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
+            f"(pom comentarios {_relative(plan.folder, Path.cwd())} --confirmar):"
+        )
         for review in reviews:
             print(f"  - {review}")
 
@@ -200,8 +209,14 @@ def _validated_plan(source: Path, snapshots: Path | None) -> Plan:
     return Plan(source=source, tables=tables) if tables is not None else load_plan(source)
 
 
-def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
-                previous_plan: Path | None = None, snapshots: Path | None = None) -> tuple[Plan, Plan | None]:
+def load_inputs(
+    plan_dir: Path,
+    edition_year: int,
+    root: Path,
+    execution: Path | None = None,
+    previous_plan: Path | None = None,
+    snapshots: Path | None = None,
+) -> tuple[Plan, Plan | None]:
     """Validate every input of an edition before anything runs; return (plan, previous plan).
 
     The execution file is checked against the plan it belongs to (monitoring.monitored_plan):
@@ -228,12 +243,14 @@ def load_inputs(plan_dir: Path, edition_year: int, root: Path, execution: Path |
             raise EditionError(
                 f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
                 f"({_relative(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
-                f"--ejecucion (o ese archivo){hint}.")
+                f"--ejecucion (o ese archivo){hint}."
+            )
         try:
             load_execution(execution, monitored)
         except PlanError as error:
-            raise InputError(f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})",
-                             error.problems) from error
+            raise InputError(
+                f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})", error.problems
+            ) from error
     if snapshots:
         for valid in (plan, previous):
             if valid is not None and read_snapshot(valid.source, snapshots) is None:
@@ -246,8 +263,10 @@ def recover_interrupted(root: Path) -> None:
     work = root / STAGING
     placed = recover(root, work)
     if placed:
-        print(f"Se completó la publicación de la edición anterior, que se había interrumpido "
-              f"({', '.join(placed)}).", flush=True)
+        print(
+            f"Se completó la publicación de la edición anterior, que se había interrumpido ({', '.join(placed)}).",
+            flush=True,
+        )
     for leftover in [work, *root.glob(f"{WORKDIR}[0-9][0-9]")]:
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -261,8 +280,14 @@ def _tex_installation() -> str:
     return f"{real}:{real.stat().st_size}:{real.stat().st_mtime_ns}"
 
 
-def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path | None = None,
-                  previous_plan: Path | None = None, thresholds=None) -> tuple[Path, Path]:
+def build_edition(
+    plan_dir: Path,
+    edition_year: int,
+    root: Path,
+    execution: Path | None = None,
+    previous_plan: Path | None = None,
+    thresholds=None,
+) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
     `execution` (a year's execution file) and `previous_plan` (the previous edition's plan
@@ -297,8 +322,11 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
         **threshold_parameters(thresholds),
     }
-    inputs = {"plan": plan_fingerprint(plan_dir), "ejecucion": tree_fingerprint(execution) if execution else "",
-              "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else ""}
+    inputs = {
+        "plan": plan_fingerprint(plan_dir),
+        "ejecucion": tree_fingerprint(execution) if execution else "",
+        "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else "",
+    }
     new_book = work / NEW_BOOK
     new_book.mkdir(parents=True)
     try:
@@ -312,16 +340,27 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
         assemble(chapters, entries, new_book)
         config = edition_config(root, plan, edition_year, work / "_config.yml")
         new_pages = tree_fingerprint(new_book)
-        keys, folders = _render_changed(root, work, new_book, new_pages, config, source_date_epoch(root, edition_year),
-                                        edition_pdf_name(edition_year),
-                                        record)
+        keys, folders = _render_changed(
+            root,
+            work,
+            new_book,
+            new_pages,
+            config,
+            source_date_epoch(root, edition_year),
+            edition_pdf_name(edition_year),
+            record,
+        )
         if new_pages != tree_fingerprint(book):
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
-        entry = {"anio": int(edition_year), "plan": _relative(plan_dir, root),
-                 "ejecucion": _relative(execution, root) if execution else "",
-                 "plan_anterior": _relative(previous_plan, root) if previous_plan else "", "fuente": CURRENT,
-                 **threshold_parameters(thresholds)}
+        entry = {
+            "anio": int(edition_year),
+            "plan": _relative(plan_dir, root),
+            "ejecucion": _relative(execution, root) if execution else "",
+            "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
+            "fuente": CURRENT,
+            **threshold_parameters(thresholds),
+        }
         registry = registry_with(root, entry)
         if registry is not None:
             files[root / REGISTRY] = registry
@@ -336,13 +375,14 @@ def build_edition(plan_dir: Path, edition_year: int, root: Path, execution: Path
     return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(root / "_config.yml")
 
 
-def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str,
-                    pdf_copy: str, record: dict) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
+def _render_changed(
+    root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str, pdf_copy: str, record: dict
+) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged.
 
     Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
-    site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the fingerprint of everything it is built from) and the (new,
-    published) folder of each one built.
+    site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
+    fingerprint of everything it is built from) and the (new, published) folder of each one built.
     """
     pages = combine(new_pages, file_fingerprint(config), epoch, code_fingerprint())
     keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
@@ -356,8 +396,15 @@ def _render_changed(root: Path, work: Path, new_book: Path, new_pages: str, conf
         print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
         return keys, []
     done = _step(f"Construyendo {describe(stale)}")
-    built = render(new_book, work, config, stale, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root,
-                   earlier_latex=published["pdflatex"])
+    built = render(
+        new_book,
+        work,
+        config,
+        stale,
+        {**os.environ, "SOURCE_DATE_EPOCH": epoch},
+        root,
+        earlier_latex=published["pdflatex"],
+    )
     done()
     if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
         raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
@@ -371,6 +418,7 @@ def threshold_parameters(thresholds) -> dict[str, float]:
 
 
 # --- ediciones.yml and the archive of published editions ------------------------------------------
+
 
 def read_registry(root: Path) -> list[dict] | None:
     """The editions listed in ediciones.yml, newest first; None when the project has no such file."""
@@ -394,11 +442,17 @@ def read_registry(root: Path) -> list[dict] | None:
 
 def registry_text(editions: list[dict]) -> str:
     """ediciones.yml listing `editions`, newest first (with the semáforo thresholds each edition used)."""
-    ordered = [{**{k: (int(e[k]) if k == "anio" else str(e[k] or "")) for k in
-                   ("anio", "plan", "ejecucion", "plan_anterior", "fuente")},
-                **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e},
-                **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None}}
-               for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)]
+    ordered = [
+        {
+            **{
+                k: (int(e[k]) if k == "anio" else str(e[k] or ""))
+                for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente")
+            },
+            **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e},
+            **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None},
+        }
+        for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
+    ]
     return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
 
 
@@ -419,11 +473,13 @@ def check_registry(root: Path, edition_year: int) -> None:
             raise EditionError(
                 f"book/ contiene la edición {year}, publicada y sin archivar. Congélela primero con "
                 f"«pom archivar --edicion {year}» (make archivar EDICION={year}) y luego construya la edición "
-                f"{edition_year}.")
+                f"{edition_year}."
+            )
         if year == int(edition_year) and entry["fuente"] != CURRENT:
             raise EditionError(
                 f"La edición {year} ya está archivada en {entry['fuente']}: una edición publicada no se vuelve a "
-                f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada.")
+                f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada."
+            )
 
 
 def registry_with(root: Path, entry: dict) -> str | None:
@@ -447,7 +503,9 @@ def book_parameters(book: Path) -> dict:
     stems = chapter_stems(book / "_toc.yml")
     first = book / f"{stems[0]}.ipynb"
     if not first.is_file():
-        raise EditionError(f"{first.parent.name}/ no tiene capítulos ejecutados: construya la edición con «pom edicion».")
+        raise EditionError(
+            f"{first.parent.name}/ no tiene capítulos ejecutados: construya la edición con «pom edicion»."
+        )
     return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
 
 
@@ -464,14 +522,20 @@ def archive_edition(root: Path, edition_year: int) -> Path:
         raise EditionError(f"Ya existe {ARCHIVE}/{edition_year}: un archivo de edición no se sobrescribe.")
     parameters = book_parameters(book)
     if int(parameters.get("edicion", -1)) != int(edition_year):
-        raise EditionError(f"book/ contiene la edición {parameters.get('edicion')}, no la {edition_year}: "
-                           f"construya esa edición con «pom edicion --edicion {edition_year}» antes de archivarla.")
+        raise EditionError(
+            f"book/ contiene la edición {parameters.get('edicion')}, no la {edition_year}: "
+            f"construya esa edición con «pom edicion --edicion {edition_year}» antes de archivarla."
+        )
     plan_dir = (book / parameters["plan"]).resolve()
-    entry = {"anio": int(edition_year), "plan": _relative(plan_dir, root),
-             "ejecucion": _relative((book / parameters["ejecucion"]).resolve(), root) if parameters.get("ejecucion") else "",
-             "plan_anterior": (_relative((book / parameters["plan_anterior"]).resolve(), root)
-                               if parameters.get("plan_anterior") else ""),
-             "fuente": f"{ARCHIVE}/{edition_year}"}
+    entry = {
+        "anio": int(edition_year),
+        "plan": _relative(plan_dir, root),
+        "ejecucion": _relative((book / parameters["ejecucion"]).resolve(), root) if parameters.get("ejecucion") else "",
+        "plan_anterior": (
+            _relative((book / parameters["plan_anterior"]).resolve(), root) if parameters.get("plan_anterior") else ""
+        ),
+        "fuente": f"{ARCHIVE}/{edition_year}",
+    }
     # The thresholds are recorded in the registry, not in the first chapter's parameters.
     recorded = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
     entry |= {k: recorded[k] for k in THRESHOLD_PARAMETERS if k in recorded}

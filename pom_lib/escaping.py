@@ -18,8 +18,11 @@ import re
 _MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>&$~|])")
 # These only at the start of a line: headings, comments, setext underlines, colon fences,
 # targets «(x)=», bullets and block breaks «- », «+++» (not «-5 %»), ordered lists «1. » (not «10.2 %»).
-_MARKDOWN_LINE_START = re.compile(r"^(?:(?P<mark>[#%=:]|[-+](?=[-+\s]|$)|\((?=.*\)=\s*$))"
-                                  r"|(?P<number>\d{1,9})(?P<end>[.)])(?=\s|$))", re.MULTILINE)
+_MARKDOWN_LINE_START = re.compile(
+    r"^(?:(?P<mark>[#%=:]|[-+](?=[-+\s]|$)|\((?=.*\)=\s*$))"
+    r"|(?P<number>\d{1,9})(?P<end>[.)])(?=\s|$))",
+    re.MULTILINE,
+)
 # Leading spaces are not shown, and four of them would start a code block.
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 _LATEX_SPECIAL = {

@@ -54,8 +54,10 @@ class Thresholds:
 
     def __post_init__(self):
         if not self.yellow <= self.green <= self.over:
-            raise ValueError(f"los umbrales deben ir de menor a mayor: amarillo ({fmt.decimal(self.yellow)}) ≤ verde "
-                             f"({fmt.decimal(self.green)}) ≤ sobreejecución ({fmt.decimal(self.over)})")
+            raise ValueError(
+                f"los umbrales deben ir de menor a mayor: amarillo ({fmt.decimal(self.yellow)}) ≤ verde "
+                f"({fmt.decimal(self.green)}) ≤ sobreejecución ({fmt.decimal(self.over)})"
+            )
 
     def classify(self, executed: float, goal: float) -> str:
         """The semáforo class of an executed value against its goal.
@@ -95,8 +97,12 @@ def load_execution(source: Path, plan: Plan) -> pd.DataFrame:
         problems.append(raw.problem("no hay filas de ejecución debajo del encabezado"))
     table = checked.get(TABLE)
     if table is not None:
-        problems += (_unknown_item_problems(table, plan) + year_problems(table, plan.years[0], plan.years[-1])
-                     + _mixed_period_problems(table) + _sum_problems(table, plan))
+        problems += (
+            _unknown_item_problems(table, plan)
+            + year_problems(table, plan.years[0], plan.years[-1])
+            + _mixed_period_problems(table)
+            + _sum_problems(table, plan)
+        )
     if problems:
         raise PlanError(_wrong_plan_problems(raw, table, plan) + problems)
     return table.frame
@@ -112,16 +118,21 @@ def _wrong_plan_problems(raw: RawTable, table: CheckedTable | None, plan: Plan) 
     outside = years[(years < plan.years[0]) | (years > plan.years[-1])]
     reasons = []
     if len(outside) > len(years) / 2:
-        reasons.append(f"sus años ({spanish.join(map(str, sorted(set(outside))))}) están fuera del período del plan "
-                       f"{plan.period}")
+        reasons.append(
+            f"sus años ({spanish.join(map(str, sorted(set(outside))))}) están fuera del período del plan {plan.period}"
+        )
     unknown = items - known
     if len(unknown) > len(items) / 2:
         reasons.append(f"{len(unknown)} de sus {len(items)} identificadores no existen en el plan {plan.period}")
     if not reasons:
         return []
-    return [raw.problem(f"este archivo parece de otro plan: {' y '.join(reasons)}. Revíselo contra el plan al que "
-                        "pertenece su ejecución (--plan), o use el archivo de ejecución de este plan; los problemas "
-                        "que siguen se deben probablemente a eso")]
+    return [
+        raw.problem(
+            f"este archivo parece de otro plan: {spanish.join(reasons)}. Revíselo contra el plan al que "
+            "pertenece su ejecución (--plan), o use el archivo de ejecución de este plan; los problemas "
+            "que siguen se deben probablemente a eso"
+        )
+    ]
 
 
 def execution_file_for(root: Path, year: int) -> Path | None:
@@ -129,12 +140,21 @@ def execution_file_for(root: Path, year: int) -> Path | None:
 
     None when there is none; PlanError when both exist (which one would the edition use?).
     """
-    found = [path for path in (Path(root) / EXECUTION_FOLDER / f"ejecucion_{year}{suffix}" for suffix in SUFFIXES)
-             if path.is_file()]
+    found = [
+        path
+        for path in (Path(root) / EXECUTION_FOLDER / f"ejecucion_{year}{suffix}" for suffix in SUFFIXES)
+        if path.is_file()
+    ]
     if len(found) > 1:
-        names = " y ".join(path.name for path in found)
-        raise PlanError([Problem(EXECUTION_FOLDER.as_posix(), f"hay dos archivos de ejecución de {year} ({names}): "
-                                                             "deje solo el que corresponde")])
+        names = spanish.join(path.name for path in found)
+        raise PlanError(
+            [
+                Problem(
+                    EXECUTION_FOLDER.as_posix(),
+                    f"hay dos archivos de ejecución de {year} ({names}): deje solo el que corresponde",
+                )
+            ]
+        )
     return found[0] if found else None
 
 
@@ -146,16 +166,22 @@ def _read_raw(source: Path, field_names: list[str]) -> RawTable:
         return read_csv_table(source, field_names)
     if source.is_file() and suffix == ".xlsx":
         return read_sheet(open_workbook(source), source, TABLE)
-    raise PlanError([Problem(source.name, "se esperaba un archivo CSV (.csv) o un libro de Excel (.xlsx) "
-                                          f"con la hoja «{TABLE}»")])
+    raise PlanError(
+        [Problem(source.name, f"se esperaba un archivo CSV (.csv) o un libro de Excel (.xlsx) con la hoja «{TABLE}»")]
+    )
 
 
 def _unknown_item_problems(table: CheckedTable, plan: Plan) -> list[Problem]:
     known = set(plan.products["producto_id"]) | set(plan.subproducts["subproducto_id"])
-    return [table.raw.problem(f"el identificador «{item}» no es un producto ni un subproducto del plan "
-                              f"{plan.period}", row=number, column="elemento_id")
-            for number, item in zip(table.row_numbers, table.frame["elemento_id"])
-            if pd.notna(item) and item not in known]
+    return [
+        table.raw.problem(
+            f"el identificador «{item}» no es un producto ni un subproducto del plan {plan.period}",
+            row=number,
+            column="elemento_id",
+        )
+        for number, item in zip(table.row_numbers, table.frame["elemento_id"])
+        if pd.notna(item) and item not in known
+    ]
 
 
 def _located(table: CheckedTable) -> pd.DataFrame:
@@ -174,10 +200,14 @@ def _mixed_period_problems(table: CheckedTable) -> list[Problem]:
         rows = by_period.get((row.elemento_id, row.anio))
         if rows:
             others = f"fila{'s' if len(rows) > 1 else ''} {spanish.join(map(str, rows))}"
-            problems.append(table.raw.problem(
-                f"{row.elemento_id} tiene datos de {row.anio} para el año completo (esta fila) y por cuatrimestre "
-                f"({others}): informe el año de una sola forma y deje vacía la otra", row=row.fila,
-                column="cuatrimestre"))
+            problems.append(
+                table.raw.problem(
+                    f"{row.elemento_id} tiene datos de {row.anio} para el año completo (esta fila) y por cuatrimestre "
+                    f"({others}): informe el año de una sola forma y deje vacía la otra",
+                    row=row.fila,
+                    column="cuatrimestre",
+                )
+            )
     return problems
 
 
@@ -195,8 +225,9 @@ def _sum_problems(table: CheckedTable, plan: Plan) -> list[Problem]:
     for product in products.itertuples():
         all_parts = parts[parts["producto_id"] == product.elemento_id]
         for measure, label, terms, which, as_text in (
-                ("ejecucion_fisica", "física", all_parts[all_parts["misma_unidad"]], "de la misma unidad ", _quantity),
-                ("ejecucion_financiera", "financiera", all_parts, "", fmt.quetzales)):
+            ("ejecucion_fisica", "física", all_parts[all_parts["misma_unidad"]], "de la misma unidad ", _quantity),
+            ("ejecucion_financiera", "financiera", all_parts, "", fmt.quetzales),
+        ):
             own = getattr(product, measure)
             keys = [(sub, product.anio, product.periodo) for sub in terms["subproducto_id"]]
             if pd.isna(own) or not keys or not all(key in values.index for key in keys):
@@ -205,10 +236,16 @@ def _sum_problems(table: CheckedTable, plan: Plan) -> list[Problem]:
             if found.isna().any() or abs(found.sum() - own) <= TOLERANCE:
                 continue
             period = _period_text(product.anio, product.periodo)
-            problems.append(table.raw.problem(
-                f"la ejecución {label} del producto {product.elemento_id} en {period} ({as_text(own)}) no es la suma "
-                f"de la de sus subproductos {which}{', '.join(terms['subproducto_id'])} ({as_text(found.sum())}); "
-                f"diferencia: {as_text(own - found.sum())}", row=product.fila, column=measure))
+            problems.append(
+                table.raw.problem(
+                    f"la ejecución {label} del producto {product.elemento_id} en {period} ({as_text(own)}) "
+                    "no es la suma "
+                    f"de la de sus subproductos {which}{', '.join(terms['subproducto_id'])} ({as_text(found.sum())}); "
+                    f"diferencia: {as_text(own - found.sum())}",
+                    row=product.fila,
+                    column=measure,
+                )
+            )
     return problems
 
 
@@ -232,8 +269,14 @@ def yearly_execution(execution: pd.DataFrame) -> pd.DataFrame:
     has_value = execution[list(VALUES)].notna().any(axis=1)
     whole = execution["cuatrimestre"].isna()
     by_period = execution[~whole & has_value].sort_values("cuatrimestre").groupby(KEY)
-    periods = pd.concat([by_period[list(MEASURES)].sum(min_count=1), by_period["presupuesto_vigente"].last(),
-                         by_period["cuatrimestre"].nunique().rename("cuatrimestres")], axis=1)
+    periods = pd.concat(
+        [
+            by_period[list(MEASURES)].sum(min_count=1),
+            by_period["presupuesto_vigente"].last(),
+            by_period["cuatrimestre"].nunique().rename("cuatrimestres"),
+        ],
+        axis=1,
+    )
     years = execution[whole].set_index(KEY)[list(VALUES)]
     years = years.assign(cuatrimestres=np.where(has_value[whole], CUATRIMESTRES_IN_A_YEAR, 0))
     years = years[~years.index.isin(periods.index)]  # an empty whole-year row next to cuatrimestres
@@ -253,8 +296,9 @@ def _goals_with_execution(plan: Plan, execution: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(cuatrimestres=merged["cuatrimestres"].fillna(0).astype(int))
 
 
-def attainment(plan: Plan, execution: pd.DataFrame, cutoff_year: int,
-               thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+def attainment(
+    plan: Plan, execution: pd.DataFrame, cutoff_year: int, thresholds: Thresholds = Thresholds()
+) -> pd.DataFrame:
     """Goal, execution and percent attained of every product and subproduct, years up to the cutoff.
 
     Percentages are executed / goal × 100 (physical and financial); the semáforo classes come
@@ -266,16 +310,35 @@ def attainment(plan: Plan, execution: pd.DataFrame, cutoff_year: int,
     """
     table = _goals_with_execution(plan, execution)
     table = table[table["anio"] <= cutoff_year].reset_index(drop=True)
-    for measure, goal, percent, light in (("ejecucion_fisica", "meta_fisica", "avance_fisico_pct", "semaforo_fisico"),
-                                          ("ejecucion_financiera", "meta_financiera", "avance_financiero_pct",
-                                           "semaforo_financiero")):
+    for measure, goal, percent, light in (
+        ("ejecucion_fisica", "meta_fisica", "avance_fisico_pct", "semaforo_fisico"),
+        ("ejecucion_financiera", "meta_financiera", "avance_financiero_pct", "semaforo_financiero"),
+    ):
         table[percent] = _percent(table[measure], table[goal])
         table[light] = [thresholds.classify(executed, target) for executed, target in zip(table[measure], table[goal])]
     table["ejecucion_vigente_pct"] = _percent(table["ejecucion_financiera"], table["presupuesto_vigente"])
-    return table[["nivel", "programa", "producto_id", "elemento_id", "nombre", "unidad_medida", "anio",
-                  "cuatrimestres", "meta_fisica", "ejecucion_fisica", "avance_fisico_pct", "semaforo_fisico",
-                  "meta_financiera", "ejecucion_financiera", "avance_financiero_pct", "semaforo_financiero",
-                  "presupuesto_vigente", "ejecucion_vigente_pct"]]
+    return table[
+        [
+            "nivel",
+            "programa",
+            "producto_id",
+            "elemento_id",
+            "nombre",
+            "unidad_medida",
+            "anio",
+            "cuatrimestres",
+            "meta_fisica",
+            "ejecucion_fisica",
+            "avance_fisico_pct",
+            "semaforo_fisico",
+            "meta_financiera",
+            "ejecucion_financiera",
+            "avance_financiero_pct",
+            "semaforo_financiero",
+            "presupuesto_vigente",
+            "ejecucion_vigente_pct",
+        ]
+    ]
 
 
 def coverage_execution(plan: Plan, execution: pd.DataFrame, fiche_id: str | None = None) -> pd.DataFrame:
@@ -299,11 +362,17 @@ def coverage_execution(plan: Plan, execution: pd.DataFrame, fiche_id: str | None
         done = yearly[(yearly["anio"] == goal.anio) & yearly["ejecucion_fisica"].notna()]
         complete = set(done["elemento_id"]) == set(terms)
         absolute = float(done["ejecucion_fisica"].sum()) if complete else np.nan
-        rows.append({"anio": int(goal.anio), "meta_absoluta": float(goal.meta_absoluta),
-                     "meta_relativa": float(goal.meta_relativa), "ejecucion_absoluta": absolute,
-                     "ejecucion_relativa": relative_coverage(plan, absolute),
-                     "avance_pct": 100 * absolute / float(goal.meta_absoluta),
-                     "cuatrimestres": int(done["cuatrimestres"].min()) if complete else 0})
+        rows.append(
+            {
+                "anio": int(goal.anio),
+                "meta_absoluta": float(goal.meta_absoluta),
+                "meta_relativa": float(goal.meta_relativa),
+                "ejecucion_absoluta": absolute,
+                "ejecucion_relativa": relative_coverage(plan, absolute),
+                "avance_pct": 100 * absolute / float(goal.meta_absoluta),
+                "cuatrimestres": int(done["cuatrimestres"].min()) if complete else 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -324,18 +393,34 @@ def projected_attainment(plan: Plan, execution: pd.DataFrame, cutoff_year: int) 
     table = _goals_with_execution(plan, execution)
     table["es_proyeccion"] = table["anio"] > cutoff_year
     observed = (table["anio"] <= cutoff_year) & (table["cuatrimestres"] == CUATRIMESTRES_IN_A_YEAR)
-    for measure, goal, pace, percent in (("ejecucion_fisica", "meta_fisica", "ritmo_fisico_pct", "avance_fisico_pct"),
-                                         ("ejecucion_financiera", "meta_financiera", "ritmo_financiero_pct",
-                                          "avance_financiero_pct")):
+    for measure, goal, pace, percent in (
+        ("ejecucion_fisica", "meta_fisica", "ritmo_fisico_pct", "avance_fisico_pct"),
+        ("ejecucion_financiera", "meta_financiera", "ritmo_financiero_pct", "avance_financiero_pct"),
+    ):
         counted = observed & table[measure].notna()
         sums = table[counted].groupby("elemento_id")[[measure, goal]].sum()
         table[pace] = table["elemento_id"].map(_percent(sums[measure], sums[goal]))
         projected = table[pace] / 100 * table[goal].astype(float)
         table[measure] = table[measure].astype(float).where(~table["es_proyeccion"], projected)
         table[percent] = _percent(table[measure], table[goal])
-    return table[["nivel", "elemento_id", "nombre", "unidad_medida", "anio", "es_proyeccion",
-                  "meta_fisica", "ejecucion_fisica", "ritmo_fisico_pct", "avance_fisico_pct",
-                  "meta_financiera", "ejecucion_financiera", "ritmo_financiero_pct", "avance_financiero_pct"]]
+    return table[
+        [
+            "nivel",
+            "elemento_id",
+            "nombre",
+            "unidad_medida",
+            "anio",
+            "es_proyeccion",
+            "meta_fisica",
+            "ejecucion_fisica",
+            "ritmo_fisico_pct",
+            "avance_fisico_pct",
+            "meta_financiera",
+            "ejecucion_financiera",
+            "ritmo_financiero_pct",
+            "avance_financiero_pct",
+        ]
+    ]
 
 
 def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
@@ -347,11 +432,14 @@ def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
     items = set(execution["elemento_id"])
     products = items & set(plan.products["producto_id"])
     periods = sorted(int(p) for p in execution["cuatrimestre"].dropna().unique())
-    kinds = (["año completo"] if execution["cuatrimestre"].isna().any() else []) + \
-        ([f"cuatrimestre{'s' if len(periods) > 1 else ''} {spanish.join(map(str, periods))}"] if periods else [])
+    kinds = (["año completo"] if execution["cuatrimestre"].isna().any() else []) + (
+        [f"cuatrimestre{'s' if len(periods) > 1 else ''} {spanish.join(map(str, periods))}"] if periods else []
+    )
     years = sorted(int(y) for y in execution["anio"].unique())
-    lines = [f"{fmt.integer(len(execution))} filas: {len(products)} productos y {len(items - products)} subproductos; "
-             f"años: {spanish.join(map(str, years))}; períodos: {', '.join(kinds)}."]
+    lines = [
+        f"{fmt.integer(len(execution))} filas: {len(products)} productos y {len(items - products)} subproductos; "
+        f"años: {spanish.join(map(str, years))}; períodos: {', '.join(kinds)}."
+    ]
     yearly = yearly_execution(execution)
     budgets = plan["totales_anuales"].set_index("anio")["meta_financiera"]
     for year in years:
@@ -360,8 +448,10 @@ def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
         spent = "sin datos de ejecución financiera"
         if not money.empty:
             total, budget = money.sum(), budgets[year]
-            spent = (f"ejecución financiera de los productos {fmt.quetzales(total)} de {fmt.quetzales(budget)} "
-                     f"programados ({fmt.percent(100 * total / budget)})")
+            spent = (
+                f"ejecución financiera de los productos {fmt.quetzales(total)} de {fmt.quetzales(budget)} "
+                f"programados ({fmt.percent(100 * total / budget)})"
+            )
         physical = of_year["ejecucion_fisica"].notna().sum()
         lines.append(f"{year}: {spent}; {physical} de {len(of_year)} elementos con ejecución física.")
     return lines

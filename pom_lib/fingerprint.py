@@ -49,6 +49,11 @@ def code_fingerprint() -> str:
     lock pins, without reading each package's metadata.
     """
     folders = {sysconfig.get_paths()[kind] for kind in ("purelib", "platlib")}
-    installed = sorted(entry.name for folder in folders if Path(folder).is_dir()
-                       for entry in Path(folder).iterdir() if entry.name.endswith((".dist-info", ".egg-info")))
+    installed = sorted(
+        entry.name
+        for folder in folders
+        if Path(folder).is_dir()
+        for entry in Path(folder).iterdir()
+        if entry.name.endswith((".dist-info", ".egg-info"))
+    )
     return combine(tree_fingerprint(PACKAGE), sys.version, *installed)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, contract, escaping
+from . import analysis, contract, escaping, spanish
 from . import formatting as fmt
 from .plan import Plan
 
@@ -130,20 +130,22 @@ def program_summary(plan: Plan) -> pd.DataFrame:
     rows = []
     for program in plan.programs.itertuples():
         own = all_actions[all_actions["programa_id"] == program.programa_id]
-        rows.append({
-            "programa_id": program.programa_id,
-            "programa": program.nombre,
-            "nombrado_en_documento": bool(program.nombrado_en_documento),
-            "acciones": len(own),
-            "grupos": own["grupo"].nunique(),
-            "productos": int((plan.products["programa_id"] == program.programa_id).sum()),
-            f"meta_financiera_{first}": float(budget.loc[program.programa_id, first]),
-            f"meta_financiera_{last}": float(budget.loc[program.programa_id, last]),
-            "meta_financiera_periodo": float(period[program.programa_id]),
-            f"participacion_{first}": 100 * float(budget.loc[program.programa_id, first] / budget[first].sum()),
-            f"participacion_{last}": 100 * float(budget.loc[program.programa_id, last] / budget[last].sum()),
-            "participacion_periodo": 100 * float(period[program.programa_id] / period.sum()),
-        })
+        rows.append(
+            {
+                "programa_id": program.programa_id,
+                "programa": program.nombre,
+                "nombrado_en_documento": bool(program.nombrado_en_documento),
+                "acciones": len(own),
+                "grupos": own["grupo"].nunique(),
+                "productos": int((plan.products["programa_id"] == program.programa_id).sum()),
+                f"meta_financiera_{first}": float(budget.loc[program.programa_id, first]),
+                f"meta_financiera_{last}": float(budget.loc[program.programa_id, last]),
+                "meta_financiera_periodo": float(period[program.programa_id]),
+                f"participacion_{first}": 100 * float(budget.loc[program.programa_id, first] / budget[first].sum()),
+                f"participacion_{last}": 100 * float(budget.loc[program.programa_id, last] / budget[last].sum()),
+                "participacion_periodo": 100 * float(period[program.programa_id] / period.sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -151,14 +153,16 @@ def program_summary_table(plan: Plan) -> pd.DataFrame:
     """program_summary as formatted Spanish text for display.Table."""
     summary = program_summary(plan)
     first, last = plan.years[0], plan.years[-1]
-    return pd.DataFrame({
-        "Programa": summary["programa"],
-        "Acciones": [fmt.integer(v) for v in summary["acciones"]],
-        "Productos": [fmt.integer(v) for v in summary["productos"]],
-        str(first): [fmt.quetzales(v) for v in summary[f"meta_financiera_{first}"]],
-        str(last): [fmt.quetzales(v) for v in summary[f"meta_financiera_{last}"]],
-        "Peso en el período": [fmt.percent(v) for v in summary["participacion_periodo"]],
-    })
+    return pd.DataFrame(
+        {
+            "Programa": summary["programa"],
+            "Acciones": [fmt.integer(v) for v in summary["acciones"]],
+            "Productos": [fmt.integer(v) for v in summary["productos"]],
+            str(first): [fmt.quetzales(v) for v in summary[f"meta_financiera_{first}"]],
+            str(last): [fmt.quetzales(v) for v in summary[f"meta_financiera_{last}"]],
+            "Peso en el período": [fmt.percent(v) for v in summary["participacion_periodo"]],
+        }
+    )
 
 
 def program_highlights(plan: Plan) -> dict[str, str]:
@@ -182,7 +186,7 @@ def program_highlights(plan: Plan) -> dict[str, str]:
         "programa_menor_peso": poorest["programa"],
         "n_acciones_menor_peso": fmt.integer(poorest["acciones"]),
         "peso_menor": fmt.percent(poorest["participacion_periodo"]),
-        "programas_sin_acciones": " y ".join(f"«{n}»" for n in without_actions["programa"]),
+        "programas_sin_acciones": spanish.quoted(without_actions["programa"]),
         "peso_sin_acciones": fmt.percent(without_actions["participacion_periodo"].sum()),
         "productos_sin_acciones": fmt.integer(without_actions["productos"].sum()),
     }
@@ -201,19 +205,30 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
     period = {pid: float(goals.loc[pid].sum()) for pid in products["producto_id"]}
     program_total = sum(period.values())
     rows = []
-    columns = ["producto_id", "producto", "unidad_medida", f"meta_financiera_{first}", f"meta_financiera_{last}",
-               "variacion_pct", "participacion_programa"]
+    columns = [
+        "producto_id",
+        "producto",
+        "unidad_medida",
+        f"meta_financiera_{first}",
+        f"meta_financiera_{last}",
+        "variacion_pct",
+        "participacion_programa",
+    ]
     for product in products.itertuples():
         start, end = float(goals.loc[(product.producto_id, first)]), float(goals.loc[(product.producto_id, last)])
-        rows.append({
-            "producto_id": product.producto_id,
-            "producto": product.nombre,
-            "unidad_medida": product.unidad_medida,
-            f"meta_financiera_{first}": start,
-            f"meta_financiera_{last}": end,
-            "variacion_pct": 100 * (end - start) / start if start else float("nan"),
-            "participacion_programa": 100 * period[product.producto_id] / program_total if program_total else float("nan"),
-        })
+        rows.append(
+            {
+                "producto_id": product.producto_id,
+                "producto": product.nombre,
+                "unidad_medida": product.unidad_medida,
+                f"meta_financiera_{first}": start,
+                f"meta_financiera_{last}": end,
+                "variacion_pct": 100 * (end - start) / start if start else float("nan"),
+                "participacion_programa": 100 * period[product.producto_id] / program_total
+                if program_total
+                else float("nan"),
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -221,14 +236,16 @@ def program_products_table(plan: Plan, program_id: str) -> pd.DataFrame:
     """program_products as formatted Spanish text for display.Table (year columns: financial goals)."""
     first, last = plan.years[0], plan.years[-1]
     data = program_products(plan, program_id)
-    return pd.DataFrame({
-        "Código": data["producto_id"],
-        "Producto": data["producto"],
-        str(first): [fmt.quetzales(v) for v in data[f"meta_financiera_{first}"]],
-        str(last): [fmt.quetzales(v) for v in data[f"meta_financiera_{last}"]],
-        "Variación": [fmt.signed_percent(v) for v in data["variacion_pct"]],
-        "Peso": [fmt.percent(v) for v in data["participacion_programa"]],
-    })
+    return pd.DataFrame(
+        {
+            "Código": data["producto_id"],
+            "Producto": data["producto"],
+            str(first): [fmt.quetzales(v) for v in data[f"meta_financiera_{first}"]],
+            str(last): [fmt.quetzales(v) for v in data[f"meta_financiera_{last}"]],
+            "Variación": [fmt.signed_percent(v) for v in data["variacion_pct"]],
+            "Peso": [fmt.percent(v) for v in data["participacion_programa"]],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -247,10 +264,16 @@ def plan_objective_links(plan: Plan) -> list[ObjectiveLink]:
     if "objetivos_programas" not in plan.tables:
         return []
     basis = {"documento": DOCUMENT, "lectura": READING}
-    return [ObjectiveLink(int(row.objetivo_orden), str(row.programa_id), basis[str(row.vinculo)],
-                          tuple(str(row.subproductos).split()) if pd.notna(row.subproductos) else (),
-                          str(row.alcance) if pd.notna(row.alcance) else "")
-            for row in plan["objetivos_programas"].sort_values("objetivo_orden").itertuples()]
+    return [
+        ObjectiveLink(
+            int(row.objetivo_orden),
+            str(row.programa_id),
+            basis[str(row.vinculo)],
+            tuple(str(row.subproductos).split()) if pd.notna(row.subproductos) else (),
+            str(row.alcance) if pd.notna(row.alcance) else "",
+        )
+        for row in plan["objetivos_programas"].sort_values("objetivo_orden").itertuples()
+    ]
 
 
 def indicator_programs(plan: Plan) -> list[str]:
@@ -271,8 +294,14 @@ def indicator_link(plan: Plan) -> ObjectiveLink | None:
     terms = set(formula_terms(plan, plan.main_fiche))
     producing = set(plan.subproducts.loc[plan.subproducts["subproducto_id"].isin(terms), "programa_id"])
     objectives = set(plan.statements("objetivo_operativo")["orden"])
-    found = [link for link in plan_objective_links(plan) if link.basis == DOCUMENT and link.program_id in producing
-             and link.objective in objectives and not link.subproducts]
+    found = [
+        link
+        for link in plan_objective_links(plan)
+        if link.basis == DOCUMENT
+        and link.program_id in producing
+        and link.objective in objectives
+        and not link.subproducts
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -303,12 +332,29 @@ def objective_links(plan: Plan, links: Iterable[ObjectiveLink] | None = None) ->
             continue
         budget = _link_budget(plan, link)
         covered += budget
-        rows.append({"objetivo": objectives[link.objective], "orden": link.objective,
-                     "programa_id": link.program_id, "programa": program_name(plan, link.program_id),
-                     "alcance": link.scope, "vinculo": link.basis, **budget.to_dict()})
+        rows.append(
+            {
+                "objetivo": objectives[link.objective],
+                "orden": link.objective,
+                "programa_id": link.program_id,
+                "programa": program_name(plan, link.program_id),
+                "alcance": link.scope,
+                "vinculo": link.basis,
+                **budget.to_dict(),
+            }
+        )
     rest = total - covered
-    rows.append({"objetivo": UNLINKED, "orden": pd.NA, "programa_id": "", "programa": "", "alcance": "",
-                 "vinculo": "", **rest.to_dict()})
+    rows.append(
+        {
+            "objetivo": UNLINKED,
+            "orden": pd.NA,
+            "programa_id": "",
+            "programa": "",
+            "alcance": "",
+            "vinculo": "",
+            **rest.to_dict(),
+        }
+    )
     table = pd.DataFrame(rows)
     table["periodo"] = table[plan.years].sum(axis=1)
     table["participacion_periodo"] = 100 * table["periodo"] / float(total.sum())
@@ -319,22 +365,26 @@ def objective_links_table(plan: Plan, links: Iterable[ObjectiveLink] | None = No
     """objective_links as formatted Spanish text for display.Table: who serves each objective, and its weight."""
     data = objective_links(plan, links)
     served = [f"{p}: {s}" if s else p for p, s in zip(data["programa"], data["alcance"])]
-    return pd.DataFrame({
-        "Objetivo operativo": data["objetivo"],
-        "Programa que lo atiende": [s or "Resto del presupuesto" for s in served],
-        "Peso en el período": [fmt.percent(v) for v in data["participacion_periodo"]],
-        "Vínculo": [v or "—" for v in data["vinculo"]],
-    })
+    return pd.DataFrame(
+        {
+            "Objetivo operativo": data["objetivo"],
+            "Programa que lo atiende": [s or "Resto del presupuesto" for s in served],
+            "Peso en el período": [fmt.percent(v) for v in data["participacion_periodo"]],
+            "Vínculo": [v or "—" for v in data["vinculo"]],
+        }
+    )
 
 
 def program_budget_markdown(plan: Plan, program_id: str) -> str:
     """One sentence with the program's weight in the budget, first year, last year and whole period."""
     first, last = plan.years[0], plan.years[-1]
     row = program_summary(plan).set_index("programa_id").loc[program_id]
-    return (f"El programa reúne {fmt.percent(row['participacion_periodo'])} de las metas financieras del período "
-            f"({fmt.millions_of_quetzales(row['meta_financiera_periodo'])}): "
-            f"{fmt.percent(row[f'participacion_{first}'])} en {first} y "
-            f"{fmt.percent(row[f'participacion_{last}'])} en {last}.\n")
+    return (
+        f"El programa reúne {fmt.percent(row['participacion_periodo'])} de las metas financieras del período "
+        f"({fmt.millions_of_quetzales(row['meta_financiera_periodo'])}): "
+        f"{fmt.percent(row[f'participacion_{first}'])} en {first} y "
+        f"{fmt.percent(row[f'participacion_{last}'])} en {last}.\n"
+    )
 
 
 def population_concentration(plan: Plan) -> dict:
@@ -371,10 +421,14 @@ def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] | None = None) 
 
     Columns: producto_id, producto, periodo (uncovered quetzales over the period).
     """
-    links = [l for l in (plan_objective_links(plan) if links is None else links) if l.program_id in set(plan.programs["programa_id"])
-             and l.objective in set(plan.statements("objetivo_operativo")["orden"])]
-    whole = {l.program_id for l in links if not l.subproducts}
-    linked_subs = {s for l in links for s in l.subproducts}
+    links = [
+        link
+        for link in (plan_objective_links(plan) if links is None else links)
+        if link.program_id in set(plan.programs["programa_id"])
+        and link.objective in set(plan.statements("objetivo_operativo")["orden"])
+    ]
+    whole = {link.program_id for link in links if not link.subproducts}
+    linked_subs = {s for link in links for s in link.subproducts}
     goals = plan.goals
     products = goals[(goals["nivel"] == "producto") & ~goals["programa_id"].isin(whole)]
     budget = products.groupby("producto_id", sort=False)["meta_financiera"].sum().astype(float)
@@ -382,5 +436,6 @@ def unlinked_products(plan: Plan, links: Iterable[ObjectiveLink] | None = None) 
     budget = budget.sub(subs.groupby("producto_id")["meta_financiera"].sum().astype(float), fill_value=0)
     budget = budget[budget > 0]
     names = plan.products.set_index("producto_id")["nombre"]
-    return pd.DataFrame({"producto_id": budget.index, "producto": budget.index.map(names),
-                         "periodo": budget.to_numpy()}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"producto_id": budget.index, "producto": budget.index.map(names), "periodo": budget.to_numpy()}
+    ).reset_index(drop=True)

@@ -58,7 +58,9 @@ def edition_line(edition: dict) -> str:
 def citation(edition: dict) -> str:
     """A complete reference to the edition, in Spanish, as plain text."""
     published = date.fromisoformat(edition["publicacion"])
-    text = (f"{AUTHOR} ({published.year}). {book_title(edition)} ({edition['institucion']}, "
-            f"{edition['siglas']}). Edición {edition['anio']}, versión {edition['version']}, publicada el "
-            f"{publication_text(edition)}.")
+    text = (
+        f"{AUTHOR} ({published.year}). {book_title(edition)} ({edition['institucion']}, "
+        f"{edition['siglas']}). Edición {edition['anio']}, versión {edition['version']}, publicada el "
+        f"{publication_text(edition)}."
+    )
     return f"{text} {edition['url']}" if edition["url"] else text

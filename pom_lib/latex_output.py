@@ -48,15 +48,15 @@ _IMAGE_TYPES = {"image/svg+xml", "application/pdf", "image/png", "image/jpeg"}
 _MATH_OPENERS = ("$", r"\[", r"\(", r"\begin{equation", r"\begin{align")
 
 
-class pom_table(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class pom_table(nodes.General, nodes.Element):
     """One table output, numbered by Sphinx; holds the output's mime variants."""
 
 
-class pom_table_body(nodes.General, nodes.Element):  # noqa: N801
+class pom_table_body(nodes.General, nodes.Element):
     """A table output's HTML or LaTeX text."""
 
 
-class pom_downloads(nodes.General, nodes.Element):  # noqa: N801
+class pom_downloads(nodes.General, nodes.Element):
     """The download links of a figure: ``files`` is a list of (label, path under the HTML root)."""
 
 
@@ -198,8 +198,9 @@ def _links_html(self: Any, files: list[tuple[str, str]]) -> str:
     if not files:
         return ""
     root = self.builder.get_target_uri(self.builder.current_docname).count("/") * "../"
-    links = " · ".join(f'<a href="{escaping.html(root + path)}" download>{escaping.html(label)}</a>'
-                       for label, path in files)
+    links = " · ".join(
+        f'<a href="{escaping.html(root + path)}" download>{escaping.html(label)}</a>' for label, path in files
+    )
     return f'<p class="pom-descargas">Descargar: {links}</p>\n'
 
 
@@ -243,7 +244,9 @@ def _visit_body_html(self: Any, node: pom_table_body) -> None:
             labelled = f'aria-labelledby="{title_id}"'
             content = _CAPTION.sub("", content, count=1)
             content = content.replace('role="region"', f'role="region" {labelled}', 1)
-            content = content.replace('<table class="table pom-tabla">', f'<table class="table pom-tabla" {labelled}>', 1)
+            content = content.replace(
+                '<table class="table pom-tabla">', f'<table class="table pom-tabla" {labelled}>', 1
+            )
         files = parent.get("pom_descargas", []) if isinstance(parent, pom_table) else []
         self.body.append(content.replace(DOWNLOADS_MARK_HTML, _links_html(self, files)))
     raise nodes.SkipNode
@@ -281,8 +284,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 def _reject_maths(self: Any, node: nodes.Node) -> None:
     raise ExtensionError(
-        "El libro se publica sin MathJax (debe funcionar sin conexión): "
-        "escriba la fórmula como texto o como figura."
+        "El libro se publica sin MathJax (debe funcionar sin conexión): escriba la fórmula como texto o como figura."
     )
 
 
@@ -302,7 +304,8 @@ _SWITCHER = """(function () {
     if (!data || document.querySelector(".pom-ediciones")) return;
     var label = document.createElement("label");
     label.className = "pom-ediciones";
-    label.style.cssText = "display:inline-flex;align-items:center;gap:.35rem;margin:0 .75rem;font-size:.9rem;white-space:nowrap";
+    label.style.cssText = "display:inline-flex;align-items:center;gap:.35rem;margin:0 .75rem;" +
+        "font-size:.9rem;white-space:nowrap";
     label.appendChild(document.createTextNode("Edición:"));
     var select = document.createElement("select");
     select.setAttribute("aria-label", "Edición del libro");

@@ -23,15 +23,17 @@ def tidy_matrix(plan: Plan) -> pd.DataFrame:
     goals = plan.goals
     products = plan.products.set_index("producto_id")["nombre"]
     is_sub = goals["nivel"] == "subproducto"
-    table = pd.DataFrame({
-        "programa": goals["programa"],
-        "producto": goals["producto_id"].map(products),
-        "subproducto": goals["nombre"].where(is_sub, ""),
-        "unidad_medida": goals["unidad_medida"],
-        "anio": goals["anio"],
-        "meta_fisica": goals["meta_fisica"],
-        "meta_financiera": goals["meta_financiera"],
-    })
+    table = pd.DataFrame(
+        {
+            "programa": goals["programa"],
+            "producto": goals["producto_id"].map(products),
+            "subproducto": goals["nombre"].where(is_sub, ""),
+            "unidad_medida": goals["unidad_medida"],
+            "anio": goals["anio"],
+            "meta_fisica": goals["meta_fisica"],
+            "meta_financiera": goals["meta_financiera"],
+        }
+    )
     # Goals are whole quetzales: export them as integers, not 401812176.0.
     whole = (table["meta_financiera"] % 1 == 0).all()
     if whole:
@@ -88,7 +90,11 @@ def _normalise_zip(data: bytes) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 # openpyxl stamps the save time as «modified» whatever the properties say.
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*",
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                    content,
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, content)

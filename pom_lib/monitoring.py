@@ -20,8 +20,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import formatting as fmt
-from .execution import (CLASSES, CUATRIMESTRES_IN_A_YEAR, Thresholds, attainment, coverage_execution, load_execution,
-                        projected_attainment)
+from .execution import (
+    CLASSES,
+    CUATRIMESTRES_IN_A_YEAR,
+    Thresholds,
+    attainment,
+    coverage_execution,
+    load_execution,
+    projected_attainment,
+)
 from .plan import Plan
 from .tables import SUBITEM
 
@@ -74,15 +81,17 @@ def _with_program_rows(table: pd.DataFrame, programs: pd.Series, blank: dict) ->
 def physical_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
     """Physical goal, execution, percent attained and semáforo of every item in one year."""
     rows = attainment[attainment["anio"] == year]
-    table = pd.DataFrame({
-        "Código": rows["elemento_id"].tolist(),
-        "Producto / subproducto": [_item_label(r) for r in rows.itertuples()],
-        "Unidad": rows["unidad_medida"].tolist(),
-        "Meta": [fmt.integer(v) for v in rows["meta_fisica"]],
-        "Ejecutado": [fmt.integer(v) for v in rows["ejecucion_fisica"]],
-        "Avance": [fmt.percent(v) for v in rows["avance_fisico_pct"]],
-        "Semáforo": rows["semaforo_fisico"].tolist(),
-    })
+    table = pd.DataFrame(
+        {
+            "Código": rows["elemento_id"].tolist(),
+            "Producto / subproducto": [_item_label(r) for r in rows.itertuples()],
+            "Unidad": rows["unidad_medida"].tolist(),
+            "Meta": [fmt.integer(v) for v in rows["meta_fisica"]],
+            "Ejecutado": [fmt.integer(v) for v in rows["ejecucion_fisica"]],
+            "Avance": [fmt.percent(v) for v in rows["avance_fisico_pct"]],
+            "Semáforo": rows["semaforo_fisico"].tolist(),
+        }
+    )
     return _with_program_rows(table, rows["programa"], {c: "" for c in table.columns})
 
 
@@ -154,30 +163,37 @@ def threshold_text(percent: float) -> str:
 def thresholds_table(thresholds: Thresholds) -> pd.DataFrame:
     """The semáforo classes and the rule of each, with the edition's thresholds."""
     over, green, yellow = (threshold_text(v) for v in (thresholds.over, thresholds.green, thresholds.yellow))
-    return pd.DataFrame({
-        "Semáforo": CLASSES,
-        "Regla": [f"Ejecutado > {over} de la meta",
-                  f"Ejecutado ≥ {green} y ≤ {over} de la meta",
-                  f"Ejecutado ≥ {yellow} y < {green} de la meta",
-                  f"Ejecutado < {yellow} de la meta",
-                  "Sin ejecución informada (una celda vacía no es cero)",
-                  "Meta igual a 0: no hay porcentaje que medir"],
-    })
+    return pd.DataFrame(
+        {
+            "Semáforo": CLASSES,
+            "Regla": [
+                f"Ejecutado > {over} de la meta",
+                f"Ejecutado ≥ {green} y ≤ {over} de la meta",
+                f"Ejecutado ≥ {yellow} y < {green} de la meta",
+                f"Ejecutado < {yellow} de la meta",
+                "Sin ejecución informada (una celda vacía no es cero)",
+                "Meta igual a 0: no hay porcentaje que medir",
+            ],
+        }
+    )
 
 
 def coverage_table(coverage: pd.DataFrame, unit: str, newer: Plan | None = None) -> pd.DataFrame:
     """The main indicator with its «Ejecución» column filled: goal and executed value per year.
 
-    Percentages are of the target population, as in the fiches. With a newer plan, its goals for the same years sit beside (NA where it has none).
+    Percentages are of the target population, as in the fiches. With a newer plan, its goals for the same
+    years sit beside (NA where it has none).
     """
-    table = pd.DataFrame({
-        "Año": coverage["anio"].astype(str),
-        f"Meta ({unit})": [fmt.integer(v) for v in coverage["meta_absoluta"]],
-        f"Ejecución ({unit})": [fmt.integer(v) for v in coverage["ejecucion_absoluta"]],
-        "Avance": [fmt.percent(v) for v in coverage["avance_pct"]],
-        "Meta (%)": [fmt.percent(v) for v in coverage["meta_relativa"]],
-        "Ejecución (%)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
-    })
+    table = pd.DataFrame(
+        {
+            "Año": coverage["anio"].astype(str),
+            f"Meta ({unit})": [fmt.integer(v) for v in coverage["meta_absoluta"]],
+            f"Ejecución ({unit})": [fmt.integer(v) for v in coverage["ejecucion_absoluta"]],
+            "Avance": [fmt.percent(v) for v in coverage["avance_pct"]],
+            "Meta (%)": [fmt.percent(v) for v in coverage["meta_relativa"]],
+            "Ejecución (%)": [fmt.percent(v, 2) for v in coverage["ejecucion_relativa"]],
+        }
+    )
     if newer is not None:
         goals = newer_indicator_goals(newer).set_index("anio")["meta_absoluta"]
         table[f"Meta del plan {newer.period} ({unit})"] = [fmt.integer(goals.get(year)) for year in coverage["anio"]]
@@ -197,16 +213,19 @@ def newer_financial_goals(path: pd.DataFrame, projection: pd.DataFrame, newer: P
     Products keep their codes across plans, so the same products are added (those the newer plan
     still has). Columns: anio, meta_financiera.
     """
-    products = set(projection.loc[(projection["nivel"] == "producto") & projection["ritmo_financiero_pct"].notna(),
-                                  "elemento_id"])
-    goals = newer.goals[(newer.goals["nivel"] == "producto") & newer.goals["producto_id"].isin(products)
-                        & newer.goals["anio"].isin(path["anio"])]
+    products = set(
+        projection.loc[(projection["nivel"] == "producto") & projection["ritmo_financiero_pct"].notna(), "elemento_id"]
+    )
+    goals = newer.goals[
+        (newer.goals["nivel"] == "producto")
+        & newer.goals["producto_id"].isin(products)
+        & newer.goals["anio"].isin(path["anio"])
+    ]
     summed = goals.groupby("anio")["meta_financiera"].sum().astype(float)
     return summed.rename_axis("anio").reset_index()
 
 
-def coverage_projection(plan: Plan, execution: pd.DataFrame, cutoff: int,
-                        fiche_id: str | None = None) -> pd.DataFrame:
+def coverage_projection(plan: Plan, execution: pd.DataFrame, cutoff: int, fiche_id: str | None = None) -> pd.DataFrame:
     """The coverage indicator observed up to the cutoff and carried on at the observed pace.
 
     Same method as execution.projected_attainment: pace = Σ executed / Σ goal over the whole
@@ -219,8 +238,15 @@ def coverage_projection(plan: Plan, execution: pd.DataFrame, cutoff: int,
     pace = 100 * coverage.loc[observed, "ejecucion_absoluta"].sum() / goal if observed.any() and goal else float("nan")
     later = coverage["anio"] > cutoff
     value = coverage["ejecucion_absoluta"].where(~later, pace / 100 * coverage["meta_absoluta"])
-    return pd.DataFrame({"anio": coverage["anio"], "meta_absoluta": coverage["meta_absoluta"],
-                         "ejecucion_absoluta": value, "es_proyeccion": later, "ritmo_pct": pace})
+    return pd.DataFrame(
+        {
+            "anio": coverage["anio"],
+            "meta_absoluta": coverage["meta_absoluta"],
+            "ejecucion_absoluta": value,
+            "es_proyeccion": later,
+            "ritmo_pct": pace,
+        }
+    )
 
 
 def financial_path(projection: pd.DataFrame) -> pd.DataFrame:
@@ -231,10 +257,12 @@ def financial_path(projection: pd.DataFrame) -> pd.DataFrame:
     ejecucion_financiera, es_proyeccion, productos (how many products are added).
     """
     products = projection[(projection["nivel"] == "producto") & projection["ritmo_financiero_pct"].notna()]
-    path = products.groupby("anio").agg(meta_financiera=("meta_financiera", "sum"),
-                                        ejecucion_financiera=("ejecucion_financiera", "sum"),
-                                        es_proyeccion=("es_proyeccion", "all"),
-                                        productos=("elemento_id", "nunique"))
+    path = products.groupby("anio").agg(
+        meta_financiera=("meta_financiera", "sum"),
+        ejecucion_financiera=("ejecucion_financiera", "sum"),
+        es_proyeccion=("es_proyeccion", "all"),
+        productos=("elemento_id", "nunique"),
+    )
     return path.astype({"meta_financiera": float, "ejecucion_financiera": float}).reset_index()
 
 
@@ -245,45 +273,56 @@ def projection_table(projection: pd.DataFrame, plan: Plan, newer: Plan | None = 
     """
     last = int(projection["anio"].max())
     rows = projection[(projection["nivel"] == "producto") & (projection["anio"] == last)]
-    table = pd.DataFrame({
-        "Código": rows["elemento_id"],
-        "Producto": rows["nombre"],
-        "Ritmo físico": [fmt.percent(v) for v in rows["ritmo_fisico_pct"]],
-        f"Meta física {last}": [fmt.integer(v) for v in rows["meta_fisica"]],
-        f"Proyección física {last}": [fmt.integer(v) for v in rows["ejecucion_fisica"]],
-        "Ritmo financiero": [fmt.percent(v) for v in rows["ritmo_financiero_pct"]],
-        f"Meta financiera {last}": [fmt.quetzales(v) for v in rows["meta_financiera"]],
-        f"Proyección financiera {last}": [fmt.quetzales(v) for v in rows["ejecucion_financiera"]],
-    })
+    table = pd.DataFrame(
+        {
+            "Código": rows["elemento_id"],
+            "Producto": rows["nombre"],
+            "Ritmo físico": [fmt.percent(v) for v in rows["ritmo_fisico_pct"]],
+            f"Meta física {last}": [fmt.integer(v) for v in rows["meta_fisica"]],
+            f"Proyección física {last}": [fmt.integer(v) for v in rows["ejecucion_fisica"]],
+            "Ritmo financiero": [fmt.percent(v) for v in rows["ritmo_financiero_pct"]],
+            f"Meta financiera {last}": [fmt.quetzales(v) for v in rows["meta_financiera"]],
+            f"Proyección financiera {last}": [fmt.quetzales(v) for v in rows["ejecucion_financiera"]],
+        }
+    )
     if newer is not None and last in newer.years:
         goals = newer.goals[(newer.goals["nivel"] == "producto") & (newer.goals["anio"] == last)]
         goals = goals.set_index("producto_id")
-        table.insert(5, f"Meta física {last}, plan {newer.period}",
-                     [fmt.integer(goals["meta_fisica"].get(code)) for code in rows["elemento_id"]])
-        table[f"Meta financiera {last}, plan {newer.period}"] = \
-            [fmt.quetzales(goals["meta_financiera"].get(code)) for code in rows["elemento_id"]]
+        table.insert(
+            5,
+            f"Meta física {last}, plan {newer.period}",
+            [fmt.integer(goals["meta_fisica"].get(code)) for code in rows["elemento_id"]],
+        )
+        table[f"Meta financiera {last}, plan {newer.period}"] = [
+            fmt.quetzales(goals["meta_financiera"].get(code)) for code in rows["elemento_id"]
+        ]
     return table
 
 
 def goals_to_measure_table(plan: Plan, year: int, fiche_id: str | None = None) -> pd.DataFrame:
     """What the first execution will be compared with: each product's goals in `year`, and the indicator's."""
     goals = plan.goals[(plan.goals["nivel"] == "producto") & (plan.goals["anio"] == year)]
-    table = pd.DataFrame({
-        "Código": goals["producto_id"].tolist(),
-        "Producto o indicador": goals["nombre"].tolist(),
-        "Unidad": goals["unidad_medida"].tolist(),
-        f"Meta física {year}": [fmt.integer(v) for v in goals["meta_fisica"]],
-        f"Meta financiera {year}": [fmt.quetzales(v) for v in goals["meta_financiera"]],
-    })
+    table = pd.DataFrame(
+        {
+            "Código": goals["producto_id"].tolist(),
+            "Producto o indicador": goals["nombre"].tolist(),
+            "Unidad": goals["unidad_medida"].tolist(),
+            f"Meta física {year}": [fmt.integer(v) for v in goals["meta_fisica"]],
+            f"Meta financiera {year}": [fmt.quetzales(v) for v in goals["meta_financiera"]],
+        }
+    )
     fiche_id = fiche_id or plan.main_fiche
     fiche = plan["fichas"].set_index("ficha_id").loc[fiche_id]
     goal = plan["fichas_metas"].query("ficha_id == @fiche_id and anio == @year")
     if not goal.empty:
-        indicator = {"Código": "Indicador", "Producto o indicador": str(fiche["indicador"]),
-                     "Unidad": str(fiche["unidad_medida"]),
-                     f"Meta física {year}": f"{fmt.integer(goal['meta_absoluta'].iloc[0])} "
-                                            f"({fmt.percent(goal['meta_relativa'].iloc[0])})",
-                     f"Meta financiera {year}": fmt.MISSING}
+        indicator = {
+            "Código": "Indicador",
+            "Producto o indicador": str(fiche["indicador"]),
+            "Unidad": str(fiche["unidad_medida"]),
+            f"Meta física {year}": f"{fmt.integer(goal['meta_absoluta'].iloc[0])} "
+            f"({fmt.percent(goal['meta_relativa'].iloc[0])})",
+            f"Meta financiera {year}": fmt.MISSING,
+        }
         table = pd.concat([table, pd.DataFrame([indicator])], ignore_index=True)
     return table
 
@@ -339,8 +378,19 @@ class Monitoring:
         if self.has_data:
             return coverage_execution(self.monitored, self.execution)
         plan = self.monitored or self.plan
-        return coverage_execution(plan, pd.DataFrame(columns=["elemento_id", "anio", "cuatrimestre", "ejecucion_fisica",
-                                                              "ejecucion_financiera", "presupuesto_vigente"]))
+        return coverage_execution(
+            plan,
+            pd.DataFrame(
+                columns=[
+                    "elemento_id",
+                    "anio",
+                    "cuatrimestre",
+                    "ejecucion_fisica",
+                    "ejecucion_financiera",
+                    "presupuesto_vigente",
+                ]
+            ),
+        )
 
     @cached_property
     def projection(self) -> pd.DataFrame:
@@ -355,8 +405,13 @@ class Monitoring:
         return coverage_projection(self.monitored, self.execution, self.cutoff)
 
 
-def monitoring(plan: Plan, previous: Plan | None, edition_year: int, execution_file: str | Path | None,
-               thresholds: Thresholds = Thresholds()) -> Monitoring:
+def monitoring(
+    plan: Plan,
+    previous: Plan | None,
+    edition_year: int,
+    execution_file: str | Path | None,
+    thresholds: Thresholds = Thresholds(),
+) -> Monitoring:
     """Read the edition's execution file (if any) against the plan it belongs to."""
     monitored = monitored_plan(plan, previous, edition_year)
     execution = load_execution(Path(execution_file), monitored) if execution_file and monitored is not None else None

@@ -14,11 +14,15 @@ def reconciliation_sentence(report: pd.DataFrame) -> str:
     failures = int((~report["cumple"]).sum())
     total = len(report)
     if failures == 0:
-        return (f"Las {fmt.integer(total)} comprobaciones aritméticas del plan se cumplen sin excepción: "
-                "las cifras son coherentes entre sí.")
-    return (f"De {fmt.integer(total)} comprobaciones aritméticas, {fmt.integer(failures)} "
-            f"{'no cuadra' if failures == 1 else 'no cuadran'}; "
-            "se detallan en el capítulo de calidad de los datos y deben leerse como hallazgos del documento.")
+        return (
+            f"Las {fmt.integer(total)} comprobaciones aritméticas del plan se cumplen sin excepción: "
+            "las cifras son coherentes entre sí."
+        )
+    return (
+        f"De {fmt.integer(total)} comprobaciones aritméticas, {fmt.integer(failures)} "
+        f"{'no cuadra' if failures == 1 else 'no cuadran'}; "
+        "se detallan en el capítulo de calidad de los datos y deben leerse como hallazgos del documento."
+    )
 
 
 def program_shift_sentence(plan: Plan) -> str:
@@ -34,13 +38,9 @@ def program_shift_sentence(plan: Plan) -> str:
     if not change.round(1).any():
         return f"Entre {first} y {last}, ningún programa cambia su participación en el total."
     gainer, loser = change.index[-1], change.index[0]
-    return (f"Entre {first} y {last}, «{escaping.markdown(gainer)}» es el programa que más participación gana "
-            f"({fmt.percent(shares.loc[gainer, first])} → {fmt.percent(shares.loc[gainer, last])}), y "
-            f"«{escaping.markdown(loser)}» el que más pierde ({fmt.percent(shares.loc[loser, first])} → "
-            f"{fmt.percent(shares.loc[loser, last])}).")
-
-
-
-
-
-
+    return (
+        f"Entre {first} y {last}, «{escaping.markdown(gainer)}» es el programa que más participación gana "
+        f"({fmt.percent(shares.loc[gainer, first])} → {fmt.percent(shares.loc[gainer, last])}), y "
+        f"«{escaping.markdown(loser)}» el que más pierde ({fmt.percent(shares.loc[loser, first])} → "
+        f"{fmt.percent(shares.loc[loser, last])})."
+    )

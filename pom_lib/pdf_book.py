@@ -53,10 +53,12 @@ PREAMBLE = r"""
 \makeatother
 """
 
-CONTENTS = (r"\renewcommand{\contentsname}{Índice}\renewcommand{\listtablename}{Índice de tablas}"
-            r"\renewcommand{\listfigurename}{Índice de figuras}"
-            r"\pagenumbering{roman}\begingroup\parskip 0pt\sphinxtableofcontentshook"
-            r"\tableofcontents\listoftables\listoffigures\endgroup\clearpage\pagenumbering{arabic}")
+CONTENTS = (
+    r"\renewcommand{\contentsname}{Índice}\renewcommand{\listtablename}{Índice de tablas}"
+    r"\renewcommand{\listfigurename}{Índice de figuras}"
+    r"\pagenumbering{roman}\begingroup\parskip 0pt\sphinxtableofcontentshook"
+    r"\tableofcontents\listoftables\listoffigures\endgroup\clearpage\pagenumbering{arabic}"
+)
 
 
 def cover(edition: dict) -> str:
@@ -65,15 +67,15 @@ def cover(edition: dict) -> str:
     return rf"""\begin{{titlepage}}
 \raggedright\sffamily
 \vspace*{{2.5cm}}
-{{\Huge\bfseries {e['titulo_plan']}\par}}
+{{\Huge\bfseries {e["titulo_plan"]}\par}}
 \vspace{{0.4cm}}
 {{\LARGE Libro analítico\par}}
 \vspace{{1.2cm}}
-{{\Large {e['institucion']} ({e['siglas']})\par}}
+{{\Large {e["institucion"]} ({e["siglas"]})\par}}
 \vfill
-{{\Large\bfseries Edición {e['anio']}\par}}
+{{\Large\bfseries Edición {e["anio"]}\par}}
 \vspace{{0.2cm}}
-{{\large Publicada el {latex_escape(imprint.publication_text(edition))} · versión {e['version']}\par}}
+{{\large Publicada el {latex_escape(imprint.publication_text(edition))} · versión {e["version"]}\par}}
 \vspace{{1.2cm}}
 {{\rmfamily\small\textbf{{Cómo citar este libro.}} {latex_escape(imprint.citation(edition))}\par}}
 \end{{titlepage}}
@@ -86,7 +88,7 @@ def metadata(edition: dict) -> str:
         "pdftitle": imprint.book_title(edition),
         "pdfauthor": f"{imprint.AUTHOR}; cifras: {edition['institucion']} ({edition['siglas']})",
         "pdfsubject": f"Libro analítico del {edition['titulo_plan']} {spanish.of_definite(edition['institucion'])}, "
-                      f"edición {edition['anio']}",
+        f"edición {edition['anio']}",
         "pdfkeywords": f"plan operativo multianual, planificación, presupuesto, {edition['siglas']}, Guatemala",
     }
     settings = ", ".join(f"{key}={{{latex_escape(value)}}}" for key, value in fields.items())

@@ -117,10 +117,25 @@ class Plan:
         subs = self.subproducts.merge(self.tables["metas_subproductos"], on="subproducto_id")
         subs = subs.drop(columns="nombre").rename(columns={"etiqueta": "nombre", "orden": "orden_sub"})
         order = self.products.set_index("producto_id")["orden"]
-        subs = subs.assign(nivel="subproducto", orden=subs["producto_id"].map(order),
-                           programa=subs["programa_id"].map(self.programs.set_index("programa_id")["nombre"]))
-        columns = ["nivel", "programa_id", "programa", "producto_id", "subproducto_id", "nombre",
-                   "unidad_medida", "anio", "meta_fisica", "meta_financiera", "orden", "orden_sub"]
+        subs = subs.assign(
+            nivel="subproducto",
+            orden=subs["producto_id"].map(order),
+            programa=subs["programa_id"].map(self.programs.set_index("programa_id")["nombre"]),
+        )
+        columns = [
+            "nivel",
+            "programa_id",
+            "programa",
+            "producto_id",
+            "subproducto_id",
+            "nombre",
+            "unidad_medida",
+            "anio",
+            "meta_fisica",
+            "meta_financiera",
+            "orden",
+            "orden_sub",
+        ]
         program_order = self.programs.set_index("programa_id")["orden"]
         both = pd.concat([products[columns], subs[columns]], ignore_index=True)
         both["subproducto_id"] = both["subproducto_id"].astype("string")

@@ -87,8 +87,11 @@ def _read_folder(folder: Path) -> PlanPackage:
     metadata = {k: v for k, v in descriptor.items() if k not in (contract.FORMAT_KEY, "resources")}
     documents = {path: (folder / path).read_bytes().decode("utf-8") for path in _document_paths(folder)}
     known = {contract.DESCRIPTOR, *(r["path"] for r in contract.plan_resources()), *documents}
-    left_out = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
-                      if path.is_file() and path.relative_to(folder).as_posix() not in known)
+    left_out = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and path.relative_to(folder).as_posix() not in known
+    )
     return PlanPackage(metadata, tables, documents, left_out)
 
 
@@ -118,8 +121,15 @@ def descriptor_text(metadata: dict) -> str:
 def refuse_existing(target: Path) -> None:
     """A command that writes a plan folder never writes over anything that exists."""
     if target.exists():
-        raise PlanError([Problem(str(target), "ya existe: elija una carpeta nueva (este comando nunca escribe sobre "
-                                              "una carpeta o un archivo que ya existen)")])
+        raise PlanError(
+            [
+                Problem(
+                    str(target),
+                    "ya existe: elija una carpeta nueva (este comando nunca escribe sobre "
+                    "una carpeta o un archivo que ya existen)",
+                )
+            ]
+        )
 
 
 def write_folder(package: PlanPackage, target: Path) -> None:

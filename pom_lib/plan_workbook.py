@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import commentary, contract
 from .errors import PlanError, Problem
 from .matrix import workbook_bytes
-from .plan_package import README, PlanPackage, refuse_existing, field_names, workbook_tables
+from .plan_package import README, PlanPackage, field_names, refuse_existing, workbook_tables
 from .reading import open_workbook
 
 INSTRUCTIONS, METADATA, DOCUMENTS = "instrucciones", "paquete", "documentos"
@@ -66,6 +66,7 @@ def write_workbook(package: PlanPackage, path: Path) -> None:
 
 
 # --- Tables ----------------------------------------------------------------------------------------
+
 
 def _integer_format(name: str) -> str:
     """Years and positions read best without a thousands separator."""
@@ -169,8 +170,11 @@ def _validation(field: dict, reference: tuple[str, str] | None) -> DataValidatio
         letter = get_column_letter(field_names(table).index(column) + 1)
         # The list grows with the rows of the other sheet and has no blank entries.
         source = f"OFFSET({table}!${letter}$2,0,0,MAX(1,COUNTA({table}!${letter}:${letter})-1),1)"
-        return _listed(source, blank, f"Elija un valor de la columna «{column}» de la hoja «{table}» (agréguelo "
-                                      "allí primero si es nuevo).")
+        return _listed(
+            source,
+            blank,
+            f"Elija un valor de la columna «{column}» de la hoja «{table}» (agréguelo allí primero si es nuevo).",
+        )
     if "enum" in constraints:
         values = ",".join(map(str, constraints["enum"]))
         return _listed(f'"{values}"', blank, f"Elija uno de estos valores: {values.replace(',', ', ')}.")
@@ -183,23 +187,42 @@ def _validation(field: dict, reference: tuple[str, str] | None) -> DataValidatio
         if low is not None and high is not None:
             return _checked(kind, "between", [low, high], blank, f"Escriba {words} entre {low} y {high}.")
         if low is not None:
-            return _checked(kind, "greaterThanOrEqual", [low], blank,
-                            f"Escriba {words} mayor o igual que {low}, sin separadores de miles ni signo Q.")
+            return _checked(
+                kind,
+                "greaterThanOrEqual",
+                [low],
+                blank,
+                f"Escriba {words} mayor o igual que {low}, sin separadores de miles ni signo Q.",
+            )
     return None
 
 
 def _listed(source: str, blank: bool, message: str) -> DataValidation:
-    return DataValidation(type="list", formula1=source, allow_blank=blank, showErrorMessage=True,
-                          errorTitle="Valor no admitido", error=message)
+    return DataValidation(
+        type="list",
+        formula1=source,
+        allow_blank=blank,
+        showErrorMessage=True,
+        errorTitle="Valor no admitido",
+        error=message,
+    )
 
 
 def _checked(kind: str, operator: str, limits: list, blank: bool, message: str) -> DataValidation:
     formulas = dict(zip(("formula1", "formula2"), map(str, limits)))
-    return DataValidation(type=kind, operator=operator, allow_blank=blank, showErrorMessage=True,
-                          errorTitle="Valor no válido", error=message, **formulas)
+    return DataValidation(
+        type=kind,
+        operator=operator,
+        allow_blank=blank,
+        showErrorMessage=True,
+        errorTitle="Valor no válido",
+        error=message,
+        **formulas,
+    )
 
 
 # --- Metadata, documents and instructions ------------------------------------------------------------
+
 
 def _write_metadata(sheet: Worksheet, metadata: dict) -> None:
     sheet.append(METADATA_COLUMNS)
@@ -217,7 +240,7 @@ def _write_metadata(sheet: Worksheet, metadata: dict) -> None:
 def _write_documents(sheet: Worksheet, documents: dict[str, str]) -> None:
     sheet.append(DOCUMENT_COLUMNS)
     for path, text in documents.items():
-        parts = [text[i:i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)] or [""]
+        parts = [text[i : i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)] or [""]
         for number, part in enumerate(parts, start=1):
             sheet.append([path, number, part])
             sheet.cell(sheet.max_row, 3).data_type = "s"
@@ -275,8 +298,15 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
         for field in resource["schema"]["fields"]:
             required = field.get("constraints", {}).get("required", False)
             meaning = " ".join(filter(None, [field.get("title"), field.get("description")]))
-            sheet.append([resource["name"], field["name"], TYPE_WORDS.get(field["type"], field["type"]),
-                          "sí" if required else "no", meaning])
+            sheet.append(
+                [
+                    resource["name"],
+                    field["name"],
+                    TYPE_WORDS.get(field["type"], field["type"]),
+                    "sí" if required else "no",
+                    meaning,
+                ]
+            )
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[heading]:
         cell.font = Font(bold=True)
@@ -287,6 +317,7 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
 
 
 # --- Reading the workbook back --------------------------------------------------------------------
+
 
 def read_workbook(path: Path) -> PlanPackage:
     """The package a workbook holds (its tables already validated by the caller).
@@ -309,8 +340,11 @@ def read_workbook(path: Path) -> PlanPackage:
 
 
 def _sheet_rows(sheet: Worksheet) -> list[tuple[int, tuple]]:
-    return [(number, row) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if number > 1 and any(value not in (None, "") for value in row)]
+    return [
+        (number, row)
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        if number > 1 and any(value not in (None, "") for value in row)
+    ]
 
 
 def _read_metadata(sheet: Worksheet, path: Path) -> tuple[dict, list[Problem]]:
@@ -318,17 +352,22 @@ def _read_metadata(sheet: Worksheet, path: Path) -> tuple[dict, list[Problem]]:
     for number, row in _sheet_rows(sheet):
         key, value, kind = (list(row) + [None] * 3)[:3]
         if not key:
-            problems.append(Problem(path.name, "falta el nombre del campo", row=number, column="campo",
-                                    sheet=METADATA))
+            problems.append(Problem(path.name, "falta el nombre del campo", row=number, column="campo", sheet=METADATA))
             continue
         value = "" if value is None else str(value)
         if kind == JSON:
             try:
                 metadata[str(key)] = json.loads(value)
             except json.JSONDecodeError:
-                problems.append(Problem(path.name, f"«{key}» no es JSON válido; corrija el texto o escriba "
-                                                   f"«{TEXT}» en la columna formato", row=number, column="valor",
-                                        sheet=METADATA))
+                problems.append(
+                    Problem(
+                        path.name,
+                        f"«{key}» no es JSON válido; corrija el texto o escriba «{TEXT}» en la columna formato",
+                        row=number,
+                        column="valor",
+                        sheet=METADATA,
+                    )
+                )
         else:
             metadata[str(key)] = value
     return metadata, problems
@@ -340,9 +379,16 @@ def _read_documents(sheet: Worksheet, path: Path) -> tuple[dict, list[Problem]]:
         name, _, text = (list(row) + [None] * 3)[:3]
         name = str(name or "").strip()
         if not DOCUMENT_PATH.fullmatch(name):
-            problems.append(Problem(path.name, f"«{name}» no es un documento de la carpeta del plan: escriba "
-                                               f"{README} o {commentary.FOLDER}/<capítulo>.md", row=number,
-                                    column="archivo", sheet=DOCUMENTS))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"«{name}» no es un documento de la carpeta del plan: escriba "
+                    f"{README} o {commentary.FOLDER}/<capítulo>.md",
+                    row=number,
+                    column="archivo",
+                    sheet=DOCUMENTS,
+                )
+            )
             continue
         documents[name] = documents.get(name, "") + ("" if text is None else str(text))
     return documents, problems

@@ -31,9 +31,11 @@ class Scenario:
 
 
 def default_scenarios(alternative_rate_pct: float) -> list[Scenario]:
-    return [Scenario("Tendencia del plan", "tendencia"),
-            Scenario("Sin crecimiento", "constante"),
-            Scenario(f"Crecimiento de {alternative_rate_pct:g} % anual", "tasa", alternative_rate_pct)]
+    return [
+        Scenario("Tendencia del plan", "tendencia"),
+        Scenario("Sin crecimiento", "constante"),
+        Scenario(f"Crecimiento de {alternative_rate_pct:g} % anual", "tasa", alternative_rate_pct),
+    ]
 
 
 def extend(series: pd.Series, until: int, scenario: Scenario) -> pd.Series:
@@ -57,11 +59,13 @@ def coverage_path(plan: Plan, fiche_id: str | None = None) -> pd.DataFrame:
     values = indicator_values(plan)
     values = values[values["ficha_id"] == fiche_id].set_index("anio")
     return values[["absoluto_publicado", "relativo_publicado"]].rename(
-        columns={"absoluto_publicado": "personas", "relativo_publicado": "cobertura_pct"})
+        columns={"absoluto_publicado": "personas", "relativo_publicado": "cobertura_pct"}
+    )
 
 
-def coverage_projection(plan: Plan, until: int, scenarios: list[Scenario],
-                        population_growth_pct: float = 0.0, fiche_id: str | None = None) -> pd.DataFrame:
+def coverage_projection(
+    plan: Plan, until: int, scenarios: list[Scenario], population_growth_pct: float = 0.0, fiche_id: str | None = None
+) -> pd.DataFrame:
     """Persons served and coverage after the plan, per scenario.
 
     Coverage divides by the target population, which grows at `population_growth_pct` a year
@@ -76,8 +80,17 @@ def coverage_projection(plan: Plan, until: int, scenarios: list[Scenario],
         persons = extend(path["personas"], until, scenario)
         target = population * (1 + population_growth_pct / 100) ** (persons.index - last)
         persons = np.minimum(persons, target)
-        frames.append(pd.DataFrame({"escenario": scenario.name, "anio": persons.index, "personas": persons.values,
-                                    "poblacion_objetivo": target, "cobertura_pct": 100 * persons.values / target}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "escenario": scenario.name,
+                    "anio": persons.index,
+                    "personas": persons.values,
+                    "poblacion_objetivo": target,
+                    "cobertura_pct": 100 * persons.values / target,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -85,8 +98,10 @@ def budget_projection(plan: Plan, until: int, scenarios: list[Scenario]) -> pd.D
     """Yearly total budget after the plan, per scenario. Columns: escenario, anio, total."""
     totals = plan["totales_anuales"].set_index("anio")["meta_financiera"].astype(float)
     totals.index = totals.index.astype(int)
-    frames = [pd.DataFrame({"escenario": s.name, "anio": (ext := extend(totals, until, s)).index, "total": ext.values})
-              for s in scenarios]
+    frames = [
+        pd.DataFrame({"escenario": s.name, "anio": (ext := extend(totals, until, s)).index, "total": ext.values})
+        for s in scenarios
+    ]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -25,9 +25,14 @@ def publish(root: Path, work: Path, folders: list[tuple[Path, Path]], files: dic
     """Replace each target folder by its new folder and write `files` (path → text), recoverably."""
     root = Path(root)
     # The folder each replaced one is moved into: beside it (same disk), under a name of its own.
-    steps = [[_relative(new, root), _relative(target, root),
-              _relative(target.with_name(f".{target.name}.anterior-{secrets.token_hex(6)}"), root)]
-             for new, target in folders]
+    steps = [
+        [
+            _relative(new, root),
+            _relative(target, root),
+            _relative(target.with_name(f".{target.name}.anterior-{secrets.token_hex(6)}"), root),
+        ]
+        for new, target in folders
+    ]
     journal = {"carpetas": steps, "archivos": {_relative(path, root): text for path, text in files.items()}}
     _write(work / JOURNAL, json.dumps(journal, ensure_ascii=False, indent=1))
     with _signals_held():

@@ -94,13 +94,28 @@ def open_workbook(path: Path) -> ExcelWorkbook:
     try:
         unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
         if unpacked > MAX_BYTES:
-            raise PlanError([Problem(path.name, f"el libro de Excel contiene {_megabytes(unpacked)} de datos y el "
-                                                f"máximo es {_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}")])
-        return ExcelWorkbook(openpyxl.load_workbook(io.BytesIO(data), data_only=True),
-                             openpyxl.load_workbook(io.BytesIO(data), read_only=True))
+            raise PlanError(
+                [
+                    Problem(
+                        path.name,
+                        f"el libro de Excel contiene {_megabytes(unpacked)} de datos y el "
+                        f"máximo es {_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}",
+                    )
+                ]
+            )
+        return ExcelWorkbook(
+            openpyxl.load_workbook(io.BytesIO(data), data_only=True),
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True),
+        )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
-        raise PlanError([Problem(path.name, "no es un libro de Excel válido (.xlsx); "
-                                            "ábralo en Excel y guárdelo de nuevo como libro de Excel")]) from error
+        raise PlanError(
+            [
+                Problem(
+                    path.name,
+                    "no es un libro de Excel válido (.xlsx); ábralo en Excel y guárdelo de nuevo como libro de Excel",
+                )
+            ]
+        ) from error
 
 
 def read_sheet(workbook: ExcelWorkbook, workbook_path: Path, sheet_name: str) -> RawTable:
@@ -113,12 +128,23 @@ def read_sheet(workbook: ExcelWorkbook, workbook_path: Path, sheet_name: str) ->
     if not table.header:
         raise PlanError([table.problem("la hoja está vacía")])
     # A merged header range is reported once, not again as blank cells.
-    merged_in_header = {index for cells in sheet.merged_cells.ranges if cells.min_row == 1
-                        for index in range(cells.min_col - 1, cells.max_col)}
-    _raise_if_any(_merged_cell_problems(sheet, table) + _blank_header_problems(table, skip=merged_in_header)
-                  + _uncalculated_formula_problems(sheet, workbook.formulas[sheet_name], table))
-    _raise_if_any(_foreign_text_problems(table, lambda: "corrija el texto de la celda: probablemente se copió de "
-                                                        "un archivo abierto con otra codificación"))
+    merged_in_header = {
+        index
+        for cells in sheet.merged_cells.ranges
+        if cells.min_row == 1
+        for index in range(cells.min_col - 1, cells.max_col)
+    }
+    _raise_if_any(
+        _merged_cell_problems(sheet, table)
+        + _blank_header_problems(table, skip=merged_in_header)
+        + _uncalculated_formula_problems(sheet, workbook.formulas[sheet_name], table)
+    )
+    _raise_if_any(
+        _foreign_text_problems(
+            table,
+            lambda: "corrija el texto de la celda: probablemente se copió de un archivo abierto con otra codificación",
+        )
+    )
     return table
 
 
@@ -142,8 +168,15 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise PlanError([Problem(path.name, f"el archivo pesa {_megabytes(size)} y el máximo es "
-                                                f"{_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}")])
+            raise PlanError(
+                [
+                    Problem(
+                        path.name,
+                        f"el archivo pesa {_megabytes(size)} y el máximo es "
+                        f"{_megabytes(MAX_BYTES)}: {TOO_LARGE_ADVICE}",
+                    )
+                ]
+            )
         return path.read_bytes()
     except PermissionError as error:
         message = "no se puede abrir el archivo; ¿está abierto en Excel u otro programa? Ciérrelo e intente de nuevo"
@@ -178,11 +211,15 @@ def _detect_delimiter(header_line: str, field_names: Sequence[str], file: str) -
         return present[0]
     columns = ", ".join(field_names)
     if not present:
-        reason = ("la primera fila no tiene comas ni puntos y comas, así que no se distinguen las columnas; "
-                  f"se esperaban las columnas {columns} separadas por comas")
+        reason = (
+            "la primera fila no tiene comas ni puntos y comas, así que no se distinguen las columnas; "
+            f"se esperaban las columnas {columns} separadas por comas"
+        )
     else:
-        reason = ("la primera fila tiene comas y también puntos y comas y con ninguno de los dos se obtienen "
-                  f"las columnas esperadas ({columns}); use un solo separador")
+        reason = (
+            "la primera fila tiene comas y también puntos y comas y con ninguno de los dos se obtienen "
+            f"las columnas esperadas ({columns}); use un solo separador"
+        )
     raise PlanError([Problem(file, f"no se puede saber qué separa las columnas: {reason}", row=1)])
 
 
@@ -227,7 +264,7 @@ def _table_from_grid(file: str, sheet: str | None, grid: list[list[str]], row_nu
     width = max((_last_filled(row) for row in grid), default=0)
     grid = [row[:width] for row in grid]
     header = grid[0] if grid else []
-    return RawTable(file, sheet, header, grid[1:], row_numbers[1:len(grid)])
+    return RawTable(file, sheet, header, grid[1:], row_numbers[1 : len(grid)])
 
 
 def _last_filled(row: list[str]) -> int:
@@ -237,10 +274,13 @@ def _last_filled(row: list[str]) -> int:
 
 def _blank_header_problems(table: RawTable, skip: Set[int] = frozenset()) -> list[Problem]:
     """Header cells without a name (positions in `skip` are left out)."""
-    letters = [get_column_letter(index + 1) for index, name in enumerate(table.header)
-               if not name and index not in skip]
-    return [table.problem(f"la celda {letter}1 está vacía: escriba en ella el nombre de la columna",
-                          row=1, column=letter) for letter in letters]
+    letters = [
+        get_column_letter(index + 1) for index, name in enumerate(table.header) if not name and index not in skip
+    ]
+    return [
+        table.problem(f"la celda {letter}1 está vacía: escriba en ella el nombre de la columna", row=1, column=letter)
+        for letter in letters
+    ]
 
 
 def _merged_cell_problems(sheet: Worksheet, table: RawTable) -> list[Problem]:
@@ -249,9 +289,14 @@ def _merged_cell_problems(sheet: Worksheet, table: RawTable) -> list[Problem]:
     for cells in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         name = table.header[cells.min_col - 1] if cells.min_col <= len(table.header) else ""
         column = name or get_column_letter(cells.min_col)
-        problems.append(table.problem(f"las celdas {cells.coord} están combinadas: sepárelas "
-                                      "(Inicio > Combinar y centrar > Separar celdas) y escriba un valor en cada una",
-                                      row=cells.min_row, column=column))
+        problems.append(
+            table.problem(
+                f"las celdas {cells.coord} están combinadas: sepárelas "
+                "(Inicio > Combinar y centrar > Separar celdas) y escriba un valor en cada una",
+                row=cells.min_row,
+                column=column,
+            )
+        )
     return problems
 
 
@@ -263,10 +308,15 @@ def _uncalculated_formula_problems(sheet: Worksheet, formulas: Worksheet, table:
         for cell in row:
             if cell.data_type == "f" and sheet.cell(cell.row, cell.column).value is None:
                 column = table.header[cell.column - 1] if cell.column <= len(table.header) else ""
-                problems.append(table.problem(
-                    f"la celda {cell.coordinate} tiene la fórmula {cell.value} sin valor calculado: ábralo en Excel "
-                    "y guárdelo (Excel calcula las fórmulas al guardar), o copie la columna y péguela como valores",
-                    row=cell.row, column=column or get_column_letter(cell.column)))
+                problems.append(
+                    table.problem(
+                        f"la celda {cell.coordinate} tiene la fórmula {cell.value} sin valor calculado: "
+                        "ábralo en Excel "
+                        "y guárdelo (Excel calcula las fórmulas al guardar), o copie la columna y péguela como valores",
+                        row=cell.row,
+                        column=column or get_column_letter(cell.column),
+                    )
+                )
     return problems
 
 
@@ -278,34 +328,42 @@ def _foreign_character(text: str) -> int | None:
     """
     for index, char in enumerate(text):
         category = unicodedata.category(char)
-        if char in "\t\n\r" or char.isascii() and category != "Cc":
+        if char in "\t\n\r" or (char.isascii() and category != "Cc"):
             continue
         if category in ("Cc", "Cs", "Co", "Cn") or char == "\ufffd" or "\u2500" <= char <= "\u259f":
             return index
         inside = 0 < index < len(text) - 1 and text[index - 1].isalpha() and text[index + 1].isalpha()
-        if inside and not char.isalpha() and not char.isspace() and (
-                char not in JOINERS or text[index - 1].islower() and text[index + 1].islower()):
+        if (
+            inside
+            and not char.isalpha()
+            and not char.isspace()
+            and (char not in JOINERS or (text[index - 1].islower() and text[index + 1].islower()))
+        ):
             return index
     return None
 
 
 def _foreign_text_problems(table: RawTable, advice: Callable[[], str]) -> list[Problem]:
     """One problem per table, at its first cell whose text cannot be Spanish, with `advice()`."""
-    found = [(number, table.header[position] if position < len(table.header) else None, text)
-             for number, row in zip([1, *table.row_numbers], [table.header, *table.rows])
-             for position, text in enumerate(row) if _foreign_character(text) is not None]
+    found = [
+        (number, table.header[position] if position < len(table.header) else None, text)
+        for number, row in zip([1, *table.row_numbers], [table.header, *table.rows])
+        for position, text in enumerate(row)
+        if _foreign_character(text) is not None
+    ]
     if not found:
         return []
     number, column, text = found[0]
     index = _foreign_character(text)
     shown = text[index] if text[index].isprintable() else f"U+{ord(text[index]):04X}"
     start, end = text.rfind(" ", 0, index) + 1, text.find(" ", index)
-    word = text[start:end if end >= 0 else len(text)][:40]
+    word = text[start : end if end >= 0 else len(text)][:40]
     others = f" (y {len(found) - 1} celda(s) más)" if len(found) > 1 else ""
     # Only a visible character inside a word can be meant (a dash between two words, say).
     meant = text[index].isprintable() and not "\u2500" <= text[index] <= "\u259f"
-    message = (f"el texto «{word}» tiene el carácter «{shown}», que no se escribe así en español{others}: "
-               f"{advice()}" + ("; si el carácter es correcto, sepárelo de las letras con espacios" if meant else ""))
+    message = f"el texto «{word}» tiene el carácter «{shown}», que no se escribe así en español{others}: {advice()}" + (
+        "; si el carácter es correcto, sepárelo de las letras con espacios" if meant else ""
+    )
     return [table.problem(message, row=number, column=column or None)]
 
 
@@ -319,12 +377,16 @@ def _encoding_advice(data: bytes) -> str:
                 guesses.append(name)
     export = "en Excel, guárdelo con Archivo > Guardar como > «CSV UTF-8 (delimitado por comas)»"
     if guesses:
-        return (f"el archivo parece guardado en {' o '.join(guesses)}, no en UTF-8 ni en Windows-1252 (las "
-                f"codificaciones que se leen); {export}")
+        return (
+            f"el archivo parece guardado en {' o '.join(guesses)}, no en UTF-8 ni en Windows-1252 (las "
+            f"codificaciones que se leen); {export}"
+        )
     with contextlib.suppress(UnicodeDecodeError):
         data.decode("utf-8")
-        return ("el archivo está en UTF-8, pero su texto ya llegó mal convertido (se abrió con otra codificación "
-                f"antes de guardarlo); corrija las tildes, o vuelva al archivo original y, {export}")
+        return (
+            "el archivo está en UTF-8, pero su texto ya llegó mal convertido (se abrió con otra codificación "
+            f"antes de guardarlo); corrija las tildes, o vuelva al archivo original y, {export}"
+        )
     return f"el archivo no está en UTF-8 ni en Windows-1252 (las codificaciones que se leen); {export}"
 
 

@@ -28,9 +28,16 @@ RELATIVE_TOLERANCE = 0.05
 
 def _finding(rule, year, item, name, expected, found, tolerance=0.0) -> dict:
     difference = found - expected
-    return {"regla": rule, "anio": year, "elemento": item, "nombre": name,
-            "esperado": expected, "encontrado": found, "diferencia": difference,
-            "cumple": bool(abs(difference) <= tolerance + 1e-9)}
+    return {
+        "regla": rule,
+        "anio": year,
+        "elemento": item,
+        "nombre": name,
+        "esperado": expected,
+        "encontrado": found,
+        "diferencia": difference,
+        "cumple": bool(abs(difference) <= tolerance + 1e-9),
+    }
 
 
 def _findings(rule, years, items, names, expected, found) -> pd.DataFrame:
@@ -39,10 +46,19 @@ def _findings(rule, years, items, names, expected, found) -> pd.DataFrame:
     found = pd.Series(found, dtype="float64").reset_index(drop=True)
     difference = found - expected
     # Plain Python values: the same column types as the rules that build their findings one by one.
-    return pd.DataFrame({"regla": rule, "anio": years.to_numpy(object), "elemento": items.to_numpy(object),
-                         "nombre": names.to_numpy(object),
-                         "esperado": expected, "encontrado": found, "diferencia": difference,
-                         "cumple": difference.abs() <= 1e-9}, columns=COLUMNS)
+    return pd.DataFrame(
+        {
+            "regla": rule,
+            "anio": years.to_numpy(object),
+            "elemento": items.to_numpy(object),
+            "nombre": names.to_numpy(object),
+            "esperado": expected,
+            "encontrado": found,
+            "diferencia": difference,
+            "cumple": difference.abs() <= 1e-9,
+        },
+        columns=COLUMNS,
+    )
 
 
 def product_parts(plan: Plan) -> pd.DataFrame:
@@ -54,8 +70,9 @@ def product_parts(plan: Plan) -> pd.DataFrame:
     subs = plan.subproducts
     product_unit = subs["producto_id"].map(plan.products.set_index("producto_id")["unidad_medida"])
     same_unit = (subs["unidad_medida"] == product_unit).fillna(False).astype(bool)
-    return pd.DataFrame({"producto_id": subs["producto_id"], "subproducto_id": subs["subproducto_id"],
-                         "misma_unidad": same_unit})
+    return pd.DataFrame(
+        {"producto_id": subs["producto_id"], "subproducto_id": subs["subproducto_id"], "misma_unidad": same_unit}
+    )
 
 
 def formula_terms(plan: Plan, fiche_id: str) -> list[str]:
@@ -81,19 +98,29 @@ def product_rules(plan: Plan) -> pd.DataFrame:
     """
     goals = plan.goals
     products = goals[goals["nivel"] == "producto"]
-    subs = goals[goals["nivel"] == "subproducto"].merge(product_parts(plan)[["subproducto_id", "misma_unidad"]],
-                                                        on="subproducto_id")
+    subs = goals[goals["nivel"] == "subproducto"].merge(
+        product_parts(plan)[["subproducto_id", "misma_unidad"]], on="subproducto_id"
+    )
     subs = subs.assign(fisica_misma_unidad=subs["meta_fisica"].where(subs["misma_unidad"]))
     sums = subs.groupby(["producto_id", "anio"]).agg(
-        financiera=("meta_financiera", "sum"), fisica=("fisica_misma_unidad", "sum"),
-        partes_misma_unidad=("misma_unidad", "sum"))
+        financiera=("meta_financiera", "sum"),
+        fisica=("fisica_misma_unidad", "sum"),
+        partes_misma_unidad=("misma_unidad", "sum"),
+    )
     # An inner merge keeps the products' order; products without subproduct goals drop out.
     both = products.merge(sums, left_on=["producto_id", "anio"], right_index=True)
     same_unit = both[both["partes_misma_unidad"] > 0]
-    financial = _findings(RULE_FINANCIAL, both["anio"], both["producto_id"], both["nombre"],
-                          both["meta_financiera"], both["financiera"]).assign(_fila=range(len(both)), _regla=0)
-    physical = _findings(RULE_PHYSICAL, same_unit["anio"], same_unit["producto_id"], same_unit["nombre"],
-                         same_unit["meta_fisica"], same_unit["fisica"])
+    financial = _findings(
+        RULE_FINANCIAL, both["anio"], both["producto_id"], both["nombre"], both["meta_financiera"], both["financiera"]
+    ).assign(_fila=range(len(both)), _regla=0)
+    physical = _findings(
+        RULE_PHYSICAL,
+        same_unit["anio"],
+        same_unit["producto_id"],
+        same_unit["nombre"],
+        same_unit["meta_fisica"],
+        same_unit["fisica"],
+    )
     physical = physical.assign(_fila=both.index.get_indexer(same_unit.index), _regla=1)
     # Each product-year's financial finding, then its physical one.
     findings = pd.concat([financial, physical]).sort_values(["_fila", "_regla"], kind="stable")
@@ -103,9 +130,17 @@ def product_rules(plan: Plan) -> pd.DataFrame:
 def total_rules(plan: Plan) -> list[dict]:
     """Each yearly total = sum of the products' financial goals."""
     product_sums = plan["metas_productos"].groupby("anio")["meta_financiera"].sum()
-    return [_finding(RULE_TOTAL, int(row.anio), "TOTAL", "Total anual", float(row.meta_financiera),
-                     float(product_sums.get(row.anio, 0.0)))
-            for row in plan["totales_anuales"].itertuples()]
+    return [
+        _finding(
+            RULE_TOTAL,
+            int(row.anio),
+            "TOTAL",
+            "Total anual",
+            float(row.meta_financiera),
+            float(product_sums.get(row.anio, 0.0)),
+        )
+        for row in plan["totales_anuales"].itertuples()
+    ]
 
 
 def indicator_values(plan: Plan) -> pd.DataFrame:
@@ -122,19 +157,33 @@ def indicator_values(plan: Plan) -> pd.DataFrame:
     numerators = terms.merge(sub_goals, on="subproducto_id").groupby(["ficha_id", "anio"])["meta_fisica"].sum()
     rows = []
     for fiche in plan["fichas"].itertuples():
-        rows.append({"ficha_id": fiche.ficha_id, "anio": int(fiche.anio_linea_base), "es_linea_base": True,
-                     "absoluto_publicado": float(fiche.linea_base_absoluta), "absoluto_recalculado": float("nan"),
-                     "relativo_publicado": float(fiche.linea_base_relativa),
-                     "relativo_recalculado": relative_coverage(plan, float(fiche.linea_base_absoluta)),
-                     "ejecucion": float("nan")})
+        rows.append(
+            {
+                "ficha_id": fiche.ficha_id,
+                "anio": int(fiche.anio_linea_base),
+                "es_linea_base": True,
+                "absoluto_publicado": float(fiche.linea_base_absoluta),
+                "absoluto_recalculado": float("nan"),
+                "relativo_publicado": float(fiche.linea_base_relativa),
+                "relativo_recalculado": relative_coverage(plan, float(fiche.linea_base_absoluta)),
+                "ejecucion": float("nan"),
+            }
+        )
         goals = plan["fichas_metas"][plan["fichas_metas"]["ficha_id"] == fiche.ficha_id].sort_values("anio")
         for goal in goals.itertuples():
             absolute = float(numerators.get((fiche.ficha_id, goal.anio), 0.0))
-            rows.append({"ficha_id": fiche.ficha_id, "anio": int(goal.anio), "es_linea_base": False,
-                         "absoluto_publicado": float(goal.meta_absoluta), "absoluto_recalculado": absolute,
-                         "relativo_publicado": float(goal.meta_relativa),
-                         "relativo_recalculado": relative_coverage(plan, absolute),
-                         "ejecucion": float(goal.ejecucion) if pd.notna(goal.ejecucion) else float("nan")})
+            rows.append(
+                {
+                    "ficha_id": fiche.ficha_id,
+                    "anio": int(goal.anio),
+                    "es_linea_base": False,
+                    "absoluto_publicado": float(goal.meta_absoluta),
+                    "absoluto_recalculado": absolute,
+                    "relativo_publicado": float(goal.meta_relativa),
+                    "relativo_recalculado": relative_coverage(plan, absolute),
+                    "ejecucion": float(goal.ejecucion) if pd.notna(goal.ejecucion) else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -142,32 +191,74 @@ def indicator_rules(plan: Plan) -> list[dict]:
     findings = []
     for row in indicator_values(plan).itertuples():
         if not row.es_linea_base:
-            findings.append(_finding(RULE_INDICATOR_ABS, row.anio, row.ficha_id, "Dato absoluto",
-                                     row.absoluto_publicado, row.absoluto_recalculado))
-        findings.append(_finding(RULE_INDICATOR_REL, row.anio, row.ficha_id, "Dato relativo (%)",
-                                 row.relativo_publicado, row.relativo_recalculado, RELATIVE_TOLERANCE))
+            findings.append(
+                _finding(
+                    RULE_INDICATOR_ABS,
+                    row.anio,
+                    row.ficha_id,
+                    "Dato absoluto",
+                    row.absoluto_publicado,
+                    row.absoluto_recalculado,
+                )
+            )
+        findings.append(
+            _finding(
+                RULE_INDICATOR_REL,
+                row.anio,
+                row.ficha_id,
+                "Dato relativo (%)",
+                row.relativo_publicado,
+                row.relativo_recalculado,
+                RELATIVE_TOLERANCE,
+            )
+        )
     return findings
 
 
 def population_rules(plan: Plan) -> list[dict]:
     """Population by place adds up to the target; eligible population and women agree with the fiches."""
-    findings = [_finding(RULE_POPULATION, pd.NA, "poblacion_objetivo", "Población objetivo",
-                         plan.target_population, float(plan["poblacion_objetivo"]["personas"].sum()))]
+    findings = [
+        _finding(
+            RULE_POPULATION,
+            pd.NA,
+            "poblacion_objetivo",
+            "Población objetivo",
+            plan.target_population,
+            float(plan["poblacion_objetivo"]["personas"].sum()),
+        )
+    ]
     goals = plan["fichas_metas"]
     figures = plan["cifras_clave"]
     for figure in figures[figures["rol"] == contract.ROLE_ELIGIBLE].itertuples():
         for fiche_id in plan["fichas"]["ficha_id"]:
             final = goals[(goals["ficha_id"] == fiche_id) & (goals["anio"] == figure.anio)]["meta_absoluta"]
             if not final.empty:
-                findings.append(_finding(RULE_ELIGIBLE, figure.anio, fiche_id, "Población elegible",
-                                         float(figure.valor), float(final.sum())))
+                findings.append(
+                    _finding(
+                        RULE_ELIGIBLE,
+                        figure.anio,
+                        fiche_id,
+                        "Población elegible",
+                        float(figure.valor),
+                        float(final.sum()),
+                    )
+                )
     for figure in figures[figures["rol"] == contract.ROLE_WOMEN].itertuples():
         share = plan.key_figure(contract.ROLE_WOMEN_PCT, figure.anio)
         eligible = plan.key_figure(contract.ROLE_ELIGIBLE, figure.anio)
         if share is not None and eligible is not None:
             # The plan may give the women figure "aproximadamente": it holds when it is the rounded product.
-            findings.append(_finding(RULE_WOMEN, figure.anio, figure.clave, "Mujeres a asistir",
-                                     float(figure.valor), share / 100 * eligible, tolerance=0.5))
+            findings.append(
+                _finding(
+                    RULE_WOMEN,
+                    figure.anio,
+                    figure.clave,
+                    "Mujeres a asistir",
+                    float(figure.valor),
+                    share / 100 * eligible,
+                    tolerance=0.5,
+                )
+            )
     return findings
 
 
@@ -182,5 +273,6 @@ def reconcile(plan: Plan) -> pd.DataFrame:
 def summary(report: pd.DataFrame) -> pd.DataFrame:
     """Per rule: how many checks, how many hold, how many fail."""
     grouped = report.groupby("regla", sort=False)["cumple"]
-    return pd.DataFrame({"comprobaciones": grouped.size(), "cumplen": grouped.sum(),
-                         "no_cumplen": grouped.size() - grouped.sum()}).reset_index()
+    return pd.DataFrame(
+        {"comprobaciones": grouped.size(), "cumplen": grouped.sum(), "no_cumplen": grouped.size() - grouped.sum()}
+    ).reset_index()

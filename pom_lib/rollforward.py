@@ -30,8 +30,12 @@ from .plan_package import README, PlanPackage, field_names
 
 PERIOD = re.compile(r"(\d{4})-(\d{4})")
 # Yearly tables: the column that names the item of each row (None: one row per year).
-YEARLY = {"metas_productos": "producto_id", "metas_subproductos": "subproducto_id",
-          "fichas_metas": "ficha_id", "totales_anuales": None}
+YEARLY = {
+    "metas_productos": "producto_id",
+    "metas_subproductos": "subproducto_id",
+    "fichas_metas": "ficha_id",
+    "totales_anuales": None,
+}
 # Tables whose years move with the period, their values emptied.
 KEY_FIGURES, BASELINE = "cifras_clave", "fichas"
 
@@ -49,8 +53,15 @@ def parse_period(text: str) -> tuple[int, int]:
     """«2026-2030» → (2026, 2030); raises PlanError with the expected form."""
     found = PERIOD.fullmatch(text.strip())
     if not found or not 2000 <= int(found[1]) <= int(found[2]) <= 2100:
-        raise PlanError([Problem("--periodo", f"«{text}» no es un período: escriba el primer y el último año "
-                                              "separados por un guion, como 2026-2030")])
+        raise PlanError(
+            [
+                Problem(
+                    "--periodo",
+                    f"«{text}» no es un período: escriba el primer y el último año "
+                    "separados por un guion, como 2026-2030",
+                )
+            ]
+        )
     return int(found[1]), int(found[2])
 
 
@@ -84,14 +95,17 @@ def _new_plan_row(tables: dict, result: Rollover, first: int, last: int, old: st
     if old in row[title]:
         row[title] = row[title].replace(old, new)
     else:
-        result.to_review.append(f"plan.csv, columna «titulo»: el título no menciona el período {old}; "
-                                f"revise si debe cambiar («{row[title]}»)")
+        result.to_review.append(
+            f"plan.csv, columna «titulo»: el título no menciona el período {old}; "
+            f"revise si debe cambiar («{row[title]}»)"
+        )
     row[names.index("lugar_fecha")] = ""
     result.to_fill.append("plan.csv: lugar_fecha, el lugar y la fecha de publicación del plan nuevo")
 
 
-def _years(rows: list[list[str]], names: list[str], key: str | None, first: int, last: int,
-           result: Rollover, table: str) -> list[list[str]]:
+def _years(
+    rows: list[list[str]], names: list[str], key: str | None, first: int, last: int, result: Rollover, table: str
+) -> list[list[str]]:
     """The rows of a yearly table over the new period: kept where both periods meet, empty where years enter."""
     year, item = names.index("anio"), names.index(key) if key else None
     by_item = {}
@@ -112,8 +126,10 @@ def _years(rows: list[list[str]], names: list[str], key: str | None, first: int,
     if added:
         entered = sorted({int(r[year]) for r in out} - {int(r[year]) for r in rows})
         values = spanish.join(n for n in names if n not in ("anio", key, "ejecucion"))
-        result.to_fill.append(f"{table}.csv: {values} de {spanish.join(map(str, entered))}, en "
-                              f"{spanish.count(added, 'fila nueva', 'filas nuevas')}")
+        result.to_fill.append(
+            f"{table}.csv: {values} de {spanish.join(map(str, entered))}, en "
+            f"{spanish.count(added, 'fila nueva', 'filas nuevas')}"
+        )
     return out
 
 
@@ -127,8 +143,10 @@ def _move_key_figures(tables: dict, result: Rollover, move, first: int, last: in
             continue
         before, after = int(row[year]), move(int(row[year]))
         if not first <= after <= last:
-            result.to_review.append(f"{KEY_FIGURES}.csv: la cifra «{row[key]}» ({before}) queda fuera del período "
-                                    f"{first}-{last} y no se copió")
+            result.to_review.append(
+                f"{KEY_FIGURES}.csv: la cifra «{row[key]}» ({before}) queda fuera del período "
+                f"{first}-{last} y no se copió"
+            )
             continue
         row[year], row[value] = str(after), ""
         row[key] = row[key].replace(str(before), str(after))
@@ -137,8 +155,10 @@ def _move_key_figures(tables: dict, result: Rollover, move, first: int, last: in
         moved.append(f"«{row[key]}» ({before} → {after})")
     tables[KEY_FIGURES] = kept
     if moved:
-        result.to_fill.append(f"{KEY_FIGURES}.csv: valor de las cifras que pasan a su año en el plan nuevo, con su "
-                              f"rol: {spanish.join(moved)}; revise también su descripción")
+        result.to_fill.append(
+            f"{KEY_FIGURES}.csv: valor de las cifras que pasan a su año en el plan nuevo, con su "
+            f"rol: {spanish.join(moved)}; revise también su descripción"
+        )
 
 
 def _move_baselines(tables: dict, result: Rollover, shift: int) -> None:
@@ -153,8 +173,10 @@ def _move_baselines(tables: dict, result: Rollover, shift: int) -> None:
             row[names.index(column)] = ""
         moved.append(f"{row[names.index('ficha_id')]} ({before} → {row[year]})")
     if moved:
-        result.to_fill.append(f"{BASELINE}.csv: linea_base_absoluta y linea_base_relativa de la línea de base, "
-                              f"que se mueve con el período: {spanish.join(moved)}")
+        result.to_fill.append(
+            f"{BASELINE}.csv: linea_base_absoluta y linea_base_relativa de la línea de base, "
+            f"que se mueve con el período: {spanish.join(moved)}"
+        )
 
 
 def _mentions(tables: dict, period: str) -> list[str]:
@@ -166,9 +188,11 @@ def _mentions(tables: dict, period: str) -> list[str]:
             for column, text in zip(names, row):
                 if period in text:
                     found.setdefault((table, column), []).append(number)
-    return [f"{table}.csv, columna «{column}», {spanish.plural(len(rows), 'fila')} {_ranges(rows)}: "
-            f"menciona el período {period} (texto del plan anterior; cámbielo solo si el plan nuevo lo dice así)"
-            for (table, column), rows in found.items()]
+    return [
+        f"{table}.csv, columna «{column}», {spanish.plural(len(rows), 'fila')} {_ranges(rows)}: "
+        f"menciona el período {period} (texto del plan anterior; cámbielo solo si el plan nuevo lo dice así)"
+        for (table, column), rows in found.items()
+    ]
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -199,15 +223,18 @@ def _documents(package: PlanPackage, documents: dict[str, str], old: str, new: s
     blocks = 0
     for path, text in documents.items():
         if path == README:
-            package.documents[path] = (f"> **Por revisar.** Este README se copió del plan {old} con "
-                                       f"`pom nuevo-plan`: actualícelo para el plan {new} y borre esta nota.\n\n"
-                                       + text)
+            package.documents[path] = (
+                f"> **Por revisar.** Este README se copió del plan {old} con "
+                f"`pom nuevo-plan`: actualícelo para el plan {new} y borre esta nota.\n\n" + text
+            )
             result.to_review.append(f"{README}: se copió del plan {old}, con una nota al principio")
         else:
             marked = commentary.mark_for_review(text, path, reason)
             package.documents[path] = marked
             blocks += len(commentary.parse(marked, path, path))
     if blocks:
-        result.to_review.append(f"{commentary.FOLDER}/: {spanish.count(blocks, 'comentario')} del equipo "
-                                "marcados «revisar»; el libro no los publica hasta que los relea y confirme con "
-                                "pom comentarios CARPETA --confirmar")
+        result.to_review.append(
+            f"{commentary.FOLDER}/: {spanish.count(blocks, 'comentario')} del equipo "
+            "marcados «revisar»; el libro no los publica hasta que los relea y confirme con "
+            "pom comentarios CARPETA --confirmar"
+        )

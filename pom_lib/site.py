@@ -55,8 +55,10 @@ def edition_source(root: Path, entry: dict) -> Path:
     """The folder of an edition's executed notebooks: book/ or its archive."""
     source = (Path(root) / entry["fuente"]).resolve()
     if not (source / "_toc.yml").is_file():
-        raise EditionError(f"La edición {entry['anio']} no tiene capítulos en {entry['fuente']}/ (falta _toc.yml): "
-                           f"revise {entry['fuente']} en ediciones.yml.")
+        raise EditionError(
+            f"La edición {entry['anio']} no tiene capítulos en {entry['fuente']}/ (falta _toc.yml): "
+            f"revise {entry['fuente']} en ediciones.yml."
+        )
     return source
 
 
@@ -74,8 +76,10 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
         frozen = source / "_config.yml"
         record = source / "edicion.yml"
         if not frozen.is_file() or not record.is_file():
-            raise EditionError(f"El archivo de la edición {year} ({entry['fuente']}/) no tiene _config.yml y "
-                               "edicion.yml: archívela con «pom archivar».")
+            raise EditionError(
+                f"El archivo de la edición {year} ({entry['fuente']}/) no tiene _config.yml y "
+                "edicion.yml: archívela con «pom archivar»."
+            )
         shutil.copy(frozen, target)
         epoch = str(yaml.safe_load(record.read_text(encoding="utf-8"))["source_date_epoch"])
     settings = yaml.safe_load(target.read_text(encoding="utf-8"))
@@ -98,25 +102,39 @@ def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> di
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     shutil.copytree(built["html"], target)
     shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
-    downloads = sorted(p.name for p in (source / DOWNLOADS).glob("*") if p.is_file()) \
-        if (source / DOWNLOADS).is_dir() else []
+    downloads = (
+        sorted(p.name for p in (source / DOWNLOADS).glob("*") if p.is_file()) if (source / DOWNLOADS).is_dir() else []
+    )
     if downloads:
         shutil.copytree(source / DOWNLOADS, target / DOWNLOADS)
-    return {"anio": year, "titulo": settings.get("title", ""), "autor": settings.get("author", ""),
-            "ruta": f"{year}/", "pdf": pdf_name(year), "descargas": downloads,
-            "paginas": chapter_stems(source / "_toc.yml") + ["index"]}
+    return {
+        "anio": year,
+        "titulo": settings.get("title", ""),
+        "autor": settings.get("author", ""),
+        "ruta": f"{year}/",
+        "pdf": pdf_name(year),
+        "descargas": downloads,
+        "paginas": [*chapter_stems(source / "_toc.yml"), "index"],
+    }
 
 
 def switcher_data(editions: list[dict]) -> str:
     """versiones.js: the editions for the switcher, as a script (a file:// page cannot fetch JSON)."""
-    data = {"ultima": editions[0]["anio"],
-            "ediciones": [{"anio": e["anio"], "ruta": e["ruta"], "paginas": e["paginas"]} for e in editions]}
-    return ("// Ediciones publicadas; la escribe `pom sitio` y la lee el selector de edición de cada página.\n"
-            f"window.POM_EDICIONES = {json.dumps(data, ensure_ascii=False, indent=1)};\n")
+    data = {
+        "ultima": editions[0]["anio"],
+        "ediciones": [{"anio": e["anio"], "ruta": e["ruta"], "paginas": e["paginas"]} for e in editions],
+    }
+    return (
+        "// Ediciones publicadas; la escribe `pom sitio` y la lee el selector de edición de cada página.\n"
+        f"window.POM_EDICIONES = {json.dumps(data, ensure_ascii=False, indent=1)};\n"
+    )
 
 
-_DOWNLOAD_LABELS = {"matriz.csv": "Matriz (CSV)", "matriz.xlsx": "Matriz (Excel)",
-                    "paquete-datos.zip": "Paquete de datos (ZIP)"}
+_DOWNLOAD_LABELS = {
+    "matriz.csv": "Matriz (CSV)",
+    "matriz.xlsx": "Matriz (Excel)",
+    "paquete-datos.zip": "Paquete de datos (ZIP)",
+}
 
 
 def index_page(editions: list[dict]) -> str:
@@ -125,15 +143,20 @@ def index_page(editions: list[dict]) -> str:
     items = []
     for edition in editions:
         year = edition["anio"]
-        links = [f'<a href="{year}/index.html">Libro en HTML</a>',
-                 f'<a href="{year}/{html.escape(edition["pdf"])}">PDF</a>']
-        links += [f'<a href="{year}/{DOWNLOADS}/{html.escape(name)}">{html.escape(_DOWNLOAD_LABELS.get(name, name))}</a>'
-                  for name in edition["descargas"]]
+        links = [
+            f'<a href="{year}/index.html">Libro en HTML</a>',
+            f'<a href="{year}/{html.escape(edition["pdf"])}">PDF</a>',
+        ]
+        links += [
+            f'<a href="{year}/{DOWNLOADS}/{html.escape(name)}">{html.escape(_DOWNLOAD_LABELS.get(name, name))}</a>'
+            for name in edition["descargas"]
+        ]
         badge = ' <span class="ultima">última edición</span>' if edition is latest else ""
         items.append(
             f'<li id="edicion-{year}"><h2>Edición {year}{badge}</h2>\n'
             f'<p class="titulo">{html.escape(edition["titulo"])}</p>\n'
-            f'<p class="enlaces">{" · ".join(links)}</p></li>')
+            f'<p class="enlaces">{" · ".join(links)}</p></li>'
+        )
     title = html.escape(latest["titulo"] or "Libro POM")
     return f"""<!DOCTYPE html>
 <html lang="es">
@@ -172,17 +195,23 @@ def check_output(root: Path, output: Path) -> None:
     """Refuse a site folder that would replace what `pom sitio` did not build."""
     root, output = Path(root).resolve(), Path(output).resolve()
     if output == root or output in root.parents:
-        raise EditionError(f"«{output}» contiene el proyecto: el sitio se escribe en una carpeta propia, por "
-                           f"ejemplo _site (la de omisión).")
+        raise EditionError(
+            f"«{output}» contiene el proyecto: el sitio se escribe en una carpeta propia, por "
+            f"ejemplo _site (la de omisión)."
+        )
     for name in PROJECT_FOLDERS:
         if output == root / name or root / name in output.parents:
-            raise EditionError(f"«{output}» está en {name}/, que es parte del proyecto: elija otra carpeta para el "
-                               f"sitio, por ejemplo _site (la de omisión).")
+            raise EditionError(
+                f"«{output}» está en {name}/, que es parte del proyecto: elija otra carpeta para el "
+                f"sitio, por ejemplo _site (la de omisión)."
+            )
     if output.is_file():
         raise EditionError(f"«{output}» es un archivo: elija una carpeta para el sitio, por ejemplo _site.")
     if output.is_dir() and not (output / MARK).is_file() and any(output.iterdir()):
-        raise EditionError(f"«{output}» ya existe y no es un sitio construido por «pom sitio»: no se reemplaza. "
-                           f"Elija una carpeta que no exista, por ejemplo _site (la de omisión).")
+        raise EditionError(
+            f"«{output}» ya existe y no es un sitio construido por «pom sitio»: no se reemplaza. "
+            f"Elija una carpeta que no exista, por ejemplo _site (la de omisión)."
+        )
 
 
 def build_site(root: Path, output: Path | str = "_site") -> Path:
@@ -192,20 +221,25 @@ def build_site(root: Path, output: Path | str = "_site") -> Path:
     work = root / WORK
     placed = recover(root, work)
     if placed:
-        print(f"Se completó la publicación del sitio anterior, que se había interrumpido: {', '.join(placed)}.",
-              flush=True)
+        print(
+            f"Se completó la publicación del sitio anterior, que se había interrumpido: {', '.join(placed)}.",
+            flush=True,
+        )
     entries = read_registry(root)
     if not entries:
-        raise EditionError("No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición "
-                           "(pom edicion la registra).")
+        raise EditionError(
+            "No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición (pom edicion la registra)."
+        )
     check_output(root, output)
     staging = output.with_name(output.name + STAGING_SUFFIX)
     check_output(root, staging)
     shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     staging.mkdir(parents=True)
-    (staging / MARK).write_text("Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza "
-                                "entero en cada publicación.\n", encoding="utf-8")
+    (staging / MARK).write_text(
+        "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n",
+        encoding="utf-8",
+    )
     try:
         editions = []
         for entry in entries:

@@ -6,8 +6,19 @@ from collections.abc import Iterable
 
 from . import formatting as fmt
 
-_NUMBER_WORDS = {0: "ningún", 1: "un", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete",
-                 8: "ocho", 9: "nueve", 10: "diez"}
+_NUMBER_WORDS = {
+    0: "ningún",
+    1: "un",
+    2: "dos",
+    3: "tres",
+    4: "cuatro",
+    5: "cinco",
+    6: "seis",
+    7: "siete",
+    8: "ocho",
+    9: "nueve",
+    10: "diez",
+}
 
 
 def plural(number: int, singular: str, plural_form: str | None = None) -> str:

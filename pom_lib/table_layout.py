@@ -75,8 +75,13 @@ def _lines(text: str, width: float, bold: bool = False) -> int:
     return lines
 
 
-def plan_layout(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
-                bold_rows: set[int] = frozenset(), landscape: bool | None = None) -> Layout:
+def plan_layout(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    align: str,
+    bold_rows: set[int] = frozenset(),
+    landscape: bool | None = None,
+) -> Layout:
     """The layout a table gets in the PDF. `landscape` forces (True) or forbids (False) turning the page.
 
     Of the layouts where the table fits, the one that takes fewest pages, preferring the larger
@@ -101,7 +106,8 @@ def plan_layout(header: Sequence[str], rows: Sequence[Sequence[str]], align: str
         else:
             continue
         lines = _row_lines(header, widths or natural, bold=True) + sum(
-            _row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown))
+            _row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown)
+        )
         fitting.append((option, widths, lines))
     if not fitting:  # nothing fits: the last layout, every column shrunk alike
         option = candidates[-1]
@@ -109,14 +115,21 @@ def plan_layout(header: Sequence[str], rows: Sequence[Sequence[str]], align: str
         fitting.append((option, widths, sum(_row_lines(r, widths) for r in [header, *shown])))
     option, widths, lines = _best(fitting)
     floating = len(rows) == len(shown) and lines + FRAME_LINES <= PAGE_LINES[option] - 4
-    return Layout(option[0], option[1], tuple(round(w, 2) for w in widths) if widths else None,
-                  floating=floating, shown_rows=len(shown),
-                  lead_lines=FRAME_LINES + _row_lines(header, widths or natural, bold=True)
-                  + sum(_row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown[:2])))
+    return Layout(
+        option[0],
+        option[1],
+        tuple(round(w, 2) for w in widths) if widths else None,
+        floating=floating,
+        shown_rows=len(shown),
+        lead_lines=FRAME_LINES
+        + _row_lines(header, widths or natural, bold=True)
+        + sum(_row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown[:2])),
+    )
 
 
 def _best(fitting: list) -> tuple:
     """The layout with fewest pages, with the preferences of plan_layout."""
+
     def pages(entry) -> float:
         option, _, lines = entry
         return (lines + FRAME_LINES) / PAGE_LINES[option]

@@ -48,11 +48,11 @@ COLUMNS = [
 ]
 TO_FILL_NOTES = {
     "ejecucion_fisica": "Llene: cantidad ejecutada en el año, en la unidad de medida de la fila. "
-                        "Vacía = sin dato (no escriba 0 si no hay dato).",
+    "Vacía = sin dato (no escriba 0 si no hay dato).",
     "ejecucion_financiera": "Llene: quetzales ejecutados (devengados) en el año, sin separadores ni signo Q. "
-                            "Vacía = sin dato.",
+    "Vacía = sin dato.",
     "presupuesto_vigente": "Llene: presupuesto vigente del elemento al cierre del período, en quetzales. "
-                           "Vacía = sin dato.",
+    "Vacía = sin dato.",
 }
 
 
@@ -74,10 +74,24 @@ def write_template(plan: Plan, year: int, path: Path) -> None:
 def _item_rows(plan: Plan, year: int) -> list[list]:
     """One row per product and subproduct, in plan order, with the year's goals."""
     goals = plan.goals[plan.goals["anio"] == year]
-    return [[row.subproducto_id if row.nivel == "subproducto" else row.producto_id, row.nivel, row.programa,
-             row.producto_id, row.nombre, row.unidad_medida, year, None, int(row.meta_fisica),
-             float(row.meta_financiera), None, None, None]
-            for row in goals.itertuples()]
+    return [
+        [
+            row.subproducto_id if row.nivel == "subproducto" else row.producto_id,
+            row.nivel,
+            row.programa,
+            row.producto_id,
+            row.nombre,
+            row.unidad_medida,
+            year,
+            None,
+            int(row.meta_fisica),
+            float(row.meta_financiera),
+            None,
+            None,
+            None,
+        ]
+        for row in goals.itertuples()
+    ]
 
 
 def _write_execution_sheet(sheet: Worksheet, plan: Plan, year: int) -> None:
@@ -114,13 +128,26 @@ def _write_execution_sheet(sheet: Worksheet, plan: Plan, year: int) -> None:
 
 def _add_validations(sheet: Worksheet, names: list[str], first_free_row: int, last_row: int) -> None:
     """Excel refuses a negative amount or a cuatrimestre other than 1-3 as it is typed."""
-    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Valor no válido",
-                             error="Escriba un número mayor o igual que 0, sin separadores de miles ni signo Q.")
-    periods = DataValidation(type="whole", operator="between", formula1="1", formula2="3", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Cuatrimestre no válido",
-                             error="Escriba 1 (enero-abril), 2 (mayo-agosto) o 3 (septiembre-diciembre), "
-                                   "o deje la celda vacía para el año completo.")
+    amounts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Valor no válido",
+        error="Escriba un número mayor o igual que 0, sin separadores de miles ni signo Q.",
+    )
+    periods = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="3",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Cuatrimestre no válido",
+        error="Escriba 1 (enero-abril), 2 (mayo-agosto) o 3 (septiembre-diciembre), "
+        "o deje la celda vacía para el año completo.",
+    )
     for name in TO_FILL_NOTES:
         letter = get_column_letter(names.index(name) + 1)
         amounts.add(f"{letter}2:{letter}{last_row}")
@@ -138,8 +165,7 @@ def _write_instructions(sheet: Worksheet, plan: Plan, year: int) -> None:
         f"La hoja «{TABLE}» tiene una fila por cada producto y subproducto del plan, con sus metas de {year}. "
         "Llene solo las celdas amarillas; las grises son informativas y están protegidas.",
         "",
-        "1. ejecucion_fisica: cantidad ejecutada, en la unidad de medida de la fila (personas, eventos, "
-        "documentos…).",
+        "1. ejecucion_fisica: cantidad ejecutada, en la unidad de medida de la fila (personas, eventos, documentos…).",
         "2. ejecucion_financiera: quetzales ejecutados (devengados).",
         "3. presupuesto_vigente: presupuesto vigente del elemento al cierre del período, junto a la meta "
         "financiera aprobada.",

@@ -72,7 +72,8 @@ def _write_entry_page(app: Any, exception: Exception | None) -> None:
         '<link rel="icon" href="_static/favicon.svg">\n'
         f'<meta http-equiv="refresh" content="0; url={first}">\n</head>\n'
         f'<body>\n<p><a href="{first}">Ir al libro</a></p>\n</body>\n</html>\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -25,8 +25,9 @@ COLUMN = "unidad_medida"
 
 def _forms(word: str) -> set[str]:
     """A word without case or accents, and its possible singulars («acciones» → «accion»)."""
-    plain = "".join(char for char in unicodedata.normalize("NFD", word.casefold())
-                    if unicodedata.category(char) != "Mn")
+    plain = "".join(
+        char for char in unicodedata.normalize("NFD", word.casefold()) if unicodedata.category(char) != "Mn"
+    )
     forms = {plain}
     if plain.endswith("s"):
         forms.add(plain[:-1])
@@ -39,7 +40,8 @@ def same_unit(typed: str, declared: str) -> bool:
     """Whether two spellings differ only by case, accents, plural or spacing («Metros  cubicos», «Metro cúbico»)."""
     typed_words, declared_words = typed.split(), declared.split()
     return len(typed_words) == len(declared_words) and all(
-        _forms(a) & _forms(b) for a, b in zip(typed_words, declared_words))
+        _forms(a) & _forms(b) for a, b in zip(typed_words, declared_words)
+    )
 
 
 def closest_unit(typed: str, declared: Iterable[str]) -> str | None:
@@ -58,9 +60,14 @@ def declared_unit_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
             continue
         first = next(((other, other_row) for other, other_row in seen if same_unit(unit, other)), None)
         if first:
-            problems.append(table.raw.problem(
-                f"«{unit}» es la unidad «{first[0]}» (fila {first[1]}) escrita de otra forma (mayúsculas, tildes o "
-                "plural): deje una sola y úsela igual en productos y subproductos", row=row, column=COLUMN))
+            problems.append(
+                table.raw.problem(
+                    f"«{unit}» es la unidad «{first[0]}» (fila {first[1]}) escrita de otra forma (mayúsculas, tildes o "
+                    "plural): deje una sola y úsela igual en productos y subproductos",
+                    row=row,
+                    column=COLUMN,
+                )
+            )
         else:
             seen.append((unit, row))
     return problems

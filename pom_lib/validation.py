@@ -20,7 +20,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
-from . import contract, units
+from . import contract, spanish, units
 from .completeness import completeness_problems
 from .errors import PlanError, Problem
 from .reading import RawTable, open_workbook, read_csv_table, read_sheet
@@ -92,19 +92,23 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     tables, problems = _read_tables(source, folder, resources)
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
     years, period_problems = _plan_period(checked)
-    problems += (check_problems + period_problems + completeness_problems(checked, years)
-                 + units.declared_unit_problems(checked))
+    problems += (
+        check_problems + period_problems + completeness_problems(checked, years) + units.declared_unit_problems(checked)
+    )
     if not problems:
-        problems = contract.rule_problems({name: table.frame for name, table in checked.items()},
-                                          {name: table.row_numbers for name, table in checked.items()},
-                                          {name: table.raw.label for name, table in checked.items()})
+        problems = contract.rule_problems(
+            {name: table.frame for name, table in checked.items()},
+            {name: table.row_numbers for name, table in checked.items()},
+            {name: table.raw.label for name, table in checked.items()},
+        )
     if problems:
         raise PlanError(problems)
     return {name: table.frame for name, table in checked.items()}
 
 
-def check_tables(tables: dict[str, RawTable], schemas: dict[str, dict],
-                 ignored_columns: Collection[str] = ()) -> tuple[dict[str, CheckedTable], list[Problem]]:
+def check_tables(
+    tables: dict[str, RawTable], schemas: dict[str, dict], ignored_columns: Collection[str] = ()
+) -> tuple[dict[str, CheckedTable], list[Problem]]:
     """Check raw tables against their Table Schemas (`schemas[name]` for `tables[name]`).
 
     Checks the header (unknown, misspelled, missing and repeated columns; names in
@@ -128,10 +132,11 @@ def check_tables(tables: dict[str, RawTable], schemas: dict[str, dict],
 
 def year_problems(table: CheckedTable, first: int, last: int, column: str = "anio") -> list[Problem]:
     """Rows whose year lies outside the period first-last (an empty year is not judged here)."""
-    return [table.raw.problem(f"el año {year} está fuera del período del plan ({first}-{last})",
-                              row=number, column=column)
-            for number, year in zip(table.row_numbers, table.frame[column])
-            if pd.notna(year) and not first <= year <= last]
+    return [
+        table.raw.problem(f"el año {year} está fuera del período del plan ({first}-{last})", row=number, column=column)
+        for number, year in zip(table.row_numbers, table.frame[column])
+        if pd.notna(year) and not first <= year <= last
+    ]
 
 
 def _plan_folder(source: Path) -> Path:
@@ -178,16 +183,31 @@ def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
     if any((folder / resource["path"]).is_file() for resource in resources):
         return None
     # Names starting with ~$ are the lock files Excel leaves next to an open workbook.
-    workbooks = sorted(path for path in folder.iterdir()
-                       if path.suffix.lower() == ".xlsx" and not path.name.startswith("~$"))
+    workbooks = sorted(
+        path for path in folder.iterdir() if path.suffix.lower() == ".xlsx" and not path.name.startswith("~$")
+    )
     if len(workbooks) > 1:
         names = ", ".join(path.name for path in workbooks)
-        raise PlanError([Problem(str(folder), f"hay varios libros de Excel ({names}) y ningún archivo CSV; "
-                                              "deje solo uno en la carpeta o indique cuál usar")])
+        raise PlanError(
+            [
+                Problem(
+                    str(folder),
+                    f"hay varios libros de Excel ({names}) y ningún archivo CSV; "
+                    "deje solo uno en la carpeta o indique cuál usar",
+                )
+            ]
+        )
     if not workbooks:
         expected = ", ".join(resource["path"] for resource in resources)
-        raise PlanError([Problem(str(folder), "la carpeta no tiene las tablas del plan: ni los archivos CSV "
-                                              f"({expected}) ni un libro de Excel (.xlsx)")])
+        raise PlanError(
+            [
+                Problem(
+                    str(folder),
+                    "la carpeta no tiene las tablas del plan: ni los archivos CSV "
+                    f"({expected}) ni un libro de Excel (.xlsx)",
+                )
+            ]
+        )
     return workbooks[0]
 
 
@@ -229,18 +249,26 @@ def _row_shape_problem(table: RawTable, row: list[str], number: int) -> Problem 
         return table.problem(
             f"la fila tiene {len(row)} valores y el encabezado solo {len(table.header)} columnas: probablemente "
             "un número o un texto contiene el separador de columnas (por ejemplo 1,252,155); escriba los números "
-            "sin separadores de miles y ponga entre comillas los textos que lo contengan", row=number)
+            "sin separadores de miles y ponga entre comillas los textos que lo contengan",
+            row=number,
+        )
     if len(row) < len(table.header):
-        return table.problem(f"la fila tiene {len(row)} valores y el encabezado {len(table.header)} columnas: "
-                             "falta algún valor o separador", row=number)
+        return table.problem(
+            f"la fila tiene {len(row)} valores y el encabezado {len(table.header)} columnas: "
+            "falta algún valor o separador",
+            row=number,
+        )
     return None
 
 
 def _content(table: RawTable, schema: dict) -> _Content:
     """The well-formed rows with cells reordered to the schema (extra columns left out)."""
     positions = [table.header.index(field["name"]) for field in schema["fields"]]
-    kept = [(row, number) for row, number in zip(table.rows, table.row_numbers)
-            if not _row_shape_problem(table, row, number)]
+    kept = [
+        (row, number)
+        for row, number in zip(table.rows, table.row_numbers)
+        if not _row_shape_problem(table, row, number)
+    ]
     rows = [[row[position] for position in positions] for row, _ in kept]
     return _Content(table, schema, rows, [number for _, number in kept])
 
@@ -251,11 +279,16 @@ def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, Checked
     Numbers must be finite: frictionless reads «Infinity», «NaN» and «1e309», so those cells
     are reported here, and frictionless' own verdict on them (NaN breaks «minimum») is dropped.
     """
-    package = frictionless.Package(resources=[
-        frictionless.Resource(name=name, data=[content.field_names] + content.rows,
-                              schema=frictionless.Schema.from_descriptor(_checkable_schema(content.schema, contents)))
-        for name, content in contents.items()
-    ])
+    package = frictionless.Package(
+        resources=[
+            frictionless.Resource(
+                name=name,
+                data=[content.field_names, *content.rows],
+                schema=frictionless.Schema.from_descriptor(_checkable_schema(content.schema, contents)),
+            )
+            for name, content in contents.items()
+        ]
+    )
     report = package.validate()
     checked, problems = {}, []
     for task in report.tasks:
@@ -263,10 +296,15 @@ def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, Checked
         non_finite = _non_finite_cells(content)
         errors = [error for error in task.errors if _cell_of(error) not in non_finite]
         table_problems = [_translate(error, content, contents) for error in errors]
-        table_problems += [content.raw.problem(f"«{cell}» no es una cifra: escriba el número tal como figura en el "
-                                               "documento (solo se admiten números finitos)",
-                                               row=content.row_numbers[row - 2], column=field)
-                           for (row, field), cell in non_finite.items()]
+        table_problems += [
+            content.raw.problem(
+                f"«{cell}» no es una cifra: escriba el número tal como figura en el "
+                "documento (solo se admiten números finitos)",
+                row=content.row_numbers[row - 2],
+                column=field,
+            )
+            for (row, field), cell in non_finite.items()
+        ]
         problems += sorted(table_problems, key=lambda problem: problem.row or 0)
         checked[task.name] = _checked_table(package.get_resource(task.name), content, errors, set(non_finite))
     return checked, problems
@@ -279,8 +317,9 @@ def _cell_of(error: frictionless.Error) -> tuple[int | None, str | None]:
 
 def _non_finite_cells(content: _Content) -> dict[tuple[int, str], str]:
     """Number cells that read as infinite or not-a-number, by (frictionless row number, field name)."""
-    positions = [(index, field["name"]) for index, field in enumerate(content.schema["fields"])
-                 if field["type"] == "number"]
+    positions = [
+        (index, field["name"]) for index, field in enumerate(content.schema["fields"]) if field["type"] == "number"
+    ]
     found = {}
     for row_index, row in enumerate(content.rows):
         for position, name in positions:
@@ -310,8 +349,7 @@ def _translate(error: frictionless.Error, content: _Content, contents: dict[str,
         message = _duplicate_message(error, content)
     elif error.type == "foreign-key":
         column = ", ".join(error.field_names)
-        message = _reference_message(", ".join(error.field_cells), contents[error.reference_name],
-                                     error.reference_name)
+        message = _reference_message(", ".join(error.field_cells), contents[error.reference_name], error.reference_name)
     else:
         message = f"dato no válido ({error.message})"
     return content.raw.problem(message, row=row, column=column)
@@ -324,10 +362,14 @@ def _reference_message(value: str, target: _Content, target_name: str) -> str:
     declared = [row[target.field_names.index(units.COLUMN)] for row in target.rows]
     guess = units.closest_unit(value, declared)
     if guess:
-        return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}; ¿quiso decir «{guess}»? "
-                "Escríbala igual que allí")
-    return (f"la unidad de medida «{value}» no está declarada en {target.raw.label}: agréguela allí o use una de "
-            f"las declaradas ({', '.join(declared)})")
+        return (
+            f"la unidad de medida «{value}» no está declarada en {target.raw.label}; ¿quiso decir «{guess}»? "
+            "Escríbala igual que allí"
+        )
+    return (
+        f"la unidad de medida «{value}» no está declarada en {target.raw.label}: agréguela allí o use una de "
+        f"las declaradas ({', '.join(declared)})"
+    )
 
 
 def _type_message(cell: str, field_type: str) -> str:
@@ -379,12 +421,16 @@ def _duplicate_message(error: frictionless.Error, content: _Content) -> str:
     where = f" (ya aparece en la fila {content.row_numbers[int(first.group(1)) - 2]})" if first else ""
     if len(key) == 1:
         return f"identificador duplicado «{values[0]}»{where}"
-    combination = " y ".join(f"{name} «{value}»" for name, value in zip(key, values))
+    combination = spanish.join(f"{name} «{value}»" for name, value in zip(key, values))
     return f"combinación duplicada: {combination}{where}"
 
 
-def _checked_table(resource: frictionless.Resource, content: _Content, errors: list[frictionless.Error],
-                   wrong_cells: set[tuple[int, str]]) -> CheckedTable:
+def _checked_table(
+    resource: frictionless.Resource,
+    content: _Content,
+    errors: list[frictionless.Error],
+    wrong_cells: set[tuple[int, str]],
+) -> CheckedTable:
     """The table with frictionless' parsed values in nullable pandas dtypes, wrong values removed.
 
     `errors` are frictionless' errors on it; `wrong_cells` further (row number, field) cells to remove.
@@ -422,10 +468,18 @@ def _plan_period(checked: dict[str, CheckedTable]) -> tuple[list[int], list[Prob
         return [], []
     frame = plan.frame
     if len(frame) != 1:
-        return [], [plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")]
+        return [], [
+            plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")
+        ]
     first, last = int(frame.at[0, "anio_inicio"]), int(frame.at[0, "anio_fin"])
     if first > last:
-        return [], [plan.raw.problem(f"el año de inicio ({first}) es posterior al año de fin ({last})",
-                                     row=plan.row_numbers[0], column="anio_inicio")]
-    return list(range(first, last + 1)), [problem for name in PERIOD_TABLES if name in checked
-                                          for problem in year_problems(checked[name], first, last)]
+        return [], [
+            plan.raw.problem(
+                f"el año de inicio ({first}) es posterior al año de fin ({last})",
+                row=plan.row_numbers[0],
+                column="anio_inicio",
+            )
+        ]
+    return list(range(first, last + 1)), [
+        problem for name in PERIOD_TABLES if name in checked for problem in year_problems(checked[name], first, last)
+    ]

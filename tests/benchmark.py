@@ -32,14 +32,13 @@ import time
 from pathlib import Path
 
 import nbformat
+from synthetic_plan import write_scaled_plan
 
 from pom_lib.build_cache import BuildCache
 from pom_lib.chapter_runner import cores
 from pom_lib.edition import chapter_stems, edition_config, source_date_epoch
 from pom_lib.plan import load_plan
 from pom_lib.snapshot import SNAPSHOTS
-
-from synthetic_plan import write_scaled_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "data/pom-minex-2025-2029"
@@ -70,8 +69,13 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
         seconds = time.monotonic() - start
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
-    return {"segundos": seconds, "cpu": usage.ru_utime + usage.ru_stime, "memoria_mb": usage.ru_maxrss / 1024,
-            "codigo": process.returncode, "salida": text}
+    return {
+        "segundos": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "memoria_mb": usage.ru_maxrss / 1024,
+        "codigo": process.returncode,
+        "salida": text,
+    }
 
 
 def copy_project(target: Path) -> Path:
@@ -87,12 +91,15 @@ def copy_project(target: Path) -> Path:
 
 def floor_notebook(path: Path, plan: str) -> Path:
     """A chapter that does only what every chapter must: import, load the plan."""
-    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                "language": "python"}})
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     notebook.cells = [
         nbformat.v4.new_code_cell(f"plan = {plan!r}", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import matplotlib.pyplot\nimport pandas\n\nfrom pom_lib.display import setup_figures\n"
-                                  "from pom_lib.plan import load_plan\n\nsetup_figures()\npom = load_plan(plan)"),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot\nimport pandas\n\nfrom pom_lib.display import setup_figures\n"
+            "from pom_lib.plan import load_plan\n\nsetup_figures()\npom = load_plan(plan)"
+        ),
         nbformat.v4.new_markdown_cell("# Piso\n\nUna página."),
     ]
     nbformat.write(notebook, path)
@@ -140,16 +147,21 @@ class Bench:
     def floor_chapter(self) -> dict:
         """papermill on the floor chapter, in a process that already imported papermill (as an edition does)."""
         notebook = floor_notebook(self.floor / "pagina.ipynb", f"../{PLAN}")
-        script = ("import sys, time, papermill\nstart = time.monotonic()\n"
-                  "papermill.execute_notebook(sys.argv[1], sys.argv[2], kernel_name='python3', cwd=sys.argv[3],"
-                  " progress_bar=False, extra_arguments=['--log-level=CRITICAL'])\n"
-                  "print('SEGUNDOS', time.monotonic() - start)")
+        script = (
+            "import sys, time, papermill\nstart = time.monotonic()\n"
+            "papermill.execute_notebook(sys.argv[1], sys.argv[2], kernel_name='python3', cwd=sys.argv[3],"
+            " progress_bar=False, extra_arguments=['--log-level=CRITICAL'])\n"
+            "print('SEGUNDOS', time.monotonic() - start)"
+        )
         # Same depth as book/, and the plan as the chapters of an edition get it: already validated.
         cwd = self.project / ".piso"
         cwd.mkdir(exist_ok=True)
         env = {**self.env, SNAPSHOTS: str(BuildCache(self.project).plans)}
-        result = run([sys.executable, "-c", script, str(notebook), str(self.floor / "libro" / "pagina.ipynb"), str(cwd)],
-                     self.project, env)
+        result = run(
+            [sys.executable, "-c", script, str(notebook), str(self.floor / "libro" / "pagina.ipynb"), str(cwd)],
+            self.project,
+            env,
+        )
         result["segundos"] = float(result["salida"].split("SEGUNDOS")[-1])
         return result
 
@@ -159,8 +171,24 @@ class Bench:
         config = edition_config(self.project, load_plan(self.project / PLAN), 2025, self.floor / "config.yml")
         output = self.floor / builder
         shutil.rmtree(output, ignore_errors=True)
-        return run([str(JUPYTER_BOOK), "build", str(book), "--config", str(config), "--path-output", str(output),
-                    "--builder", builder, "-W", "-n", "--keep-going"], self.project, self.env)
+        return run(
+            [
+                str(JUPYTER_BOOK),
+                "build",
+                str(book),
+                "--config",
+                str(config),
+                "--path-output",
+                str(output),
+                "--builder",
+                builder,
+                "-W",
+                "-n",
+                "--keep-going",
+            ],
+            self.project,
+            self.env,
+        )
 
 
 def pdf_pages(pdf: Path) -> int | None:
@@ -178,8 +206,11 @@ def one_round(bench: Bench) -> dict[str, dict]:
     measured["piso_capitulo"] = bench.floor_chapter()
     measured["piso_html"] = bench.floor_book("html")
     measured["piso_pdf"] = bench.floor_book("pdflatex")
-    measured["piso_edicion"] = {"segundos": bench.chapters * measured["piso_capitulo"]["segundos"] / cores()
-                                + measured["piso_html"]["segundos"] + measured["piso_pdf"]["segundos"]}
+    measured["piso_edicion"] = {
+        "segundos": bench.chapters * measured["piso_capitulo"]["segundos"] / cores()
+        + measured["piso_html"]["segundos"]
+        + measured["piso_pdf"]["segundos"]
+    }
     for scale in [1, *bench.scales]:
         measured[f"validar_{scale}x"] = bench.validate(scale)
     for scale in bench.scales:
@@ -221,12 +252,20 @@ def summarize(rounds: list[dict[str, dict]], scales: list[int]) -> dict:
     summary = {}
     for name in rounds[0]:
         figures = [measured[name] for measured in rounds]
-        entry = {"medida": label(name), "segundos": statistics.median(f["segundos"] for f in figures),
-                 "rondas": [round(f["segundos"], 2) for f in figures]}
+        entry = {
+            "medida": label(name),
+            "segundos": statistics.median(f["segundos"] for f in figures),
+            "rondas": [round(f["segundos"], 2) for f in figures],
+        }
         if name in per_round[0]:
             entry["razon"] = statistics.median(r[name] for r in per_round)
-            entry["referencia"] = ("piso de la edición" if name == "edicion_limpia" else
-                                   "plan 1×" if name.startswith("validar") else "edición limpia 1×")
+            entry["referencia"] = (
+                "piso de la edición"
+                if name == "edicion_limpia"
+                else "plan 1×"
+                if name.startswith("validar")
+                else "edición limpia 1×"
+            )
         if "memoria_mb" in figures[0]:
             entry["memoria_mb"] = max(f["memoria_mb"] for f in figures)
         failed = [f for f in figures if f.get("codigo")]
@@ -257,8 +296,12 @@ def print_table(summary: dict, machine: str) -> None:
         memory = f"{entry['memoria_mb']:.0f} MB" if "memoria_mb" in entry else ""
         pages = str(entry.get("paginas_pdf", ""))
         matrix = f"{entry['html_matriz_kb']:.0f} KB" if "html_matriz_kb" in entry else ""
-        notes = "; ".join(x for x in (entry.get("meta", ""), "" if entry["estado"] == "correcto" else entry["estado"]) if x)
-        print(f"{entry['medida']:<54} {entry['segundos']:>7.2f} s {ratio:>7} {memory:>9} {pages:>6} {matrix:>9}  {notes}")
+        notes = "; ".join(
+            x for x in (entry.get("meta", ""), "" if entry["estado"] == "correcto" else entry["estado"]) if x
+        )
+        print(
+            f"{entry['medida']:<54} {entry['segundos']:>7.2f} s {ratio:>7} {memory:>9} {pages:>6} {matrix:>9}  {notes}"
+        )
 
 
 def main() -> None:
@@ -268,8 +311,10 @@ def main() -> None:
     parser.add_argument("--json", default=str(ROOT / "_build" / "bench.json"), help="archivo JSON de resultados")
     args = parser.parse_args()
     scales = [int(scale) for scale in args.escalas.split(",") if scale]
-    machine = (f"{cores()} núcleos; {args.rondas} rondas; Python {sys.version.split()[0]}; "
-               f"planes sintéticos {', '.join(f'{s}×' for s in scales)}")
+    machine = (
+        f"{cores()} núcleos; {args.rondas} rondas; Python {sys.version.split()[0]}; "
+        f"planes sintéticos {', '.join(f'{s}×' for s in scales)}"
+    )
     with tempfile.TemporaryDirectory(prefix="pom-bench-") as folder:
         bench = Bench(Path(folder), scales)
         rounds = []
@@ -280,8 +325,9 @@ def main() -> None:
     print_table(summary, machine)
     target = Path(args.json)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"maquina": machine, "resultados": summary}, ensure_ascii=False, indent=1),
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps({"maquina": machine, "resultados": summary}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     print(f"\nResultados en {target}")
 
 

@@ -27,8 +27,14 @@ WIDTHS = (390, 1366)
 HEIGHT = 900
 LOCAL_SCHEMES = {"data", "blob", "about"}
 SERIOUS = {"serious", "critical"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Elements wider than the viewport (their own scroll boxes excepted) and the page's own overflow.
 _OVERFLOW_JS = """() => {
@@ -91,7 +97,7 @@ def serve(folder: Path):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (signature of the base class)
+    def log_message(self, format, *args):
         pass
 
 

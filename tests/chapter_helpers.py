@@ -33,8 +33,14 @@ def change_rows(folder: Path, table: str, where, **values) -> None:
 
 
 # Tables with a year column, cut or moved with the plan's period.
-YEAR_COLUMNS = {"metas_productos": "anio", "metas_subproductos": "anio", "totales_anuales": "anio",
-                "fichas_metas": "anio", "cifras_clave": "anio", "fichas": "anio_linea_base"}
+YEAR_COLUMNS = {
+    "metas_productos": "anio",
+    "metas_subproductos": "anio",
+    "totales_anuales": "anio",
+    "fichas_metas": "anio",
+    "cifras_clave": "anio",
+    "fichas": "anio_linea_base",
+}
 
 
 def end_in(folder: Path, last_year: int) -> None:
@@ -47,11 +53,22 @@ def end_in(folder: Path, last_year: int) -> None:
 def shift_years(folder: Path, offset: int) -> None:
     """Every year of the plan moved by `offset`: a later (or earlier) plan with the same figures."""
     for table, column in YEAR_COLUMNS.items():
-        write_rows(folder, table, [{**row, column: str(int(row[column]) + offset) if row[column] else ""}
-                                   for row in read_rows(folder, table)])
+        write_rows(
+            folder,
+            table,
+            [
+                {**row, column: str(int(row[column]) + offset) if row[column] else ""}
+                for row in read_rows(folder, table)
+            ],
+        )
     plan = read_rows(folder, "plan")[0]
-    change_rows(folder, "plan", lambda row: True, anio_inicio=str(int(plan["anio_inicio"]) + offset),
-                anio_fin=str(int(plan["anio_fin"]) + offset))
+    change_rows(
+        folder,
+        "plan",
+        lambda row: True,
+        anio_inicio=str(int(plan["anio_inicio"]) + offset),
+        anio_fin=str(int(plan["anio_fin"]) + offset),
+    )
 
 
 def drop_fiche(folder: Path, fiche_id: str) -> None:

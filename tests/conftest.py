@@ -75,23 +75,48 @@ def published(tmp_path_factory) -> dict:
     missing = [s for s in stems if not (book / f"{s}.ipynb").is_file()]
     if missing:
         pytest.fail(f"book/ no tiene los capítulos ejecutados {missing}: ejecute «make book» y guárdelos.")
-    edition_entry = next(e for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
-                         if e["fuente"] == "book")
+    edition_entry = next(
+        e
+        for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
+        if e["fuente"] == "book"
+    )
     output = tmp_path_factory.mktemp("libro")
-    config = edition_config(ROOT, load_plan(ROOT / edition_entry["plan"]), int(edition_entry["anio"]),
-                            output / "config.yml")
+    config = edition_config(
+        ROOT, load_plan(ROOT / edition_entry["plan"]), int(edition_entry["anio"]), output / "config.yml"
+    )
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     edition = settings["sphinx"]["config"]["pom_edicion"]
     edition["url"] = f"{TEST_SITE}{edition['anio']}/"
     config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for builder in ("html", "pdflatex"):
         result = subprocess.run(
-            [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "--config", str(config),
-             "--path-output", str(output), "--builder", builder, "-W", "-n", "--keep-going"],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                str(Path(sys.executable).with_name("jupyter-book")),
+                "build",
+                str(book),
+                "--config",
+                str(config),
+                "--path-output",
+                str(output),
+                "--builder",
+                builder,
+                "-W",
+                "-n",
+                "--keep-going",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     html = output / "_build" / "html"
     pdf = output / "_build" / "latex" / pdf_filename(ROOT / "_config.yml")
     shutil.copy(pdf, html / edition["pdf"])
     return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}
+
+
+def pytest_collection_modifyitems(items):
+    """The executed chapters of book/, re-run by nbval, are book tests too."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.libro)

@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import nbformat
-
 from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 PLAN = "data/pom-minex-2025-2029"
@@ -28,11 +27,15 @@ def short_book(notebooks: Path, chapters: list[str], plan: str = PLAN) -> None:
     """Make `notebooks` a short book: a cover page as its root, then `chapters` (templates already there)."""
     toc = "format: jb-book\nroot: portada\nchapters:\n" + "".join(f"  - file: {name}\n" for name in chapters)
     (notebooks / "_toc.yml").write_text(toc, encoding="utf-8")
-    cover = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}})
-    cover.cells = [nbformat.v4.new_code_cell(f'edicion = 2025\nplan = "../{plan}"',
-                                             metadata={"tags": ["parameters"]}, id="portada-00"),
-                   nbformat.v4.new_markdown_cell("# Portada de prueba\n\nLibro breve de las pruebas.", id="portada-01")]
+    cover = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    cover.cells = [
+        nbformat.v4.new_code_cell(
+            f'edicion = 2025\nplan = "../{plan}"', metadata={"tags": ["parameters"]}, id="portada-00"
+        ),
+        nbformat.v4.new_markdown_cell("# Portada de prueba\n\nLibro breve de las pruebas.", id="portada-01"),
+    ]
     nbformat.write(cover, notebooks / "portada.ipynb")
 
 

@@ -12,15 +12,26 @@ from pathlib import Path
 
 from conftest import PLAN_DIR
 
-PAYLOAD = (' <script>alert("pom")</script> <iframe src="x"></iframe> **negrita** {sub-ref}`today` '
-           '{{ titulo }} [enlace](http://ejemplo.invalid) $x^2$ [\\input{/etc/hostname}] \\write18{ls} '
-           '50% & } # _ ~')
+PAYLOAD = (
+    ' <script>alert("pom")</script> <iframe src="x"></iframe> **negrita** {sub-ref}`today` '
+    "{{ titulo }} [enlace](http://ejemplo.invalid) $x^2$ [\\input{/etc/hostname}] \\write18{ls} "
+    "50% & } # _ ~"
+)
 # Names also label charts, where a long suffix would leave no room for the bars.
-SHORT_PAYLOAD = ' <b>b</b> **n** $x$ \\input{/etc/hostname} 5% & }'
+SHORT_PAYLOAD = " <b>b</b> **n** $x$ \\input{/etc/hostname} 5% & }"
 # Literal pieces of the payloads a reader must see, each short enough to stay on one PDF line.
-VISIBLE = ['<script>alert("pom")</script>', '<iframe src="x"></iframe>', "**negrita**", "{sub-ref}`today`",
-           "{{ titulo }}", "[enlace](http://ejemplo.invalid)", "$x^2$", "[\\input{/etc/hostname}]",
-           "\\write18{ls}", "50% & } # _ ~"]
+VISIBLE = [
+    '<script>alert("pom")</script>',
+    '<iframe src="x"></iframe>',
+    "**negrita**",
+    "{sub-ref}`today`",
+    "{{ titulo }}",
+    "[enlace](http://ejemplo.invalid)",
+    "$x^2$",
+    "[\\input{/etc/hostname}]",
+    "\\write18{ls}",
+    "50% & } # _ ~",
+]
 VISIBLE_SHORT = ["<b>b</b> **n** $x$", "\\input{/etc/hostname} 5% & }"]
 LONG_TEXT = {
     "plan": ["institucion", "titulo", "lugar_fecha"],
@@ -44,8 +55,10 @@ def hostile_plan(target: Path) -> Path:
     for path in sorted(target.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as file:
             header, *rows = list(csv.reader(file))
-        suffixes = {**{column: PAYLOAD for column in LONG_TEXT.get(path.stem, [])},
-                    **{column: SHORT_PAYLOAD for column in NAMES.get(path.stem, []) + [UNIT] if column in header}}
+        suffixes = {
+            **{column: PAYLOAD for column in LONG_TEXT.get(path.stem, [])},
+            **{column: SHORT_PAYLOAD for column in [*NAMES.get(path.stem, []), UNIT] if column in header},
+        }
         for column, suffix in suffixes.items():
             position = header.index(column)
             for row in rows:

@@ -11,7 +11,9 @@ from pom_lib.contract import plan_resources
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` and its bytes, to check that nothing was modified."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

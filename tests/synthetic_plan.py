@@ -58,11 +58,13 @@ def write_scaled_plan(source: Path, target: Path, factor: int) -> Path:
     shutil.copytree(source, target)
     tables = {name: _read(source / f"{name}.csv") for name in GROWING}
     header, products = tables["productos"]
-    _write(target / "productos.csv", header,
-           products + list(_replicas(products, "producto_id", factor, len(products))))
+    _write(target / "productos.csv", header, products + list(_replicas(products, "producto_id", factor, len(products))))
     header, subproducts = tables["subproductos"]
-    _write(target / "subproductos.csv", header,
-           subproducts + list(_replicas(subproducts, "subproducto_id", factor, len(subproducts), "producto_id")))
+    _write(
+        target / "subproductos.csv",
+        header,
+        subproducts + list(_replicas(subproducts, "subproducto_id", factor, len(subproducts), "producto_id")),
+    )
     for name, key in (("metas_productos", "producto_id"), ("metas_subproductos", "subproducto_id")):
         header, goals = tables[name]
         _write(target / f"{name}.csv", header, goals + list(_replicas(goals, key, factor, 0)))
@@ -70,7 +72,12 @@ def write_scaled_plan(source: Path, target: Path, factor: int) -> Path:
     for goal in tables["metas_productos"][1]:
         added[goal["anio"]] = added.get(goal["anio"], Decimal(0)) + (factor - 1) * Decimal(goal["meta_financiera"])
     header, totals = tables["totales_anuales"]
-    _write(target / "totales_anuales.csv", header,
-           [{**row, "meta_financiera": str(Decimal(row["meta_financiera"]) + added.get(row["anio"], 0))}
-            for row in totals])
+    _write(
+        target / "totales_anuales.csv",
+        header,
+        [
+            {**row, "meta_financiera": str(Decimal(row["meta_financiera"]) + added.get(row["anio"], 0))}
+            for row in totals
+        ],
+    )
     return target

@@ -3,11 +3,10 @@
 import math
 
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import analysis, projections
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,9 @@ def test_outliers_name_the_reallocation_inside_prd05(plan):
 
 
 def test_scenarios_extend_the_series(plan):
-    budget = projections.budget_projection(plan, 2031, projections.default_scenarios(2.0)).set_index(["escenario", "anio"])
+    budget = projections.budget_projection(plan, 2031, projections.default_scenarios(2.0)).set_index(
+        ["escenario", "anio"]
+    )
     assert budget.loc[("Sin crecimiento", 2031), "total"] == 1_350e6
     assert budget.loc[("Crecimiento de 2 % anual", 2030), "total"] == pytest.approx(1_350e6 * 1.02)
     trend = (1350 / 980) ** (1 / 4)

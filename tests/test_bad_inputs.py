@@ -15,14 +15,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import PLAN_DIR
+from spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 from pom_lib.cli import main
 from pom_lib.errors import Problem
 from pom_lib.plan import load_plan
 from pom_lib.template import write_template
-
-from conftest import PLAN_DIR
-from spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ def _edit(file: str, old: str, new: str) -> Callable[[Path], list]:
 
 def _drop_lines(file: str, start: str) -> Callable[[Path], list]:
     """Remove the lines of `file` that start with `start`."""
+
     def spoil(folder: Path) -> list:
         path = folder / file
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -61,6 +61,7 @@ def _drop_lines(file: str, start: str) -> Callable[[Path], list]:
         assert len(kept) < len(lines)
         path.write_text("".join(kept), encoding="utf-8")
         return [folder]
+
     return spoil
 
 
@@ -69,6 +70,7 @@ def _header_only(file: str) -> Callable[[Path], list]:
         path = folder / file
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
         return [folder]
+
     return spoil
 
 
@@ -76,6 +78,7 @@ def _saved_as(file: str, encoding: str) -> Callable[[Path], list]:
     def spoil(folder: Path) -> list:
         reencode(folder / file, encoding)
         return [folder]
+
     return spoil
 
 
@@ -83,15 +86,18 @@ def _written(file: str, content: bytes) -> Callable[[Path], list]:
     def spoil(folder: Path) -> list:
         (folder / file).write_bytes(content)
         return [folder]
+
     return spoil
 
 
 def _huge(file: str) -> Callable[[Path], list]:
     """A 200 MB file: sparse, so the test writes nothing; the reader must never read it."""
+
     def spoil(folder: Path) -> list:
         with (folder / file).open("r+b") as handle:
             handle.truncate(200 * 1024 * 1024)
         return [folder]
+
     return spoil
 
 
@@ -100,6 +106,7 @@ def _columns(file: str, change: Callable[[list[list[str]]], list[list[str]]], **
         path = folder / file
         write_rows(path, change(rows(path)), **format)
         return [folder]
+
     return spoil
 
 
@@ -108,17 +115,20 @@ def _then(*spoils: Callable[[Path], list]) -> Callable[[Path], list]:
         for step in spoils:
             arguments = step(folder)
         return arguments
+
     return spoil
 
 
 def _workbook(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], list]:
     """The plan as one workbook, then edited (openpyxl saves formulas without their values, as some tools do)."""
+
     def spoil(folder: Path) -> list:
         path = workbook_only(folder)
         workbook = openpyxl.load_workbook(path)
         edit(workbook)
         workbook.save(path)
         return [path]
+
     return spoil
 
 
@@ -136,6 +146,7 @@ def _cell(sheet: str, coordinate: str, value, number_format: str | None = None):
         cell.value = value
         if number_format:
             cell.number_format = number_format
+
     return edit
 
 
@@ -146,6 +157,7 @@ def _descriptor(change: Callable[[dict], None]) -> Callable[[Path], list]:
         change(descriptor)
         path.write_text(json.dumps(descriptor), encoding="utf-8")
         return [folder]
+
     return spoil
 
 
@@ -155,7 +167,9 @@ def _resource(descriptor: dict, name: str) -> dict:
 
 def _loosened(descriptor: dict) -> None:
     """A folder that tries to drop its own rule: goals may be negative."""
-    field = next(f for f in _resource(descriptor, "metas_productos")["schema"]["fields"] if f["name"] == "meta_financiera")
+    field = next(
+        f for f in _resource(descriptor, "metas_productos")["schema"]["fields"] if f["name"] == "meta_financiera"
+    )
     field["constraints"].pop("minimum")
 
 
@@ -168,6 +182,7 @@ def _outside(folder: Path) -> list:
 
 def _execution(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], list]:
     """The year's execution template, filled with openpyxl (so formulas keep no value) and then `edit`."""
+
     def spoil(folder: Path) -> list:
         path = folder.parent / "ejecucion_2025.xlsx"
         write_template(load_plan(folder), 2025, path)
@@ -177,140 +192,457 @@ def _execution(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], li
         edit(workbook)
         workbook.save(path)
         return [path, "--plan", folder]
+
     return spoil
 
 
 CASES = [
     # Accepted silently before: units, completeness, finite numbers, encodings, Excel values.
-    Case("unidad-en-plural", _edit("subproductos.csv", "atención consular,Persona,", "atención consular,Personas,"),
-         "subproductos.csv", 3, "unidad_medida", "la unidad de medida «Personas» no está declarada en unidades.csv; "
-                                                 "¿quiso decir «Persona»?"),
-    Case("unidad-sin-tilde-ni-mayuscula", _edit("subproductos.csv", ",Metro cúbico,", ",metro cubico,"),
-         "subproductos.csv", 21, "unidad_medida", "¿quiso decir «Metro cúbico»?"),
-    Case("unidad-declarada-dos-veces", _edit("unidades.csv", "Persona,\n", "Persona,\nPERSONAS,\n"),
-         "unidades.csv", 3, "unidad_medida", "«PERSONAS» es la unidad «Persona» (fila 2) escrita de otra forma"),
-    Case("unidad-no-declarada", _edit("productos.csv", "consular-migratoria en el exterior\",Persona,",
-                                      "consular-migratoria en el exterior\",Trámite,"),
-         "productos.csv", 2, "unidad_medida", "«Trámite» no está declarada en unidades.csv: agréguela allí"),
-    Case("anio-sin-total", _drop_lines("totales_anuales.csv", "2027,"),
-         "totales_anuales.csv", None, "anio", "falta el total del año 2027"),
-    Case("producto-sin-metas", _drop_lines("metas_productos.csv", "PRD03,"),
-         "metas_productos.csv", None, "producto_id", "el producto PRD03 (productos.csv, fila 4) no tiene metas"),
-    Case("subproducto-sin-un-anio", _drop_lines("metas_subproductos.csv", "SUB05,2028,"),
-         "metas_subproductos.csv", None, "anio", "faltan las metas de SUB05 para 2028"),
-    Case("metas-solo-encabezado", _header_only("metas_productos.csv"),
-         "metas_productos.csv", None, None, "la tabla no tiene filas debajo del encabezado"),
-    Case("metas-subproductos-solo-encabezado", _header_only("metas_subproductos.csv"),
-         "metas_subproductos.csv", None, None, "la tabla no tiene filas, pero subproductos.csv tiene 28 subproductos"),
-    Case("meta-infinita", _edit("metas_productos.csv", "PRD01,2025,1252155,401812176", "PRD01,2025,1252155,Infinity"),
-         "metas_productos.csv", 2, "meta_financiera", "«Infinity» no es una cifra"),
-    Case("meta-desbordada", _edit("metas_subproductos.csv", "SUB01,2025,1485960,360233656", "SUB01,2025,1485960,1e309"),
-         "metas_subproductos.csv", 2, "meta_financiera", "«1e309» no es una cifra"),
-    Case("meta-nan", _edit("totales_anuales.csv", "2026,1080000000", "2026,NaN"),
-         "totales_anuales.csv", 3, "meta_financiera", "«NaN» no es una cifra", absent="valor negativo"),
-    Case("csv-mac-roman", _saved_as("productos.csv", "mac_roman"),
-         "productos.csv", 2, "nombre", ("«Poblaci—n» tiene el carácter «—»", "parece guardado en Mac Roman")),
-    Case("csv-cp850", _saved_as("subproductos.csv", "cp850"),
-         "subproductos.csv", 2, "nombre", ("«documentaci¢n» tiene el carácter «¢»", "parece guardado en cp850")),
-    Case("csv-utf8-mal-convertido", _edit("programas.csv", "Atención al Migrante", "AtenciÃ³n al Migrante"),
-         "programas.csv", 2, "nombre", "el archivo está en UTF-8, pero su texto ya llegó mal convertido"),
-    Case("csv-dibujo-de-recuadros", _edit("acciones.csv", "Participación,", "Participaci┬n,"),
-         "acciones.csv", 2, "texto", "tiene el carácter «┬»"),
-    Case("csv-caracter-de-control", _edit("plan.csv", "Ministerio de", "Ministerio\x07de"),
-         "plan.csv", 2, "institucion", "tiene el carácter «U+0007»"),
+    Case(
+        "unidad-en-plural",
+        _edit("subproductos.csv", "atención consular,Persona,", "atención consular,Personas,"),
+        "subproductos.csv",
+        3,
+        "unidad_medida",
+        "la unidad de medida «Personas» no está declarada en unidades.csv; ¿quiso decir «Persona»?",
+    ),
+    Case(
+        "unidad-sin-tilde-ni-mayuscula",
+        _edit("subproductos.csv", ",Metro cúbico,", ",metro cubico,"),
+        "subproductos.csv",
+        21,
+        "unidad_medida",
+        "¿quiso decir «Metro cúbico»?",
+    ),
+    Case(
+        "unidad-declarada-dos-veces",
+        _edit("unidades.csv", "Persona,\n", "Persona,\nPERSONAS,\n"),
+        "unidades.csv",
+        3,
+        "unidad_medida",
+        "«PERSONAS» es la unidad «Persona» (fila 2) escrita de otra forma",
+    ),
+    Case(
+        "unidad-no-declarada",
+        _edit(
+            "productos.csv",
+            'consular-migratoria en el exterior",Persona,',
+            'consular-migratoria en el exterior",Trámite,',
+        ),
+        "productos.csv",
+        2,
+        "unidad_medida",
+        "«Trámite» no está declarada en unidades.csv: agréguela allí",
+    ),
+    Case(
+        "anio-sin-total",
+        _drop_lines("totales_anuales.csv", "2027,"),
+        "totales_anuales.csv",
+        None,
+        "anio",
+        "falta el total del año 2027",
+    ),
+    Case(
+        "producto-sin-metas",
+        _drop_lines("metas_productos.csv", "PRD03,"),
+        "metas_productos.csv",
+        None,
+        "producto_id",
+        "el producto PRD03 (productos.csv, fila 4) no tiene metas",
+    ),
+    Case(
+        "subproducto-sin-un-anio",
+        _drop_lines("metas_subproductos.csv", "SUB05,2028,"),
+        "metas_subproductos.csv",
+        None,
+        "anio",
+        "faltan las metas de SUB05 para 2028",
+    ),
+    Case(
+        "metas-solo-encabezado",
+        _header_only("metas_productos.csv"),
+        "metas_productos.csv",
+        None,
+        None,
+        "la tabla no tiene filas debajo del encabezado",
+    ),
+    Case(
+        "metas-subproductos-solo-encabezado",
+        _header_only("metas_subproductos.csv"),
+        "metas_subproductos.csv",
+        None,
+        None,
+        "la tabla no tiene filas, pero subproductos.csv tiene 28 subproductos",
+    ),
+    Case(
+        "meta-infinita",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,401812176", "PRD01,2025,1252155,Infinity"),
+        "metas_productos.csv",
+        2,
+        "meta_financiera",
+        "«Infinity» no es una cifra",
+    ),
+    Case(
+        "meta-desbordada",
+        _edit("metas_subproductos.csv", "SUB01,2025,1485960,360233656", "SUB01,2025,1485960,1e309"),
+        "metas_subproductos.csv",
+        2,
+        "meta_financiera",
+        "«1e309» no es una cifra",
+    ),
+    Case(
+        "meta-nan",
+        _edit("totales_anuales.csv", "2026,1080000000", "2026,NaN"),
+        "totales_anuales.csv",
+        3,
+        "meta_financiera",
+        "«NaN» no es una cifra",
+        absent="valor negativo",
+    ),
+    Case(
+        "csv-mac-roman",
+        _saved_as("productos.csv", "mac_roman"),
+        "productos.csv",
+        2,
+        "nombre",
+        ("«Poblaci—n» tiene el carácter «—»", "parece guardado en Mac Roman"),
+    ),
+    Case(
+        "csv-cp850",
+        _saved_as("subproductos.csv", "cp850"),
+        "subproductos.csv",
+        2,
+        "nombre",
+        ("«documentaci¢n» tiene el carácter «¢»", "parece guardado en cp850"),
+    ),
+    Case(
+        "csv-utf8-mal-convertido",
+        _edit("programas.csv", "Atención al Migrante", "AtenciÃ³n al Migrante"),
+        "programas.csv",
+        2,
+        "nombre",
+        "el archivo está en UTF-8, pero su texto ya llegó mal convertido",
+    ),
+    Case(
+        "csv-dibujo-de-recuadros",
+        _edit("acciones.csv", "Participación,", "Participaci┬n,"),
+        "acciones.csv",
+        2,
+        "texto",
+        "tiene el carácter «┬»",
+    ),
+    Case(
+        "csv-caracter-de-control",
+        _edit("plan.csv", "Ministerio de", "Ministerio\x07de"),
+        "plan.csv",
+        2,
+        "institucion",
+        "tiene el carácter «U+0007»",
+    ),
     Case("csv-de-200-mb", _huge("acciones.csv"), "acciones.csv", None, None, "el archivo pesa 200.0 MB y el máximo"),
-    Case("excel-formula-sin-valor-en-columna-opcional",
-         _workbook(_cell("fichas_metas", "E3", "=1619247*1")), "pom.xlsx", 3, "ejecucion",
-         "la celda E3 tiene la fórmula =1619247*1 sin valor calculado", sheet="fichas_metas"),
-    Case("excel-formula-sin-valor-en-ejecucion",
-         _execution(_cell("ejecucion", "K2", "=1252155*1")), "ejecucion_2025.xlsx", 2, "ejecucion_fisica",
-         "la celda K2 tiene la fórmula =1252155*1 sin valor calculado", sheet="ejecucion"),
-    Case("excel-que-se-descomprime-en-60-mb", _padded_workbook,
-         "pom.xlsx", None, None, "el libro de Excel contiene 60.1 MB de datos y el máximo es 50.0 MB"),
-    Case("excel-texto-mal-convertido", _workbook(_cell("programas", "C2", "Servicios Consulares y de AtenciÃ³n")),
-         "pom.xlsx", 2, "nombre", "«AtenciÃ³n» tiene el carácter «³»", sheet="programas"),
+    Case(
+        "excel-formula-sin-valor-en-columna-opcional",
+        _workbook(_cell("fichas_metas", "E3", "=1619247*1")),
+        "pom.xlsx",
+        3,
+        "ejecucion",
+        "la celda E3 tiene la fórmula =1619247*1 sin valor calculado",
+        sheet="fichas_metas",
+    ),
+    Case(
+        "excel-formula-sin-valor-en-ejecucion",
+        _execution(_cell("ejecucion", "K2", "=1252155*1")),
+        "ejecucion_2025.xlsx",
+        2,
+        "ejecucion_fisica",
+        "la celda K2 tiene la fórmula =1252155*1 sin valor calculado",
+        sheet="ejecucion",
+    ),
+    Case(
+        "excel-que-se-descomprime-en-60-mb",
+        _padded_workbook,
+        "pom.xlsx",
+        None,
+        None,
+        "el libro de Excel contiene 60.1 MB de datos y el máximo es 50.0 MB",
+    ),
+    Case(
+        "excel-texto-mal-convertido",
+        _workbook(_cell("programas", "C2", "Servicios Consulares y de AtenciÃ³n")),
+        "pom.xlsx",
+        2,
+        "nombre",
+        "«AtenciÃ³n» tiene el carácter «³»",
+        sheet="programas",
+    ),
     # The descriptor is not trusted: its paths and its rules are the library's.
-    Case("descriptor-que-afloja-una-regla", _then(_descriptor(_loosened),
-                                                  _edit("metas_productos.csv", "PRD03,2025,213,9111422",
-                                                        "PRD03,2025,213,-9111422")),
-         "metas_productos.csv", 12, "meta_financiera", "valor negativo (-9111422): no puede ser menor que 0"),
-    Case("descriptor-con-ruta-fuera-de-la-carpeta", _outside, "{carpeta}", None, None, "falta el archivo productos.csv"),
-    Case("descriptor-no-es-json", _written("datapackage.json", b"{\"formato_pom\": 2,"),
-         "datapackage.json", 1, None, "el archivo está dañado: no es JSON válido"),
-    Case("descriptor-sin-formato", _written("datapackage.json", b"[]"),
-         "datapackage.json", None, None, "debe ser un objeto JSON"),
+    Case(
+        "descriptor-que-afloja-una-regla",
+        _then(
+            _descriptor(_loosened), _edit("metas_productos.csv", "PRD03,2025,213,9111422", "PRD03,2025,213,-9111422")
+        ),
+        "metas_productos.csv",
+        12,
+        "meta_financiera",
+        "valor negativo (-9111422): no puede ser menor que 0",
+    ),
+    Case(
+        "descriptor-con-ruta-fuera-de-la-carpeta", _outside, "{carpeta}", None, None, "falta el archivo productos.csv"
+    ),
+    Case(
+        "descriptor-no-es-json",
+        _written("datapackage.json", b'{"formato_pom": 2,'),
+        "datapackage.json",
+        1,
+        None,
+        "el archivo está dañado: no es JSON válido",
+    ),
+    Case(
+        "descriptor-sin-formato",
+        _written("datapackage.json", b"[]"),
+        "datapackage.json",
+        None,
+        None,
+        "debe ser un objeto JSON",
+    ),
     # Files and columns.
-    Case("falta-datapackage", lambda folder: (folder / "datapackage.json").unlink() or [folder],
-         "{carpeta}", None, None, "falta el archivo datapackage.json"),
-    Case("falta-un-archivo", lambda folder: (folder / "productos.csv").unlink() or [folder],
-         "{carpeta}", None, None, "falta el archivo productos.csv"),
-    Case("falta-una-columna", _columns("metas_productos.csv", lambda table: [r[:2] + r[3:] for r in table]),
-         "metas_productos.csv", 1, None, "falta la columna «meta_fisica»"),
-    Case("columna-mal-escrita", _edit("metas_productos.csv", "meta_fisica", "meta_fsica"),
-         "metas_productos.csv", 1, "meta_fsica", "la columna «meta_fsica» no se reconoce; ¿quiso decir «meta_fisica»?"),
-    Case("columna-de-mas", _columns("totales_anuales.csv",
-                                    lambda table: [r + [c] for r, c in zip(table, ["observaciones"] + ["ok"] * 5)]),
-         "totales_anuales.csv", 1, "observaciones", "no pertenece a esta tabla"),
-    Case("columna-repetida", _edit("totales_anuales.csv", "anio,meta_financiera", "anio,anio"),
-         "totales_anuales.csv", 1, "anio", "la columna «anio» está repetida"),
+    Case(
+        "falta-datapackage",
+        lambda folder: (folder / "datapackage.json").unlink() or [folder],
+        "{carpeta}",
+        None,
+        None,
+        "falta el archivo datapackage.json",
+    ),
+    Case(
+        "falta-un-archivo",
+        lambda folder: (folder / "productos.csv").unlink() or [folder],
+        "{carpeta}",
+        None,
+        None,
+        "falta el archivo productos.csv",
+    ),
+    Case(
+        "falta-una-columna",
+        _columns("metas_productos.csv", lambda table: [r[:2] + r[3:] for r in table]),
+        "metas_productos.csv",
+        1,
+        None,
+        "falta la columna «meta_fisica»",
+    ),
+    Case(
+        "columna-mal-escrita",
+        _edit("metas_productos.csv", "meta_fisica", "meta_fsica"),
+        "metas_productos.csv",
+        1,
+        "meta_fsica",
+        "la columna «meta_fsica» no se reconoce; ¿quiso decir «meta_fisica»?",
+    ),
+    Case(
+        "columna-de-mas",
+        _columns("totales_anuales.csv", lambda table: [[*r, c] for r, c in zip(table, ["observaciones"] + ["ok"] * 5)]),
+        "totales_anuales.csv",
+        1,
+        "observaciones",
+        "no pertenece a esta tabla",
+    ),
+    Case(
+        "columna-repetida",
+        _edit("totales_anuales.csv", "anio,meta_financiera", "anio,anio"),
+        "totales_anuales.csv",
+        1,
+        "anio",
+        "la columna «anio» está repetida",
+    ),
     Case("archivo-vacio", _written("productos.csv", b""), "productos.csv", None, None, "el archivo está vacío"),
-    Case("separador-ambiguo", _edit("metas_productos.csv", "producto_id,anio,meta_fisica,meta_financiera",
-                                    "producto_id;anio,meta_fisica;meta_financiera"),
-         "metas_productos.csv", 1, None, "no se puede saber qué separa las columnas"),
-    Case("punto-y-coma-con-columna-mal-escrita",
-         _then(_columns("metas_productos.csv", lambda table: table, delimiter=";"),
-               _edit("metas_productos.csv", "meta_fisica", "meta_fsica")),
-         "metas_productos.csv", 1, "meta_fsica", "¿quiso decir «meta_fisica»?"),
+    Case(
+        "separador-ambiguo",
+        _edit(
+            "metas_productos.csv",
+            "producto_id,anio,meta_fisica,meta_financiera",
+            "producto_id;anio,meta_fisica;meta_financiera",
+        ),
+        "metas_productos.csv",
+        1,
+        None,
+        "no se puede saber qué separa las columnas",
+    ),
+    Case(
+        "punto-y-coma-con-columna-mal-escrita",
+        _then(
+            _columns("metas_productos.csv", lambda table: table, delimiter=";"),
+            _edit("metas_productos.csv", "meta_fisica", "meta_fsica"),
+        ),
+        "metas_productos.csv",
+        1,
+        "meta_fsica",
+        "¿quiso decir «meta_fisica»?",
+    ),
     # Values.
-    Case("texto-en-un-numero", _edit("metas_productos.csv", "PRD01,2025,1252155,", "PRD01,2025,mil,"),
-         "metas_productos.csv", 2, "meta_fisica", "«mil» no es un número entero; escriba solo cifras"),
-    Case("separador-de-miles-entre-comillas", _edit("metas_productos.csv", "PRD01,2025,1252155,",
-                                                    "PRD01,2025,\"1,252,155\","),
-         "metas_productos.csv", 2, "meta_fisica", "escriba 1252155, sin separadores de miles"),
-    Case("separador-de-miles-sin-comillas", _edit("metas_productos.csv", "PRD01,2025,1252155,", "PRD01,2025,1,252,155,"),
-         "metas_productos.csv", 2, None, "la fila tiene 6 valores y el encabezado solo 4 columnas"),
-    Case("coma-decimal", _edit("cifras_clave.csv", ",47.1,", ",\"47,1\","),
-         "cifras_clave.csv", 4, "valor", "«47,1» no es un número; use punto para los decimales: 47.1"),
-    Case("meta-negativa", _edit("metas_productos.csv", "PRD01,2026,1314764,472075234", "PRD01,2026,1314764,-472075234"),
-         "metas_productos.csv", 3, "meta_financiera", "valor negativo (-472075234): no puede ser menor que 0"),
-    Case("valor-obligatorio-vacio", _edit("metas_productos.csv", "PRD01,2026,1314764,", "PRD01,2026,,"),
-         "metas_productos.csv", 3, "meta_fisica", "falta el valor"),
-    Case("valor-fuera-de-la-lista", _edit("fichas.csv", "FICHA_PRODUCTO,producto,", "FICHA_PRODUCTO,Producto,"),
-         "fichas.csv", 2, "nivel", "debe ser uno de: producto, subproducto"),
-    Case("identificador-mal-formado", _edit("metas_productos.csv", "PRD01,2025,", "Prd01,2025,"),
-         "metas_productos.csv", 2, "producto_id", "tres letras mayúsculas seguidas de al menos dos cifras"),
-    Case("identificador-duplicado", lambda folder: _in(folder, "productos.csv", "PRD03,", "PRD02,"),
-         "productos.csv", 4, "producto_id", "identificador duplicado «PRD02» (ya aparece en la fila 3)"),
-    Case("anio-duplicado", _edit("metas_productos.csv", "PRD01,2026,", "PRD01,2025,"),
-         "metas_productos.csv", 3, "producto_id, anio",
-         "combinación duplicada: producto_id «PRD01» y anio «2025» (ya aparece en la fila 2)"),
-    Case("referencia-inexistente", _edit("subproductos.csv", "SUB01,PRD01,", "SUB01,PRD99,"),
-         "subproductos.csv", 2, "producto_id", "el identificador «PRD99» no existe en productos.csv"),
-    Case("anio-fuera-del-plan", _edit("metas_productos.csv", "PRD01,2029,", "PRD01,2031,"),
-         "metas_productos.csv", 6, "anio", "el año 2031 está fuera del período del plan (2025-2029)"),
+    Case(
+        "texto-en-un-numero",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,", "PRD01,2025,mil,"),
+        "metas_productos.csv",
+        2,
+        "meta_fisica",
+        "«mil» no es un número entero; escriba solo cifras",
+    ),
+    Case(
+        "separador-de-miles-entre-comillas",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,", 'PRD01,2025,"1,252,155",'),
+        "metas_productos.csv",
+        2,
+        "meta_fisica",
+        "escriba 1252155, sin separadores de miles",
+    ),
+    Case(
+        "separador-de-miles-sin-comillas",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,", "PRD01,2025,1,252,155,"),
+        "metas_productos.csv",
+        2,
+        None,
+        "la fila tiene 6 valores y el encabezado solo 4 columnas",
+    ),
+    Case(
+        "coma-decimal",
+        _edit("cifras_clave.csv", ",47.1,", ',"47,1",'),
+        "cifras_clave.csv",
+        4,
+        "valor",
+        "«47,1» no es un número; use punto para los decimales: 47.1",
+    ),
+    Case(
+        "meta-negativa",
+        _edit("metas_productos.csv", "PRD01,2026,1314764,472075234", "PRD01,2026,1314764,-472075234"),
+        "metas_productos.csv",
+        3,
+        "meta_financiera",
+        "valor negativo (-472075234): no puede ser menor que 0",
+    ),
+    Case(
+        "valor-obligatorio-vacio",
+        _edit("metas_productos.csv", "PRD01,2026,1314764,", "PRD01,2026,,"),
+        "metas_productos.csv",
+        3,
+        "meta_fisica",
+        "falta el valor",
+    ),
+    Case(
+        "valor-fuera-de-la-lista",
+        _edit("fichas.csv", "FICHA_PRODUCTO,producto,", "FICHA_PRODUCTO,Producto,"),
+        "fichas.csv",
+        2,
+        "nivel",
+        "debe ser uno de: producto, subproducto",
+    ),
+    Case(
+        "identificador-mal-formado",
+        _edit("metas_productos.csv", "PRD01,2025,", "Prd01,2025,"),
+        "metas_productos.csv",
+        2,
+        "producto_id",
+        "tres letras mayúsculas seguidas de al menos dos cifras",
+    ),
+    Case(
+        "identificador-duplicado",
+        lambda folder: _in(folder, "productos.csv", "PRD03,", "PRD02,"),
+        "productos.csv",
+        4,
+        "producto_id",
+        "identificador duplicado «PRD02» (ya aparece en la fila 3)",
+    ),
+    Case(
+        "anio-duplicado",
+        _edit("metas_productos.csv", "PRD01,2026,", "PRD01,2025,"),
+        "metas_productos.csv",
+        3,
+        "producto_id, anio",
+        "combinación duplicada: producto_id «PRD01» y anio «2025» (ya aparece en la fila 2)",
+    ),
+    Case(
+        "referencia-inexistente",
+        _edit("subproductos.csv", "SUB01,PRD01,", "SUB01,PRD99,"),
+        "subproductos.csv",
+        2,
+        "producto_id",
+        "el identificador «PRD99» no existe en productos.csv",
+    ),
+    Case(
+        "anio-fuera-del-plan",
+        _edit("metas_productos.csv", "PRD01,2029,", "PRD01,2031,"),
+        "metas_productos.csv",
+        6,
+        "anio",
+        "el año 2031 está fuera del período del plan (2025-2029)",
+    ),
     Case("fila-vacia", _edit("totales_anuales.csv", "2026,", "\n2026,"), "totales_anuales.csv", 3, None, "fila vacía"),
-    Case("anio-de-inicio-despues-del-fin", _edit("plan.csv", ",2025,2029,", ",2030,2029,"),
-         "plan.csv", 2, "anio_inicio", "el año de inicio (2030) es posterior al año de fin (2029)"),
+    Case(
+        "anio-de-inicio-despues-del-fin",
+        _edit("plan.csv", ",2025,2029,", ",2030,2029,"),
+        "plan.csv",
+        2,
+        "anio_inicio",
+        "el año de inicio (2030) es posterior al año de fin (2029)",
+    ),
     # Excel workbooks.
-    Case("excel-referencia-inexistente", _workbook(_cell("subproductos", "B2", "PRD99")),
-         "pom.xlsx", 2, "producto_id", "el identificador «PRD99» no existe en la hoja «productos»", sheet="subproductos"),
-    Case("excel-hoja-mal-nombrada", _workbook(lambda workbook: setattr(workbook["productos"], "title", "producto")),
-         "pom.xlsx", None, None, "falta la hoja «productos» en el libro; ¿quiso decir «producto»?"),
-    Case("excel-celdas-combinadas", _workbook(lambda workbook: workbook["metas_productos"].merge_cells("C1:D1")),
-         "pom.xlsx", 1, "meta_fisica", "las celdas C1:D1 están combinadas", sheet="metas_productos"),
-    Case("excel-encabezado-vacio", _workbook(_cell("metas_productos", "C1", None)),
-         "pom.xlsx", 1, "C", "la celda C1 está vacía", sheet="metas_productos"),
-    Case("excel-que-no-es-excel", _then(workbook_only, _written("pom.xlsx", b"producto_id,anio\nPRD01,2025\n")),
-         "pom.xlsx", None, None, "no es un libro de Excel válido"),
-    Case("excel-binario-cualquiera", _then(workbook_only, _written("pom.xlsx", b"\x00\xff basura \x13")),
-         "pom.xlsx", None, None, "no es un libro de Excel válido"),
+    Case(
+        "excel-referencia-inexistente",
+        _workbook(_cell("subproductos", "B2", "PRD99")),
+        "pom.xlsx",
+        2,
+        "producto_id",
+        "el identificador «PRD99» no existe en la hoja «productos»",
+        sheet="subproductos",
+    ),
+    Case(
+        "excel-hoja-mal-nombrada",
+        _workbook(lambda workbook: setattr(workbook["productos"], "title", "producto")),
+        "pom.xlsx",
+        None,
+        None,
+        "falta la hoja «productos» en el libro; ¿quiso decir «producto»?",
+    ),
+    Case(
+        "excel-celdas-combinadas",
+        _workbook(lambda workbook: workbook["metas_productos"].merge_cells("C1:D1")),
+        "pom.xlsx",
+        1,
+        "meta_fisica",
+        "las celdas C1:D1 están combinadas",
+        sheet="metas_productos",
+    ),
+    Case(
+        "excel-encabezado-vacio",
+        _workbook(_cell("metas_productos", "C1", None)),
+        "pom.xlsx",
+        1,
+        "C",
+        "la celda C1 está vacía",
+        sheet="metas_productos",
+    ),
+    Case(
+        "excel-que-no-es-excel",
+        _then(workbook_only, _written("pom.xlsx", b"producto_id,anio\nPRD01,2025\n")),
+        "pom.xlsx",
+        None,
+        None,
+        "no es un libro de Excel válido",
+    ),
+    Case(
+        "excel-binario-cualquiera",
+        _then(workbook_only, _written("pom.xlsx", b"\x00\xff basura \x13")),
+        "pom.xlsx",
+        None,
+        None,
+        "no es un libro de Excel válido",
+    ),
 ]
 
 
 def _place(case: Case, folder: Path) -> str:
     """How the CLI names the place of the expected problem: «file, hoja «s», fila r, columna «c»»."""
     shown = str(Problem(case.file.format(carpeta=folder), "·", row=case.row, column=case.column, sheet=case.sheet))
-    return shown[:-len(": ·")]
+    return shown[: -len(": ·")]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -326,9 +658,9 @@ def test_bad_input_is_refused_where_it_is(case, tmp_path, capsys):
     expected = f"  - {_place(case, folder)}: "
     lines = [line for line in err.splitlines() if line.startswith(expected)]
     texts = case.text if isinstance(case.text, tuple) else (case.text,)
-    assert any(all(text in line for text in texts) for line in lines), \
+    assert any(all(text in line for text in texts) for line in lines), (
         f"se esperaba «{expected}…{' … '.join(texts)}»; salida:\n{err}"
+    )
     if case.absent:
         assert case.absent not in err
     assert fingerprint(tmp_path) == before
-

@@ -10,8 +10,10 @@ printed page shows the table whole. The pages come from conftest's `published` b
 from pathlib import Path
 
 import pytest
+from browser import AXE, check_page, check_site, chromium, serve
 
-from browser import AXE, chromium, check_page, check_site, serve
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 # The landing page, with everything it loads, must stay under this many bytes.
 LANDING_BUDGET = 1_000_000
@@ -81,7 +83,9 @@ def test_products_are_set_apart_from_their_subproducts_by_weight(published):
         subproducts = page.locator("table.pom-tabla tr.pom-sub").first.evaluate(weight)
         assert products >= 600 and subproducts <= 400
         indent = "row => parseFloat(getComputedStyle(row.cells[1]).paddingLeft)"
-        assert page.locator("tr.pom-sub").first.evaluate(indent) > page.locator("tr.pom-producto").first.evaluate(indent)
+        assert page.locator("tr.pom-sub").first.evaluate(indent) > page.locator("tr.pom-producto").first.evaluate(
+            indent
+        )
         context.close()
 
 
@@ -90,6 +94,7 @@ def test_a_printed_page_shows_each_table_whole(published):
         context, page = _matrix_page(browser, base, 1366)
         page.emulate_media(media="print")
         style = page.locator(".pom-desplazable").first.evaluate(
-            "b => [getComputedStyle(b).overflowX, getComputedStyle(b).maxHeight]")
+            "b => [getComputedStyle(b).overflowX, getComputedStyle(b).maxHeight]"
+        )
         assert style == ["visible", "none"]
         context.close()

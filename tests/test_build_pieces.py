@@ -5,6 +5,7 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from pom_lib import publication
 from pom_lib.build_cache import BuildCache
@@ -14,12 +15,11 @@ from pom_lib.fingerprint import tree_fingerprint
 from pom_lib.plan import load_plan
 from pom_lib.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 
-from conftest import ROOT
-
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 
 
 # --- fingerprints and validated plans -------------------------------------------------------------
+
 
 def test_fingerprint_follows_content_not_dates(tmp_path, plan_copy):
     before = tree_fingerprint(plan_copy)
@@ -42,8 +42,9 @@ def test_a_snapshot_serves_exactly_the_files_it_was_made_from(tmp_path, plan_cop
     assert loaded.source == plan_copy
     # One changed byte: no snapshot any more, so the plan is validated again and the error reported.
     spoilt = plan_copy / "metas_productos.csv"
-    spoilt.write_text(spoilt.read_text(encoding="utf-8").replace("PRD01,2025,1252155", "PRD01,2025,-1"),
-                      encoding="utf-8")
+    spoilt.write_text(
+        spoilt.read_text(encoding="utf-8").replace("PRD01,2025,1252155", "PRD01,2025,-1"), encoding="utf-8"
+    )
     assert read_snapshot(plan_copy, folder) is None
     with pytest.raises(PlanError, match="valor negativo"):
         load_plan(plan_copy)
@@ -65,21 +66,26 @@ def test_workbook_fingerprint_includes_its_descriptor(tmp_path):
 
 # --- chapters: parameters, keys, progress ---------------------------------------------------------
 
+
 def _template(path, parameters="edicion = 2025\nplan = ''", heading="# Capítulo"):
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell(heading),
-                      nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-                      nbformat.v4.new_code_cell("print(plan)")]
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(heading),
+        nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(plan)"),
+    ]
     nbformat.write(notebook, path)
     return path
 
 
 def test_declared_parameters_are_the_names_the_cell_assigns(tmp_path):
-    notebook = nbformat.read(_template(tmp_path / "a.ipynb", "edicion = 2025\nplan: str = ''  # ruta\n"
-                                                               "ejecucion = ''\n# plan_anterior = ''"), as_version=4)
+    notebook = nbformat.read(
+        _template(tmp_path / "a.ipynb", "edicion = 2025\nplan: str = ''  # ruta\nejecucion = ''\n# plan_anterior = ''"),
+        as_version=4,
+    )
     assert declared_parameters(notebook, "a", "A") == {"edicion", "plan", "ejecucion"}
     broken = nbformat.read(_template(tmp_path / "b.ipynb", "edicion = = 2025"), as_version=4)
-    with pytest.raises(ChapterError, match="«B» \\(b.ipynb\\).*no es Python válido"):
+    with pytest.raises(ChapterError, match=r"«B» \(b\.ipynb\).*no es Python válido"):
         declared_parameters(broken, "b", "B")
 
 
@@ -96,7 +102,9 @@ def test_a_chapter_key_changes_with_each_input_it_uses_and_only_those(tmp_path):
     first = keys()
     chapters = plan_chapters(["uno", "dos"], notebooks, tmp_path, PARAMETERS, inputs)
     assert [(c.number, c.title, sorted(c.parameters)) for c in chapters] == [
-        (1, "Uno", ["edicion", "plan"]), (2, "Dos", ["edicion", "ejecucion", "plan"])]
+        (1, "Uno", ["edicion", "plan"]),
+        (2, "Dos", ["edicion", "ejecucion", "plan"]),
+    ]
     assert keys() == first
     assert all(a != b for a, b in zip(keys(found={**inputs, "plan": "otro plan"}), first))
     assert all(a != b for a, b in zip(keys({**PARAMETERS, "edicion": 2026}), first))
@@ -114,9 +122,9 @@ def test_a_template_without_parameters_is_refused_before_anything_runs(tmp_path)
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell("# Sin parámetros")]
     nbformat.write(notebook, notebooks / "uno.ipynb")
-    with pytest.raises(ChapterError, match="«Sin parámetros» \\(uno.ipynb\\).*etiqueta «parameters»"):
+    with pytest.raises(ChapterError, match=r"«Sin parámetros» \(uno\.ipynb\).*etiqueta «parameters»"):
         plan_chapters(["uno"], notebooks, tmp_path, PARAMETERS, {})
-    with pytest.raises(ChapterError, match="no existe notebooks/dos.ipynb"):
+    with pytest.raises(ChapterError, match=r"no existe notebooks/dos\.ipynb"):
         plan_chapters(["dos"], notebooks, tmp_path, PARAMETERS, {})
 
 
@@ -128,7 +136,10 @@ def test_progress_lines_come_in_book_order(capsys):
     progress.done(chapters[0], "sin cambios")
     progress.done(chapters[2], "listo (1.0 s)")
     assert capsys.readouterr().out.splitlines() == [
-        "[1/3] Capítulo 1 … sin cambios", "[2/3] Capítulo 2 … listo (2.0 s)", "[3/3] Capítulo 3 … listo (1.0 s)"]
+        "[1/3] Capítulo 1 … sin cambios",
+        "[2/3] Capítulo 2 … listo (2.0 s)",
+        "[3/3] Capítulo 3 … listo (1.0 s)",
+    ]
 
 
 def test_cache_keeps_recent_chapters_and_drops_partial_ones(tmp_path):
@@ -144,6 +155,7 @@ def test_cache_keeps_recent_chapters_and_drops_partial_ones(tmp_path):
 
 # --- publication: a journal the next run completes -----------------------------------------------
 
+
 def _folder(path, text):
     path.mkdir(parents=True)
     (path / "contenido.txt").write_text(text, encoding="utf-8")
@@ -155,8 +167,12 @@ def test_publication_replaces_folders_and_writes_files(tmp_path):
     _folder(tmp_path / "book", "viejo")
     _folder(tmp_path / "otro", "de otra persona")
     new_book, new_html = _folder(work / "libro", "nuevo"), _folder(work / "html", "páginas")
-    publication.publish(tmp_path, work, [(new_book, tmp_path / "book"), (new_html, tmp_path / "_build" / "html")],
-                        {tmp_path / "ediciones.yml": "ediciones: []\n"})
+    publication.publish(
+        tmp_path,
+        work,
+        [(new_book, tmp_path / "book"), (new_html, tmp_path / "_build" / "html")],
+        {tmp_path / "ediciones.yml": "ediciones: []\n"},
+    )
     assert (tmp_path / "book" / "contenido.txt").read_text(encoding="utf-8") == "nuevo"
     assert (tmp_path / "_build" / "html" / "contenido.txt").read_text(encoding="utf-8") == "páginas"
     assert (tmp_path / "ediciones.yml").read_text(encoding="utf-8") == "ediciones: []\n"
@@ -180,8 +196,12 @@ def test_an_interrupted_publication_is_completed_by_the_next_run(tmp_path, monke
 
     monkeypatch.setattr(type(tmp_path), "rename", power_cut)
     with pytest.raises(SystemExit):
-        publication.publish(tmp_path, work, [(new_html, tmp_path / "_build" / "html"), (new_book, tmp_path / "book")],
-                            {tmp_path / "registro.txt": "edición nueva"})
+        publication.publish(
+            tmp_path,
+            work,
+            [(new_html, tmp_path / "_build" / "html"), (new_book, tmp_path / "book")],
+            {tmp_path / "registro.txt": "edición nueva"},
+        )
     monkeypatch.undo()
     assert (tmp_path / "_build" / "html" / "contenido.txt").read_text(encoding="utf-8") == "páginas nuevas"
     assert (tmp_path / "book" / "contenido.txt").read_text(encoding="utf-8") == "viejo"

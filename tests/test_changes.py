@@ -6,14 +6,29 @@ or in a copy of the real plan edited here.
 
 import pandas as pd
 import pytest
-
-from pom_lib.changes import (action_changes, changes_summary, fiche_changes, fiche_changes_table, fiche_goal_changes,
-                             fiche_goal_changes_table, goal_changes, goal_changes_table, item_changes,
-                             item_changes_table, key_figure_changes, key_figure_changes_table, marked_diff,
-                             program_changes, statement_changes, total_changes, total_changes_table, unit_changes)
-from pom_lib.plan import load_plan
-
 from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR
+
+from pom_lib.changes import (
+    action_changes,
+    changes_summary,
+    fiche_changes,
+    fiche_changes_table,
+    fiche_goal_changes,
+    fiche_goal_changes_table,
+    goal_changes,
+    goal_changes_table,
+    item_changes,
+    item_changes_table,
+    key_figure_changes,
+    key_figure_changes_table,
+    marked_diff,
+    program_changes,
+    statement_changes,
+    total_changes,
+    total_changes_table,
+    unit_changes,
+)
+from pom_lib.plan import load_plan
 
 NA = pd.NA
 
@@ -46,8 +61,18 @@ def test_items_added_removed_renamed_and_moved(editions):
 
 def test_goals_changed_in_the_overlapping_years(editions):
     changes = goal_changes(*editions)
-    assert changes[["elemento_id", "anio", "meta_fisica_anterior", "meta_fisica_actual", "diferencia_fisica",
-                    "meta_financiera_anterior", "meta_financiera_actual", "diferencia_financiera"]].values.tolist() == [
+    assert changes[
+        [
+            "elemento_id",
+            "anio",
+            "meta_fisica_anterior",
+            "meta_fisica_actual",
+            "diferencia_fisica",
+            "meta_financiera_anterior",
+            "meta_financiera_actual",
+            "diferencia_financiera",
+        ]
+    ].values.tolist() == [
         ["PRD01", 2028, 1449529, 1449529, 0, 542469406, 547469406, 5000000],
         ["SUB01", 2028, 1720185, 1720185, 0, 467823038, 472823038, 5000000],
         ["PRD03", 2027, 237, 243, 6, 8837309, 8937309, 100000],
@@ -75,21 +100,43 @@ def test_yearly_totals_over_both_periods(editions):
 
 def test_summary(editions):
     assert changes_summary(*editions) == {
-        "periodo_anterior": "2025-2029", "periodo_actual": "2026-2030", "anios_comunes": [2026, 2027, 2028, 2029],
-        "agregados": 2, "retirados": 2, "renombrados": 1, "cambios_de_unidad": 1, "cambios_de_programa": 1,
-        "metas_cambiadas": 4, "elementos_con_metas_cambiadas": 4,
-        "total_comun_anterior": 4_890_000_000.0, "total_comun_actual": 4_906_100_000.0,
+        "periodo_anterior": "2025-2029",
+        "periodo_actual": "2026-2030",
+        "anios_comunes": [2026, 2027, 2028, 2029],
+        "agregados": 2,
+        "retirados": 2,
+        "renombrados": 1,
+        "cambios_de_unidad": 1,
+        "cambios_de_programa": 1,
+        "metas_cambiadas": 4,
+        "elementos_con_metas_cambiadas": 4,
+        "total_comun_anterior": 4_890_000_000.0,
+        "total_comun_actual": 4_906_100_000.0,
     }
 
 
 def test_formatted_tables(editions):
     items = item_changes_table(*editions)
     assert list(items.columns) == ["Cambio", "Nivel", "Código", "Edición 2025-2029", "Edición 2026-2030"]
-    assert items.iloc[0].tolist() == ["Agregado", "Producto", "PRD15", "—",
-                                      "Atención consular móvil a la población guatemalteca en el exterior"]
+    assert items.iloc[0].tolist() == [
+        "Agregado",
+        "Producto",
+        "PRD15",
+        "—",
+        "Atención consular móvil a la población guatemalteca en el exterior",
+    ]
     goals = goal_changes_table(*editions)
-    assert goals.iloc[2].tolist() == ["PRD03", "Coordinación y representación diplomática de carácter bilateral y "
-                                      "cultural", "2027", "237", "243", "+6", "Q8,837,309", "Q8,937,309", "+Q100,000"]
+    assert goals.iloc[2].tolist() == [
+        "PRD03",
+        "Coordinación y representación diplomática de carácter bilateral y cultural",
+        "2027",
+        "237",
+        "243",
+        "+6",
+        "Q8,837,309",
+        "Q8,937,309",
+        "+Q100,000",
+    ]
     assert goals.iloc[0]["Diferencia física"] == "0"
     totals = total_changes_table(*editions)
     assert totals.values.tolist() == [
@@ -104,14 +151,20 @@ def test_formatted_tables(editions):
 
 # Indicators, key figures, units, programs, actions and strategic framework statements.
 
+
 def test_indicator_changes(editions):
     changes = fiche_changes(*editions)
     assert changes[["cambio", "ficha_id"]].values.tolist() == [
-        ["Fórmula", "FICHA_PRODUCTO"], ["Fórmula", "FICHA_SUBPRODUCTO"],
-        ["Línea de base", "FICHA_PRODUCTO"], ["Línea de base", "FICHA_SUBPRODUCTO"]]
+        ["Fórmula", "FICHA_PRODUCTO"],
+        ["Fórmula", "FICHA_SUBPRODUCTO"],
+        ["Línea de base", "FICHA_PRODUCTO"],
+        ["Línea de base", "FICHA_SUBPRODUCTO"],
+    ]
     baseline = changes[changes["cambio"] == "Línea de base"].iloc[0]
-    assert (baseline["anterior"], baseline["actual"]) == ("1,241,060 (36.1\u00a0%) en 2024",
-                                                          "1,332,155 (38.8\u00a0%) en 2025")
+    assert (baseline["anterior"], baseline["actual"]) == (
+        "1,241,060 (36.1\u00a0%) en 2024",
+        "1,332,155 (38.8\u00a0%) en 2025",
+    )
     # Rewordings go to the text diff, not to the table.
     assert fiche_changes_table(*editions)["Cambio"].tolist() == ["Línea de base", "Línea de base"]
     assert fiche_goal_changes(*editions).empty
@@ -121,10 +174,15 @@ def test_key_figures_compared_by_role_and_year(editions):
     changes = key_figure_changes(*editions)
     rows = changes.astype(object).where(changes.notna(), None)[["rol", "anio", "anterior", "actual"]].values.tolist()
     assert rows == [
-        ["poblacion_elegible", 2029, 1619247.0, None], ["poblacion_elegible", 2030, None, 1619247.0],
-        ["cobertura_meta", 2029, 47.1, None], ["cobertura_meta", 2030, None, 47.1],
-        ["porcentaje_mujeres", 2029, 39.0, None], ["porcentaje_mujeres", 2030, None, 40.0],
-        ["mujeres", 2029, 631506.0, None], ["mujeres", 2030, None, 647699.0]]
+        ["poblacion_elegible", 2029, 1619247.0, None],
+        ["poblacion_elegible", 2030, None, 1619247.0],
+        ["cobertura_meta", 2029, 47.1, None],
+        ["cobertura_meta", 2030, None, 47.1],
+        ["porcentaje_mujeres", 2029, 39.0, None],
+        ["porcentaje_mujeres", 2030, None, 40.0],
+        ["mujeres", 2029, 631506.0, None],
+        ["mujeres", 2030, None, 647699.0],
+    ]
     table = key_figure_changes_table(*editions)
     assert table.iloc[5].tolist() == ["Porcentaje de mujeres", "2030", "—", "40.0\u00a0%", "—"]
 
@@ -132,7 +190,8 @@ def test_key_figures_compared_by_role_and_year(editions):
 def test_units_and_programs(editions):
     assert unit_changes(*editions).astype(object).where(lambda t: t.notna(), None).values.tolist() == [
         ["Agregada", "Gestión", None, None],
-        ["Descripción", "Persona", None, "Personas atendidas, una vez por servicio (FICTICIO)"]]
+        ["Descripción", "Persona", None, "Personas atendidas, una vez por servicio (FICTICIO)"],
+    ]
     assert program_changes(*editions).empty
 
 
@@ -141,13 +200,15 @@ def test_actions_added_removed_and_reworded(editions):
     assert changes[["cambio", "codigo", "programa"]].values.tolist() == [
         ["Agregada", "servicios_consulares_08", "Servicios Consulares y de Atención al Migrante"],
         ["Retirada", "limites_06", "Conservación y Demarcación de Límites Internacionales del Territorio Nacional"],
-        ["Modificada", "servicios_consulares_02", "Servicios Consulares y de Atención al Migrante"]]
+        ["Modificada", "servicios_consulares_02", "Servicios Consulares y de Atención al Migrante"],
+    ]
 
 
 def test_statements_reworded(editions):
     changes = statement_changes(*editions)
     assert changes[["cambio", "tipo", "orden", "titulo"]].values.tolist() == [
-        ["Modificada", "objetivo_operativo", 2, "Objetivo Operativo 2"]]
+        ["Modificada", "objetivo_operativo", 2, "Objetivo Operativo 2"]
+    ]
 
 
 def _edit(folder, table, old, new):
@@ -169,29 +230,46 @@ def test_programs_statements_and_indicator_goals_on_a_variant(editions, plan_cop
     changed = load_plan(plan_copy)
     programs = program_changes(previous, changed)
     assert programs[["cambio", "codigo"]].values.tolist() == [
-        ["Agregado", "otras_partidas"], ["Retirado", "partidas_no_asignables"], ["Renombrado", "limites"]]
+        ["Agregado", "otras_partidas"],
+        ["Retirado", "partidas_no_asignables"],
+        ["Renombrado", "limites"],
+    ]
     assert programs.iloc[2]["actual"].startswith("Conservación y Delimitación")
     moved = action_changes(previous, changed)
     assert moved[["cambio", "codigo", "anterior", "actual"]].values.tolist() == [
-        ["Cambio de programa", "limites_01",
-         "Conservación y Demarcación de Límites Internacionales del Territorio Nacional",
-         "Servicios de Política Exterior"]]
+        [
+            "Cambio de programa",
+            "limites_01",
+            "Conservación y Demarcación de Límites Internacionales del Territorio Nacional",
+            "Servicios de Política Exterior",
+        ]
+    ]
     statements = statement_changes(previous, changed)
-    assert statements[["cambio", "tipo", "orden"]].values.tolist() == [["Agregado", "mandato", 7],
-                                                                       ["Retirado", "mandato", 1]]
+    assert statements[["cambio", "tipo", "orden"]].values.tolist() == [
+        ["Agregado", "mandato", 7],
+        ["Retirado", "mandato", 1],
+    ]
     goals = fiche_goal_changes(previous, changed)
     assert goals.values.tolist() == [["FICHA_PRODUCTO", 2027, 1468703.0, 1500000.0, 42.7, 43.6]]
     assert fiche_goal_changes_table(previous, changed).iloc[0].tolist() == [
-        "FICHA_PRODUCTO", "2027", "1,468,703 (42.7\u00a0%)", "1,500,000 (43.6\u00a0%)", "+31,297"]
+        "FICHA_PRODUCTO",
+        "2027",
+        "1,468,703 (42.7\u00a0%)",
+        "1,500,000 (43.6\u00a0%)",
+        "+31,297",
+    ]
     target = key_figure_changes(previous, changed)
     assert target[["rol", "anterior", "actual", "diferencia"]].values.tolist() == [
-        ["poblacion_objetivo", 3437340.0, 3500000.0, 62660.0]]
+        ["poblacion_objetivo", 3437340.0, 3500000.0, 62660.0]
+    ]
     assert pd.isna(target["anio"].iloc[0])
 
 
 def test_marked_diff_bolds_whole_changed_words_and_escapes_markdown():
     assert marked_diff("El plan tiene cinco años de metas.", "El plan tiene seis años de metas y acciones.") == (
-        "El plan tiene **cinco** años de metas.", "El plan tiene **seis** años de metas **y acciones.**")
+        "El plan tiene **cinco** años de metas.",
+        "El plan tiene **seis** años de metas **y acciones.**",
+    )
     # A closed parenthesis changes the words it touches, bolded together; data asterisks stay literal.
     assert marked_diff("a/(b* c", "a)/(b* c)") == ("a/(b\\* c", "**a)/(b\\* c)**")
     assert marked_diff("uno dos tres", "uno tres") == ("uno **dos** tres", "uno tres")

@@ -9,12 +9,11 @@ import json
 import re
 
 import pytest
+from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 from pom_lib.chapters.cambios import WHAT_IS_COMPARED, EditionChanges
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.plan import load_plan
-
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 NBSP = "\u00a0"
 
@@ -38,8 +37,12 @@ def _edit(folder, table, old, new):
 
 def _glue_keys(template: str) -> set[str]:
     cells = json.loads((ROOT / "notebooks" / f"{template}.ipynb").read_text(encoding="utf-8"))["cells"]
-    return {key for cell in cells if cell["cell_type"] == "markdown"
-            for key in re.findall(r"\{glue:md\}`([^`]+)`", "".join(cell["source"]))}
+    return {
+        key
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        for key in re.findall(r"\{glue:md\}`([^`]+)`", "".join(cell["source"]))
+    }
 
 
 def test_every_glue_key_of_the_templates_is_produced(plan, compared):
@@ -53,10 +56,17 @@ def test_every_glue_key_of_the_templates_is_produced(plan, compared):
 def test_first_edition_says_what_will_be_compared_and_shows_nothing(plan):
     chapter = EditionChanges(plan, 2025)
     assert chapter.values["frase_estado"].startswith(
-        "Esta edición (2025, plan 2025-2029) no tiene una edición anterior con la cual compararse")
+        "Esta edición (2025, plan 2025-2029) no tiene una edición anterior con la cual compararse"
+    )
     assert {k: v for k, v in chapter.values.items() if k != "frase_estado"} == WHAT_IS_COMPARED
-    for table in (chapter.items_table(), chapter.goals_table(), chapter.totals_table(), chapter.fiches_table(),
-                  chapter.key_figures_table(), chapter.catalog_table()):
+    for table in (
+        chapter.items_table(),
+        chapter.goals_table(),
+        chapter.totals_table(),
+        chapter.fiches_table(),
+        chapter.key_figures_table(),
+        chapter.catalog_table(),
+    ):
         assert table is None
     assert chapter.actions_markdown() == chapter.statements_markdown() == chapter.fiche_texts_markdown() == ""
 
@@ -66,18 +76,23 @@ def test_sentences_of_the_fictional_vintage(compared):
     assert values["frase_elementos"] == (
         "Frente al plan 2025-2029, el plan 2026-2030 agrega 1 producto y 1 subproducto, retira 1 producto y 1 "
         "subproducto, renombra 1 producto, cambia la unidad de medida de 1 subproducto y traslada 1 producto a otro "
-        "programa.")
+        "programa."
+    )
     assert "cambian 4 metas de 4 elementos" in values["frase_metas"]
     assert "la de PRD01 en 2028 (+Q5,000,000)" in values["frase_metas"]
     assert values["frase_totales"] == (
         "Sumados los años comunes (2026 a 2029), el presupuesto pasa de Q4,890,000,000 a Q4,906,100,000 "
-        "(+Q16,100,000, +0.33 %). 2025 sale del horizonte del plan, y se agrega 2030 (Q1,354,000,000).")
+        "(+Q16,100,000, +0.33 %). 2025 sale del horizonte del plan, y se agrega 2030 (Q1,354,000,000)."
+    )
     assert values["frase_indicadores"] == (
         "Frente al plan 2025-2029, el plan 2026-2030 cambia la fórmula de 2 indicadores y cambia la línea de base de "
         "2 indicadores. La meta del último año del indicador principal (FICHA\\_PRODUCTO) pasa de 1,619,247 personas "
-        "(47.1 %) en 2029 a 1,619,247 (47.1 %) en 2030.")
-    assert "el porcentaje de mujeres pasa de 39.0 % (2029) a 40.0 % (2030); y la cifra de mujeres pasa de 631,506 " \
-           "(2029) a 647,699 (2030)" in values["frase_cifras"]
+        "(47.1 %) en 2029 a 1,619,247 (47.1 %) en 2030."
+    )
+    assert (
+        "el porcentaje de mujeres pasa de 39.0 % (2029) a 40.0 % (2030); y la cifra de mujeres pasa de 631,506 "
+        "(2029) a 647,699 (2030)" in values["frase_cifras"]
+    )
     assert values["frase_catalogos"] == "Se agrega la unidad de medida «Gestión» y cambia la descripción de «Persona»."
     assert values["frase_acciones"] == "Se agrega 1 acción, se retira 1 acción y cambia la redacción de 1 acción."
     assert values["frase_marco"] == "En el marco estratégico cambia la redacción de 1 enunciado."
@@ -131,7 +146,8 @@ def test_programs_actions_and_statements_in_the_plural(plan, plan_copy):
     assert values["frase_catalogos"] == (
         "Se agrega la unidad de medida «Km», se retira la unidad de medida «Kilómetro» y el programa «Conservación y "
         "Demarcación de Límites Internacionales del Territorio Nacional» pasa a llamarse «Conservación y Delimitación "
-        "de Límites Internacionales del Territorio Nacional».")
+        "de Límites Internacionales del Territorio Nacional»."
+    )
     assert "la población objetivo pasa de 3,437,340 a 3,500,000" in values["frase_cifras"]
     assert "*Viene del programa «Conservación y Demarcación" in chapter.actions_markdown()
     assert "**Mandato legal" in chapter.statements_markdown() and ", nuevo:" in chapter.statements_markdown()
@@ -141,7 +157,8 @@ def test_plans_without_actions(plan, plan_copy):
     path = plan_copy / "acciones.csv"
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     empty = load_plan(plan_copy)
-    assert EditionChanges(empty, 2026, empty).values["frase_acciones"] == \
-        "Ninguna de las dos ediciones enumera acciones."
+    assert (
+        EditionChanges(empty, 2026, empty).values["frase_acciones"] == "Ninguna de las dos ediciones enumera acciones."
+    )
     removed = EditionChanges(empty, 2026, plan).values["frase_acciones"]
     assert removed == f"Se retiran {len(plan['acciones'])} acciones."

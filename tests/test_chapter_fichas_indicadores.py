@@ -1,9 +1,9 @@
 """Chapter «Fichas de indicadores»: any number of fiches, found by level, and the formula model of the data."""
 
 import pytest
-
-from conftest import PLAN_DIR
 from chapter_helpers import change_rows, drop_fiche, read_rows, write_rows
+from conftest import PLAN_DIR
+
 from pom_lib.chapters.fichas_indicadores import IndicatorFiches
 from pom_lib.plan import load_plan
 
@@ -14,7 +14,9 @@ def largest_relative_gap(folder) -> float:
     """The largest gap between a published relative value and absolute / target population × 100."""
     population = next(float(r["valor"]) for r in read_rows(folder, "cifras_clave") if r["rol"] == "poblacion_objetivo")
     published = [(float(r["meta_absoluta"]), float(r["meta_relativa"])) for r in read_rows(folder, "fichas_metas")]
-    published += [(float(r["linea_base_absoluta"]), float(r["linea_base_relativa"])) for r in read_rows(folder, "fichas")]
+    published += [
+        (float(r["linea_base_absoluta"]), float(r["linea_base_relativa"])) for r in read_rows(folder, "fichas")
+    ]
     return max(abs(100 * absolute / population - relative) for absolute, relative in published)
 
 
@@ -34,11 +36,14 @@ def test_fiches_formula_and_agreement_of_the_plan(chapter):
     assert values["frase_coincidencia"] == (
         "Recalculado así, el dato absoluto coincide exactamente con el publicado en cada año de cada ficha, y el dato "
         f"relativo difiere como máximo en {gap} puntos porcentuales, menos que el redondeo a un decimal del documento "
-        "(tolerancia de 0.05 puntos).")
-    assert values["frase_fichas_iguales"] == ("Las dos fichas publican exactamente las mismas cifras, de la línea de "
-                                              "base a la última meta.")
-    assert values["indicador_principal"].startswith("Cobertura de los servicios consulares") and \
-        not values["indicador_principal"].endswith(".")
+        "(tolerancia de 0.05 puntos)."
+    )
+    assert values["frase_fichas_iguales"] == (
+        "Las dos fichas publican exactamente las mismas cifras, de la línea de base a la última meta."
+    )
+    assert values["indicador_principal"].startswith("Cobertura de los servicios consulares") and not values[
+        "indicador_principal"
+    ].endswith(".")
 
 
 def test_each_fiche_is_quoted_with_its_section(chapter):
@@ -66,40 +71,63 @@ def test_fiches_are_found_by_level_in_any_order_and_number(plan_copy):
     write_rows(plan_copy, "fichas", [fiches[1], extra, fiches[0]])
     for table in ("fichas_formula", "fichas_metas"):
         rows = read_rows(plan_copy, table)
-        write_rows(plan_copy, table, rows + [r | {"ficha_id": "OTRA_FICHA"} for r in rows
-                                             if r["ficha_id"] == "FICHA_PRODUCTO"])
+        write_rows(
+            plan_copy, table, rows + [r | {"ficha_id": "OTRA_FICHA"} for r in rows if r["ficha_id"] == "FICHA_PRODUCTO"]
+        )
     chapter = IndicatorFiches(load_plan(plan_copy))
-    assert chapter.values["frase_fichas"] == ("tres fichas de indicadores: una para los subproductos y dos para los "
-                                              "productos")
+    assert chapter.values["frase_fichas"] == (
+        "tres fichas de indicadores: una para los subproductos y dos para los productos"
+    )
     # The main indicator is the first product-level fiche in file order.
     assert chapter.plan.main_fiche == "OTRA_FICHA"
     assert chapter.values["indicador_principal"] == "Otro indicador de productos"
-    assert [chapter.fiche_table(p).name for p in range(3)] == ["tabla-ficha-subproductos", "tabla-ficha-producto",
-                                                               "tabla-ficha-producto-2"]
-    assert chapter.fiche_table(1).caption == ("Ficha de producto «Otro indicador de productos»: metas publicadas y "
-                                              "recalculadas")
+    assert [chapter.fiche_table(p).name for p in range(3)] == [
+        "tabla-ficha-subproductos",
+        "tabla-ficha-producto",
+        "tabla-ficha-producto-2",
+    ]
+    assert chapter.fiche_table(1).caption == (
+        "Ficha de producto «Otro indicador de productos»: metas publicadas y recalculadas"
+    )
     assert chapter.fiche_table(0).caption == "Ficha de subproductos: metas publicadas y recalculadas"
     assert chapter.values["frase_fichas_iguales"].startswith("Las tres fichas publican exactamente las mismas cifras")
 
 
 def test_published_values_that_the_formula_does_not_reproduce(plan_copy):
-    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2027"),
-                                           meta_absoluta="1500000", meta_relativa="43.6")
+    change_rows(
+        plan_copy,
+        "fichas_metas",
+        lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2027"),
+        meta_absoluta="1500000",
+        meta_relativa="43.6",
+    )
     values = IndicatorFiches(load_plan(plan_copy)).values
     assert "el dato absoluto difiere del publicado en 1 meta de 10, hasta en 31,297" in values["frase_coincidencia"]
-    assert "supera la tolerancia de 0.05 puntos, la del redondeo a un decimal, en 1 valor de 12" in \
-        values["frase_coincidencia"]
-    assert values["frase_fichas_iguales"] == "Las fichas publican cifras distintas; la tabla de cada una muestra sus valores."
+    assert (
+        "supera la tolerancia de 0.05 puntos, la del redondeo a un decimal, en 1 valor de 12"
+        in values["frase_coincidencia"]
+    )
+    assert (
+        values["frase_fichas_iguales"]
+        == "Las fichas publican cifras distintas; la tabla de cada una muestra sus valores."
+    )
 
 
 def test_execution_values_agree_in_number(plan_copy):
-    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_SUBPRODUCTO", "2025"),
-                                           ejecucion="1300000")
+    change_rows(
+        plan_copy,
+        "fichas_metas",
+        lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_SUBPRODUCTO", "2025"),
+        ejecucion="1300000",
+    )
     assert IndicatorFiches(load_plan(plan_copy)).values["frase_ejecucion"] == "Las fichas traen 1 valor de ejecución."
-    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2025"),
-                                           ejecucion="1300000")
+    change_rows(
+        plan_copy,
+        "fichas_metas",
+        lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2025"),
+        ejecucion="1300000",
+    )
     assert IndicatorFiches(load_plan(plan_copy)).values["frase_ejecucion"] == "Las fichas traen 2 valores de ejecución."
-
 
 
 def test_the_formula_reading_is_held_back_when_the_population_changes(chapter, plan_copy):

@@ -3,9 +3,9 @@
 from collections import defaultdict
 
 import pytest
-
-from conftest import PLAN_DIR
 from chapter_helpers import change_rows, end_in, read_rows, single_program
+from conftest import PLAN_DIR
+
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
 from pom_lib.plan import load_plan
 
@@ -46,33 +46,45 @@ def test_largest_program_and_its_part_of_the_increase(chapter):
     increase = {name: b[2029] - b[2025] for name, b in budget.items()}
     part = 100 * increase[largest] / sum(increase.values())
     values = chapter.values
-    assert values["frase_programa_mayor"] == (f"El programa «{largest}» es el de mayor peso: en 2029 concentra el "
-                                              f"{share:.1f}{NBSP}% del total.")
+    assert values["frase_programa_mayor"] == (
+        f"El programa «{largest}» es el de mayor peso: en 2029 concentra el {share:.1f}{NBSP}% del total."
+    )
     assert part > 50 and values["frase_aumento"].startswith("También explica la mayor parte del aumento")
     assert f"Q{increase[largest]:,.0f} ({part:.1f}{NBSP}%)" in values["frase_aumento"]
     losing = [name for name, change in increase.items() if change < 0]
-    assert values["frase_a_la_baja"] == ("Pierden asignación en términos absolutos "
-                                         f"«{losing[0]}» y «{losing[1]}».")
+    assert values["frase_a_la_baja"] == (f"Pierden asignación en términos absolutos «{losing[0]}» y «{losing[1]}».")
 
 
 def test_losing_programs_agree_in_number(plan_copy):
     # Límites (PRD06, PRD07) and Actividades Centrales (PRD08…PRD14) lose budget from 2025 to 2029.
-    change_rows(plan_copy, "metas_productos", lambda row: (row["producto_id"], row["anio"]) == ("PRD11", "2029"),
-                                              meta_financiera="80000000")
+    change_rows(
+        plan_copy,
+        "metas_productos",
+        lambda row: (row["producto_id"], row["anio"]) == ("PRD11", "2029"),
+        meta_financiera="80000000",
+    )
     one = PlanningMatrix(load_plan(plan_copy)).values["frase_a_la_baja"]
-    assert one == ("Pierde asignación en términos absolutos «Conservación y Demarcación de Límites Internacionales del "
-                   "Territorio Nacional».")
-    change_rows(plan_copy, "metas_productos", lambda row: (row["producto_id"], row["anio"]) == ("PRD07", "2029"),
-                                              meta_financiera="20000000")
+    assert one == (
+        "Pierde asignación en términos absolutos «Conservación y Demarcación de Límites Internacionales del "
+        "Territorio Nacional»."
+    )
+    change_rows(
+        plan_copy,
+        "metas_productos",
+        lambda row: (row["producto_id"], row["anio"]) == ("PRD07", "2029"),
+        meta_financiera="20000000",
+    )
     assert PlanningMatrix(load_plan(plan_copy)).values["frase_a_la_baja"] == (
-        "Ningún programa pierde asignación en términos absolutos.")
+        "Ningún programa pierde asignación en términos absolutos."
+    )
 
 
 def test_single_program_has_no_comparison_between_programs(plan_copy):
     single_program(plan_copy, "politica_exterior")
     values = PlanningMatrix(load_plan(plan_copy)).values
-    assert values["frase_programa_mayor"] == ("Todo el presupuesto corresponde a su único programa, "
-                                              "«Servicios de Política Exterior».")
+    assert values["frase_programa_mayor"] == (
+        "Todo el presupuesto corresponde a su único programa, «Servicios de Política Exterior»."
+    )
     assert values["frase_aumento"] == "Entre el primer y el último año, el total aumenta Q370,000,000."
     assert values["frase_programas"] == values["frase_a_la_baja"] == ""
 
@@ -84,7 +96,8 @@ def test_yearly_growth_of_the_total(chapter):
     assert chapter.values["frase_crecimiento"] == (
         f"El total anual pasa de Q980,000,000 en 2025 a Q1,350,000,000 en 2029. El crecimiento no es uniforme: el "
         f"mayor aumento relativo es el de {fastest} ({growth[fastest]:.1f}{NBSP}%) y el menor el de {slowest} "
-        f"({growth[slowest]:.1f}{NBSP}%).")
+        f"({growth[slowest]:.1f}{NBSP}%)."
+    )
     assert chapter.values["frase_totales"] == "Todos los totales anuales son cifras redondas en millones."
 
 
@@ -92,14 +105,18 @@ def test_a_three_year_plan_and_a_one_year_plan(plan_copy, tmp_path):
     end_in(plan_copy, 2027)
     values = PlanningMatrix(load_plan(plan_copy)).values
     assert values["duracion"] == "tres años" and values["anio_final"] == "2027"
-    assert values["frase_crecimiento"].startswith("El total anual pasa de Q980,000,000 en 2025 a Q1,180,000,000 en 2027.")
+    assert values["frase_crecimiento"].startswith(
+        "El total anual pasa de Q980,000,000 en 2025 a Q1,180,000,000 en 2027."
+    )
     end_in(plan_copy, 2025)
     chapter = PlanningMatrix(load_plan(plan_copy))
     assert chapter.values["frase_periodo"] == "para 2025" and chapter.values["duracion"] == "un año"
-    assert chapter.values["frase_crecimiento"] == "El plan abarca un solo año, 2025: no hay variación interanual que analizar."
+    assert (
+        chapter.values["frase_crecimiento"]
+        == "El plan abarca un solo año, 2025: no hay variación interanual que analizar."
+    )
     assert chapter.values["frase_aumento"] == chapter.values["frase_programas"] == ""
     assert chapter.growth_figure() is None
-
 
 
 def test_commentary_is_held_back_when_its_figures_change(chapter, plan_copy):

@@ -5,9 +5,9 @@ MINEX figures are typed from the document; variants are copies of the real plan.
 
 import pandas as pd
 import pytest
-
 from chapter_helpers import change_rows, keep_rows, template_glue_keys
 from conftest import PLAN_DIR
+
 from pom_lib import spanish
 from pom_lib.chapters.presentacion import Presentation, largest_program_sentence
 from pom_lib.plan import load_plan
@@ -36,20 +36,29 @@ def test_the_plan_in_figures(chapter):
     assert values["total_periodo"] == "Q5,870.0 millones"
     assert values["frase_estructura"] == "5 programas, 14 productos y 28 subproductos"
     # 980 million in 2025, 1,350 million in 2029: +37.8 % in four years.
-    assert values["frase_asignacion"] == ("La asignación anual pasa de Q980.0 millones a Q1,350.0 millones, un "
-                                          f"aumento de 37.8{NBSP}% en cuatro años.")
-    assert values["frase_programa_mayor"] == ("«Servicios Consulares y de Atención al Migrante» es el programa de "
-                                              "mayor asignación en todos los años.")
+    assert values["frase_asignacion"] == (
+        f"La asignación anual pasa de Q980.0 millones a Q1,350.0 millones, un aumento de 37.8{NBSP}% en cuatro años."
+    )
+    assert values["frase_programa_mayor"] == (
+        "«Servicios Consulares y de Atención al Migrante» es el programa de mayor asignación en todos los años."
+    )
     assert values["frase_red"].startswith("; {doc}`red_consular` cita")
 
 
 def test_key_figures_of_the_real_plan(chapter):
     table = chapter.key_figures().set_index("Cifra")
     assert table.index.tolist() == [
-        "Presupuesto programado en el período", "Presupuesto de 2025", "Presupuesto de 2029",
-        "Crecimiento anual promedio del presupuesto", "Programas / productos / subproductos", "Población objetivo",
-        "Población elegible en 2029", "Mujeres a atender en 2029", "Cobertura en 2024 (línea de base)",
-        "Cobertura meta en 2029"]
+        "Presupuesto programado en el período",
+        "Presupuesto de 2025",
+        "Presupuesto de 2029",
+        "Crecimiento anual promedio del presupuesto",
+        "Programas / productos / subproductos",
+        "Población objetivo",
+        "Población elegible en 2029",
+        "Mujeres a atender en 2029",
+        "Cobertura en 2024 (línea de base)",
+        "Cobertura meta en 2029",
+    ]
     assert table.loc["Presupuesto programado en el período", "Valor"] == "Q5,870,000,000"
     assert table.loc["Programas / productos / subproductos", "Valor"] == "5 / 14 / 28"
     assert table.loc["Población objetivo", "Valor"] == "3,437,340"
@@ -59,8 +68,11 @@ def test_key_figures_of_the_real_plan(chapter):
 
 
 def test_key_figures_are_only_those_the_plan_has_labelled_by_year(plan_copy):
-    keep_rows(plan_copy, "cifras_clave", lambda row: row["rol"] in ("poblacion_objetivo", "poblacion_elegible",
-                                                                    "porcentaje_mujeres"))
+    keep_rows(
+        plan_copy,
+        "cifras_clave",
+        lambda row: row["rol"] in ("poblacion_objetivo", "poblacion_elegible", "porcentaje_mujeres"),
+    )
     change_rows(plan_copy, "cifras_clave", lambda row: row["rol"] == "poblacion_elegible", anio="2028")
     labels = Presentation(load_plan(plan_copy)).key_figures()["Cifra"].tolist()
     assert "Población elegible en 2028" in labels and "Mujeres entre la población a atender en 2029" in labels
@@ -76,8 +88,13 @@ def test_a_plan_without_network_statements_does_not_mention_the_chapter(plan_cop
 
 
 def test_institution_names_take_their_article(plan_copy):
-    change_rows(plan_copy, "plan", lambda row: True, institucion="Autoridad Nacional del Agua",
-                unidad_planificacion="Departamento de Planificación")
+    change_rows(
+        plan_copy,
+        "plan",
+        lambda row: True,
+        institucion="Autoridad Nacional del Agua",
+        unidad_planificacion="Departamento de Planificación",
+    )
     values = Presentation(load_plan(plan_copy)).values
     assert values["de_institucion"] == "de la Autoridad Nacional del Agua"
     assert values["unidad_planificacion"] == "el Departamento de Planificación"
@@ -90,18 +107,26 @@ def test_institution_names_take_their_article(plan_copy):
 def test_allocation_sentence_for_any_period():
     sentence = Presentation._allocation_sentence
     assert sentence(pd.Series({2026: 100e6, 2027: 90e6})) == (
-        f"La asignación anual pasa de Q100.0 millones a Q90.0 millones, una disminución de 10.0{NBSP}% en un año.")
+        f"La asignación anual pasa de Q100.0 millones a Q90.0 millones, una disminución de 10.0{NBSP}% en un año."
+    )
     assert sentence(pd.Series({2031: 100e6, 2033: 100e6})) == (
-        "La asignación anual es la misma en 2031 y en 2033: Q100.0 millones.")
+        "La asignación anual es la misma en 2031 y en 2033: Q100.0 millones."
+    )
     assert sentence(pd.Series({2026: 100e6})) == ""
 
 
 def test_largest_program_when_the_leader_changes(plan_copy):
-    change_rows(plan_copy, "metas_productos", lambda r: (r["producto_id"], r["anio"]) == ("PRD03", "2029"),
-                meta_financiera="700000000")
+    change_rows(
+        plan_copy,
+        "metas_productos",
+        lambda r: (r["producto_id"], r["anio"]) == ("PRD03", "2029"),
+        meta_financiera="700000000",
+    )
     sentence = largest_program_sentence(load_plan(plan_copy))
-    assert sentence.startswith("El programa de mayor asignación cambia de un año a otro: "
-                               "«Servicios Consulares y de Atención al Migrante» en 2025")
+    assert sentence.startswith(
+        "El programa de mayor asignación cambia de un año a otro: "
+        "«Servicios Consulares y de Atención al Migrante» en 2025"
+    )
     assert sentence.endswith("«Servicios de Política Exterior» en 2029.")
 
 

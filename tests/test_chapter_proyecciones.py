@@ -1,9 +1,9 @@
 """Chapter «Proyecciones»: the horizon from the plan's own years, sentences computed for any plan."""
 
 import pytest
-
-from conftest import PLAN_DIR
 from chapter_helpers import change_rows, end_in, read_rows, shift_years
+from conftest import PLAN_DIR
+
 from pom_lib.chapters.proyecciones import Projections
 from pom_lib.plan import load_plan
 
@@ -15,7 +15,10 @@ def yearly_cost_changes(folder) -> list[tuple[str, int, float]]:
     goals = {}
     for table, key in (("metas_productos", "producto_id"), ("metas_subproductos", "subproducto_id")):
         for row in read_rows(folder, table):
-            goals.setdefault(row[key], {})[int(row["anio"])] = (float(row["meta_fisica"]), float(row["meta_financiera"]))
+            goals.setdefault(row[key], {})[int(row["anio"])] = (
+                float(row["meta_fisica"]),
+                float(row["meta_financiera"]),
+            )
     changes = []
     for item, years in goals.items():
         cost = {y: money / units for y, (units, money) in years.items() if units > 0}
@@ -46,17 +49,24 @@ def test_the_horizon_counts_from_the_plans_last_year(chapter, plan_copy):
 def test_growth_of_the_physical_and_financial_goals(chapter):
     goals = {(r["producto_id"], int(r["anio"])): r for r in read_rows(PLAN_DIR, "metas_productos")}
     products = [r["producto_id"] for r in read_rows(PLAN_DIR, "productos")]
-    physical = {p: compound(float(goals[p, 2025]["meta_fisica"]), float(goals[p, 2029]["meta_fisica"]), 4)
-                for p in products if float(goals[p, 2025]["meta_fisica"]) > 0}
+    physical = {
+        p: compound(float(goals[p, 2025]["meta_fisica"]), float(goals[p, 2029]["meta_fisica"]), 4)
+        for p in products
+        if float(goals[p, 2025]["meta_fisica"]) > 0
+    }
     growing = sorted(rate for rate in physical.values() if rate > 0.5)
     flat = sum(abs(rate) <= 0.5 for rate in physical.values())
     median = (growing[2] + growing[3]) / 2
     near = sum(abs(rate - median) <= 0.5 for rate in growing)
     assert chapter.values["frase_crecimiento"] == (
         f"{near} de los {len(growing)} productos cuya meta física crece lo hacen a un ritmo cercano al "
-        f"{median:.1f}{NBSP}% anual, y {flat} mantienen la misma meta todos los años.")
-    financial = {p: compound(float(goals[p, 2025]["meta_financiera"]), float(goals[p, 2029]["meta_financiera"]), 4)
-                 for p in products if float(goals[p, 2025]["meta_financiera"]) > 0}
+        f"{median:.1f}{NBSP}% anual, y {flat} mantienen la misma meta todos los años."
+    )
+    financial = {
+        p: compound(float(goals[p, 2025]["meta_financiera"]), float(goals[p, 2029]["meta_financiera"]), 4)
+        for p in products
+        if float(goals[p, 2025]["meta_financiera"]) > 0
+    }
     fastest = max(financial, key=financial.get)
     assert chapter.values["frase_financiera"].startswith(f"La meta financiera que más crece es la de {fastest} «")
     assert chapter.values["frase_financiera"].endswith(f"a {financial[fastest]:.1f}{NBSP}% anual.")
@@ -67,7 +77,8 @@ def test_outliers_are_counted_and_announced_only_when_there_are_some(chapter):
     over = [c for c in changes if abs(c[2]) > 50]
     assert chapter.values["frase_atipicos"] == (
         f"{len(over)} variaciones anuales del costo unitario superan el umbral de 50{NBSP}%, en "
-        f"{len({item for item, _, _ in over})} elementos de la matriz.")
+        f"{len({item for item, _, _ in over})} elementos de la matriz."
+    )
     assert len([c for c in changes if abs(c[2]) > 1000]) == 1
     one = Projections(chapter.plan, umbral_atipicos=1000)
     assert one.values["frase_atipicos"] == f"Una variación anual del costo unitario supera el umbral de 1,000{NBSP}%."
@@ -83,31 +94,46 @@ def test_outlier_commentary_is_held_back_when_the_outliers_change(chapter):
 
 def test_coverage_scenarios_and_half_coverage(chapter, plan_copy):
     values = chapter.values
-    assert values["frase_cobertura"].startswith("Con la tendencia del plan, la cobertura del indicador principal "
-                                                f"llegaría a {values['cobertura_tendencia']} en 2033")
+    assert values["frase_cobertura"].startswith(
+        "Con la tendencia del plan, la cobertura del indicador principal "
+        f"llegaría a {values['cobertura_tendencia']} en 2033"
+    )
     assert f"bajaría a {values['cobertura_constante']}, porque la población crecería" in values["frase_cobertura"]
     assert "se mantendría en" in Projections(chapter.plan, crecimiento_poblacion=0).values["frase_cobertura"]
     # 1,619,247 persons in 2029 from 1,241,060 in 2024: at that pace, half of 3,437,340 is passed in 2031.
     pace = (1619247 / 1241060) ** (1 / 5)
     year = next(y for y in range(2030, 2100) if 1619247 * pace ** (y - 2029) >= 3437340 / 2)
-    assert values["frase_mitad"] == ("Al ritmo del plan y con la población fija, la mitad de la población objetivo "
-                                     f"quedaría cubierta en {year}.")
-    change_rows(plan_copy, "fichas_metas", lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2029"),
-                                           meta_relativa="52.0")
+    assert values["frase_mitad"] == (
+        f"Al ritmo del plan y con la población fija, la mitad de la población objetivo quedaría cubierta en {year}."
+    )
+    change_rows(
+        plan_copy,
+        "fichas_metas",
+        lambda row: (row["ficha_id"], row["anio"]) == ("FICHA_PRODUCTO", "2029"),
+        meta_relativa="52.0",
+    )
     assert Projections(load_plan(plan_copy)).values["frase_mitad"] == (
-        f"Las metas del plan ya alcanzan el 50{NBSP}% de la población objetivo en 2029.")
+        f"Las metas del plan ya alcanzan el 50{NBSP}% de la población objetivo en 2029."
+    )
     change_rows(plan_copy, "fichas_metas", lambda row: True, meta_absoluta="1241060", meta_relativa="36.1")
     assert Projections(load_plan(plan_copy)).values["frase_mitad"] == ""
 
 
 def test_budget_pace_in_any_direction(chapter, plan_copy):
     assert chapter.values["frase_presupuesto"].startswith(
-        f"El total del plan crece a {compound(980e6, 1350e6, 4):.1f}{NBSP}% anual entre 2025 y 2029.")
+        f"El total del plan crece a {compound(980e6, 1350e6, 4):.1f}{NBSP}% anual entre 2025 y 2029."
+    )
     for year, total in ((2025, 1350e6), (2029, 980e6)):
-        change_rows(plan_copy, "totales_anuales", lambda row: row["anio"] == str(year), meta_financiera=str(int(total)))
+        change_rows(
+            plan_copy,
+            "totales_anuales",
+            lambda row, year=year: row["anio"] == str(year),
+            meta_financiera=str(int(total)),
+        )
     falling = Projections(load_plan(plan_copy)).values["frase_presupuesto"]
-    assert falling.startswith(f"El total del plan se reduce a un ritmo de {-compound(1350e6, 980e6, 4):.1f}{NBSP}% "
-                              "anual entre 2025 y 2029.")
+    assert falling.startswith(
+        f"El total del plan se reduce a un ritmo de {-compound(1350e6, 980e6, 4):.1f}{NBSP}% anual entre 2025 y 2029."
+    )
 
 
 def test_a_one_year_plan_has_no_growth_to_extend(plan_copy):

@@ -5,9 +5,9 @@ MINEX figures are typed from the document; variants are copies of the real plan.
 """
 
 import pytest
-
 from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_keys
 from conftest import PLAN_DIR
+
 from pom_lib.chapters.red_consular import NetworkExpansion, program_trajectory
 from pom_lib.plan import load_plan
 
@@ -36,7 +36,8 @@ def test_only_plans_with_network_statements_have_the_chapter(plan_copy):
 def test_statements_by_scope(chapter):
     assert chapter.values["frase_enunciados"] == (
         "El Plan Operativo Multianual 2025-2029 anuncia cómo crecerá su red en el exterior en tres enunciados "
-        "sobre la red consular y tres enunciados sobre la red diplomática.")
+        "sobre la red consular y tres enunciados sobre la red diplomática."
+    )
     sections = chapter.scope_sections()
     assert [scope for scope, _ in sections] == ["consular", "diplomatica"]
     assert sections[0][1].startswith("## La red consular\n\n> Durante el período 2025-2029 se fortalecerá")
@@ -58,14 +59,18 @@ def test_places_the_statements_name(chapter):
     share = 100 * named / sum(int(r["personas"]) for r in rows)
     assert chapter.values["frase_lugares_nombrados"] == (
         "Los enunciados sobre la red nombran «Estados Unidos de América», «Estados Unidos Mexicanos» y «Canadá», "
-        f"lugares que reúnen juntos el {share:.1f}{NBSP}% de la población objetivo.")
+        f"lugares que reúnen juntos el {share:.1f}{NBSP}% de la población objetivo."
+    )
     assert f"{share:.1f}" == "97.8"
 
 
 def test_population_figures_for_the_teams_reading(chapter):
     values = chapter.values
     assert (values["region_mayor"], values["personas_region_mayor"], values["peso_region_mayor"]) == (
-        "Estados Unidos de América", "3,253,747", f"94.7{NBSP}%")
+        "Estados Unidos de América",
+        "3,253,747",
+        f"94.7{NBSP}%",
+    )
     assert values["otros_nombrados"] == "Estados Unidos Mexicanos y Canadá"
     assert values["peso_resto"] == f"2.2{NBSP}%"
     assert values["sin_cobertura"] == "1,818,093"  # 3,437,340 - 1,619,247
@@ -78,7 +83,8 @@ def test_budget_of_the_program_linked_to_the_indicator(chapter):
     assert (values["programa_inicio"], values["programa_fin"]) == ("Q416.7 millones", "Q612.9 millones")
     assert values["frase_programa"].endswith(
         f"(tabla siguiente): un aumento de 47.1{NBSP}%, 10.1{NBSP}% por año en promedio, frente a 37.8{NBSP}% del "
-        "total del plan.")
+        "total del plan."
+    )
     assert values["producto_principal_peso"] == f"97.2{NBSP}%"
     assert "Casi todo su presupuesto" in values["frase_programa_peso"]
     assert values["costo_unitario"] == "sube"
@@ -91,8 +97,9 @@ def test_without_a_documented_link_there_is_no_program_section(plan_copy):
     change_rows(plan_copy, "objetivos_programas", lambda row: row["vinculo"] == "documento", vinculo="lectura")
     chapter = NetworkExpansion(load_plan(plan_copy))
     assert "frase_programa" not in chapter.values
-    assert chapter.values["frase_capitulo"] == ("Este capítulo cita esos enunciados y los sitúa frente a la "
-                                                "población objetivo del plan.")
+    assert chapter.values["frase_capitulo"] == (
+        "Este capítulo cita esos enunciados y los sitúa frente a la población objetivo del plan."
+    )
     assert [review.block.place for review in chapter.reviews()] == ["programa"]
     assert chapter.commentary_markdown("programa") == ""
 

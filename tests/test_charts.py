@@ -2,14 +2,13 @@
 
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
 from pom_lib import charts, projections
 from pom_lib.plan import Plan, load_plan
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,9 @@ def test_no_text_falls_outside_the_figure(plan):
         for text in _texts(fig):
             box = text.get_window_extent(renderer)
             assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
-                name, text.get_text())
+                name,
+                text.get_text(),
+            )
 
 
 def test_no_title_is_drawn_in_the_chart_the_caption_carries_it(plan):
@@ -110,8 +111,10 @@ def test_bars_use_the_okabe_ito_palette(plan):
 def test_alt_texts_state_the_findings_in_figures_from_the_data(plan):
     totals = pd.read_csv(PLAN_DIR / "totales_anuales.csv").set_index("anio")["meta_financiera"]
     budget = charts.budget_by_program(plan)
-    assert budget.alt.startswith(f"El total anual pasa de Q{totals.iloc[0] / 1e6:,.1f} millones en {totals.index[0]} a "
-                                 f"Q{totals.iloc[-1] / 1e6:,.1f} millones en {totals.index[-1]}")
+    assert budget.alt.startswith(
+        f"El total anual pasa de Q{totals.iloc[0] / 1e6:,.1f} millones en {totals.index[0]} a "
+        f"Q{totals.iloc[-1] / 1e6:,.1f} millones en {totals.index[-1]}"
+    )
     growth = 100 * totals.pct_change().dropna()
     yearly = charts.yearly_growth(plan).alt
     assert yearly.startswith("El total del plan crece todos los años")
@@ -130,14 +133,23 @@ def test_indicator_components_stack_the_formula_subproducts(plan):
 
 def _enlarged(plan: Plan, times: int) -> Plan:
     """The plan with every product and region copied `times` times (new ids): a much larger plan."""
-    products = pd.concat([plan["productos"].assign(producto_id=lambda f, k=k: f["producto_id"] + f"_{k}",
-                                                   orden=lambda f, k=k: f["orden"] + 1000 * k) for k in range(times)])
-    goals = pd.concat([plan["metas_productos"].assign(producto_id=lambda f, k=k: f["producto_id"] + f"_{k}")
-                       for k in range(times)])
-    regions = pd.concat([plan["poblacion_objetivo"].assign(region=lambda f, k=k: f["region"] + f" {k}")
-                         for k in range(times)])
-    return Plan(plan.source, {**plan.tables, "productos": products, "metas_productos": goals,
-                              "poblacion_objetivo": regions})
+    products = pd.concat(
+        [
+            plan["productos"].assign(
+                producto_id=lambda f, k=k: f["producto_id"] + f"_{k}", orden=lambda f, k=k: f["orden"] + 1000 * k
+            )
+            for k in range(times)
+        ]
+    )
+    goals = pd.concat(
+        [plan["metas_productos"].assign(producto_id=lambda f, k=k: f["producto_id"] + f"_{k}") for k in range(times)]
+    )
+    regions = pd.concat(
+        [plan["poblacion_objetivo"].assign(region=lambda f, k=k: f["region"] + f" {k}") for k in range(times)]
+    )
+    return Plan(
+        plan.source, {**plan.tables, "productos": products, "metas_productos": goals, "poblacion_objetivo": regions}
+    )
 
 
 def test_a_plan_fifty_times_larger_keeps_its_charts_readable_and_its_data_whole(plan):

@@ -10,16 +10,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR, ROOT
 
 from pom_lib.contract import plan_resources
-
-from conftest import PLAN_DIR, ROOT
 
 PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 
 
 def pom(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "pom_lib.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "pom_lib.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_validar_accepts_the_published_plan():
@@ -27,35 +28,52 @@ def test_validar_accepts_the_published_plan():
     assert result.returncode == 0, result.stderr
     assert "Plan válido: Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)." in result.stdout
     assert f"{len(plan_resources())} tablas" in result.stdout
-    assert "✓ Total anual = suma de las metas financieras de los productos: 5 de 5 comprobaciones cumplen." in result.stdout
+    assert (
+        "✓ Total anual = suma de las metas financieras de los productos: 5 de 5 comprobaciones cumplen."
+        in result.stdout
+    )
     assert "Todas las reglas de conciliación se cumplen." in result.stdout
 
 
 def test_validar_lists_every_problem_without_traceback(plan_copy):
     goals = plan_copy / "metas_productos.csv"
-    goals.write_text(goals.read_text(encoding="utf-8").replace("PRD03,2025,213,", "PRD03,2025,doscientos,")
-                     .replace("PRD04,2026,584,15139846", "PRD04,2026,-584,15139846"), encoding="utf-8")
+    goals.write_text(
+        goals.read_text(encoding="utf-8")
+        .replace("PRD03,2025,213,", "PRD03,2025,doscientos,")
+        .replace("PRD04,2026,584,15139846", "PRD04,2026,-584,15139846"),
+        encoding="utf-8",
+    )
     result = pom("validar", plan_copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "El plan no es válido: 2 problema(s) encontrado(s)." in result.stderr
     assert "metas_productos.csv, fila 12, columna «meta_fisica»: «doscientos» no es un número entero" in result.stderr
-    assert "metas_productos.csv, fila 18, columna «meta_fisica»: valor negativo (-584): no puede ser menor que 0" in result.stderr
+    assert (
+        "metas_productos.csv, fila 18, columna «meta_fisica»: valor negativo (-584): no puede ser menor que 0"
+        in result.stderr
+    )
 
 
 def test_validar_reports_a_reconciliation_finding_but_accepts_the_plan(plan_copy):
     totals = plan_copy / "totales_anuales.csv"
-    totals.write_text(totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8")
+    totals.write_text(
+        totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8"
+    )
     result = pom("validar", plan_copy)
     assert result.returncode == 0
-    assert "✗ Total anual = suma de las metas financieras de los productos: 4 de 5 comprobaciones cumplen." in result.stdout
+    assert (
+        "✗ Total anual = suma de las metas financieras de los productos: 4 de 5 comprobaciones cumplen."
+        in result.stdout
+    )
     assert "2029, TOTAL: esperado 1,350,000,100.0, encontrado 1,350,000,000.0" in result.stdout
 
 
 def test_validar_estricto_refuses_a_reconciliation_finding(plan_copy):
     """For CI: with --estricto a figure that does not add up is an error, not a warning."""
     totals = plan_copy / "totales_anuales.csv"
-    totals.write_text(totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8")
+    totals.write_text(
+        totals.read_text(encoding="utf-8").replace("2029,1350000000", "2029,1350000100"), encoding="utf-8"
+    )
     result = pom("validar", plan_copy, "--estricto")
     assert result.returncode == 1
     assert "2029, TOTAL: esperado 1,350,000,100.0, encontrado 1,350,000,000.0" in result.stdout
@@ -82,8 +100,15 @@ def test_matriz_csv_to_stdout_is_plain_numbers():
     result = pom("matriz", PLAN_DIR)
     assert result.returncode == 0
     table = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False)
-    assert list(table.columns) == ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica",
-                                   "meta_financiera"]
+    assert list(table.columns) == [
+        "programa",
+        "producto",
+        "subproducto",
+        "unidad_medida",
+        "anio",
+        "meta_fisica",
+        "meta_financiera",
+    ]
     assert len(table) == (14 + 28) * 5
     row = table[(table["subproducto"] == "Servicios de documentación en el exterior") & (table["anio"] == 2029)]
     assert row[["meta_fisica", "meta_financiera"]].values.tolist() == [[1806195, 516080148]]
@@ -124,8 +149,12 @@ def test_missing_and_wrong_arguments_are_explained_in_spanish():
 
 def test_output_to_a_closed_pipe_ends_quietly():
     """`pom validar … | head`: when the reader has gone, no BrokenPipeError reaches the analyst."""
-    process = subprocess.Popen([sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     process.stdout.close()  # the reader leaves before the first line
     error = process.stderr.read()
     assert process.wait() == 128 + signal.SIGPIPE
@@ -142,8 +171,12 @@ def test_matriz_piped_to_head_prints_no_traceback(tmp_path):
 
 def test_ctrl_c_prints_one_spanish_line():
     """Ctrl-C (SIGINT) while the plan is being validated: one line saying so, exit 130, no traceback."""
-    process = subprocess.Popen([sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pom_lib.cli", "validar", str(PLAN_DIR)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     maps = Path(f"/proc/{process.pid}/maps")
     deadline = time.monotonic() + 60
     # Interrupt once the command runs (it has begun loading the library), as an analyst would mid-validation.

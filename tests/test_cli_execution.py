@@ -1,7 +1,6 @@
 """`pom plantilla` and `pom validar ARCHIVO --plan PLAN` end to end, as an analyst runs them."""
 
 import openpyxl
-
 from conftest import EXECUTION_CSV, PLAN_DIR, fill_template
 from test_cli import pom
 
@@ -55,8 +54,7 @@ def test_validar_a_filled_template(tmp_path):
 def test_validar_lists_every_problem_of_an_execution_file_without_traceback(tmp_path):
     broken = tmp_path / "ejecucion.csv"
     text = EXECUTION_CSV.read_text(encoding="utf-8")
-    broken.write_text(text.replace("SUB02,2025,,880000,", "SUB02,2025,,mil,") + "PRD99,2025,,1,1,\n",
-                      encoding="utf-8")
+    broken.write_text(text.replace("SUB02,2025,,880000,", "SUB02,2025,,mil,") + "PRD99,2025,,1,1,\n", encoding="utf-8")
     result = pom("validar", broken, "--plan", PLAN_DIR)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import commentary
 from pom_lib.chapters import commentary_reviews, confirm_commentary
 from pom_lib.chapters.acciones_programa import ProgramActions
 from pom_lib.errors import PlanError
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 BLOCKS = """<!-- notas del equipo -->
 ---
@@ -42,13 +41,15 @@ def _drop_one_action(folder: Path, program: str) -> None:
         rows = list(csv.reader(file))
     dropped = next(i for i, row in enumerate(rows) if row[1] == program)
     with path.open("w", encoding="utf-8", newline="") as file:
-        csv.writer(file, lineterminator="\n").writerows(rows[:dropped] + rows[dropped + 1:])
+        csv.writer(file, lineterminator="\n").writerows(rows[:dropped] + rows[dropped + 1 :])
 
 
 def test_blocks_are_parsed_with_their_place_figures_and_text():
     blocks = commentary.parse(BLOCKS, "acciones_programa", "comentarios/acciones_programa.md")
     assert [(b.place, b.figures, b.line) for b in blocks] == [
-        ("resumen", {"n_acciones": "39", "peso_menor": "2.0 %"}, 2), ("cierre", {}, 11)]
+        ("resumen", {"n_acciones": "39", "peso_menor": "2.0 %"}, 2),
+        ("cierre", {}, 11),
+    ]
     assert blocks[0].text == "El plan enumera {glue:md}`n_acciones` acciones.\n\nSegundo párrafo del mismo bloque."
     assert blocks[0].cited == ["n_acciones"]
     assert blocks[0].render({"n_acciones": "41"}).startswith("El plan enumera 41 acciones.")
@@ -60,14 +61,18 @@ def test_a_block_that_cites_an_unrecorded_figure_is_refused():
         commentary.parse(text, "acciones_programa", "comentarios/acciones_programa.md")
     assert [str(p) for p in raised.value.problems] == [
         "comentarios/acciones_programa.md, fila 1: el texto cita n_acciones sin registrarlas en «cifras:»; "
-        "agréguelas con el valor que tenían al escribirlo"]
+        "agréguelas con el valor que tenían al escribirlo"
+    ]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("---\ncifras: {}\n---\nTexto.\n", "fila 1: falta «lugar:», el sitio del capítulo donde va el comentario"),
-    ("---\nlugar: resumen\ncifras: {}\nTexto.\n", "fila 1: falta la línea «---» que cierra el encabezado"),
-    ("---\nlugar: [resumen\n---\nTexto.\n", "fila 1: el encabezado del comentario no se puede leer"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("---\ncifras: {}\n---\nTexto.\n", "fila 1: falta «lugar:», el sitio del capítulo donde va el comentario"),
+        ("---\nlugar: resumen\ncifras: {}\nTexto.\n", "fila 1: falta la línea «---» que cierra el encabezado"),
+        ("---\nlugar: [resumen\n---\nTexto.\n", "fila 1: el encabezado del comentario no se puede leer"),
+    ],
+)
 def test_malformed_blocks_name_their_line(text, message):
     with pytest.raises(PlanError) as raised:
         commentary.parse(text, "acciones_programa", "comentarios/acciones_programa.md")
@@ -85,7 +90,8 @@ def test_a_changed_figure_holds_its_block_back_until_confirmed(plan_copy):
     plan = load_plan(plan_copy)
     reviews = commentary_reviews(plan)
     assert [(r.block.chapter, r.block.place, r.changes) for r in reviews] == [
-        ("acciones_programa", "resumen", [("n_acciones_menor_peso", "6", "5")])]
+        ("acciones_programa", "resumen", [("n_acciones_menor_peso", "6", "5")])
+    ]
     assert "comentario por revisar" in str(reviews[0]) and "n_acciones_menor_peso: era 6, ahora 5" in str(reviews[0])
     chapter = ProgramActions(plan)
     assert chapter.commentary_markdown("resumen") == ""  # held back
@@ -101,16 +107,21 @@ def test_a_changed_figure_holds_its_block_back_until_confirmed(plan_copy):
 
 def test_pom_validar_lists_the_commentary_to_review(plan_copy):
     _drop_one_action(plan_copy, "limites")
-    result = subprocess.run([sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
+    )
     assert result.returncode == 0
     assert "Comentarios por revisar: 1" in result.stdout
     assert "comentarios/acciones_programa.md, línea 3 (lugar «resumen»)" in result.stdout
-    confirmed = subprocess.run([sys.executable, "-m", "pom_lib.cli", "comentarios", str(plan_copy), "--confirmar"],
-                               capture_output=True, text=True)
+    confirmed = subprocess.run(
+        [sys.executable, "-m", "pom_lib.cli", "comentarios", str(plan_copy), "--confirmar"],
+        capture_output=True,
+        text=True,
+    )
     assert confirmed.returncode == 0 and "Comentarios confirmados: 1" in confirmed.stdout
-    again = subprocess.run([sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)],
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
+    )
     assert "Comentarios por revisar" not in again.stdout
 
 

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import contract
 from pom_lib.errors import PlanError
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 
 def _rows(path: Path) -> list[dict]:
@@ -76,8 +75,9 @@ def test_a_format_1_folder_gets_every_step_to_migrate(plan_copy):
 
 def test_the_format_1_message_reaches_the_analyst_without_a_traceback(plan_copy):
     _format1(plan_copy)
-    result = subprocess.run([sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "formato 1" in result.stderr
 
@@ -90,18 +90,27 @@ def test_a_folder_descriptor_cannot_loosen_the_library_rules(plan_copy):
         for field in resource["schema"]["fields"]:
             field.pop("constraints", None)
     (plan_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    _edit(plan_copy / "metas_productos.csv",
-          lambda row: {**row, "meta_fisica": "-5"} if (row["producto_id"], row["anio"]) == ("PRD01", "2026") else None)
+    _edit(
+        plan_copy / "metas_productos.csv",
+        lambda row: {**row, "meta_fisica": "-5"} if (row["producto_id"], row["anio"]) == ("PRD01", "2026") else None,
+    )
     assert _messages(plan_copy) == [
-        "metas_productos.csv, fila 3, columna «meta_fisica»: valor negativo (-5): no puede ser menor que 0"]
+        "metas_productos.csv, fila 3, columna «meta_fisica»: valor negativo (-5): no puede ser menor que 0"
+    ]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("[1, 2]", "datapackage.json: el archivo debe ser un objeto JSON con la descripción del plan"),
-    ("{", "datapackage.json, fila 1: el archivo está dañado: no es JSON válido"),
-    ('{"formato_pom": 3}', "datapackage.json: «formato_pom» vale 3; esta versión de Libro POM lee el formato 2: "
-                           'escriba "formato_pom": 2'),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[1, 2]", "datapackage.json: el archivo debe ser un objeto JSON con la descripción del plan"),
+        ("{", "datapackage.json, fila 1: el archivo está dañado: no es JSON válido"),
+        (
+            '{"formato_pom": 3}',
+            "datapackage.json: «formato_pom» vale 3; esta versión de Libro POM lee el formato 2: "
+            'escriba "formato_pom": 2',
+        ),
+    ],
+)
 def test_a_malformed_descriptor_gets_a_spanish_message(plan_copy, content, message):
     (plan_copy / "datapackage.json").write_text(content, encoding="utf-8")
     assert _messages(plan_copy) == [message]
@@ -124,38 +133,81 @@ def test_optional_key_figures_may_be_absent(plan_copy):
     assert plan.key_figure("poblacion_elegible") is None and plan.key_figure_year("poblacion_elegible") is None
 
 
-@pytest.mark.parametrize("spoil, expected", [
-    (lambda f: _edit(f / "cifras_clave.csv", lambda r: {**r, "rol": "poblacion_elegible"}
-                     if r["rol"] == "poblacion_objetivo" else None),
-     ["cifras_clave.csv: falta la cifra con rol «poblacion_objetivo» (la población objetivo total), que usan las "
-      "fichas y el capítulo de alcance",
-      "cifras_clave.csv, fila 2, columna «anio»: la cifra con rol «poblacion_elegible» necesita el año al que se "
-      "refiere"]),
-    (lambda f: _edit(f / "cifras_clave.csv", lambda r: {**r, "anio": "2029"} if r["rol"] == "poblacion_objetivo"
-                     else None),
-     ["cifras_clave.csv, fila 2, columna «anio»: la población objetivo no lleva año: deje «anio» vacío"]),
-    (lambda f: _edit(f / "cifras_clave.csv", lambda r: {**r, "rol": "poblacion_elegible"} if r["rol"] == "mujeres"
-                     else None),
-     ["cifras_clave.csv, fila 6, columna «rol»: el rol «poblacion_elegible» ya tiene una cifra para 2029 (fila 3)"]),
-    (lambda f: _edit(f / "poblacion_objetivo.csv", lambda r: {**r, "rol": "resto"} if r["region_id"] == "canada"
-                     else None),
-     ["poblacion_objetivo.csv, fila 5, columna «rol»: solo una fila puede tener rol «resto» (la primera está en la "
-      "fila 4)"]),
-    (lambda f: _edit(f / "fichas.csv", lambda r: {**r, "nivel": "subproducto"}),
-     ["fichas.csv: falta una ficha de nivel «producto»: la primera es el indicador principal del plan, que usan los "
-      "capítulos de alcance, fichas y proyecciones"]),
-    (lambda f: _write(f / "fichas_formula.csv", [r for r in _rows(f / "fichas_formula.csv")
-                                                 if r["ficha_id"] != "FICHA_SUBPRODUCTO"]),
-     ["fichas.csv, fila 3, columna «ficha_id»: la ficha «FICHA_SUBPRODUCTO» no tiene términos en fichas_formula.csv: "
-      "escriba allí los subproductos cuya meta física suma el numerador del indicador"]),
-    (lambda f: _write(f / "fichas_metas.csv", [r for r in _rows(f / "fichas_metas.csv")
-                                               if (r["ficha_id"], r["anio"]) != ("FICHA_PRODUCTO", "2027")]),
-     ["fichas_metas.csv: la ficha «FICHA_PRODUCTO» no tiene meta para 2027: escriba una fila por año del plan"]),
-    (lambda f: _edit(f / "productos.csv", lambda r: {**r, "unidad_medida": "Personas"} if r["producto_id"] == "PRD02"
-                     else None),
-     ["productos.csv, fila 3, columna «unidad_medida»: la unidad de medida «Personas» no está declarada en "
-      "unidades.csv; ¿quiso decir «Persona»? Escríbala igual que allí"]),
-])
+@pytest.mark.parametrize(
+    "spoil, expected",
+    [
+        (
+            lambda f: _edit(
+                f / "cifras_clave.csv",
+                lambda r: {**r, "rol": "poblacion_elegible"} if r["rol"] == "poblacion_objetivo" else None,
+            ),
+            [
+                "cifras_clave.csv: falta la cifra con rol «poblacion_objetivo» (la población objetivo total), "
+                "que usan las fichas y el capítulo de alcance",
+                "cifras_clave.csv, fila 2, columna «anio»: la cifra con rol «poblacion_elegible» necesita el año "
+                "al que se refiere",
+            ],
+        ),
+        (
+            lambda f: _edit(
+                f / "cifras_clave.csv", lambda r: {**r, "anio": "2029"} if r["rol"] == "poblacion_objetivo" else None
+            ),
+            ["cifras_clave.csv, fila 2, columna «anio»: la población objetivo no lleva año: deje «anio» vacío"],
+        ),
+        (
+            lambda f: _edit(
+                f / "cifras_clave.csv", lambda r: {**r, "rol": "poblacion_elegible"} if r["rol"] == "mujeres" else None
+            ),
+            [
+                "cifras_clave.csv, fila 6, columna «rol»: el rol «poblacion_elegible» ya tiene una cifra para 2029 "
+                "(fila 3)"
+            ],
+        ),
+        (
+            lambda f: _edit(
+                f / "poblacion_objetivo.csv", lambda r: {**r, "rol": "resto"} if r["region_id"] == "canada" else None
+            ),
+            [
+                "poblacion_objetivo.csv, fila 5, columna «rol»: solo una fila puede tener rol «resto» "
+                "(la primera está en la fila 4)"
+            ],
+        ),
+        (
+            lambda f: _edit(f / "fichas.csv", lambda r: {**r, "nivel": "subproducto"}),
+            [
+                "fichas.csv: falta una ficha de nivel «producto»: la primera es el indicador principal del plan, "
+                "que usan los capítulos de alcance, fichas y proyecciones"
+            ],
+        ),
+        (
+            lambda f: _write(
+                f / "fichas_formula.csv",
+                [r for r in _rows(f / "fichas_formula.csv") if r["ficha_id"] != "FICHA_SUBPRODUCTO"],
+            ),
+            [
+                "fichas.csv, fila 3, columna «ficha_id»: la ficha «FICHA_SUBPRODUCTO» no tiene términos en "
+                "fichas_formula.csv: escriba allí los subproductos cuya meta física suma el numerador del indicador"
+            ],
+        ),
+        (
+            lambda f: _write(
+                f / "fichas_metas.csv",
+                [r for r in _rows(f / "fichas_metas.csv") if (r["ficha_id"], r["anio"]) != ("FICHA_PRODUCTO", "2027")],
+            ),
+            ["fichas_metas.csv: la ficha «FICHA_PRODUCTO» no tiene meta para 2027: escriba una fila por año del plan"],
+        ),
+        (
+            lambda f: _edit(
+                f / "productos.csv",
+                lambda r: {**r, "unidad_medida": "Personas"} if r["producto_id"] == "PRD02" else None,
+            ),
+            [
+                "productos.csv, fila 3, columna «unidad_medida»: la unidad de medida «Personas» no está declarada en "
+                "unidades.csv; ¿quiso decir «Persona»? Escríbala igual que allí"
+            ],
+        ),
+    ],
+)
 def test_rules_the_chapters_rely_on_are_checked(plan_copy, spoil, expected):
     spoil(plan_copy)
     assert _messages(plan_copy) == expected

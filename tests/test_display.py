@@ -7,14 +7,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from myst_nb.core.variables import format_plain_text  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from myst_nb.core.variables import format_plain_text
 
-from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures  # noqa: E402
-from pom_lib.escaping import latex as latex_escape  # noqa: E402
-from pom_lib.latex_output import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY  # noqa: E402
+from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures
+from pom_lib.escaping import latex as latex_escape
+from pom_lib.latex_output import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
 METAS = pd.DataFrame(
     {
@@ -81,7 +81,7 @@ def test_a_long_latex_table_breaks_with_its_source_in_the_last_foot():
     assert r"\begin{longtable}{@{}lr@{}}" in latex
     assert latex.count(r"\toprule") == 2  # first page head and continuation head
     assert r"\caption[]{(continuación)}" in latex
-    foot = latex[latex.index(r"\endfoot"):latex.index(r"\endlastfoot")]
+    foot = latex[latex.index(r"\endfoot") : latex.index(r"\endlastfoot")]
     assert "Fuente: POM." in foot  # never alone on a page after the table
     assert r"\Needspace{" in latex
 
@@ -96,8 +96,16 @@ def test_latex_escapes_special_characters():
 
 def test_long_text_columns_wrap_in_paragraph_columns_sharing_the_line():
     long_text = "Descripción extensa del subproducto que no cabe en una sola línea de la tabla " * 2
-    wide = pd.DataFrame({"Código": ["SUB01"] * 3, "Subproducto": [long_text] * 3, "2025": ["Q1,000,000"] * 3,
-                         "2026": ["Q1,000,000"] * 3, "2027": ["Q1,000,000"] * 3, "2028": ["Q1,000,000"] * 3})
+    wide = pd.DataFrame(
+        {
+            "Código": ["SUB01"] * 3,
+            "Subproducto": [long_text] * 3,
+            "2025": ["Q1,000,000"] * 3,
+            "2026": ["Q1,000,000"] * 3,
+            "2027": ["Q1,000,000"] * 3,
+            "2028": ["Q1,000,000"] * 3,
+        }
+    )
     latex = Table(wide, "Subproductos", "POM.")._repr_latex_()
     fractions = [float(f) for f in re.findall(r"p\{([0-9.]+)\\dimexpr\\linewidth-40pt\\relax\}", latex)]
     assert len(fractions) == 6 and sum(fractions) == pytest.approx(1, abs=0.001)
@@ -114,7 +122,10 @@ def test_mimebundle_carries_both_reprs_numbering_metadata_and_the_cells():
     assert set(data) == {"text/html", "text/latex"}
     meta = metadata[METADATA_KEY]
     assert {k: meta[k] for k in ("kind", "caption", "name")} == {
-        "kind": "table", "caption": "Metas financieras 2025", "name": "tabla-metas"}
+        "kind": "table",
+        "caption": "Metas financieras 2025",
+        "name": "tabla-metas",
+    }
     assert meta["datos"]["columnas"] == ["Programa", "Monto 2025", "Avance"]
     assert meta["datos"]["filas"][2] == ["", "Q9,111,422", "100%"]  # a missing cell is empty, not «—»
     assert meta["lineas_iniciales"] == 0  # a float needs no room kept under a heading
@@ -176,8 +187,9 @@ def test_glued_prose_survives_glue_text_unchanged(text):
 
 
 def test_row_roles_set_groups_items_and_sub_items_apart_in_both_outputs():
-    data = pd.DataFrame({"Código": ["", "PRD01", "SUB01"], "Nombre": ["PROGRAMA", "Producto", "Subproducto"],
-                         "2025": ["", "Q2", "Q1"]})
+    data = pd.DataFrame(
+        {"Código": ["", "PRD01", "SUB01"], "Nombre": ["PROGRAMA", "Producto", "Subproducto"], "2025": ["", "Q2", "Q1"]}
+    )
     data.attrs.update(emphasis_rows=[0], strong_rows=[1], indent_rows=[2], label_column="Nombre")
     table = Table(data, "Prueba", "Fuente de prueba")
     html = table._repr_html_()
@@ -192,7 +204,10 @@ def test_row_roles_set_groups_items_and_sub_items_apart_in_both_outputs():
 
 
 def test_cards_show_each_value_over_its_label():
-    figures = [SimpleNamespace(value="Q5,870.0 millones", label="Metas & totales"), SimpleNamespace(value="47.1 %", label="Meta")]
+    figures = [
+        SimpleNamespace(value="Q5,870.0 millones", label="Metas & totales"),
+        SimpleNamespace(value="47.1 %", label="Meta"),
+    ]
     cards = Cards(figures)
     html = cards._repr_html_()
     assert html.count('<li class="pom-tarjeta">') == 2
@@ -202,8 +217,14 @@ def test_cards_show_each_value_over_its_label():
 
 
 def test_a_table_too_wide_only_for_its_headers_wraps_the_headers():
-    headers = ["Año", "Meta, dato absoluto", "Meta, dato relativo", "Recalculado, absoluto",
-               "Recalculado, relativo", "Ejecución de la meta anual"]
+    headers = [
+        "Año",
+        "Meta, dato absoluto",
+        "Meta, dato relativo",
+        "Recalculado, absoluto",
+        "Recalculado, relativo",
+        "Ejecución de la meta anual",
+    ]
     data = pd.DataFrame([["2025", "1,332,155", "38.8 %", "1,332,155", "38.76 %", "sin dato"]], columns=headers)
     wide = Table(data, "Ficha", "POM.")
     latex = wide._repr_latex_()

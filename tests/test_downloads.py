@@ -1,19 +1,18 @@
 """The book's downloads: the matrix parses back, the data package zips to the same bytes every time."""
 
-import json
 import io
+import json
 import os
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import downloads
 from pom_lib.matrix import EXPORT_COLUMNS, tidy_matrix
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +48,12 @@ def test_data_package_zip_is_byte_stable_and_complete(plan, tmp_path):
     names = archive.namelist()
     assert names == sorted(names)
     folder = PLAN_DIR.name
-    assert {f"{folder}/datapackage.json", f"{folder}/README.md", f"{folder}/metas_productos.csv",
-            f"{folder}/expansion_red.csv"} <= set(names)
+    assert {
+        f"{folder}/datapackage.json",
+        f"{folder}/README.md",
+        f"{folder}/metas_productos.csv",
+        f"{folder}/expansion_red.csv",
+    } <= set(names)
     resources = json.loads((PLAN_DIR / "datapackage.json").read_text(encoding="utf-8"))["resources"]
     assert len([n for n in names if n.endswith(".csv")]) == len(resources)
     assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
@@ -82,19 +85,22 @@ def test_matrix_dictionary_describes_every_column():
     assert dictionary["Contenido"].str.len().min() > 10
 
 
-@pytest.mark.parametrize("text, value, number_format", [
-    ("Q1,234,567", 1234567, '"Q"#,##0'),
-    ("-Q100,000", -100000, '"Q"#,##0'),
-    ("Q1,234.50", 1234.5, '"Q"#,##0.00'),
-    ("47.1\u00a0%", 47.1, '0.0" %"'),
-    ("+5.0 %", 5.0, '0.0" %"'),
-    ("1,234,567", 1234567, "#,##0"),
-    ("2025", 2025, "0"),
-    ("—", None, None),
-    ("", None, None),
-    ("\u2003Servicios de documentación", "Servicios de documentación", None),
-    ("PRD01", "PRD01", None),
-])
+@pytest.mark.parametrize(
+    "text, value, number_format",
+    [
+        ("Q1,234,567", 1234567, '"Q"#,##0'),
+        ("-Q100,000", -100000, '"Q"#,##0'),
+        ("Q1,234.50", 1234.5, '"Q"#,##0.00'),
+        ("47.1\u00a0%", 47.1, '0.0" %"'),
+        ("+5.0 %", 5.0, '0.0" %"'),
+        ("1,234,567", 1234567, "#,##0"),
+        ("2025", 2025, "0"),
+        ("—", None, None),
+        ("", None, None),
+        ("\u2003Servicios de documentación", "Servicios de documentación", None),
+        ("PRD01", "PRD01", None),
+    ],
+)
 def test_displayed_cells_read_back_as_numbers_in_the_book_formats(text, value, number_format):
     assert downloads.cell_value(text) == (value, number_format)
 

@@ -4,8 +4,8 @@ import hashlib
 import json
 import os
 import re
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,13 +13,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from editions import tree_hash
 
 from pom_lib.cli import main
 from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
 from pom_lib.errors import PlanError
 from pom_lib.publication import publish
 
-from editions import tree_hash
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "book_smoke"
@@ -64,7 +66,10 @@ def test_pdf_numbers_tables_and_figures_and_keeps_guatemalan_numbers(edition):
         "Tabla 2: Subproductos con montos anuales",
         "Figura 1: Presupuesto anual del plan",
         "La Tabla 1 resume las metas y la Figura",
-        "Q401,812,176", "1,252,155", "47.1 %", "100%",
+        "Q401,812,176",
+        "1,252,155",
+        "47.1 %",
+        "100%",
         "cobertura de 47.1 %",
         "Fuente: Plan Operativo Multianual 2025-2029.",
     ]:
@@ -101,8 +106,11 @@ def _edit_sentence(root: Path) -> None:
 
 
 def _published(root: Path) -> dict[str, str]:
-    return {"book": tree_hash(root / "book"), "html": tree_hash(root / "_build" / "html"),
-            "pdf": hashlib.sha256((root / "_build" / "latex" / "libro-pom.pdf").read_bytes()).hexdigest()}
+    return {
+        "book": tree_hash(root / "book"),
+        "html": tree_hash(root / "_build" / "html"),
+        "pdf": hashlib.sha256((root / "_build" / "latex" / "libro-pom.pdf").read_bytes()).hexdigest(),
+    }
 
 
 def test_unchanged_rebuild_runs_nothing_and_keeps_every_byte(edition, capsys):
@@ -111,8 +119,10 @@ def test_unchanged_rebuild_runs_nothing_and_keeps_every_byte(edition, capsys):
     capsys.readouterr()
     build_edition(PLAN, 2025, root)
     assert capsys.readouterr().out.splitlines() == [
-        "[1/2] Portada de prueba … sin cambios", "[2/2] Capítulo de prueba … sin cambios",
-        "Ninguna página cambió: el libro en HTML y el PDF se conservan."]
+        "[1/2] Portada de prueba … sin cambios",
+        "[2/2] Capítulo de prueba … sin cambios",
+        "Ninguna página cambió: el libro en HTML y el PDF se conservan.",
+    ]
     assert _published(root) == before
 
 
@@ -138,9 +148,22 @@ def test_rebuild_after_a_template_change_equals_a_clean_build(edition, tmp_path,
 def test_executed_chapters_pass_strict_nbval(edition):
     root, _, _ = edition
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-o", "addopts=", "-q", str(root / "book")],
-        capture_output=True, text=True, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-q",
+            str(root / "book"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "passed" in result.stdout
@@ -196,7 +219,7 @@ def test_chapter_without_parameters_cell_is_refused(tmp_path):
     for cell in notebook["cells"]:
         cell["metadata"].pop("tags", None)
     source.write_text(json.dumps(notebook), encoding="utf-8")
-    with pytest.raises(ChapterError, match="«Portada de prueba».*etiqueta «parameters»"):
+    with pytest.raises(ChapterError, match=r"«Portada de prueba».*etiqueta «parameters»"):
         build_edition(PLAN, 2025, root)
     assert not (root / "book" / "portada.ipynb").exists()
 
@@ -218,8 +241,14 @@ def test_ctrl_c_leaves_the_last_book_and_says_so_in_one_line(edition, tmp_path):
     before = _snapshot(root)
     _edit_sentence(root)
     # As a terminal does: SIGINT to the whole foreground process group, while the chapter runs.
-    process = subprocess.Popen([str(Path(sys.executable).with_name("pom")), "edicion", "--plan", str(PLAN)], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pom")), "edicion", "--plan", str(PLAN)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while not (root / ".edicion-02").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -246,6 +275,9 @@ def test_the_next_run_completes_an_interrupted_publication(edition, tmp_path, mo
     assert not (root / "book" / "nuevo.txt").exists()
 
     recover_interrupted(root)
-    assert capsys.readouterr().out == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
+    assert (
+        capsys.readouterr().out
+        == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
+    )
     assert (root / "book" / "nuevo.txt").read_text(encoding="utf-8") == "la edición nueva"
     assert not list(root.glob(".edicion*")) and not list(root.glob(".book.anterior-*"))

@@ -39,9 +39,11 @@ PAYLOADS = [
 
 @pytest.mark.parametrize("text", PAYLOADS)
 def test_markdown_is_read_back_as_the_same_text_by_myst(text):
-    doctree = publish_doctree(escaping.markdown(text), parser=MystParser(),
-                              settings_overrides={"myst_enable_extensions": ["colon_fence", "substitution"],
-                                                  "report_level": 5})
+    doctree = publish_doctree(
+        escaping.markdown(text),
+        parser=MystParser(),
+        settings_overrides={"myst_enable_extensions": ["colon_fence", "substitution"], "report_level": 5},
+    )
     # Only paragraphs of text: no emphasis, link, role, substitution, heading, list or raw HTML.
     kinds = {type(node) for node in doctree.findall(nodes.Element)} - {nodes.document, nodes.paragraph}
     assert not kinds
@@ -52,17 +54,42 @@ def _systematic_cases() -> list[str]:
     """Every ASCII punctuation character alone, tripled, opening a line, around a word, after a number."""
     cases = []
     for char in string.punctuation:
-        cases += [char, char * 3, f"{char} x", f"x {char}y{char} z", f"1{char} x", f"x\n{char} y", f"x\n{char * 3}",
-                  f"{char}x{char}=", f"  {char}{char} x"]
-    return cases + ["    código indentado", "x\n\n    código", "x\r# título", "(destino)=", "[^1]", "x\\\ny",
-                    "- - -", "x\n- - -", "10. diez", "1) uno", "x\n2. dos", "+++", "x\n+ más"]
+        cases += [
+            char,
+            char * 3,
+            f"{char} x",
+            f"x {char}y{char} z",
+            f"1{char} x",
+            f"x\n{char} y",
+            f"x\n{char * 3}",
+            f"{char}x{char}=",
+            f"  {char}{char} x",
+        ]
+    return [
+        *cases,
+        "    código indentado",
+        "x\n\n    código",
+        "x\r# título",
+        "(destino)=",
+        "[^1]",
+        "x\\\ny",
+        "- - -",
+        "x\n- - -",
+        "10. diez",
+        "1) uno",
+        "x\n2. dos",
+        "+++",
+        "x\n+ más",
+    ]
 
 
 @pytest.mark.parametrize("text", _systematic_cases())
 def test_markdown_of_any_punctuation_is_literal(text):
-    doctree = publish_doctree(escaping.markdown(text), parser=MystParser(),
-                              settings_overrides={"myst_enable_extensions": ["colon_fence", "substitution"],
-                                                  "report_level": 5})
+    doctree = publish_doctree(
+        escaping.markdown(text),
+        parser=MystParser(),
+        settings_overrides={"myst_enable_extensions": ["colon_fence", "substitution"], "report_level": 5},
+    )
     kinds = {type(node) for node in doctree.findall(nodes.Element)} - {nodes.document, nodes.paragraph}
     assert not kinds, escaping.markdown(text)
     # Markdown joins lines and drops the spaces that open them; every character stays.
@@ -70,8 +97,17 @@ def test_markdown_of_any_punctuation_is_literal(text):
     assert shown == re.sub(r"\s+", " ", text).strip()
 
 
-@pytest.mark.parametrize("prose", ["Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025), sección 1: «Marco».",
-                                   "10.2 %", "-5.0 %", "+1,234", "2025", "Q1,234,567"])
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025), sección 1: «Marco».",
+        "10.2 %",
+        "-5.0 %",
+        "+1,234",
+        "2025",
+        "Q1,234,567",
+    ],
+)
 def test_markdown_leaves_ordinary_prose_and_figures_as_they_are(prose):
     assert escaping.markdown(prose) == prose
 
@@ -106,13 +142,23 @@ def test_latex_prints_the_text_literally(tmp_path):
         "\\usepackage[paperwidth=60cm,paperheight=40cm]{geometry}\n"
         "\\hyphenpenalty=10000 \\exhyphenpenalty=10000\n"
         f"\\title{{{escaping.latex(PAYLOADS[1])}}}\n\\author{{{escaping.latex(PAYLOADS[8])}}}\n\\date{{}}\n"
-        "\\begin{document}\n\\maketitle\n" + body + "\n\\begin{tabular}{p{0.9\\linewidth}}\n" + rows +
-        "\n\\end{tabular}\n\\end{document}\n", encoding="utf-8")
-    result = subprocess.run(["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-                             "prueba.tex"], cwd=tmp_path, capture_output=True, text=True)
+        "\\begin{document}\n\\maketitle\n"
+        + body
+        + "\n\\begin{tabular}{p{0.9\\linewidth}}\n"
+        + rows
+        + "\n\\end{tabular}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        ["xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "prueba.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
-    text = subprocess.run(["pdftotext", "-raw", "prueba.pdf", "-"], cwd=tmp_path, capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", "prueba.pdf", "-"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
     lines = [line.strip() for line in text.splitlines()]
     assert lines[:2] == [PAYLOADS[1], PAYLOADS[8]]
     printed = re.sub(r"\s+", " ", text)

@@ -7,11 +7,10 @@ import csv
 
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import executive_summary as summary
 from pom_lib.plan import Plan, load_plan
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +47,13 @@ def test_budget_finding_gives_the_period_total_and_the_yearly_change(plan):
     first, last = min(totals), max(totals)
     change = 100 * (totals[last] / totals[first] - 1)
     text = summary.budget_finding(plan).text
-    assert text.startswith(f"El plan programa **{_millions(sum(totals.values()))}** en metas financieras para cinco años")
-    assert f"sube de {_millions(totals[first])} en {first} a {_millions(totals[last])} en {last} (+{change:.1f}\u00a0%)" in text
+    assert text.startswith(
+        f"El plan programa **{_millions(sum(totals.values()))}** en metas financieras para cinco años"
+    )
+    assert (
+        f"sube de {_millions(totals[first])} en {first} a {_millions(totals[last])} en {last} (+{change:.1f}\u00a0%)"
+        in text
+    )
 
 
 def test_program_finding_names_the_largest_program_and_its_share(plan):
@@ -62,8 +66,10 @@ def test_program_finding_names_the_largest_program_and_its_share(plan):
     leader = max(budget, key=budget.get)
     share = 100 * budget[leader] / sum(budget.values())
     text = summary.program_finding(plan).text
-    assert text == (f"«{programs[leader]}» es el programa de mayor peso entre los {len(programs)}: reúne el "
-                    f"**{share:.1f}\u00a0%** de las metas financieras del período.")
+    assert text == (
+        f"«{programs[leader]}» es el programa de mayor peso entre los {len(programs)}: reúne el "
+        f"**{share:.1f}\u00a0%** de las metas financieras del período."
+    )
 
 
 def test_population_finding_states_the_concentration(plan):
@@ -72,7 +78,8 @@ def test_population_finding_states_the_concentration(plan):
     total = sum(people.values())
     assert summary.population_finding(plan).text == (
         f"{largest} reúne el **{100 * people[largest] / total:.1f}\u00a0%** de la población objetivo: "
-        f"{people[largest]:,} de {total:,} personas.")
+        f"{people[largest]:,} de {total:,} personas."
+    )
 
 
 def test_one_program_one_region_and_one_year_read_in_the_singular(plan):
@@ -85,10 +92,13 @@ def test_one_program_one_region_and_one_year_read_in_the_singular(plan):
     assert region in summary.population_finding(single).text
 
     year = plan.years[0]
-    one_year = _with(plan, plan=plan["plan"].assign(anio_fin=year),
-                     totales_anuales=plan["totales_anuales"].query("anio == @year"),
-                     metas_productos=plan["metas_productos"].query("anio == @year"),
-                     metas_subproductos=plan["metas_subproductos"].query("anio == @year"))
+    one_year = _with(
+        plan,
+        plan=plan["plan"].assign(anio_fin=year),
+        totales_anuales=plan["totales_anuales"].query("anio == @year"),
+        metas_productos=plan["metas_productos"].query("anio == @year"),
+        metas_subproductos=plan["metas_subproductos"].query("anio == @year"),
+    )
     assert summary.budget_finding(one_year).text.endswith(f"en metas financieras para {year}.")
     assert summary.growth_finding(one_year) is None  # no growth in a single year
     found = summary.findings(one_year)
@@ -97,9 +107,14 @@ def test_one_program_one_region_and_one_year_read_in_the_singular(plan):
 
 
 def test_a_plan_without_fiches_or_population_still_gets_five_findings(plan):
-    bare = _with(plan, fichas=plan["fichas"].head(0), fichas_metas=plan["fichas_metas"].head(0),
-                 fichas_formula=plan["fichas_formula"].head(0), fichas_elementos=plan["fichas_elementos"].head(0),
-                 poblacion_objetivo=plan["poblacion_objetivo"].head(0))
+    bare = _with(
+        plan,
+        fichas=plan["fichas"].head(0),
+        fichas_metas=plan["fichas_metas"].head(0),
+        fichas_formula=plan["fichas_formula"].head(0),
+        fichas_elementos=plan["fichas_elementos"].head(0),
+        poblacion_objetivo=plan["poblacion_objetivo"].head(0),
+    )
     found = summary.findings(bare)
     assert summary.indicator_finding(bare) is None and summary.population_finding(bare) is None
     assert len(found) >= 5
@@ -111,7 +126,9 @@ def test_a_plan_without_fiches_or_population_still_gets_five_findings(plan):
 
 def test_quality_finding_agrees_with_the_number_of_failed_checks(plan):
     report = pd.DataFrame({"cumple": [True] * 9})
-    assert summary.quality_finding(plan, report).text.startswith("Las **9** comprobaciones aritméticas del plan cuadran")
+    assert summary.quality_finding(plan, report).text.startswith(
+        "Las **9** comprobaciones aritméticas del plan cuadran"
+    )
     one = pd.DataFrame({"cumple": [True]})
     assert summary.quality_finding(plan, one).text.startswith("La única comprobación aritmética del plan cuadra")
     failed = pd.DataFrame({"cumple": [True, False, True]})
@@ -132,8 +149,12 @@ def test_key_figures_are_the_plan_s_headline_numbers(plan):
     cards = {card.label: card.value for card in summary.key_figures(plan)}
     assert cards["Metas financieras del período 2025-2029"] == _millions(sum(totals))
     assert cards["Programas · productos · subproductos"] == (
-        f"{len(_rows('programas'))} · {len(_rows('productos'))} · {len(_rows('subproductos'))}")
-    assert cards["Personas de la población objetivo"] == f"{sum(int(r['personas']) for r in _rows('poblacion_objetivo')):,}"
+        f"{len(_rows('programas'))} · {len(_rows('productos'))} · {len(_rows('subproductos'))}"
+    )
+    assert (
+        cards["Personas de la población objetivo"]
+        == f"{sum(int(r['personas']) for r in _rows('poblacion_objetivo')):,}"
+    )
     final = next(r for r in _rows("fichas_metas") if r["ficha_id"] == "FICHA_PRODUCTO" and r["anio"] == "2029")
     assert cards["Meta del indicador del plan en 2029"] == f"{final['meta_relativa']}\u00a0%"
 

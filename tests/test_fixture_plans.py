@@ -20,25 +20,67 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT
 from editions import NBSP, page_text, whole_book_project
+
 from pom_lib.cli import main
 from pom_lib.edition import build_edition, chapter_stems, pdf_filename
+
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 PLANS = FIXTURES / "planes"
 NAMES = sorted(folder.name for folder in PLANS.iterdir() if (folder / "datapackage.json").is_file())
 # Subjects of the MINEX plan: a page may name one only when the plan's own data do.
-FOREIGN_SUBJECTS = ("consular", "consulado", "migrante", "migratori", "Ministerio de Relaciones Exteriores",
-                    "MINEX", "política exterior", "factor de ajuste", "embajada", "pasaporte", "Estados Unidos",
-                    "resto del mundo", "en el exterior")
+FOREIGN_SUBJECTS = (
+    "consular",
+    "consulado",
+    "migrante",
+    "migratori",
+    "Ministerio de Relaciones Exteriores",
+    "MINEX",
+    "política exterior",
+    "factor de ajuste",
+    "embajada",
+    "pasaporte",
+    "Estados Unidos",
+    "resto del mundo",
+    "en el exterior",
+)
 # First words of institution names that take «la» (la Autoridad…); the others take «el» (el Ministerio…).
-FEMININE_HEADS = ("Agencia", "Autoridad", "Comisión", "Contraloría", "Coordinadora", "Defensoría", "Dirección",
-                  "Oficina", "Procuraduría", "Secretaría", "Superintendencia", "Unidad")
+FEMININE_HEADS = (
+    "Agencia",
+    "Autoridad",
+    "Comisión",
+    "Contraloría",
+    "Coordinadora",
+    "Defensoría",
+    "Dirección",
+    "Oficina",
+    "Procuraduría",
+    "Secretaría",
+    "Superintendencia",
+    "Unidad",
+)
 # What a reader must never see of a chapter that broke.
 LEAKS = re.compile(r"Traceback|\bNaN\b|\bnan\b|\bNone\b|<NA>|KeyError|IndexError")
-SPANISH_NUMBERS = {1: "un|uno|una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho",
-                   9: "nueve", 10: "diez", 11: "once", 12: "doce", 13: "trece", 14: "catorce", 15: "quince"}
+SPANISH_NUMBERS = {
+    1: "un|uno|una",
+    2: "dos",
+    3: "tres",
+    4: "cuatro",
+    5: "cinco",
+    6: "seis",
+    7: "siete",
+    8: "ocho",
+    9: "nueve",
+    10: "diez",
+    11: "once",
+    12: "doce",
+    13: "trece",
+    14: "catorce",
+    15: "quince",
+}
 # Fixture plans built at once (see `books`): two keep a two-core machine busy.
 BUILDERS = 2
 YEAR = re.compile(r"(?<![\d,.])(20\d\d)(?![\d,])")
@@ -135,11 +177,15 @@ def _build(name: str, folder: Path) -> Book | str:
     except Exception as error:  # any failure, reported by every check of this plan
         return f"{type(error).__name__}: {error}"
     html = root / "_build" / "html"
-    pages = {path.stem: page_text(path).replace(NBSP, " ") for path in sorted(html.glob("*.html"))
-             if path.stem not in ("genindex", "search")}
+    pages = {
+        path.stem: page_text(path).replace(NBSP, " ")
+        for path in sorted(html.glob("*.html"))
+        if path.stem not in ("genindex", "search")
+    }
     pdf = root / "_build" / "latex" / pdf_filename(root / "_config.yml")
-    pdf_text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return Book(root, pages, pdf, re.sub(r"\s+", " ", pdf_text.replace(NBSP, " ")))
 
 
@@ -193,6 +239,7 @@ def _validar_help() -> str:
 
 # --- pom validar ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 def test_pom_validar_accepts_the_plan_and_its_reconciliations(name, capsys):
     modes = [[]] + ([["--estricto"]] if "--estricto" in _validar_help() else [])
@@ -212,6 +259,7 @@ def test_every_fixture_declares_the_format_and_says_it_is_fictional():
 
 # --- the built book ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_chapter_has_a_page_and_the_pdf_has_text(name, books):
     book = books(name)
@@ -226,8 +274,9 @@ def test_every_chapter_has_a_page_and_the_pdf_has_text(name, books):
 
 def words_outside_their_page(pdf: Path) -> list[tuple[int, str]]:
     """(page, word) for every word poppler places beyond its page's edge (landscape pages turned)."""
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     turned = {int(page) for page, angle in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info) if angle in ("90", "270")}
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     outside = []
@@ -235,7 +284,8 @@ def words_outside_their_page(pdf: Path) -> list[tuple[int, str]]:
     for number, (width, height, words) in enumerate(pages, start=1):
         width, height = (float(height), float(width)) if number in turned else (float(width), float(height))
         for x0, y0, x1, y1, word in re.findall(
-                r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', words):
+            r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', words
+        ):
             if float(x0) < 0 or float(y0) < 0 or float(x1) > width or float(y1) > height:
                 outside.append((number, word))
     return outside
@@ -302,8 +352,11 @@ def test_pdf_shows_the_total_budget(name, books):
 @pytest.mark.parametrize("name", NAMES)
 def test_html_counts_agree_with_the_data(name, books):
     plan, text = FixturePlan(PLANS / name), books(name).text
-    for table, singular, plural in (("programas", "programa", "programas"), ("productos", "producto", "productos"),
-                                    ("subproductos", "subproducto", "subproductos")):
+    for table, singular, plural in (
+        ("programas", "programa", "programas"),
+        ("productos", "producto", "productos"),
+        ("subproductos", "subproducto", "subproductos"),
+    ):
         number = len(plan.rows(table))
         assert re.search(count_pattern(number, plural if number > 1 else singular), text, re.IGNORECASE), table
     for program in plan.rows("programas"):
@@ -370,7 +423,7 @@ def test_no_page_speaks_of_what_the_plan_lacks(name, books):
 def test_readers_never_see_a_broken_value(name, books):
     for stem, text in books(name).pages.items():
         found = LEAKS.search(text)
-        assert not found, (stem, text[max(0, found.start() - 80):found.end() + 80])
+        assert not found, (stem, text[max(0, found.start() - 80) : found.end() + 80])
 
 
 # --- plans pom validar must reject ---------------------------------------------------------------
@@ -405,8 +458,13 @@ def test_format_1_folder_is_told_what_to_rename(spoilt, capsys):
     descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"formato_pom": 2,', ""), encoding="utf-8")
     figures = plan.rows("cifras_clave")
     # Format 1 had no «rol» nor «anio»: each figure was named after its year (poblacion_elegible_2029).
-    _rewrite(spoilt / "cifras_clave.csv", lambda rows: [["clave", "descripcion", "valor", "unidad", "seccion"]] + [
-        [f"{r[1]}_{r[2]}" if r[2] else "poblacion_objetivo_total", *r[3:]] for r in rows[1:]])
+    _rewrite(
+        spoilt / "cifras_clave.csv",
+        lambda rows: (
+            [["clave", "descripcion", "valor", "unidad", "seccion"]]
+            + [[f"{r[1]}_{r[2]}" if r[2] else "poblacion_objetivo_total", *r[3:]] for r in rows[1:]]
+        ),
+    )
     _rewrite(spoilt / "poblacion_objetivo.csv", lambda rows: [[c for i, c in enumerate(r) if i != 3] for r in rows])
     (spoilt / "unidades.csv").unlink()
     message = _rejected(spoilt, capsys)
@@ -433,21 +491,26 @@ def _fiche_without_formula_terms(folder: Path) -> list[str]:
 
 
 def _two_rest_rows(folder: Path) -> list[str]:
-    _rewrite(folder / "poblacion_objetivo.csv",
-             lambda rows: [rows[0]] + [[*r[:3], "resto", *r[4:]] if n == 1 else r for n, r in enumerate(rows[1:], 1)])
+    _rewrite(
+        folder / "poblacion_objetivo.csv",
+        lambda rows: [rows[0]] + [[*r[:3], "resto", *r[4:]] if n == 1 else r for n, r in enumerate(rows[1:], 1)],
+    )
     return ["poblacion_objetivo.csv", "columna «rol»", "«resto»"]
 
 
 def _role_without_year(folder: Path) -> list[str]:
     rows = FixturePlan(folder).rows("cifras_clave")
     line = next(n for n, row in enumerate(rows, start=2) if row["rol"] == "poblacion_elegible")
-    _rewrite(folder / "cifras_clave.csv",
-             lambda table: [[*r[:2], "", *r[3:]] if n == line else r for n, r in enumerate(table, start=1)])
+    _rewrite(
+        folder / "cifras_clave.csv",
+        lambda table: [[*r[:2], "", *r[3:]] if n == line else r for n, r in enumerate(table, start=1)],
+    )
     return [f"cifras_clave.csv, fila {line}, columna «anio»", "«poblacion_elegible»"]
 
 
-@pytest.mark.parametrize("spoil", [_no_product_level_fiche, _fiche_without_formula_terms, _two_rest_rows,
-                                   _role_without_year])
+@pytest.mark.parametrize(
+    "spoil", [_no_product_level_fiche, _fiche_without_formula_terms, _two_rest_rows, _role_without_year]
+)
 def test_pom_validar_rejects_what_a_chapter_could_not_build(spoil, spoilt, capsys):
     """Each spoiler breaks one rule of the contract and returns what the message must name."""
     named = spoil(spoilt)

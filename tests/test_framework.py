@@ -7,11 +7,10 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import framework
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 SOURCE = "Ministerio de Relaciones Exteriores, Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025)"
 
@@ -32,13 +31,19 @@ def test_objectives_are_quoted_exactly_with_their_section(plan):
     quotes = quoted_lines(markdown)
     assert len(quotes) == 6
     assert quotes[0].startswith("Ejecutar efectivamente la Política Exterior del Estado de Guatemala, a través de")
-    assert quotes[1] == ("Posicionar la Política Exterior del Estado de Guatemala, mediante la gestión institucional "
-                         "del Ministerio de Relaciones Exteriores.")
-    assert quotes[3] == ("Ampliar la cobertura de los servicios de documentación, asistencia, atención y protección "
-                         "consular para los guatemaltecos en el exterior y en Guatemala, con el fin de que se "
-                         "garantice el respeto de sus derechos y el goce de sus libertades.")
-    assert quotes[5] == ("Conservar y demarcar los límites internacionales del territorio nacional, sobre los cuales "
-                         "Guatemala ejerce plena soberanía y dominio.")
+    assert quotes[1] == (
+        "Posicionar la Política Exterior del Estado de Guatemala, mediante la gestión institucional "
+        "del Ministerio de Relaciones Exteriores."
+    )
+    assert quotes[3] == (
+        "Ampliar la cobertura de los servicios de documentación, asistencia, atención y protección "
+        "consular para los guatemaltecos en el exterior y en Guatemala, con el fin de que se "
+        "garantice el respeto de sus derechos y el goce de sus libertades."
+    )
+    assert quotes[5] == (
+        "Conservar y demarcar los límites internacionales del territorio nacional, sobre los cuales "
+        "Guatemala ejerce plena soberanía y dominio."
+    )
     assert "**Objetivo Operativo 4**" in markdown
     assert markdown.rstrip().endswith(f"*Fuente: {SOURCE}, sección 1, «Marco estratégico institucional».*")
 
@@ -48,27 +53,37 @@ def test_mandate_and_linkage_quotes(plan):
     assert quoted_lines(mandate)[0].startswith("responsable de la formulación de las políticas y la aplicación")
     assert "Decreto 114-97" in mandate and "«Presentación»" in mandate
     linkage = quoted_lines(framework.statements_markdown(plan, framework.LINKAGE_KINDS))
-    assert linkage[:4] == ["Fortalecimiento Institucional, seguridad y justicia",
-                           "Meta 16.6: Crear instituciones eficaces, responsables y transparentes a todos los niveles",
-                           "N/A", "Una ciudadanía sin fronteras"]
+    assert linkage[:4] == [
+        "Fortalecimiento Institucional, seguridad y justicia",
+        "Meta 16.6: Crear instituciones eficaces, responsables y transparentes a todos los niveles",
+        "N/A",
+        "Una ciudadanía sin fronteras",
+    ]
     assert linkage[6] == "Ampliar los servicios que la representación del Estado en el exterior, brinda."
     assert len(linkage) == 8
 
 
 def test_result_quote_keeps_the_document_figure(plan):
     result = quoted_lines(framework.statements_markdown(plan, framework.RESULT_KINDS))
-    assert result == ["Para el 2029 se ha incrementado a 47.1 % la cobertura de los servicios consulares y "
-                      "migratorios para la población guatemalteca en el exterior e interior del país.", "Intermedio"]
+    assert result == [
+        "Para el 2029 se ha incrementado a 47.1 % la cobertura de los servicios consulares y "
+        "migratorios para la población guatemalteca en el exterior e interior del país.",
+        "Intermedio",
+    ]
 
 
 def test_expansion_statements_by_scope(plan):
     consular = quoted_lines(framework.expansion_markdown(plan, "consular"))
     diplomatic = quoted_lines(framework.expansion_markdown(plan, "diplomatica"))
     assert len(consular) == 3 and len(diplomatic) == 3
-    assert consular[0].startswith("Durante el período 2025-2029 se fortalecerá la red consular por medio de la "
-                                  "habilitación de nuevos Centros de Impresión de Pasaportes -CIP-")
-    assert diplomatic[0].startswith("En cuanto a la presencia y representación de Guatemala en el exterior se "
-                                    "considera el establecimiento de nuevas embajadas")
+    assert consular[0].startswith(
+        "Durante el período 2025-2029 se fortalecerá la red consular por medio de la "
+        "habilitación de nuevos Centros de Impresión de Pasaportes -CIP-"
+    )
+    assert diplomatic[0].startswith(
+        "En cuanto a la presencia y representación de Guatemala en el exterior se "
+        "considera el establecimiento de nuevas embajadas"
+    )
     assert "sección 3, «Apertura de consulados y embajadas»" in framework.expansion_markdown(plan, "consular")
 
 
@@ -76,13 +91,20 @@ def test_actions_are_listed_by_group_in_document_order(plan):
     markdown = framework.actions_markdown(plan, "politica_exterior")
     actions = quoted_lines(markdown)
     assert len(actions) == 26
-    assert actions[8] == "Apertura de Misiones Diplomáticas, permitiendo ampliar la presencia de Guatemala en nuevas regiones."
-    assert actions[-1] == ("Crear alianzas estratégicas con el sector privado organizado para la difusión de la "
-                           "cultura milenaria nacional en el exterior.")
+    assert (
+        actions[8]
+        == "Apertura de Misiones Diplomáticas, permitiendo ampliar la presencia de Guatemala en nuevas regiones."
+    )
+    assert actions[-1] == (
+        "Crear alianzas estratégicas con el sector privado organizado para la difusión de la "
+        "cultura milenaria nacional en el exterior."
+    )
     groups = [g for g in re.findall(r"^\*([^*]+)\*$", markdown, flags=re.M) if not g.startswith("Fuente")]
-    assert groups == ["Acciones estratégicas de política exterior",
-                      "Integración económica, inversión, turismo y comercio exterior",
-                      "Intercambio académico y cultural"]
+    assert groups == [
+        "Acciones estratégicas de política exterior",
+        "Integración económica, inversión, turismo y comercio exterior",
+        "Intercambio académico y cultural",
+    ]
     borders = quoted_lines(framework.actions_markdown(plan, "limites"))
     assert borders[-1].startswith("Apertura y conservación de las brechas fronterizas")
     assert "no enumera acciones" in framework.actions_markdown(plan, "actividades_centrales")
@@ -95,8 +117,13 @@ def test_section_reference():
 
 def test_program_summary_counts_actions_products_and_shares(plan):
     summary = framework.program_summary(plan).set_index("programa_id")
-    assert summary["acciones"].to_dict() == {"servicios_consulares": 7, "politica_exterior": 26, "limites": 6,
-                                             "actividades_centrales": 0, "partidas_no_asignables": 0}
+    assert summary["acciones"].to_dict() == {
+        "servicios_consulares": 7,
+        "politica_exterior": 26,
+        "limites": 6,
+        "actividades_centrales": 0,
+        "partidas_no_asignables": 0,
+    }
     assert summary["productos"].sum() == 14
     assert summary.loc["servicios_consulares", "meta_financiera_2025"] == 401_812_176 + 14_931_906
     assert summary["participacion_2025"].sum() == pytest.approx(100)
@@ -117,8 +144,13 @@ def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
 
 def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):
     links = framework.objective_links(plan)
-    assert links["vinculo"].tolist() == [framework.READING, framework.DOCUMENT, framework.READING,
-                                         framework.READING, ""]
+    assert links["vinculo"].tolist() == [
+        framework.READING,
+        framework.DOCUMENT,
+        framework.READING,
+        framework.READING,
+        "",
+    ]
     assert links[2025].sum() == 980_000_000 and links[2029].sum() == 1_350_000_000
     assert links.iloc[2][2025] == 1_085_374 + 2_531_218 + 1_743_855 + 1_462_728  # SUB07, SUB12, SUB14, SUB15
     assert links["participacion_periodo"].sum() == pytest.approx(100)
@@ -128,8 +160,10 @@ def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):
 
 
 def test_links_to_missing_programs_are_dropped(plan):
-    links = [framework.ObjectiveLink(1, "no_existe", framework.READING),
-             framework.ObjectiveLink(9, "limites", framework.READING)]
+    links = [
+        framework.ObjectiveLink(1, "no_existe", framework.READING),
+        framework.ObjectiveLink(9, "limites", framework.READING),
+    ]
     table = framework.objective_links(plan, links)
     assert table["objetivo"].tolist() == [framework.UNLINKED]
     assert table["participacion_periodo"].iloc[0] == pytest.approx(100)
@@ -158,8 +192,10 @@ def test_indicator_programs_and_the_documented_link(plan, plan_copy):
     link = framework.indicator_link(plan)
     assert (link.objective, link.program_id, link.basis) == (2, "servicios_consulares", framework.DOCUMENT)
     path = plan_copy / "objetivos_programas.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("servicios_consulares,documento",
-                                                             "servicios_consulares,lectura"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("servicios_consulares,documento", "servicios_consulares,lectura"),
+        encoding="utf-8",
+    )
     assert framework.indicator_link(load_plan(plan_copy)) is None
 
 

@@ -3,8 +3,8 @@
 The edition is built from tests/hostile.py's plan with the chapters that print plan text:
 quoted statements, program names and actions, the matrix (names, units, charts), the
 fiches (indicator and formula), projections and quality checks (names in tables and charts)
-and the annexes (title, institution), behind a cover page; every HTML page also carries the title in its navbar and footer, and
-the PDF on its title page.
+and the annexes (title, institution), behind a cover page; every HTML page also carries the title
+in its navbar and footer, and the PDF on its title page.
 """
 
 import re
@@ -13,22 +13,40 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from pom_lib.edition import build_edition
-
 from conftest import ROOT
 from editions import page_text, short_book
 from hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
 
+from pom_lib.edition import build_edition
+
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
+
 PLAN = "data/plan-hostil"
-CHAPTERS = ["marco_estrategico", "acciones_programa", "matriz_planificacion", "fichas_indicadores", "proyecciones",
-            "calidad_datos", "anexos"]
+CHAPTERS = [
+    "marco_estrategico",
+    "acciones_programa",
+    "matriz_planificacion",
+    "fichas_indicadores",
+    "proyecciones",
+    "calidad_datos",
+    "anexos",
+]
 # Markup that would be live if plan text were not escaped.
-LIVE_MARKUP = ["<script>alert", "<iframe", "<b>b</b>", "<strong>negrita</strong>", "<strong>n</strong>",
-               'href="http://ejemplo.invalid"']
+LIVE_MARKUP = [
+    "<script>alert",
+    "<iframe",
+    "<b>b</b>",
+    "<strong>negrita</strong>",
+    "<strong>n</strong>",
+    'href="http://ejemplo.invalid"',
+]
 # Words of the payload and the literal text they must always appear in (never as formatting or a link).
-ALWAYS_LITERAL = {"negrita": "**negrita**", "ejemplo.invalid": "[enlace](http://ejemplo.invalid)",
-                  "sub-ref": "{sub-ref}`today`"}
+ALWAYS_LITERAL = {
+    "negrita": "**negrita**",
+    "ejemplo.invalid": "[enlace](http://ejemplo.invalid)",
+    "sub-ref": "{sub-ref}`today`",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +89,9 @@ def test_html_pages_show_the_plan_text_as_written(book):
 
 
 def test_pdf_prints_the_plan_text_as_written(book):
-    text = _squeezed(subprocess.run(["pdftotext", str(book[1]), "-"], capture_output=True, text=True,
-                                    check=True).stdout)
+    text = _squeezed(
+        subprocess.run(["pdftotext", str(book[1]), "-"], capture_output=True, text=True, check=True).stdout
+    )
     for piece in VISIBLE + VISIBLE_SHORT:
         assert _squeezed(piece) in text, piece
     for word, literal in ALWAYS_LITERAL.items():

@@ -10,15 +10,25 @@ import pytest
 from pom_lib import imprint
 from pom_lib.pdf_book import cover, metadata
 
-INFO = {"titulo": "Plan Operativo Multianual 2026-2030", "institucion": "Secretaría de Ejemplo & Pruebas",
-        "siglas": "SEP"}
+INFO = {
+    "titulo": "Plan Operativo Multianual 2026-2030",
+    "institucion": "Secretaría de Ejemplo & Pruebas",
+    "siglas": "SEP",
+}
 
 
 def test_imprint_records_edition_date_version_address_and_pdf_name():
     edition = imprint.imprint(INFO, 2026, date(2026, 3, 5), "2", "https://libro.example.org/")
-    assert edition == {"anio": 2026, "titulo_plan": INFO["titulo"], "institucion": INFO["institucion"],
-                       "siglas": "SEP", "publicacion": "2026-03-05", "version": "2",
-                       "url": "https://libro.example.org/2026/", "pdf": "libro-pom-2026.pdf"}
+    assert edition == {
+        "anio": 2026,
+        "titulo_plan": INFO["titulo"],
+        "institucion": INFO["institucion"],
+        "siglas": "SEP",
+        "publicacion": "2026-03-05",
+        "version": "2",
+        "url": "https://libro.example.org/2026/",
+        "pdf": "libro-pom-2026.pdf",
+    }
     assert imprint.imprint(INFO, 2026, date(2026, 3, 5))["url"] == ""
 
 
@@ -27,7 +37,8 @@ def test_citation_is_complete_and_in_spanish():
     assert imprint.edition_line(edition) == "Edición 2026 · versión 2 · publicada el 5 de marzo de 2026"
     assert imprint.citation(edition) == (
         "Libro POM (2026). Plan Operativo Multianual 2026-2030: libro analítico (Secretaría de Ejemplo & Pruebas, "
-        "SEP). Edición 2026, versión 2, publicada el 5 de marzo de 2026. https://libro.example.org/2026/")
+        "SEP). Edición 2026, versión 2, publicada el 5 de marzo de 2026. https://libro.example.org/2026/"
+    )
 
 
 def test_pdf_metadata_and_cover_escape_the_plan_text():
@@ -37,7 +48,8 @@ def test_pdf_metadata_and_cover_escape_the_plan_text():
     assert r"pdftitle={Plan Operativo Multianual 2026-2030: libro analítico}" in meta
     assert "/Lang (es-GT)" in meta and "baseurl" not in meta
     assert "baseurl={https://libro.example.org/2026/}" in metadata(
-        imprint.imprint(INFO, 2026, date(2026, 3, 5), site_url="https://libro.example.org/"))
+        imprint.imprint(INFO, 2026, date(2026, 3, 5), site_url="https://libro.example.org/")
+    )
 
 
 @pytest.mark.skipif(shutil.which("xelatex") is None, reason="sin xelatex")
@@ -45,12 +57,15 @@ def test_a_long_institution_name_wraps_on_the_cover(tmp_path):
     long_name = "Ministerio de Ambiente, Recursos Naturales, Cambio Climático y Gestión Integral de Riesgos " * 2
     edition = imprint.imprint({**INFO, "institucion": long_name.strip()}, 2026, date(2026, 3, 5))
     source = tmp_path / "portada.tex"
-    source.write_text("\\documentclass[a4paper,11pt]{report}\\usepackage[margin=1in]{geometry}\\usepackage{fontspec}"
-                      "\\usepackage{xcolor}\\begin{document}" + cover(edition) + "\\end{document}", encoding="utf-8")
-    subprocess.run(["xelatex", "-interaction=nonstopmode", source.name], cwd=tmp_path, capture_output=True,
-                   check=True)
-    boxes = subprocess.run(["pdftotext", "-bbox", "portada.pdf", "-"], cwd=tmp_path, capture_output=True,
-                           text=True, check=True).stdout
+    source.write_text(
+        "\\documentclass[a4paper,11pt]{report}\\usepackage[margin=1in]{geometry}\\usepackage{fontspec}"
+        "\\usepackage{xcolor}\\begin{document}" + cover(edition) + "\\end{document}",
+        encoding="utf-8",
+    )
+    subprocess.run(["xelatex", "-interaction=nonstopmode", source.name], cwd=tmp_path, capture_output=True, check=True)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "portada.pdf", "-"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
     page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
     right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
     assert max(right_edges) <= page_width - 72 + 1  # within the right margin

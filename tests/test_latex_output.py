@@ -14,15 +14,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from docutils import nodes  # noqa: E402
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import pandas as pd
+import pytest
+from docutils import nodes
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from pom_lib.display import Figure, Table  # noqa: E402
-from pom_lib.latex_output import PomMimeRenderer, pom_table_body  # noqa: E402
+from pom_lib.display import Figure, Table
+from pom_lib.latex_output import PomMimeRenderer, pom_table_body
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,9 @@ def built(tmp_path_factory) -> Path:
     cells = [
         new_markdown_cell("# Página\n\nVéanse la {numref}`tabla-b` y la {numref}`figura-a`."),
         new_code_cell("salida", outputs=[_display(Table(metas, "Primera tabla", "POM."))]),
-        new_code_cell("salida", outputs=[_display(Figure(_bars(), "Barras anuales", "Dos barras.", "POM.", name="figura-a"))]),
+        new_code_cell(
+            "salida", outputs=[_display(Figure(_bars(), "Barras anuales", "Dos barras.", "POM.", name="figura-a"))]
+        ),
         new_code_cell("salida", outputs=[_display(Table(metas, "Segunda tabla", "POM.", name="tabla-b"))]),
     ]
     notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
@@ -83,9 +85,23 @@ def built(tmp_path_factory) -> Path:
     jb = str(Path(sys.executable).with_name("jupyter-book"))
     for builder in ("html", "latex"):
         result = subprocess.run(
-            [jb, "build", str(book), "--config", str(root / "_config.yml"), "--path-output", str(root),
-             "--builder", builder, "-W", "-n", "--keep-going"],
-            capture_output=True, text=True, cwd=root,
+            [
+                jb,
+                "build",
+                str(book),
+                "--config",
+                str(root / "_config.yml"),
+                "--path-output",
+                str(root),
+                "--builder",
+                builder,
+                "-W",
+                "-n",
+                "--keep-going",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root / "_build"
@@ -93,8 +109,13 @@ def built(tmp_path_factory) -> Path:
 
 def test_html_numbers_tables_and_figures_in_order(built):
     page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
-    assert re.search(r'<p class="pom-titulo-tabla" id="id\d+-titulo"><span class="caption-number">Tabla 1 </span>Primera tabla', page)
-    assert re.search(r'<p class="pom-titulo-tabla" id="tabla-b-titulo"><span class="caption-number">Tabla 2 </span>Segunda tabla', page)
+    assert re.search(
+        r'<p class="pom-titulo-tabla" id="id\d+-titulo"><span class="caption-number">Tabla 1 </span>Primera tabla', page
+    )
+    assert re.search(
+        r'<p class="pom-titulo-tabla" id="tabla-b-titulo"><span class="caption-number">Tabla 2 </span>Segunda tabla',
+        page,
+    )
     assert re.search(r'<span class="caption-number">Figura 1 </span>.*Barras anuales', page)
     assert ">Tabla 2<" in page and ">Figura 1<" in page  # the numrefs
     assert 'alt="Dos barras."' in page
@@ -117,7 +138,8 @@ def test_every_table_and_figure_offers_its_downloads(built):
     for path, _ in links:
         assert (built / "html" / path).stat().st_size > 0, path
     assert (built / "html" / "datos" / "tabla-b.csv").read_text(encoding="utf-8") == (
-        "Programa,Monto\nConsular & migrantes,401812176\n")
+        "Programa,Monto\nConsular & migrantes,401812176\n"
+    )
     svg = (built / "html" / "datos" / "figura-a.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml")
 

@@ -9,13 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
+from spoil import edit_sheet, fingerprint, replace, rows, workbook_only, write_rows
 
 from pom_lib.contract import plan_resources
 from pom_lib.errors import PlanError, Problem
 from pom_lib.validation import load_tables
-
-from conftest import PLAN_DIR
-from spoil import edit_sheet, fingerprint, replace, rows, workbook_only, write_rows
 
 
 def _problems(source: Path) -> list[Problem]:
@@ -61,8 +60,12 @@ def test_fiche_goals_must_cover_every_plan_year(plan_copy):
     (plan_copy / "fichas_metas.csv").write_text(header + "\n", encoding="utf-8")
     problems = _problems(plan_copy)
     assert [(p.file, p.message) for p in problems] == [
-        ("fichas_metas.csv", f"la ficha «{fiche}» no tiene meta para 2025, 2026, 2027, 2028, 2029: escriba una fila "
-                             "por año del plan") for fiche in ("FICHA_PRODUCTO", "FICHA_SUBPRODUCTO")]
+        (
+            "fichas_metas.csv",
+            f"la ficha «{fiche}» no tiene meta para 2025, 2026, 2027, 2028, 2029: escriba una fila por año del plan",
+        )
+        for fiche in ("FICHA_PRODUCTO", "FICHA_SUBPRODUCTO")
+    ]
 
 
 def test_columns_in_another_order_are_read_by_name(plan_copy):
@@ -132,13 +135,16 @@ def test_csvs_are_preferred_over_a_workbook_in_the_same_folder(plan_copy):
     pd.testing.assert_frame_equal(load_tables(plan_copy)["plan"], load_tables(PLAN_DIR)["plan"])
 
 
-@pytest.mark.parametrize(("stored", "number_format", "read"), [
-    (0.471, "0.0%", 47.1),       # cobertura 47.1 %, typed as a percentage
-    (0.3610, "0.00%", 36.1),
-    (1, "0%", 100.0),
-    (47.1, '0.0" %"', 47.1),     # a quoted % is only a sign: the number is read as stored
-    (47.1, "General", 47.1),
-])
+@pytest.mark.parametrize(
+    ("stored", "number_format", "read"),
+    [
+        (0.471, "0.0%", 47.1),  # cobertura 47.1 %, typed as a percentage
+        (0.3610, "0.00%", 36.1),
+        (1, "0%", 100.0),
+        (47.1, '0.0" %"', 47.1),  # a quoted % is only a sign: the number is read as stored
+        (47.1, "General", 47.1),
+    ],
+)
 def test_percent_cells_are_read_as_the_percentage_shown(plan_copy, stored, number_format, read):
     workbook = workbook_only(plan_copy)
 

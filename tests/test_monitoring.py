@@ -9,15 +9,14 @@ import shutil
 import matplotlib
 import pandas as pd
 import pytest
+from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib import charts, monitoring
-from pom_lib.charts import OKABE_ITO
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
+from pom_lib.charts import OKABE_ITO
 from pom_lib.execution import Thresholds, attainment, load_execution
 from pom_lib.plan import load_plan
-
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR
 
 NBSP = "\u00a0"
 
@@ -80,8 +79,12 @@ def test_monitoring_state(followed, first, plan, fictional):
 def test_physical_table(followed):
     table = monitoring.physical_table(followed.attainment, 2025)
     rows = table.set_index("Código")
-    assert rows.loc["PRD01", ["Meta", "Ejecutado", "Avance", "Semáforo"]].tolist() == \
-        ["1,252,155", "1,180,000", f"94.2{NBSP}%", "En meta"]
+    assert rows.loc["PRD01", ["Meta", "Ejecutado", "Avance", "Semáforo"]].tolist() == [
+        "1,252,155",
+        "1,180,000",
+        f"94.2{NBSP}%",
+        "En meta",
+    ]
     assert rows.loc["PRD03", "Semáforo"] == "En riesgo" and rows.loc["PRD07", "Avance"] == f"44.6{NBSP}%"
     assert rows.loc["PRD14", ["Ejecutado", "Semáforo"]].tolist() == ["—", "Sin dato"]
     # 2 documents against a goal of 1; 226 events against 181 (124.9 %): above 110 %.
@@ -115,12 +118,23 @@ def test_financial_table_shows_current_budget_only_when_reported(followed):
 
 def test_semaforo_counts(followed):
     counts = monitoring.semaforo_counts(followed.attainment).set_index("clase")
-    assert counts["producto_fisico"].to_dict() == {"Sobreejecutado": 1, "En meta": 9, "En riesgo": 2, "Rezagado": 1,
-                                                   "Sin dato": 1, "Sin meta": 0}
+    assert counts["producto_fisico"].to_dict() == {
+        "Sobreejecutado": 1,
+        "En meta": 9,
+        "En riesgo": 2,
+        "Rezagado": 1,
+        "Sin dato": 1,
+        "Sin meta": 0,
+    }
     assert counts["subproducto_fisico"]["Sobreejecutado"] == 2 and counts["subproducto_fisico"].sum() == 28
     table = monitoring.semaforo_counts_table(followed.attainment)
-    assert list(table.columns) == ["Semáforo", "Productos, meta física", "Productos, meta financiera",
-                                   "Subproductos, meta física", "Subproductos, meta financiera"]
+    assert list(table.columns) == [
+        "Semáforo",
+        "Productos, meta física",
+        "Productos, meta financiera",
+        "Subproductos, meta física",
+        "Subproductos, meta financiera",
+    ]
 
 
 def test_thresholds_table_states_the_edition_thresholds():
@@ -129,20 +143,29 @@ def test_thresholds_table_states_the_edition_thresholds():
     assert rules["En meta"] == f"Ejecutado ≥ 85{NBSP}% y ≤ 120{NBSP}% de la meta"
     assert rules["En riesgo"] == f"Ejecutado ≥ 60{NBSP}% y < 85{NBSP}% de la meta"
     # A threshold with decimals is printed with them, not rounded.
-    assert monitoring.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1] == \
-        f"Ejecutado ≥ 92.5{NBSP}% y ≤ 110{NBSP}% de la meta"
+    assert (
+        monitoring.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1]
+        == f"Ejecutado ≥ 92.5{NBSP}% y ≤ 110{NBSP}% de la meta"
+    )
 
 
 def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followed, fictional):
     table = monitoring.coverage_table(followed.coverage, "personas", fictional)
     assert table.columns[-1] == "Meta del plan 2026-2030 (personas)"
-    assert table.iloc[0].tolist() == ["2025", "1,332,155", "1,260,000", f"94.6{NBSP}%", f"38.8{NBSP}%",
-                                      f"36.66{NBSP}%", "—"]
+    assert table.iloc[0].tolist() == [
+        "2025",
+        "1,332,155",
+        "1,260,000",
+        f"94.6{NBSP}%",
+        f"38.8{NBSP}%",
+        f"36.66{NBSP}%",
+        "—",
+    ]
     # The fictional plan's indicator goals (its fichas_metas.csv) beside the 2025-2029 ones.
-    assert table.iloc[1][["Año", "Meta (personas)", "Ejecución (personas)", "Meta del plan 2026-2030 (personas)"]] \
-        .tolist() == ["2026", "1,398,764", "—", "1,398,764"]
-    assert list(monitoring.coverage_table(followed.coverage, "personas").columns)[-1] == \
-        "Ejecución (%)"
+    assert table.iloc[1][
+        ["Año", "Meta (personas)", "Ejecución (personas)", "Meta del plan 2026-2030 (personas)"]
+    ].tolist() == ["2026", "1,398,764", "—", "1,398,764"]
+    assert list(monitoring.coverage_table(followed.coverage, "personas").columns)[-1] == "Ejecución (%)"
 
 
 def test_coverage_projection_keeps_the_observed_pace(followed):
@@ -171,8 +194,11 @@ def test_newer_plans_financial_goals_add_the_same_products(followed, fictional):
 
 def test_projection_table(followed, plan, fictional):
     table = monitoring.projection_table(followed.projection, plan).set_index("Código")
-    assert table.loc["PRD07", ["Ritmo físico", "Meta física 2029", "Proyección física 2029"]].tolist() == \
-        [f"44.6{NBSP}%", "448", "200"]
+    assert table.loc["PRD07", ["Ritmo físico", "Meta física 2029", "Proyección física 2029"]].tolist() == [
+        f"44.6{NBSP}%",
+        "448",
+        "200",
+    ]
     assert table.loc["PRD14", "Ritmo físico"] == "—"
     beside = monitoring.projection_table(followed.projection, plan, fictional).set_index("Código")
     # PRD01's 2029 goals are the same in both plans; PRD14 is not in the fictional plan.
@@ -191,12 +217,14 @@ def test_semaforo_sentences(chapter):
     values = {k: _plain(v) for k, v in chapter.values.items()}
     assert values["frase_avance"].startswith(
         "En 2025, según su meta física, 1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y "
-        "1 «Rezagado»; 1 no tiene dato.")
-    assert "según su meta financiera, 10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»" in \
-        values["frase_semaforo"]
+        "1 «Rezagado»; 1 no tiene dato."
+    )
+    assert (
+        "según su meta financiera, 10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»"
+        in values["frase_semaforo"]
+    )
     none = chapter.monitoring.attainment.assign(semaforo_fisico="Sin dato")
-    assert "ninguno de los 14 productos tiene ejecución" in chapter._semaforo_sentence(none, 2025, "producto",
-                                                                                        "fisico")
+    assert "ninguno de los 14 productos tiene ejecución" in chapter._semaforo_sentence(none, 2025, "producto", "fisico")
 
 
 def test_attention_and_over_execution_sentences(chapter, followed):
@@ -204,14 +232,17 @@ def test_attention_and_over_execution_sentences(chapter, followed):
     assert sentence.startswith("Por debajo de 90 % de su meta física de 2025 quedan PRD07")
     assert sentence.index("PRD07") < sentence.index("PRD03") < sentence.index("PRD06")
     assert "(44.6 %, rezagado)" in sentence and "(79.8 %, en riesgo)" in sentence
-    assert ("PRD13 en su meta física (200.0 %), SUB27 en su meta física (200.0 %) y SUB11 en su meta física "
-            "(124.9 %) superan 110 % de la meta («Sobreejecutado»)") in sentence
+    assert (
+        "PRD13 en su meta física (200.0 %), SUB27 en su meta física (200.0 %) y SUB11 en su meta física "
+        "(124.9 %) superan 110 % de la meta («Sobreejecutado»)"
+    ) in sentence
 
 
 def test_attention_sentence_with_other_thresholds(plan, fictional):
     relaxed = ExecutionMonitoring(fictional, 2026, plan, EXECUTION_CSV, Thresholds(40.0, 30.0, 300.0))
     assert _plain(relaxed.values["frase_atencion"]) == (
-        "Ningún producto con dato queda por debajo de 40 % de su meta física de 2025.")
+        "Ningún producto con dato queda por debajo de 40 % de su meta física de 2025."
+    )
     assert _plain(relaxed.values["umbral_sobreejecucion"]) == "300 %"
 
 
@@ -237,11 +268,13 @@ def test_projection_sentence(chapter):
 
 def test_which_plans_goals_the_chapter_uses(chapter, first, plan):
     assert chapter.values["frase_estado"].startswith(
-        "La ejecución de 2025 pertenece al plan 2025-2029, el de la edición anterior")
+        "La ejecución de 2025 pertenece al plan 2025-2029, el de la edición anterior"
+    )
     assert chapter.values["frase_metas_usadas"] == (
         "Esas son las metas de todas las tablas, del indicador y de la proyección de este capítulo. El plan "
         "2026-2030 fija otras metas para 2026 a 2029: el indicador y la proyección las muestran al lado, como "
-        "referencia, sin medir la ejecución contra ellas.")
+        "referencia, sin medir la ejecución contra ellas."
+    )
     assert first.values["frase_metas_usadas"] == "Las metas que muestra este capítulo son las del plan 2025-2029."
     # Edition 2027 follows its own plan: no other plan's goals.
     own = ExecutionMonitoring(plan, 2026, None, EXECUTION_CSV)
@@ -281,22 +314,31 @@ def test_a_three_year_plan_without_optional_data(tmp_path, plan):
     for name in ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas"):
         path = folder / f"{name}.csv"
         lines = path.read_text(encoding="utf-8").splitlines()
-        path.write_text("\n".join(line for line in lines if not (",2028," in line or ",2029," in line
-                                                                or line.startswith(("2028,", "2029,")))) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            "\n".join(
+                line
+                for line in lines
+                if not (",2028," in line or ",2029," in line or line.startswith(("2028,", "2029,")))
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     for name, old, new in (("plan", ",2025,2029,", ",2025,2027,"),):
         path = folder / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     figures = folder / "cifras_clave.csv"
-    figures.write_text("\n".join(line for line in figures.read_text(encoding="utf-8").splitlines()
-                                 if ",2029," not in line) + "\n", encoding="utf-8")
+    figures.write_text(
+        "\n".join(line for line in figures.read_text(encoding="utf-8").splitlines() if ",2029," not in line) + "\n",
+        encoding="utf-8",
+    )
     short = ExecutionMonitoring(load_plan(folder), 2026, None, EXECUTION_CSV)
     assert "hasta 2027 el ritmo observado" in short.values["frase_proyeccion"]
 
 
 def test_execution_projection_chart(followed, fictional):
-    chart = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
-                                        "Ejecución financiera", "quetzales")
+    chart = charts.execution_projection(
+        followed.financial_path, "meta_financiera", "ejecucion_financiera", "Ejecución financiera", "quetzales"
+    )
     ax = chart.figure.axes[0]
     # No in-chart title: the caption says it; the alt text opens with it.
     assert chart.alt.startswith("Ejecución financiera.")
@@ -306,15 +348,22 @@ def test_execution_projection_chart(followed, fictional):
     assert lines["Proyección al ritmo observado"].get_linestyle() == "--"
     assert {to_hex(line.get_color()) for line in lines.values()} <= {c.lower() for c in OKABE_ITO}
     newer = monitoring.newer_financial_goals(followed.financial_path, followed.projection, fictional)
-    both = charts.execution_projection(followed.financial_path, "meta_financiera", "ejecucion_financiera",
-                                       "Ejecución financiera", "quetzales", ("Meta del plan 2026-2030", newer),
-                                       "Meta del plan 2025-2029")
+    both = charts.execution_projection(
+        followed.financial_path,
+        "meta_financiera",
+        "ejecucion_financiera",
+        "Ejecución financiera",
+        "quetzales",
+        ("Meta del plan 2026-2030", newer),
+        "Meta del plan 2025-2029",
+    )
     lines = {line.get_label(): line for line in both.figure.axes[0].get_lines()}
     assert {"Meta del plan 2025-2029", "Meta del plan 2026-2030"} <= set(lines)
     assert lines["Meta del plan 2026-2030"].get_linestyle() == ":"
     assert list(lines["Meta del plan 2026-2030"].get_xdata()) == [2026, 2027, 2028, 2029]
-    persons = charts.execution_projection(followed.coverage_path, "meta_absoluta", "ejecucion_absoluta",
-                                          "Personas", "personas")
+    persons = charts.execution_projection(
+        followed.coverage_path, "meta_absoluta", "ejecucion_absoluta", "Personas", "personas"
+    )
     assert persons.figure.axes[0].get_ylabel() == "Personas"
     assert isinstance(chart.figure, matplotlib.figure.Figure)
 

@@ -15,10 +15,13 @@ from datetime import date
 
 import nbformat
 import pytest
-
 from editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, new_project, page_text, tree_hash
+
 from pom_lib.cli import main
 from pom_lib.edition import STAGING, EditionError, InputError, archive_edition, build_edition, read_registry
+
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +40,25 @@ def _text(root, page: str) -> str:
 
 def _pdf_text(root) -> str:
     pdf = root / "_build" / "latex" / "libro-pom.pdf"
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout.replace(NBSP, " ")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(NBSP, " ")
 
 
 def test_seguimiento_shows_the_fixture_execution(project):
     text = _text(project, "seguimiento")
     assert "La ejecución de 2025 pertenece al plan 2025-2029" in text
     # PRD01 in meta, PRD03 at risk, PRD07 lagging (fixture README).
-    for row in ["PRD01", "1,252,155 1,180,000 94.2 % En meta",
-                "213 170 79.8 % En riesgo", "448 200 44.6 % Rezagado"]:
+    for row in ["PRD01", "1,252,155 1,180,000 94.2 % En meta", "213 170 79.8 % En riesgo", "448 200 44.6 % Rezagado"]:
         assert row in text, row
     # PRD02 reported by cuatrimestre: 25,000 + 27,000 + 28,000 and the last current budget.
     assert "80,000 80,000 100.0 % En meta" in text
     assert "Q14,800,000" in text
     assert "Q921,312,000 de los Q980,000,000 programados para 2025" in text
-    assert "1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y 1 «Rezagado»; 1 no tiene dato" \
+    assert (
+        "1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y 1 «Rezagado»; 1 no tiene dato"
         in text
+    )
     # PRD13: 2 documents against a goal of 1.
     assert "1 2 200.0 % Sobreejecutado" in text
     assert "Presupuesto vigente" in text
@@ -110,8 +115,16 @@ def test_cambios_shows_the_fixture_changes(project):
 
 def test_pdf_of_the_second_edition_carries_the_same_figures(project):
     text = _pdf_text(project)
-    for expected in ["Seguimiento de la ejecución", "Cambios respecto de la edición anterior", "94.2 %",
-                     "1,260,000", "Asesoría Jurídica y Normativa", "PRD15", "+Q16,100,000", "Edición 2026"]:
+    for expected in [
+        "Seguimiento de la ejecución",
+        "Cambios respecto de la edición anterior",
+        "94.2 %",
+        "1,260,000",
+        "Asesoría Jurídica y Normativa",
+        "PRD15",
+        "+Q16,100,000",
+        "Edición 2026",
+    ]:
         assert expected in text, expected
 
 
@@ -119,8 +132,9 @@ def test_first_edition_shows_no_execution_and_nothing_to_compare(project):
     archived = project / "ediciones" / "2025"
     seguimiento = nbformat.read(archived / "seguimiento.ipynb", as_version=4)
     cambios = nbformat.read(archived / "cambios.ipynb", as_version=4)
-    text = "\n".join(str(o.get("data", {})) for nb in (seguimiento, cambios) for c in nb.cells
-                     for o in c.get("outputs", []))
+    text = "\n".join(
+        str(o.get("data", {})) for nb in (seguimiento, cambios) for c in nb.cells for o in c.get("outputs", [])
+    )
     assert "todavía no hay ejecución que medir" in text
     assert "Esta edición (2025, plan 2025-2029) no tiene una edición anterior con la cual compararse" in text
     # Goals of 2025 to be compared, and no executed figure at all.
@@ -132,15 +146,22 @@ def test_first_edition_shows_no_execution_and_nothing_to_compare(project):
 def test_chapters_get_the_edition_parameters_relative_to_book(project):
     notebook = nbformat.read(project / "book" / "seguimiento.ipynb", as_version=4)
     assert notebook.metadata["papermill"]["parameters"] == {
-        "edicion": 2026, "plan": "../tests/fixtures/plan-ficticio-2026-2030",
-        "ejecucion": "../tests/fixtures/ejecucion-ficticia-2025.csv", "plan_anterior": "../data/pom-minex-2025-2029",
-        "umbral_verde": 90.0, "umbral_amarillo": 70.0, "umbral_sobreejecucion": 110.0}
+        "edicion": 2026,
+        "plan": "../tests/fixtures/plan-ficticio-2026-2030",
+        "ejecucion": "../tests/fixtures/ejecucion-ficticia-2025.csv",
+        "plan_anterior": "../data/pom-minex-2025-2029",
+        "umbral_verde": 90.0,
+        "umbral_amarillo": 70.0,
+        "umbral_sobreejecucion": 110.0,
+    }
     cambios = nbformat.read(project / "book" / "cambios.ipynb", as_version=4)
     assert "umbral_verde" not in cambios.metadata["papermill"]["parameters"]
     # A chapter that does not declare them keeps its two parameters.
     anexos = nbformat.read(project / "book" / "anexos.ipynb", as_version=4)
-    assert anexos.metadata["papermill"]["parameters"] == {"edicion": 2026,
-                                                          "plan": "../tests/fixtures/plan-ficticio-2026-2030"}
+    assert anexos.metadata["papermill"]["parameters"] == {
+        "edicion": 2026,
+        "plan": "../tests/fixtures/plan-ficticio-2026-2030",
+    }
 
 
 def test_registry_lists_both_editions(project):
@@ -149,24 +170,45 @@ def test_registry_lists_both_editions(project):
     # The first build of each edition records the day it was published.
     assert all(entry.pop("publicacion") <= date.today() for entry in registry)
     assert registry == [
-        {"anio": 2026, "plan": FICTIONAL_PLAN, "ejecucion": EXECUTION, "plan_anterior": PLAN, "fuente": "book",
-         **thresholds},
+        {
+            "anio": 2026,
+            "plan": FICTIONAL_PLAN,
+            "ejecucion": EXECUTION,
+            "plan_anterior": PLAN,
+            "fuente": "book",
+            **thresholds,
+        },
         {"anio": 2025, "plan": PLAN, "ejecucion": "", "plan_anterior": "", "fuente": "ediciones/2025", **thresholds},
     ]
 
 
 def test_executed_chapters_pass_strict_nbval(project):
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-o", "addopts=", "-q", str(project / "book" / "seguimiento.ipynb"), str(project / "book" / "cambios.ipynb")],
-        capture_output=True, text=True, cwd=project,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-q",
+            str(project / "book" / "seguimiento.ipynb"),
+            str(project / "book" / "cambios.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=project,
     )
     assert result.returncode == 0, result.stdout[-3000:]
 
 
 def _snapshot(root):
     return {folder: tree_hash(root / folder) for folder in ("book", "_build", "ediciones")} | {
-        "ediciones.yml": (root / "ediciones.yml").read_text(encoding="utf-8")}
+        "ediciones.yml": (root / "ediciones.yml").read_text(encoding="utf-8")
+    }
 
 
 @pytest.fixture
@@ -179,11 +221,13 @@ def copy(project, tmp_path):
 def test_bad_execution_file_stops_before_any_chapter(copy, monkeypatch, capsys):
     before = _snapshot(copy)
     spoilt = copy / EXECUTION
-    spoilt.write_text(spoilt.read_text(encoding="utf-8").replace("PRD07,2025,,200", "PRD99,2025,,200"),
-                      encoding="utf-8")
+    spoilt.write_text(
+        spoilt.read_text(encoding="utf-8").replace("PRD07,2025,,200", "PRD99,2025,,200"), encoding="utf-8"
+    )
     monkeypatch.chdir(copy)
-    code = main(["edicion", "--plan", FICTIONAL_PLAN, "--edicion", "2026", "--ejecucion", EXECUTION,
-                 "--plan-anterior", PLAN])
+    code = main(
+        ["edicion", "--plan", FICTIONAL_PLAN, "--edicion", "2026", "--ejecucion", EXECUTION, "--plan-anterior", PLAN]
+    )
     out, err = capsys.readouterr()
     assert code == 1
     assert "El archivo de ejecución no es válido (se revisó contra el plan 2025-2029)" in err
@@ -202,14 +246,34 @@ def test_bad_previous_plan_is_refused(copy):
 
 
 def test_thresholds_and_the_execution_file_in_its_folder(copy, monkeypatch, capsys):
-    """Without --ejecucion, pom edicion takes data/ejecucion/ejecucion_<cutoff>.csv; thresholds reach chapter and registry."""
-    (copy / "notebooks" / "_toc.yml").write_text("format: jb-book\nroot: portada\nchapters:\n  - file: seguimiento\n",
-                                            encoding="utf-8")
+    """Without --ejecucion, pom edicion takes data/ejecucion/ejecucion_<cutoff>.csv; thresholds reach chapter
+    and registry."""
+    (copy / "notebooks" / "_toc.yml").write_text(
+        "format: jb-book\nroot: portada\nchapters:\n  - file: seguimiento\n", encoding="utf-8"
+    )
     (copy / "data" / "ejecucion").mkdir()
     shutil.copy(copy / EXECUTION, copy / "data" / "ejecucion" / "ejecucion_2025.csv")
     monkeypatch.chdir(copy)
-    assert main(["edicion", "--plan", FICTIONAL_PLAN, "--edicion", "2026", "--plan-anterior", PLAN,
-                 "--umbral-verde", "95", "--umbral-amarillo", "80", "--umbral-sobreejecucion", "150"]) == 0
+    assert (
+        main(
+            [
+                "edicion",
+                "--plan",
+                FICTIONAL_PLAN,
+                "--edicion",
+                "2026",
+                "--plan-anterior",
+                PLAN,
+                "--umbral-verde",
+                "95",
+                "--umbral-amarillo",
+                "80",
+                "--umbral-sobreejecucion",
+                "150",
+            ]
+        )
+        == 0
+    )
     assert "Ejecución de 2025: data/ejecucion/ejecucion_2025.csv" in capsys.readouterr().out
     entry = read_registry(copy)[0]
     assert entry["ejecucion"] == "data/ejecucion/ejecucion_2025.csv"
@@ -231,13 +295,13 @@ def test_thresholds_out_of_order_are_refused(copy, monkeypatch, capsys):
 
 def test_execution_needs_the_plan_it_belongs_to(copy):
     before = _snapshot(copy)
-    with pytest.raises(EditionError, match="antes del período del plan 2026-2030.*--plan-anterior"):
+    with pytest.raises(EditionError, match=r"antes del período del plan 2026-2030.*--plan-anterior"):
         build_edition(FICTIONAL_PLAN, 2026, copy, execution=EXECUTION)
     assert _snapshot(copy) == before
 
 
 def test_next_edition_waits_until_the_current_one_is_archived(copy):
-    with pytest.raises(EditionError, match="book/ contiene la edición 2026.*pom archivar --edicion 2026"):
+    with pytest.raises(EditionError, match=r"book/ contiene la edición 2026.*pom archivar --edicion 2026"):
         build_edition(FICTIONAL_PLAN, 2027, copy)
     archive_edition(copy, 2026)
     with pytest.raises(EditionError, match="ya está archivada en ediciones/2025"):

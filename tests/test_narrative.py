@@ -1,12 +1,11 @@
 """Data-dependent sentences of the prose: they state what the data show, and change when it changes."""
 
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import narrative
 from pom_lib.plan import load_plan
 from pom_lib.reconciliation import reconcile
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -28,5 +27,8 @@ def test_reconciliation_sentence(plan, plan_copy):
 
 def test_program_shift_sentence(plan):
     sentence = narrative.program_shift_sentence(plan)
-    assert "«Servicios de Política Exterior» es el programa que más participación gana (31.8\u00a0% → 35.4\u00a0%)" in sentence
+    assert (
+        "«Servicios de Política Exterior» es el programa que más participación gana (31.8\u00a0% → 35.4\u00a0%)"
+        in sentence
+    )
     assert "«Actividades Centrales» el que más pierde (11.8\u00a0% → 8.3\u00a0%)" in sentence

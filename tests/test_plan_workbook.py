@@ -8,17 +8,33 @@ import shutil
 
 import openpyxl
 import pytest
-
-from pom_lib.plan_package import read_package
-from pom_lib.plan_workbook import package_workbook
-
 from conftest import PLAN_DIR
 from editions import tree_hash
 from test_cli import pom
 
-TABLES = ["plan", "unidades", "programas", "productos", "subproductos", "metas_productos", "metas_subproductos",
-          "totales_anuales", "fichas", "fichas_elementos", "fichas_formula", "fichas_metas", "poblacion_objetivo",
-          "cifras_clave", "marco_estrategico", "objetivos_programas", "acciones", "expansion_red"]
+from pom_lib.plan_package import read_package
+from pom_lib.plan_workbook import package_workbook
+
+TABLES = [
+    "plan",
+    "unidades",
+    "programas",
+    "productos",
+    "subproductos",
+    "metas_productos",
+    "metas_subproductos",
+    "totales_anuales",
+    "fichas",
+    "fichas_elementos",
+    "fichas_formula",
+    "fichas_metas",
+    "poblacion_objetivo",
+    "cifras_clave",
+    "marco_estrategico",
+    "objetivos_programas",
+    "acciones",
+    "expansion_red",
+]
 
 
 def _csv_rows(folder, table):
@@ -55,7 +71,10 @@ def test_cells_are_typed_and_formatted_like_the_data(exported):
     assert [c.value for c in goals[2]] == [first[0], int(first[1]), int(first[2]), int(first[3])]
     assert [c.number_format for c in goals[2][1:]] == ["0", "#,##0", '"Q"#,##0']
     fiche_goal = workbook["fichas_metas"]["D2"]
-    assert fiche_goal.value == float(_csv_rows(PLAN_DIR, "fichas_metas")[1][3]) and fiche_goal.number_format == '#,##0.0" %"'
+    assert (
+        fiche_goal.value == float(_csv_rows(PLAN_DIR, "fichas_metas")[1][3])
+        and fiche_goal.number_format == '#,##0.0" %"'
+    )
     assert workbook["programas"]["D2"].value == "true"
     assert workbook["productos"].freeze_panes == "A2"
     header = workbook["productos"]["E1"]
@@ -106,12 +125,16 @@ def test_a_goal_edited_in_the_workbook_reaches_the_imported_plan(exported, tmp_p
     shutil.copy(exported[0], edited)
     workbook = openpyxl.load_workbook(edited)
     sheet = workbook["metas_productos"]
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "PRD03" and sheet.cell(r, 2).value == 2027)
+    row = next(
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "PRD03" and sheet.cell(r, 2).value == 2027
+    )
     sheet.cell(row, 3).value = 250
     workbook.save(edited)
     target = tmp_path / "editado"
     assert pom("importar", edited, "-o", target).returncode == 0
-    assert ["PRD03", "2027", "250", _csv_rows(PLAN_DIR, "metas_productos")[row - 1][3]] in _csv_rows(target, "metas_productos")
+    assert ["PRD03", "2027", "250", _csv_rows(PLAN_DIR, "metas_productos")[row - 1][3]] in _csv_rows(
+        target, "metas_productos"
+    )
     # The product no longer adds up to its subproducts: pom validar says so.
     check = pom("validar", target)
     assert check.returncode == 0 and "PRD03" in check.stdout and "esperado" in check.stdout
@@ -137,9 +160,14 @@ def test_an_invalid_workbook_is_refused_and_nothing_is_written(exported, tmp_pat
     result = pom("importar", broken, "-o", target)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "No se importó el libro (no se escribió nada)" in result.stderr
-    assert "roto.xlsx, hoja «metas_productos», fila 3, columna «meta_fisica»: «mucho» no es un número entero" in result.stderr
-    assert ("hoja «productos», fila 2, columna «unidad_medida»: la unidad de medida «Kilogramo» no está declarada "
-            "en la hoja «unidades»") in result.stderr
+    assert (
+        "roto.xlsx, hoja «metas_productos», fila 3, columna «meta_fisica»: «mucho» no es un número entero"
+        in result.stderr
+    )
+    assert (
+        "hoja «productos», fila 2, columna «unidad_medida»: la unidad de medida «Kilogramo» no está declarada "
+        "en la hoja «unidades»"
+    ) in result.stderr
     assert not target.exists() and not any(p.name.startswith(".roto") for p in tmp_path.iterdir())
 
 

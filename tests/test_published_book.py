@@ -15,14 +15,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-
 from conftest import ROOT, TEST_SITE
+
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 BOOK = ROOT / "book"
 NBSP = "\u00a0"
 # The edition book/ holds, as ediciones.yml records it: its plan folder and year.
-EDITION = next(e for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
-               if e["fuente"] == "book")
+EDITION = next(
+    e
+    for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
+    if e["fuente"] == "book"
+)
 PLAN_DIR = ROOT / EDITION["plan"]
 
 
@@ -39,13 +44,16 @@ def _key_figures() -> tuple[list[str], list[str]]:
     people = [f"{int(row['valor']):,}" for row in _csv("cifras_clave.csv") if row["rol"] == "poblacion_objetivo"]
     people += [f"{int(row['personas']):,}" for row in _csv("poblacion_objetivo.csv")]
     first_product = min(_csv("productos.csv"), key=lambda row: int(row["orden"]))["producto_id"]
-    first_goal = min((row for row in _csv("metas_productos.csv") if row["producto_id"] == first_product),
-                     key=lambda row: int(row["anio"]))
+    first_goal = min(
+        (row for row in _csv("metas_productos.csv") if row["producto_id"] == first_product),
+        key=lambda row: int(row["anio"]),
+    )
     quetzales.append(f"Q{round(float(first_goal['meta_financiera'])):,}")
     people.append(f"{int(first_goal['meta_fisica']):,}")
     main_fiche = next(row["ficha_id"] for row in _csv("fichas.csv") if row["nivel"] == "producto")
-    percents = [f"{float(row['meta_relativa']):.1f} %" for row in _csv("fichas_metas.csv")
-                if row["ficha_id"] == main_fiche]
+    percents = [
+        f"{float(row['meta_relativa']):.1f} %" for row in _csv("fichas_metas.csv") if row["ficha_id"] == main_fiche
+    ]
     return quetzales + people, percents
 
 
@@ -54,8 +62,9 @@ KEY_FIGURES, KEY_PERCENTS = _key_figures()
 
 @pytest.fixture(scope="module")
 def built(published):
-    text = subprocess.run(["pdftotext", "-layout", str(published["pdf"]), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(published["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return {**published, "pdf_text": text}
 
 
@@ -114,8 +123,11 @@ def test_downloads_are_linked_and_present(built):
 
 def test_pdf_shows_the_parts_of_the_book(built):
     text = built["pdf_text"]
-    parts = [part["caption"] for part in yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))["parts"]
-             if "caption" in part]
+    parts = [
+        part["caption"]
+        for part in yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))["parts"]
+        if "caption" in part
+    ]
     assert parts
     for part in parts:
         assert re.search(rf"Parte [IVX]+\s+{part}", text), part
@@ -124,16 +136,27 @@ def test_pdf_shows_the_parts_of_the_book(built):
 def test_footer_says_whose_figures_and_whose_analysis(built):
     page = (built["html"] / "presentacion.html").read_text(encoding="utf-8")
     plan = _csv("plan.csv")[0]
-    assert (f"Las cifras son las del documento publicado por el {plan['institucion']} ({plan['siglas']})"
-            in page)
+    assert f"Las cifras son las del documento publicado por el {plan['institucion']} ({plan['siglas']})" in page
     assert "Por Edición" not in page
 
 
 # --- The PDF as a publication ---------------------------------------------------------------------
 
 HEADING = re.compile(r"^(Capítulo \d+\s+)?\d+(\.\d+)*\s+\S.*$")
-MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre"]
+MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 
 # Running heads and feet: the book's title; a page number, alone or beside a chapter or section
@@ -144,8 +167,10 @@ RUNNING = re.compile(r"Libro analítico$|^\d+$|^(\d+\s+)?(Capítulo \d+\.|\d+(\.
 def _pages(pdf: Path) -> list[list[str]]:
     """Each page's lines of content, without its running head and foot (turned pages too)."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [[line.strip() for line in page.splitlines() if line.strip() and not RUNNING.search(line.strip())]
-            for page in text.split("\f")[:-1]]
+    return [
+        [line.strip() for line in page.splitlines() if line.strip() and not RUNNING.search(line.strip())]
+        for page in text.split("\f")[:-1]
+    ]
 
 
 def _page_problems(lines: list[str]) -> list[str]:
@@ -161,9 +186,9 @@ def _page_problems(lines: list[str]) -> list[str]:
         if not continued:
             continue
         # A repeated head belongs above the table's next rows, never before the table itself begins.
-        if any(re.match(rf"Tabla {continued[1]}: (?!\(continuación\))", later) for later in lines[index + 1:]):
+        if any(re.match(rf"Tabla {continued[1]}: (?!\(continuación\))", later) for later in lines[index + 1 :]):
             problems.append(f"«{line}» antes del comienzo de la tabla")
-        following = lines[index + 1:index + 5]
+        following = lines[index + 1 : index + 5]
         if len(lines) - index <= 2 or any("Continúa en la página siguiente" in row for row in following):
             problems.append(f"«{line}» sin filas")
     return problems
@@ -174,7 +199,7 @@ def test_pdf_has_lists_of_tables_and_figures(built):
     assert "Índice de tablas" in text and "Índice de figuras" in text
     tables = len(set(re.findall(r"Tabla (\d+): (?!\(continuación\))", text)))
     figures = len(set(re.findall(r"Figura (\d+): ", text)))
-    listed = text[text.index("Índice de tablas"):text.index("Índice de figuras")]
+    listed = text[text.index("Índice de tablas") : text.index("Índice de figuras")]
     assert tables > 10 and len(re.findall(r"^\s*\d+\.\s", listed, re.M)) == tables
     assert figures > 5
 
@@ -210,8 +235,9 @@ def _uncompressed(pdf: Path) -> bytes:
 
 def test_cover_is_dated_with_the_edition_publication_date(built):
     published = date.fromisoformat(str(EDITION["publicacion"]))
-    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(built["pdf"]), "-"], capture_output=True,
-                           text=True, check=True).stdout
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(built["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"Edición {EDITION['anio']}" in cover
     assert f"Publicada el {published.day} de {MONTHS[published.month - 1]} de {published.year}" in cover
     assert "Cómo citar este libro" in cover
@@ -226,10 +252,11 @@ def test_pdf_links_to_every_download_at_the_edition_address(built):
     assert any("/_downloads/" in link and link.endswith("matriz.csv") for link in ours)
     assert sum(link.endswith(".xlsx") for link in ours) > 10
     for link in ours:  # each one is a file the published HTML has
-        assert (built["html"] / link[len(base):]).is_file(), link
+        assert (built["html"] / link[len(base) :]).is_file(), link
 
 
 # --- Downloads under every table and chart ---------------------------------------------------------
+
 
 def _download_links(page: Path) -> list[str]:
     return re.findall(r'<a href="(datos/[^"]+)" download>', page.read_text(encoding="utf-8"))

@@ -1,9 +1,9 @@
 """Anomalies of the plan that are not arithmetic errors."""
 
+from conftest import PLAN_DIR
+
 from pom_lib.plan import load_plan
 from pom_lib.quality import anomalies
-
-from conftest import PLAN_DIR
 
 
 def test_anomalies_of_the_published_plan():
@@ -12,6 +12,13 @@ def test_anomalies_of_the_published_plan():
     assert by_type["Subproducto sin nombre"] == ["SUB20", "SUB28"]
     assert by_type["Unidad distinta de la del producto"] == ["SUB01", "SUB05", "SUB20"]
     assert by_type["Meta financiera nula"] == ["PRD14"]
-    assert by_type["Producto con un único subproducto idéntico"] == ["PRD09", "PRD10", "PRD11", "PRD12", "PRD13", "PRD14"]
+    assert by_type["Producto con un único subproducto idéntico"] == [
+        "PRD09",
+        "PRD10",
+        "PRD11",
+        "PRD12",
+        "PRD13",
+        "PRD14",
+    ]
     transfer = found[found["elemento"] == "PRD14"]["descripcion"].iloc[0]
     assert "meta física en 2027, 2028" in transfer

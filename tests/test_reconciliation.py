@@ -2,11 +2,10 @@
 
 import pandas as pd
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import reconciliation as rec
 from pom_lib.plan import load_plan
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,8 @@ def test_a_spoiled_subproduct_is_reported_not_raised(plan_copy):
     failures = report[~report["cumple"]]
     financial = failures[failures["regla"] == rec.RULE_FINANCIAL]
     assert financial[["anio", "elemento", "esperado", "encontrado", "diferencia"]].values.tolist() == [
-        [2026, "PRD01", 472_075_234.0, 472_074_357.0, -877.0]]
+        [2026, "PRD01", 472_075_234.0, 472_074_357.0, -877.0]
+    ]
 
 
 def test_a_spoiled_total_and_population_are_reported(plan_copy):
@@ -100,8 +100,11 @@ def test_every_replica_of_a_larger_plan_gets_the_findings_of_its_original(tmp_pa
             assert _product_findings(scaled, replica_id(product_id, copy)) == _product_findings(original, product_id)
     # The totals grow by the replicas' money and still add up.
     totals = scaled[scaled["regla"] == rec.RULE_TOTAL].set_index("anio")["esperado"]
-    assert totals[2025] == 980_000_000 + 2 * original[(original["regla"] == rec.RULE_FINANCIAL)
-                                                      & (original["anio"] == 2025)]["esperado"].sum()
+    assert (
+        totals[2025]
+        == 980_000_000
+        + 2 * original[(original["regla"] == rec.RULE_FINANCIAL) & (original["anio"] == 2025)]["esperado"].sum()
+    )
 
 
 def test_a_spoiled_replica_is_reported_in_its_own_row(tmp_path):
@@ -112,4 +115,5 @@ def test_a_spoiled_replica_is_reported_in_its_own_row(tmp_path):
     _edit(plan / "metas_subproductos.csv", f"{sub},2026,961404,27754877", f"{sub},2026,961404,27754000")
     failures = rec.reconcile(load_plan(plan)).query("not cumple")
     assert failures[["regla", "anio", "elemento", "diferencia"]].values.tolist() == [
-        [rec.RULE_FINANCIAL, 2026, product, -877.0]]
+        [rec.RULE_FINANCIAL, 2026, product, -877.0]
+    ]

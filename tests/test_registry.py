@@ -5,14 +5,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT
 
 from pom_lib import latex_output
 from pom_lib.cli import build_parser
-from pom_lib.edition import (CURRENT, EditionError, check_registry, read_registry, registry_with,
-                             write_registry)
+from pom_lib.edition import CURRENT, EditionError, check_registry, read_registry, registry_with, write_registry
 from pom_lib.errors import PlanError
-
-from conftest import ROOT
 
 
 def _entry(year, source=CURRENT, **extra):
@@ -61,20 +59,24 @@ def test_registry_with_the_new_edition(tmp_path):
     (tmp_path / "ediciones" / "2025").mkdir(parents=True)
     (tmp_path / "ediciones.yml").write_text(registry_with(tmp_path, _entry(2026, ejecucion="x.csv")), encoding="utf-8")
     # The first build of an edition records its publication date: today, until someone sets it.
-    assert read_registry(tmp_path) == [{**_entry(2026, ejecucion="x.csv"), "publicacion": date.today()},
-                                       _entry(2025, "ediciones/2025")]
+    assert read_registry(tmp_path) == [
+        {**_entry(2026, ejecucion="x.csv"), "publicacion": date.today()},
+        _entry(2025, "ediciones/2025"),
+    ]
 
 
 def test_rebuilding_an_edition_keeps_its_publication_date_and_version(tmp_path):
     write_registry(tmp_path, [{**_entry(2025), "publicacion": date(2025, 4, 30), "version": 2}])
     (tmp_path / "ediciones.yml").write_text(registry_with(tmp_path, _entry(2025, ejecucion="x.csv")), encoding="utf-8")
-    assert read_registry(tmp_path) == [{**_entry(2025, ejecucion="x.csv"), "publicacion": date(2025, 4, 30),
-                                        "version": 2}]
+    assert read_registry(tmp_path) == [
+        {**_entry(2025, ejecucion="x.csv"), "publicacion": date(2025, 4, 30), "version": 2}
+    ]
 
 
 def test_edicion_takes_execution_and_previous_plan():
-    args = build_parser().parse_args(["edicion", "--plan", "p", "--edicion", "2026", "--ejecucion", "e.csv",
-                                      "--plan-anterior", "q"])
+    args = build_parser().parse_args(
+        ["edicion", "--plan", "p", "--edicion", "2026", "--ejecucion", "e.csv", "--plan-anterior", "q"]
+    )
     assert (args.plan, args.edicion, args.ejecucion, args.plan_anterior) == ("p", 2026, "e.csv", "q")
     defaults = build_parser().parse_args(["edicion"])
     assert defaults.ejecucion == "" and defaults.plan_anterior == ""

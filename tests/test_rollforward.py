@@ -9,15 +9,14 @@ import re
 
 import openpyxl
 import pytest
+from conftest import PLAN_DIR
+from test_cli import pom
 
 from pom_lib.cli import main
 from pom_lib.commentary import read_blocks
 from pom_lib.errors import PlanError
 from pom_lib.plan import load_plan
 from pom_lib.rollforward import parse_period
-
-from conftest import PLAN_DIR
-from test_cli import pom
 
 
 def _rows(folder, table):
@@ -52,8 +51,11 @@ def test_period_and_title_move_and_the_publication_date_is_left_to_fill(rolled):
 
 def test_goals_lose_the_first_year_and_gain_an_empty_last_year_with_the_same_ids(rolled):
     folder, _ = rolled
-    for table, key in (("metas_productos", "producto_id"), ("metas_subproductos", "subproducto_id"),
-                       ("fichas_metas", "ficha_id")):
+    for table, key in (
+        ("metas_productos", "producto_id"),
+        ("metas_subproductos", "subproducto_id"),
+        ("fichas_metas", "ficha_id"),
+    ):
         old, new = _rows(PLAN_DIR, table), _rows(folder, table)
         assert {r[key] for r in new} == {r[key] for r in old}, table
         assert {r["anio"] for r in new} == {"2026", "2027", "2028", "2029", "2030"}, table
@@ -64,7 +66,9 @@ def test_goals_lose_the_first_year_and_gain_an_empty_last_year_with_the_same_ids
             else:
                 assert row == kept[(row[key], row["anio"])]
     totals = _rows(folder, "totales_anuales")
-    assert [r["anio"] for r in totals] == ["2026", "2027", "2028", "2029", "2030"] and totals[-1]["meta_financiera"] == ""
+    assert [r["anio"] for r in totals] == ["2026", "2027", "2028", "2029", "2030"] and totals[-1][
+        "meta_financiera"
+    ] == ""
 
 
 def test_key_figures_keep_their_role_and_move_to_the_new_last_year_with_empty_values(rolled):
@@ -110,10 +114,14 @@ def test_commentary_is_copied_marked_for_review(rolled):
     old = (PLAN_DIR / "comentarios" / "acciones_programa.md").read_text(encoding="utf-8")
     new = (folder / "comentarios" / "acciones_programa.md").read_text(encoding="utf-8")
     assert new.count("revisar: ") == old.count("lugar: ") == 2
-    assert new.replace('revisar: "copiado del plan 2025-2029 con pom nuevo-plan: relea el texto y confírmelo"\n',
-                       "") == old
+    assert (
+        new.replace('revisar: "copiado del plan 2025-2029 con pom nuevo-plan: relea el texto y confírmelo"\n', "")
+        == old
+    )
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith("> **Por revisar.**") and readme.endswith((PLAN_DIR / "README.md").read_text(encoding="utf-8"))
+    assert readme.startswith("> **Por revisar.**") and readme.endswith(
+        (PLAN_DIR / "README.md").read_text(encoding="utf-8")
+    )
 
 
 def _fill(folder):
@@ -121,8 +129,12 @@ def _fill(folder):
     plan = _rows(folder, "plan")
     plan[0]["lugar_fecha"] = "Guatemala, marzo 2026"
     _write(folder, "plan", plan)
-    for table, key in (("metas_productos", "producto_id"), ("metas_subproductos", "subproducto_id"),
-                       ("fichas_metas", "ficha_id"), ("totales_anuales", None)):
+    for table, key in (
+        ("metas_productos", "producto_id"),
+        ("metas_subproductos", "subproducto_id"),
+        ("fichas_metas", "ficha_id"),
+        ("totales_anuales", None),
+    ):
         rows = _rows(folder, table)
         last = {(r[key] if key else ""): r for r in rows if r["anio"] == "2029"}
         for row in rows:
@@ -171,7 +183,10 @@ def test_next_plan_as_a_workbook(tmp_path):
     sheet = workbook["totales_anuales"]
     assert [(r[0], r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)][-1] == (2030, None)
     check = pom("validar", target)
-    assert check.returncode == 1 and "hoja «totales_anuales», fila 6, columna «meta_financiera»: falta el valor" in check.stderr
+    assert (
+        check.returncode == 1
+        and "hoja «totales_anuales», fila 6, columna «meta_financiera»: falta el valor" in check.stderr
+    )
 
 
 def test_a_shorter_period_drops_figures_outside_it(tmp_path):
@@ -199,12 +214,15 @@ def test_nothing_is_written_over_an_existing_folder(tmp_path):
 def test_a_marked_block_is_listed_until_confirmed():
     from pom_lib.commentary import mark_for_review, parse, reviews
 
-    text = "---\nlugar: resumen\ncifras:\n  n: \"3\"\n---\nHay {glue:md}`n`.\n---\nlugar: cierre\ncifras: {}\n---\nTexto.\n"
+    text = (
+        '---\nlugar: resumen\ncifras:\n  n: "3"\n---\nHay {glue:md}`n`.\n---\nlugar: cierre\ncifras: {}\n---\nTexto.\n'
+    )
     marked = mark_for_review(text, "comentarios/x.md", "copiado del plan 2025-2029")
     assert mark_for_review(marked, "comentarios/x.md", "otro motivo") == marked  # a mark is kept, not doubled
     blocks = parse(marked, "x", "comentarios/x.md")
     found = reviews(blocks, {"n": "3"})
     assert [review.block.place for review in found] == ["resumen", "cierre"]
-    assert str(found[1]) == ("comentarios/x.md, línea 8 (lugar «cierre»): comentario por revisar, copiado del plan "
-                             "2025-2029")
+    assert str(found[1]) == (
+        "comentarios/x.md, línea 8 (lugar «cierre»): comentario por revisar, copiado del plan 2025-2029"
+    )
     assert reviews(parse(text, "x", "comentarios/x.md"), {"n": "3"}) == []

@@ -9,11 +9,14 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-
 from editions import EXECUTION, FICTIONAL_PLAN, PLAN, new_project, page_text, tree_hash
+
 from pom_lib.cli import main
 from pom_lib.edition import EditionError, archive_edition, build_edition
 from pom_lib.site import build_site, index_page, pdf_name, switcher_data
+
+# Builds books: left out of `make unitarias` (pytest -m "not libro").
+pytestmark = pytest.mark.libro
 
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
@@ -59,8 +62,13 @@ def test_index_links_both_editions(site):
     assert '<html lang="es">' in page
     links = re.findall(r'href="([^"]+)"', page)
     for year in (2025, 2026):
-        for link in (f"{year}/index.html", f"{year}/libro-pom-{year}.pdf", f"{year}/descargas/paquete-datos.zip",
-                     f"{year}/descargas/matriz.csv", f"{year}/descargas/matriz.xlsx"):
+        for link in (
+            f"{year}/index.html",
+            f"{year}/libro-pom-{year}.pdf",
+            f"{year}/descargas/paquete-datos.zip",
+            f"{year}/descargas/matriz.csv",
+            f"{year}/descargas/matriz.xlsx",
+        ):
             assert link in links, link
     for link in links:
         assert (site["site"] / link).is_file(), link
@@ -119,10 +127,24 @@ def test_site_needs_editions(tmp_path):
 
 
 def test_index_and_switcher_data_units():
-    editions = [{"anio": 2026, "titulo": "Plan B <2026>", "ruta": "2026/", "pdf": "libro-pom-2026.pdf",
-                 "descargas": ["matriz.csv"], "paginas": ["index", "cambios"]},
-                {"anio": 2025, "titulo": "Plan A", "ruta": "2025/", "pdf": "libro-pom-2025.pdf",
-                 "descargas": [], "paginas": ["index"]}]
+    editions = [
+        {
+            "anio": 2026,
+            "titulo": "Plan B <2026>",
+            "ruta": "2026/",
+            "pdf": "libro-pom-2026.pdf",
+            "descargas": ["matriz.csv"],
+            "paginas": ["index", "cambios"],
+        },
+        {
+            "anio": 2025,
+            "titulo": "Plan A",
+            "ruta": "2025/",
+            "pdf": "libro-pom-2025.pdf",
+            "descargas": [],
+            "paginas": ["index"],
+        },
+    ]
     page = index_page(editions)
     assert "Plan B &lt;2026&gt;" in page and 'href="2026/descargas/matriz.csv">Matriz (CSV)</a>' in page
     assert page.count('class="ultima"') == 1

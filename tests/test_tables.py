@@ -1,12 +1,11 @@
 """The book's tables: complete, in Guatemalan formats, with the document's figures."""
 
 import pytest
+from conftest import PLAN_DIR
 
 from pom_lib import tables
 from pom_lib.plan import load_plan
 from pom_lib.reconciliation import reconcile
-
-from conftest import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +26,15 @@ def test_matrix_tables_list_every_item_under_its_program(plan):
 
 def test_financial_matrix_ends_with_the_yearly_totals(plan):
     financial = tables.matrix_table(plan, "meta_financiera")
-    assert financial.iloc[-1].tolist() == ["", "TOTAL", "Q980,000,000", "Q1,080,000,000", "Q1,180,000,000",
-                                           "Q1,280,000,000", "Q1,350,000,000"]
+    assert financial.iloc[-1].tolist() == [
+        "",
+        "TOTAL",
+        "Q980,000,000",
+        "Q1,080,000,000",
+        "Q1,180,000,000",
+        "Q1,280,000,000",
+        "Q1,350,000,000",
+    ]
     assert financial.loc[financial["Código"] == "SUB14", "2026"].item() == "Q159,740,794"
     assert financial.loc[financial["Código"] == "PRD14", "2025"].item() == "Q0"
 
@@ -68,7 +74,8 @@ def test_reconciliation_tables(plan, plan_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("2028,1280000000", "2028,1280000500"), encoding="utf-8")
     detail = tables.reconciliation_detail_table(reconcile(load_plan(plan_copy)))
     assert detail[["Año", "Elemento", "Esperado", "Encontrado", "Diferencia"]].values.tolist() == [
-        ["2028", "TOTAL", "1,280,000,500.0", "1,280,000,000.0", "-500.0"]]
+        ["2028", "TOTAL", "1,280,000,500.0", "1,280,000,000.0", "-500.0"]
+    ]
 
 
 def test_outliers_and_unit_costs(plan):

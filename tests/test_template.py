@@ -6,13 +6,12 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import EXECUTION_CSV, PLAN_DIR, fill_template
 
 from pom_lib.errors import PlanError
 from pom_lib.execution import load_execution, yearly_execution
 from pom_lib.plan import load_plan
 from pom_lib.template import template_bytes
-
-from conftest import EXECUTION_CSV, PLAN_DIR, fill_template
 
 OPEN_COLUMNS = ("K", "L", "M")  # ejecucion_fisica, ejecucion_financiera, presupuesto_vigente
 ITEMS = 14 + 28
@@ -40,15 +39,39 @@ def test_every_item_with_the_years_goals(template):
     workbook = openpyxl.load_workbook(template)
     assert workbook.sheetnames == ["instrucciones", "ejecucion"]
     rows = list(workbook["ejecucion"].iter_rows(values_only=True))
-    assert rows[0] == ("elemento_id", "nivel", "programa", "producto", "nombre", "unidad_medida", "anio",
-                       "cuatrimestre", "meta_fisica", "meta_financiera", "ejecucion_fisica", "ejecucion_financiera",
-                       "presupuesto_vigente")
+    assert rows[0] == (
+        "elemento_id",
+        "nivel",
+        "programa",
+        "producto",
+        "nombre",
+        "unidad_medida",
+        "anio",
+        "cuatrimestre",
+        "meta_fisica",
+        "meta_financiera",
+        "ejecucion_fisica",
+        "ejecucion_financiera",
+        "presupuesto_vigente",
+    )
     items = [row for row in rows[1:] if row[0]]
     assert len(items) == ITEMS
-    assert items[0] == ("PRD01", "producto", "Servicios Consulares y de Atención al Migrante", "PRD01",
-                        "Población guatemalteca que recibe servicios de documentación, asistencia, atención y "
-                        "protección consular-migratoria en el exterior", "Persona", 2025, None, 1252155, 401812176,
-                        None, None, None)
+    assert items[0] == (
+        "PRD01",
+        "producto",
+        "Servicios Consulares y de Atención al Migrante",
+        "PRD01",
+        "Población guatemalteca que recibe servicios de documentación, asistencia, atención y "
+        "protección consular-migratoria en el exterior",
+        "Persona",
+        2025,
+        None,
+        1252155,
+        401812176,
+        None,
+        None,
+        None,
+    )
     assert items[1][:2] == ("SUB01", "subproducto") and items[1][8:10] == (1485960, 360233656)
     assert all(row[6] == 2025 and row[7] is None for row in items)
 
@@ -81,8 +104,9 @@ def test_number_formats_frozen_header_and_widths(template):
 
 def test_instructions_in_spanish(template):
     lines = [row[0] for row in openpyxl.load_workbook(template)["instrucciones"].iter_rows(values_only=True)]
-    assert lines[0] == ("Plantilla de ejecución 2025 — Plan Operativo Multianual 2025-2029 "
-                        "(Ministerio de Relaciones Exteriores)")
+    assert lines[0] == (
+        "Plantilla de ejecución 2025 — Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)"
+    )
     text = "\n".join(line or "" for line in lines)
     assert "Llene solo las celdas amarillas" in text
     assert "Para informar por cuatrimestre" in text
@@ -122,11 +146,11 @@ def test_a_filled_template_with_mistakes_gives_one_message_per_mistake(template,
     workbook = openpyxl.load_workbook(template)
     sheet = workbook["ejecucion"]
     free = 1 + next(row for row in range(2, sheet.max_row) if sheet.cell(row, 1).value is None)  # 2nd free row
-    sheet[f"K{rows['SUB02']}"] = "mil"                      # text in a number
-    sheet[f"L{rows['SUB06']}"] = -6500000                   # negative
-    sheet[f"L{rows['PRD04']}"] = 14500001                   # product ≠ sum of its subproducts (14,500,000)
-    sheet[f"A{free - 1}"], sheet[f"G{free - 1}"], sheet[f"K{free - 1}"] = "PRD99", 2025, 1      # unknown id
-    sheet[f"A{free}"], sheet[f"G{free}"], sheet[f"K{free}"] = "SUB01", 2031, 1                 # year outside
+    sheet[f"K{rows['SUB02']}"] = "mil"  # text in a number
+    sheet[f"L{rows['SUB06']}"] = -6500000  # negative
+    sheet[f"L{rows['PRD04']}"] = 14500001  # product ≠ sum of its subproducts (14,500,000)
+    sheet[f"A{free - 1}"], sheet[f"G{free - 1}"], sheet[f"K{free - 1}"] = "PRD99", 2025, 1  # unknown id
+    sheet[f"A{free}"], sheet[f"G{free}"], sheet[f"K{free}"] = "SUB01", 2031, 1  # year outside
     workbook.save(template)
     where = "ejecucion_2025.xlsx, hoja «ejecucion»"
     assert _problem_texts(template, plan) == [
@@ -149,4 +173,5 @@ def test_a_workbook_without_the_execution_sheet(tmp_path, plan):
     workbook.active.title = "ejecución"
     workbook.save(path)
     assert _problem_texts(path, plan) == [
-        "libro.xlsx: falta la hoja «ejecucion» en el libro; ¿quiso decir «ejecución»? Cambie el nombre de la hoja"]
+        "libro.xlsx: falta la hoja «ejecucion» en el libro; ¿quiso decir «ejecución»? Cambie el nombre de la hoja"
+    ]

@@ -1,15 +1,15 @@
-"""The chapter templates: each has its chapter in pom_lib, glues only what it computes, and book/ runs them as they are."""
+"""The chapter templates: each has its chapter in pom_lib, glues only what it computes, and book/ runs them
+as they are."""
 
 import re
 
 import nbformat
 import pytest
+from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 from pom_lib.chapters import chapter_classes
 from pom_lib.edition import chapter_stems
 from pom_lib.plan import load_plan
-
-from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
@@ -38,8 +38,11 @@ def test_every_glued_key_a_template_prints_is_computed(stem, plan_dir):
 
 def _sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """Cell types and sources, without papermill's injected parameters."""
-    return [(cell.cell_type, cell.source) for cell in notebook.cells
-            if "injected-parameters" not in cell.metadata.get("tags", [])]
+    return [
+        (cell.cell_type, cell.source)
+        for cell in notebook.cells
+        if "injected-parameters" not in cell.metadata.get("tags", [])
+    ]
 
 
 @pytest.mark.parametrize("stem", chapter_stems(BOOK / "_toc.yml"))

@@ -22,8 +22,12 @@ def chapter_classes() -> dict[str, type[Chapter]]:
             continue
         loaded = importlib.import_module(f"{__name__}.{module.name}")
         for value in vars(loaded).values():
-            if isinstance(value, type) and issubclass(value, Chapter) and value is not Chapter \
-                    and value.__module__ == loaded.__name__:
+            if (
+                isinstance(value, type)
+                and issubclass(value, Chapter)
+                and value is not Chapter
+                and value.__module__ == loaded.__name__
+            ):
                 classes[value.name] = value
     return classes
 
@@ -35,9 +39,16 @@ def commentary_reviews(plan: Plan) -> list[commentary.Review]:
     files = sorted(folder.glob("*.md")) if folder.is_dir() else []
     unknown = [path for path in files if path.stem not in classes]
     if unknown:
-        raise PlanError([Problem(f"{commentary.FOLDER}/{path.name}", "no hay ningún capítulo con este nombre; los "
-                                 f"capítulos que admiten comentarios son: {', '.join(sorted(classes))}")
-                         for path in unknown])
+        raise PlanError(
+            [
+                Problem(
+                    f"{commentary.FOLDER}/{path.name}",
+                    "no hay ningún capítulo con este nombre; los "
+                    f"capítulos que admiten comentarios son: {', '.join(sorted(classes))}",
+                )
+                for path in unknown
+            ]
+        )
     reviews = []
     for path in files:
         chapter = classes[path.stem](plan)
@@ -49,5 +60,7 @@ def commentary_reviews(plan: Plan) -> list[commentary.Review]:
 def confirm_commentary(plan: Plan) -> int:
     """Record the current figures in every block to review; returns how many blocks were confirmed."""
     classes = chapter_classes()
-    return sum(commentary.confirm(plan.folder, name, classes[name](plan).values)
-               for name in {review.block.chapter for review in commentary_reviews(plan)})
+    return sum(
+        commentary.confirm(plan.folder, name, classes[name](plan).values)
+        for name in {review.block.chapter for review in commentary_reviews(plan)}
+    )

@@ -41,11 +41,14 @@ class Annexes(Chapter):
             "frase_notas": self._notes_sentence(),
             "n_filas_matriz": fmt.integer(len(tidy_matrix(plan))),
             "unidades": spanish.quoted(md(unit) for unit in units),
-            "frase_unidades": (f"Este plan usa una sola: «{md(units[0])}»." if len(units) == 1 else
-                               f"Las que usa este plan son {spanish.quoted(md(unit) for unit in units)}."),
+            "frase_unidades": (
+                f"Este plan usa una sola: «{md(units[0])}»."
+                if len(units) == 1
+                else f"Las que usa este plan son {spanish.quoted(md(unit) for unit in units)}."
+            ),
             "frase_programas": self._programs_sentence(),
             "frase_paquete": "todas las tablas del plan en CSV, su esquema (`datapackage.json`)"
-                             + (" y el `README.md` que documenta los datos" if self._has_readme() else ""),
+            + (" y el `README.md` que documenta los datos" if self._has_readme() else ""),
             "ejemplo_monto": fmt.quetzales(first_total),
             "ejemplo_millones": fmt.millions_of_quetzales(first_total),
             "ejemplo_entero": fmt.integer(plan.target_population),
@@ -69,27 +72,36 @@ class Annexes(Chapter):
             return "todas cumplen" if held != 1 else "la única cumple"
         if held == 0:
             return "ninguna cumple"
-        return (f"{fmt.integer(held)} {'cumple' if held == 1 else 'cumplen'} y {fmt.integer(failed)} "
-                f"{'no cumple' if failed == 1 else 'no cumplen'}")
+        return (
+            f"{fmt.integer(held)} {'cumple' if held == 1 else 'cumplen'} y {fmt.integer(failed)} "
+            f"{'no cumple' if failed == 1 else 'no cumplen'}"
+        )
 
     def _notes(self) -> int:
-        return sum(int(self.plan[table]["nota"].fillna("").astype(str).str.strip().ne("").sum())
-                   for table in NOTED_TABLES)
+        return sum(
+            int(self.plan[table]["nota"].fillna("").astype(str).str.strip().ne("").sum()) for table in NOTED_TABLES
+        )
 
     def _notes_sentence(self) -> str:
         notes = self._notes()
         if notes == 0:
             return "En los datos de este plan, ninguna fila lleva nota de lectura."
-        return (f"Cada una queda anotada en la fila afectada ({spanish.count(notes, 'nota')} en programas, productos "
-                "y subproductos).")
+        return (
+            f"Cada una queda anotada en la fila afectada ({spanish.count(notes, 'nota')} en programas, productos "
+            "y subproductos)."
+        )
 
     def _programs_sentence(self) -> str:
         unnamed = int((~self.plan.programs["nombrado_en_documento"].astype(bool)).sum())
         if unnamed == 0:
             return ""
         if unnamed == 1:
-            return "El programa que el documento no nombra es una agrupación del equipo del libro, y se señala como tal."
-        return "Los programas que el documento no nombra son agrupaciones del equipo del libro, y se señalan como tales."
+            return (
+                "El programa que el documento no nombra es una agrupación del equipo del libro, y se señala como tal."
+            )
+        return (
+            "Los programas que el documento no nombra son agrupaciones del equipo del libro, y se señalan como tales."
+        )
 
     def _has_readme(self) -> bool:
         return self.plan.source.is_dir() and (self.plan.source / "README.md").is_file()
@@ -99,17 +111,22 @@ class Annexes(Chapter):
         return downloads.write_downloads(self.plan, folder)
 
     def dictionary_table(self) -> Table:
-        return Table(downloads.matrix_dictionary(), caption="Columnas de la matriz de planificación descargable",
-                     source="Elaboración propia a partir de " + self.plan.citation("matriz de planificación"),
-                     name="tabla-diccionario-matriz")
+        return Table(
+            downloads.matrix_dictionary(),
+            caption="Columnas de la matriz de planificación descargable",
+            source="Elaboración propia a partir de " + self.plan.citation("matriz de planificación"),
+            name="tabla-diccionario-matriz",
+        )
 
     def citation_markdown(self) -> str:
         """How to cite the book and the plan document; every text from the data is escaped."""
         title, institution = md(self.plan.info["titulo"]), md(self.plan.info["institucion"])
         edition = f" Edición {self.edition}." if self.edition is not None else ""
-        return (f"> Libro POM. *{title}, {institution}: libro analítico*.{edition}\n\n"
-                "Para citar el documento analizado:\n\n"
-                f"> {institution}. *{title}*. {md(self.plan.info['lugar_fecha'])}.\n")
+        return (
+            f"> Libro POM. *{title}, {institution}: libro analítico*.{edition}\n\n"
+            "Para citar el documento analizado:\n\n"
+            f"> {institution}. *{title}*. {md(self.plan.info['lugar_fecha'])}.\n"
+        )
 
     def edition_markdown(self) -> str:
         """Which edition this is and which document it reads (the edition year is a parameter, not plan data)."""

@@ -49,9 +49,16 @@ class Chapter:
     def blocks(self) -> list[commentary.Block]:
         """The plan's commentary blocks for this chapter; a block in an unknown place is an error."""
         blocks = commentary.read_blocks(self.plan.folder, self.name)
-        problems = [Problem(block.file, f"el lugar «{block.place}» no existe en este capítulo; los lugares son: "
-                                        f"{', '.join(self.places) or 'ninguno'}", row=block.line)
-                    for block in blocks if block.place not in self.places]
+        problems = [
+            Problem(
+                block.file,
+                f"el lugar «{block.place}» no existe en este capítulo; los lugares son: "
+                f"{', '.join(self.places) or 'ninguno'}",
+                row=block.line,
+            )
+            for block in blocks
+            if block.place not in self.places
+        ]
         if problems:
             raise PlanError(problems)
         return blocks
@@ -63,8 +70,7 @@ class Chapter:
     def commentary_markdown(self, place: str) -> str:
         """The current blocks of one place, as Markdown; blocks to review are left out."""
         held = {id(review.block) for review in self.reviews()}
-        texts = [block.render(self.values) for block in self.blocks
-                 if block.place == place and id(block) not in held]
+        texts = [block.render(self.values) for block in self.blocks if block.place == place and id(block) not in held]
         return "\n\n".join(texts)
 
     def show_commentary(self, place: str) -> None:

@@ -20,33 +20,45 @@ from .base import Chapter
 
 WHAT_IS_COMPARED = {
     "frase_elementos": "Se listarán los productos y subproductos agregados, los retirados, los renombrados, los que "
-                       "cambien de unidad de medida y los productos que pasen a otro programa.",
+    "cambien de unidad de medida y los productos que pasen a otro programa.",
     "frase_metas": "Se compararán las metas física y financiera de cada elemento en los años que cubran ambas "
-                   "ediciones, con su diferencia.",
+    "ediciones, con su diferencia.",
     "frase_totales": "Se comparará el total de cada año, con la diferencia en quetzales y en porcentaje, y se "
-                     "señalarán los años que entran al horizonte del plan y los que salen de él.",
+    "señalarán los años que entran al horizonte del plan y los que salen de él.",
     "frase_indicadores": "Se compararán las fichas de indicadores: nombre, fórmula, unidad, línea de base, "
-                         "subproductos que suma la fórmula y metas de los años comunes.",
+    "subproductos que suma la fórmula y metas de los años comunes.",
     "frase_cifras": "Se compararán las cifras clave del plan por su rol y su año (población objetivo, población "
-                    "elegible, cobertura, mujeres).",
+    "elegible, cobertura, mujeres).",
     "frase_catalogos": "Se listarán las unidades de medida y los programas que se agreguen, se retiren o cambien de "
-                       "nombre o descripción.",
+    "nombre o descripción.",
     "frase_acciones": "Se listarán las acciones nuevas, las retiradas, las que cambien de redacción y las que pasen "
-                      "a otro programa, con las palabras cambiadas resaltadas.",
+    "a otro programa, con las palabras cambiadas resaltadas.",
     "frase_marco": "Se listarán los enunciados del marco estratégico nuevos, retirados o con otra redacción, con "
-                   "las palabras cambiadas resaltadas.",
+    "las palabras cambiadas resaltadas.",
 }
 
 
-ASPECT_WORDS = {"Indicador": "el nombre", "Fórmula": "la fórmula", "Unidad de medida": "la unidad de medida",
-                "Nivel": "el nivel", "Línea de base": "la línea de base",
-                "Subproductos de la fórmula": "los subproductos que suma la fórmula"}
+ASPECT_WORDS = {
+    "Indicador": "el nombre",
+    "Fórmula": "la fórmula",
+    "Unidad de medida": "la unidad de medida",
+    "Nivel": "el nivel",
+    "Línea de base": "la línea de base",
+    "Subproductos de la fórmula": "los subproductos que suma la fórmula",
+}
 # Each role of cifras_clave.csv as the subject of a sentence.
-ROLE_PHRASES = {contract.ROLE_TARGET_POPULATION: "la población objetivo", contract.ROLE_ELIGIBLE: "la población elegible",
-                contract.ROLE_COVERAGE_GOAL: "la cobertura meta", contract.ROLE_WOMEN_PCT: "el porcentaje de mujeres",
-                contract.ROLE_WOMEN: "la cifra de mujeres"}
+ROLE_PHRASES = {
+    contract.ROLE_TARGET_POPULATION: "la población objetivo",
+    contract.ROLE_ELIGIBLE: "la población elegible",
+    contract.ROLE_COVERAGE_GOAL: "la cobertura meta",
+    contract.ROLE_WOMEN_PCT: "el porcentaje de mujeres",
+    contract.ROLE_WOMEN: "la cifra de mujeres",
+}
 # (singular, plural) of what is added or removed from each catalog.
-CATALOG_WORDS = {"unidad": ("la unidad de medida", "las unidades de medida"), "programa": ("el programa", "los programas")}
+CATALOG_WORDS = {
+    "unidad": ("la unidad de medida", "las unidades de medida"),
+    "programa": ("el programa", "los programas"),
+}
 
 
 class EditionChanges(Chapter):
@@ -69,16 +81,22 @@ class EditionChanges(Chapter):
     def compute_values(self) -> dict[str, str]:
         plan, previous = self.plan, self.previous
         if previous is None:
-            return {"frase_estado": (f"Esta edición ({self.edition_year}, plan {plan.period}) no tiene una edición "
-                                     "anterior con la cual compararse, así que este capítulo no registra cambios. "
-                                     "Cuando la tenga, comparará los dos planes elemento por elemento, por su código:"),
-                    **WHAT_IS_COMPARED}
+            return {
+                "frase_estado": (
+                    f"Esta edición ({self.edition_year}, plan {plan.period}) no tiene una edición "
+                    "anterior con la cual compararse, así que este capítulo no registra cambios. "
+                    "Cuando la tenga, comparará los dos planes elemento por elemento, por su código:"
+                ),
+                **WHAT_IS_COMPARED,
+            }
         summary = changes.changes_summary(previous, plan)
         return {
-            "frase_estado": (f"Esta edición presenta el plan {plan.period}; la anterior, el plan {previous.period}. "
-                             "Cada elemento conserva su código de una edición a otra —productos, subproductos, "
-                             "indicadores, unidades, programas, acciones y enunciados—, así que se comparan por "
-                             "código, nunca por nombre ni por posición; las cifras clave, por su rol y su año."),
+            "frase_estado": (
+                f"Esta edición presenta el plan {plan.period}; la anterior, el plan {previous.period}. "
+                "Cada elemento conserva su código de una edición a otra —productos, subproductos, "
+                "indicadores, unidades, programas, acciones y enunciados—, así que se comparan por "
+                "código, nunca por nombre ni por posición; las cifras clave, por su rol y su año."
+            ),
             "frase_elementos": self._items_sentence(changes.item_changes(previous, plan)),
             "frase_metas": self._goals_sentence(changes.goal_changes(previous, plan), summary),
             "frase_totales": self._totals_sentence(changes.total_changes(previous, plan), summary),
@@ -94,19 +112,30 @@ class EditionChanges(Chapter):
     def _items_sentence(self, items: pd.DataFrame) -> str:
         previous, current = self.previous, self.plan
         if items.empty:
-            return (f"El plan {current.period} conserva los productos y subproductos del plan {previous.period}, "
-                    "con los mismos nombres, unidades de medida y programas.")
-        verbs = {changes.ADDED: "agrega {}", changes.REMOVED: "retira {}", changes.RENAMED: "renombra {}",
-                 changes.UNIT: "cambia la unidad de medida de {}", changes.PROGRAM: "traslada {} a otro programa"}
-        parts = [verbs[kind].format(self._levels(items[items["cambio"] == kind]))
-                 for kind in verbs if (items["cambio"] == kind).any()]
+            return (
+                f"El plan {current.period} conserva los productos y subproductos del plan {previous.period}, "
+                "con los mismos nombres, unidades de medida y programas."
+            )
+        verbs = {
+            changes.ADDED: "agrega {}",
+            changes.REMOVED: "retira {}",
+            changes.RENAMED: "renombra {}",
+            changes.UNIT: "cambia la unidad de medida de {}",
+            changes.PROGRAM: "traslada {} a otro programa",
+        }
+        parts = [
+            verbs[kind].format(self._levels(items[items["cambio"] == kind]))
+            for kind in verbs
+            if (items["cambio"] == kind).any()
+        ]
         return f"Frente al plan {previous.period}, el plan {current.period} {spanish.join(parts)}."
 
     @staticmethod
     def _levels(rows: pd.DataFrame) -> str:
         counts = rows["nivel"].value_counts()
-        return spanish.join(spanish.count(int(counts[level]), level) for level in ("producto", "subproducto")
-                            if counts.get(level, 0))
+        return spanish.join(
+            spanish.count(int(counts[level]), level) for level in ("producto", "subproducto") if counts.get(level, 0)
+        )
 
     @staticmethod
     def _goals_sentence(goals: pd.DataFrame, summary: dict) -> str:
@@ -115,13 +144,17 @@ class EditionChanges(Chapter):
             return "Las dos ediciones no comparten ningún año, así que sus metas no pueden compararse."
         if goals.empty:
             return f"En los años que cubren ambas ediciones ({common}) ninguna meta cambia."
-        sentence = (f"En los años que cubren ambas ediciones ({common}) cambian {spanish.count(len(goals), 'meta')} "
-                    f"de {spanish.count(goals['elemento_id'].nunique(), 'elemento')}; las demás se mantienen")
+        sentence = (
+            f"En los años que cubren ambas ediciones ({common}) cambian {spanish.count(len(goals), 'meta')} "
+            f"de {spanish.count(goals['elemento_id'].nunique(), 'elemento')}; las demás se mantienen"
+        )
         money = goals[goals["diferencia_financiera"] != 0]
         if not money.empty:
             top = money.loc[money["diferencia_financiera"].abs().idxmax()]
-            sentence += (f". La mayor modificación financiera es la de {top['elemento_id']} en {top['anio']} "
-                         f"({fmt.signed(top['diferencia_financiera'], fmt.quetzales)})")
+            sentence += (
+                f". La mayor modificación financiera es la de {top['elemento_id']} en {top['anio']} "
+                f"({fmt.signed(top['diferencia_financiera'], fmt.quetzales)})"
+            )
         return sentence + "."
 
     @staticmethod
@@ -131,11 +164,15 @@ class EditionChanges(Chapter):
         if summary["anios_comunes"]:
             before, after = summary["total_comun_anterior"], summary["total_comun_actual"]
             difference = after - before
-            change = (f"pasa de {fmt.quetzales(before)} a {fmt.quetzales(after)} "
-                      f"({fmt.signed(difference, fmt.quetzales)}, {fmt.signed_percent(100 * difference / before, 2)})"
-                      if difference else f"se mantiene en {fmt.quetzales(after)}")
-            sentences.append(f"Sumados los años comunes ({spanish.years_span(summary['anios_comunes'])}), el presupuesto "
-                             f"{change}.")
+            change = (
+                f"pasa de {fmt.quetzales(before)} a {fmt.quetzales(after)} "
+                f"({fmt.signed(difference, fmt.quetzales)}, {fmt.signed_percent(100 * difference / before, 2)})"
+                if difference
+                else f"se mantiene en {fmt.quetzales(after)}"
+            )
+            sentences.append(
+                f"Sumados los años comunes ({spanish.years_span(summary['anios_comunes'])}), el presupuesto {change}."
+            )
         left = [str(y) for y in totals.loc[totals["total_actual"].isna(), "anio"]]
         entered = totals[totals["total_anterior"].isna()]
         moves = []
@@ -160,13 +197,17 @@ class EditionChanges(Chapter):
                 parts.append(f"{verb} {spanish.count(number, 'indicador', 'indicadores')}")
         aspects = fiches[~fiches["cambio"].isin([changes.ADDED_F, changes.REMOVED_F])]
         for aspect, rows in aspects.groupby("cambio", sort=False):
-            parts.append(f"cambia {ASPECT_WORDS[aspect]} de "
-                         f"{spanish.count(rows['ficha_id'].nunique(), 'indicador', 'indicadores')}")
+            parts.append(
+                f"cambia {ASPECT_WORDS[aspect]} de "
+                f"{spanish.count(rows['ficha_id'].nunique(), 'indicador', 'indicadores')}"
+            )
         if not goals.empty:
             parts.append(f"cambian {spanish.count(len(goals), 'meta')} de los años comunes")
-        sentence = (f"Frente al plan {previous.period}, el plan {plan.period} {spanish.join(parts)}."
-                    if parts else "Los indicadores conservan su nombre, fórmula, unidad, línea de base y metas en los "
-                                  "años comunes.")
+        sentence = (
+            f"Frente al plan {previous.period}, el plan {plan.period} {spanish.join(parts)}."
+            if parts
+            else "Los indicadores conservan su nombre, fórmula, unidad, línea de base y metas en los años comunes."
+        )
         return f"{sentence} {self._final_goal_sentence()}".strip()
 
     def _final_goal_sentence(self) -> str:
@@ -175,10 +216,12 @@ class EditionChanges(Chapter):
         if before is None or after is None:
             return ""
         unit = md(str(self.plan["fichas"].set_index("ficha_id").at[fiche, "unidad_medida"]).lower())
-        return (f"La meta del último año del indicador principal ({md(fiche)}) pasa de "
-                f"{fmt.integer(before['meta_absoluta'])} {unit} ({fmt.percent(before['meta_relativa'])}) en "
-                f"{int(before['anio'])} a {fmt.integer(after['meta_absoluta'])} ({fmt.percent(after['meta_relativa'])}) "
-                f"en {int(after['anio'])}.")
+        return (
+            f"La meta del último año del indicador principal ({md(fiche)}) pasa de "
+            f"{fmt.integer(before['meta_absoluta'])} {unit} ({fmt.percent(before['meta_relativa'])}) en "
+            f"{int(before['anio'])} a {fmt.integer(after['meta_absoluta'])} ({fmt.percent(after['meta_relativa'])}) "
+            f"en {int(after['anio'])}."
+        )
 
     def _key_figures_sentence(self) -> str:
         """Role by role, the latest figure of each edition, when either its value or its year changes."""
@@ -197,8 +240,10 @@ class EditionChanges(Chapter):
         if not parts:
             return "Las cifras clave del plan no cambian."
         text = "; ".join(parts[:-1]) + ("; y " if len(parts) > 1 else "") + parts[-1]
-        return (f"Comparadas por su rol, con el año de la última cifra de cada edición: {text}. La tabla las "
-                "compara año por año; una cifra que pasa a otro año figura en los dos.")
+        return (
+            f"Comparadas por su rol, con el año de la última cifra de cada edición: {text}. La tabla las "
+            "compara año por año; una cifra que pasa a otro año figura en los dos."
+        )
 
     @staticmethod
     def _latest(plan: Plan, role: str) -> tuple | None:
@@ -220,21 +265,29 @@ class EditionChanges(Chapter):
         units = changes.unit_changes(self.previous, self.plan)
         programs = changes.program_changes(self.previous, self.plan)
         parts = []
-        for frame, words, added, removed in ((units, CATALOG_WORDS["unidad"], changes.ADDED_F, changes.REMOVED_F),
-                                             (programs, CATALOG_WORDS["programa"], changes.ADDED, changes.REMOVED)):
+        for frame, words, added, removed in (
+            (units, CATALOG_WORDS["unidad"], changes.ADDED_F, changes.REMOVED_F),
+            (programs, CATALOG_WORDS["programa"], changes.ADDED, changes.REMOVED),
+        ):
             for kind, verb, column in ((added, "se agrega", "actual"), (removed, "se retira", "anterior")):
                 rows = frame[frame["cambio"] == kind]
-                names = [name if pd.notna(name) and frame is programs else code
-                         for code, name in zip(rows["codigo"], rows[column])]
+                names = [
+                    name if pd.notna(name) and frame is programs else code
+                    for code, name in zip(rows["codigo"], rows[column])
+                ]
                 if names:
                     plural = len(names) > 1
-                    parts.append(f"{verb}{'n' if plural else ''} {words[plural]} {spanish.quoted(md(n) for n in names)}")
+                    parts.append(
+                        f"{verb}{'n' if plural else ''} {words[plural]} {spanish.quoted(md(n) for n in names)}"
+                    )
         described = units.loc[units["cambio"] == "Descripción", "codigo"].tolist()
         if described:
             parts.append(f"cambia la descripción de {spanish.quoted(md(c) for c in described)}")
         renamed = programs[programs["cambio"] == changes.RENAMED]
-        parts += [f"el programa «{md(old)}» pasa a llamarse «{md(new)}»"
-                  for old, new in zip(renamed["anterior"], renamed["actual"])]
+        parts += [
+            f"el programa «{md(old)}» pasa a llamarse «{md(new)}»"
+            for old, new in zip(renamed["anterior"], renamed["actual"])
+        ]
         if not parts:
             return "Las unidades de medida y los programas son los mismos, con los mismos nombres y descripciones."
         text = spanish.join(parts)
@@ -248,10 +301,12 @@ class EditionChanges(Chapter):
             return "Las acciones son las mismas, con la misma redacción y el mismo programa."
         counts = table["cambio"].value_counts()
         parts = []
-        for kind, words in ((changes.ADDED_F, ("se agrega {}", "se agregan {}")),
-                            (changes.REMOVED_F, ("se retira {}", "se retiran {}")),
-                            (changes.REWORDED, ("cambia la redacción de {}", "cambia la redacción de {}")),
-                            (changes.PROGRAM, ("{} pasa a otro programa", "{} pasan a otro programa"))):
+        for kind, words in (
+            (changes.ADDED_F, ("se agrega {}", "se agregan {}")),
+            (changes.REMOVED_F, ("se retira {}", "se retiran {}")),
+            (changes.REWORDED, ("cambia la redacción de {}", "cambia la redacción de {}")),
+            (changes.PROGRAM, ("{} pasa a otro programa", "{} pasan a otro programa")),
+        ):
             number = int(counts.get(kind, 0))
             if number:
                 parts.append(words[number > 1].format(spanish.count(number, "acción", "acciones")))
@@ -264,9 +319,11 @@ class EditionChanges(Chapter):
             return "Los enunciados del marco estratégico no cambian."
         counts = table["cambio"].value_counts()
         parts = []
-        for kind, words in ((changes.ADDED, ("se agrega {}", "se agregan {}")),
-                            (changes.REMOVED, ("se retira {}", "se retiran {}")),
-                            (changes.REWORDED, ("cambia la redacción de {}", "cambia la redacción de {}"))):
+        for kind, words in (
+            (changes.ADDED, ("se agrega {}", "se agregan {}")),
+            (changes.REMOVED, ("se retira {}", "se retiran {}")),
+            (changes.REWORDED, ("cambia la redacción de {}", "cambia la redacción de {}")),
+        ):
             number = int(counts.get(kind, 0))
             if number:
                 parts.append(words[number > 1].format(spanish.count(number, "enunciado")))
@@ -280,20 +337,29 @@ class EditionChanges(Chapter):
         return Table(frame, caption=caption, source=self.source, **options)
 
     def items_table(self) -> Table | None:
-        return self._table(changes.item_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
-                           "Productos y subproductos que cambian")
+        return self._table(
+            changes.item_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            "Productos y subproductos que cambian",
+        )
 
     def goals_table(self) -> Table | None:
-        return self._table(changes.goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
-                           "Metas que cambian en los años comunes", landscape=True)
+        return self._table(
+            changes.goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            "Metas que cambian en los años comunes",
+            landscape=True,
+        )
 
     def totals_table(self) -> Table | None:
-        return self._table(changes.total_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
-                           "Totales anuales de las dos ediciones")
+        return self._table(
+            changes.total_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            "Totales anuales de las dos ediciones",
+        )
 
     def fiches_table(self) -> Table | None:
-        return self._table(changes.fiche_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
-                           "Indicadores que cambian")
+        return self._table(
+            changes.fiche_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            "Indicadores que cambian",
+        )
 
     def fiche_goals_table(self) -> Table | None:
         frame = changes.fiche_goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
@@ -312,8 +378,10 @@ class EditionChanges(Chapter):
         if not self.compared:
             return ""
         fiches = changes.fiche_changes(self.previous, self.plan)
-        texts = [self._reworded(f"**{md(row.ficha_id)}**, {row.cambio.lower()}", row.anterior, row.actual)
-                 for row in fiches[fiches["cambio"].isin(changes.TEXT_ASPECTS)].itertuples()]
+        texts = [
+            self._reworded(f"**{md(row.ficha_id)}**, {row.cambio.lower()}", row.anterior, row.actual)
+            for row in fiches[fiches["cambio"].isin(changes.TEXT_ASPECTS)].itertuples()
+        ]
         return self._with_source(texts)
 
     def actions_markdown(self) -> str:

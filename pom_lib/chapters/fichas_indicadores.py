@@ -13,8 +13,18 @@ from .base import Chapter
 
 LEVEL_PLURALS = {"producto": "productos", "subproducto": "subproductos"}
 FICHE_TITLES = {"producto": "Ficha de producto", "subproducto": "Ficha de subproductos"}
-_WORDS_FEMININE = {1: "una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho",
-                   9: "nueve", 10: "diez"}
+_WORDS_FEMININE = {
+    1: "una",
+    2: "dos",
+    3: "tres",
+    4: "cuatro",
+    5: "cinco",
+    6: "seis",
+    7: "siete",
+    8: "ocho",
+    9: "nueve",
+    10: "diez",
+}
 
 
 def _number_feminine(number: int) -> str:
@@ -60,7 +70,9 @@ class IndicatorFiches(Chapter):
             whom = f"para los {level}" if total == 1 else f"{'ambas' if total == 2 else 'todas'} para los {level}"
             return f"{_number_feminine(total)} {noun} de indicadores, {whom}"
         if (levels == 1).all():
-            parts = [f"{'una' if i == 0 else 'otra'} para los {LEVEL_PLURALS[level]}" for i, level in enumerate(levels.index)]
+            parts = [
+                f"{'una' if i == 0 else 'otra'} para los {LEVEL_PLURALS[level]}" for i, level in enumerate(levels.index)
+            ]
         else:
             parts = [f"{_number_feminine(count)} para los {LEVEL_PLURALS[level]}" for level, count in levels.items()]
         return f"{_number_feminine(total)} {noun} de indicadores: {spanish.join(parts)}"
@@ -74,35 +86,44 @@ class IndicatorFiches(Chapter):
         if (absolute_gap == 0).all():
             absolute = f"el dato absoluto coincide exactamente con el publicado en cada año {where}"
         else:
-            absolute = (f"el dato absoluto difiere del publicado en "
-                        f"{spanish.count(int((absolute_gap > 0).sum()), 'meta')} de "
-                        f"{fmt.integer(len(goals))}, hasta en {fmt.integer(absolute_gap.max())}")
+            absolute = (
+                f"el dato absoluto difiere del publicado en "
+                f"{spanish.count(int((absolute_gap > 0).sum()), 'meta')} de "
+                f"{fmt.integer(len(goals))}, hasta en {fmt.integer(absolute_gap.max())}"
+            )
         tolerance = fmt.decimal(RELATIVE_TOLERANCE, 2)
         if relative_gap.max() <= RELATIVE_TOLERANCE + 1e-9:
             margin = "menos que" if round(relative_gap.max(), 2) < RELATIVE_TOLERANCE else "dentro de"
-            relative = (f"el dato relativo difiere como máximo en {fmt.decimal(relative_gap.max(), 2)} puntos "
-                        f"porcentuales, {margin} el redondeo a un decimal del documento (tolerancia de {tolerance} "
-                        "puntos)")
+            relative = (
+                f"el dato relativo difiere como máximo en {fmt.decimal(relative_gap.max(), 2)} puntos "
+                f"porcentuales, {margin} el redondeo a un decimal del documento (tolerancia de {tolerance} "
+                "puntos)"
+            )
         else:
             over = int((relative_gap > RELATIVE_TOLERANCE + 1e-9).sum())
-            relative = (f"el dato relativo supera la tolerancia de {tolerance} puntos, la del redondeo a un decimal, "
-                        f"en {spanish.count(over, 'valor', 'valores')} de {fmt.integer(len(values))}, con una "
-                        f"diferencia máxima de {fmt.decimal(relative_gap.max(), 2)} puntos porcentuales")
+            relative = (
+                f"el dato relativo supera la tolerancia de {tolerance} puntos, la del redondeo a un decimal, "
+                f"en {spanish.count(over, 'valor', 'valores')} de {fmt.integer(len(values))}, con una "
+                f"diferencia máxima de {fmt.decimal(relative_gap.max(), 2)} puntos porcentuales"
+            )
         return f"Recalculado así, {absolute}, y {relative}."
 
     def _baseline_sentence(self) -> str:
         baseline_years = set(self.fiches["anio_linea_base"].astype(int))
         if baseline_years & set(self.plan.years):
             return "Para la línea de base solo se recalcula el dato relativo."
-        return ("Para la línea de base solo puede recalcularse el dato relativo, porque la matriz no trae metas de "
-                + ("ese año." if len(baseline_years) == 1 else "esos años."))
+        return "Para la línea de base solo puede recalcularse el dato relativo, porque la matriz no trae metas de " + (
+            "ese año." if len(baseline_years) == 1 else "esos años."
+        )
 
     def _same_figures_sentence(self, values: pd.DataFrame) -> str:
         """Whether every fiche publishes the same baseline and goals."""
         if len(self.fiches) < 2:
             return ""
-        published = [group[["anio", "absoluto_publicado", "relativo_publicado"]].to_numpy().tolist()
-                     for _, group in values.groupby("ficha_id", sort=False)]
+        published = [
+            group[["anio", "absoluto_publicado", "relativo_publicado"]].to_numpy().tolist()
+            for _, group in values.groupby("ficha_id", sort=False)
+        ]
         if all(p == published[0] for p in published):
             both = "Las dos fichas" if len(published) == 2 else f"Las {_number_feminine(len(published))} fichas"
             return f"{both} publican exactamente las mismas cifras, de la línea de base a la última meta."
@@ -112,8 +133,10 @@ class IndicatorFiches(Chapter):
         executed = int(self.plan["fichas_metas"]["ejecucion"].notna().sum())
         if executed == 0:
             holder = "La ficha no trae" if len(self.fiches) == 1 else "Ninguna ficha trae"
-            return (f"{holder} todavía datos de ejecución: la columna *Ejecución* del documento está vacía y este "
-                    "libro la muestra como «sin dato», nunca como cero.")
+            return (
+                f"{holder} todavía datos de ejecución: la columna *Ejecución* del documento está vacía y este "
+                "libro la muestra como «sin dato», nunca como cero."
+            )
         holder = "La ficha trae" if len(self.fiches) == 1 else "Las fichas traen"
         return f"{holder} {spanish.count(executed, 'valor', 'valores')} de ejecución."
 
@@ -127,7 +150,7 @@ class IndicatorFiches(Chapter):
 
     def _table_name(self, position: int, fiche: pd.Series) -> str:
         """tabla-ficha-producto, then tabla-ficha-producto-2… for further fiches of the same level."""
-        same_level = int((self.fiches.iloc[:position + 1]["nivel"] == fiche["nivel"]).sum())
+        same_level = int((self.fiches.iloc[: position + 1]["nivel"] == fiche["nivel"]).sum())
         base = "tabla-" + FICHE_TITLES[fiche["nivel"]].lower().replace(" de ", "-").replace(" ", "-")
         return base if same_level == 1 else f"{base}-{same_level}"
 
@@ -136,27 +159,39 @@ class IndicatorFiches(Chapter):
         plan = self.plan
         fiche = self.fiches.set_index("ficha_id").loc[fiche_id]
         items = plan["fichas_elementos"].query("ficha_id == @fiche_id").sort_values("orden")
-        names = {**plan.products.set_index("producto_id")["nombre"].to_dict(),
-                 **plan.subproducts.set_index("subproducto_id")["etiqueta"].to_dict()}
-        listed = [row.producto_id if isinstance(row.producto_id, str) else row.subproducto_id
-                  for row in items.itertuples()]
+        names = {
+            **plan.products.set_index("producto_id")["nombre"].to_dict(),
+            **plan.subproducts.set_index("subproducto_id")["etiqueta"].to_dict(),
+        }
+        listed = [
+            row.producto_id if isinstance(row.producto_id, str) else row.subproducto_id for row in items.itertuples()
+        ]
         lines = []
         if listed:
             lines += [f"**{LEVEL_PLURALS[fiche['nivel']].capitalize()} de la ficha:**", ""]
             lines += [f"- {code}: {md(names[code])}" for code in listed] + [""]
-        lines += [f"**Indicador:** {md(fiche['indicador'])}", "",
-                  f"**Unidad de medida:** {md(fiche['unidad_medida'])}", "",
-                  "**Fórmula, tal como figura en el documento:**", "", f"> {md(fiche['formula'])}", "",
-                  framework.source_note(plan, [fiche["seccion"]])]
+        lines += [
+            f"**Indicador:** {md(fiche['indicador'])}",
+            "",
+            f"**Unidad de medida:** {md(fiche['unidad_medida'])}",
+            "",
+            "**Fórmula, tal como figura en el documento:**",
+            "",
+            f"> {md(fiche['formula'])}",
+            "",
+            framework.source_note(plan, [fiche["seccion"]]),
+        ]
         return "\n".join(lines)
 
     def fiche_table(self, position: int) -> Table:
         fiche = self.fiches.iloc[position]
         section = framework.section_reference(fiche["seccion"])
-        return Table(tables.fiche_table(self.plan, fiche["ficha_id"]),
-                     caption=f"{self._title(fiche, markdown=False)}: metas publicadas y recalculadas",
-                     source=self.plan.citation(f"{section}; recálculo de elaboración propia"),
-                     name=self._table_name(position, fiche))
+        return Table(
+            tables.fiche_table(self.plan, fiche["ficha_id"]),
+            caption=f"{self._title(fiche, markdown=False)}: metas publicadas y recalculadas",
+            source=self.plan.citation(f"{section}; recálculo de elaboración propia"),
+            name=self._table_name(position, fiche),
+        )
 
     def show_fiches(self) -> None:
         """Each fiche in file order: its heading, its quoted text and its goals, published and recomputed."""
@@ -169,8 +204,11 @@ class IndicatorFiches(Chapter):
 
     def components_figure(self) -> Figure:
         """The subproducts the main indicator's numerator adds up, year by year."""
-        return Figure(charts.indicator_components(self.plan, self.plan.main_fiche),
-                      caption="Subproductos que suma el numerador del indicador principal, por año",
-                      alt="Barras apiladas, una por año, con lo que aporta cada subproducto del numerador del "
-                          "indicador y el total sobre cada barra.",
-                      source=self.plan.citation("matriz de planificación"), name="figura-componentes")
+        return Figure(
+            charts.indicator_components(self.plan, self.plan.main_fiche),
+            caption="Subproductos que suma el numerador del indicador principal, por año",
+            alt="Barras apiladas, una por año, con lo que aporta cada subproducto del numerador del "
+            "indicador y el total sobre cada barra.",
+            source=self.plan.citation("matriz de planificación"),
+            name="figura-componentes",
+        )

@@ -15,14 +15,20 @@ from ..projections import coverage_path
 from .base import Chapter
 
 # How a statement kind is counted in prose: singular and plural.
-_OBJECTIVE_NOUNS = {"objetivo_estrategico": ("objetivo estratégico", "objetivos estratégicos"),
-                    "objetivo_institucional": ("objetivo institucional", "objetivos institucionales"),
-                    "objetivo_operativo": ("objetivo operativo", "objetivos operativos")}
+_OBJECTIVE_NOUNS = {
+    "objetivo_estrategico": ("objetivo estratégico", "objetivos estratégicos"),
+    "objetivo_institucional": ("objetivo institucional", "objetivos institucionales"),
+    "objetivo_operativo": ("objetivo operativo", "objetivos operativos"),
+}
 
 
 # The document's statements each section of the chapter quotes.
-STATEMENT_GROUPS = {"mandato": ("mandato",), "objetivos": framework.OBJECTIVE_KINDS,
-                    "resultado": framework.RESULT_KINDS, "vinculacion": framework.LINKAGE_KINDS}
+STATEMENT_GROUPS = {
+    "mandato": ("mandato",),
+    "objetivos": framework.OBJECTIVE_KINDS,
+    "resultado": framework.RESULT_KINDS,
+    "vinculacion": framework.LINKAGE_KINDS,
+}
 
 
 def lower_first(text: str) -> str:
@@ -75,16 +81,20 @@ class StrategicFramework(Chapter):
                 "peso_fuera_documento": fmt.percent(100 - stated["participacion_periodo"]),
                 "otros_nombrados": spanish.quoted(md(name) for name in named_others["programa"]),
                 "peso_otros_nombrados": fmt.percent(named_others["participacion_periodo"].sum()),
-                "peso_no_nombrados": fmt.percent(others.loc[~others["nombrado_en_documento"],
-                                                            "participacion_periodo"].sum()),
+                "peso_no_nombrados": fmt.percent(
+                    others.loc[~others["nombrado_en_documento"], "participacion_periodo"].sum()
+                ),
             }
         for i, feature in enumerate(self._link_features()):
             values[f"rasgo_{i + 1}"] = feature
         return values
 
     def _objectives_sentence(self) -> str:
-        counts = [spanish.count_in_words(len(self.plan.statements(kind)), *nouns)
-                  for kind, nouns in _OBJECTIVE_NOUNS.items() if len(self.plan.statements(kind))]
+        counts = [
+            spanish.count_in_words(len(self.plan.statements(kind)), *nouns)
+            for kind, nouns in _OBJECTIVE_NOUNS.items()
+            if len(self.plan.statements(kind))
+        ]
         if not counts:
             return "El documento no enuncia objetivos."
         sentence = f"El documento enuncia {spanish.join(counts)}."
@@ -108,9 +118,11 @@ class StrategicFramework(Chapter):
         fiche = plan["fichas"].set_index("ficha_id").loc[plan.main_fiche]
         path = coverage_path(plan)["cobertura_pct"]
         base_year, last = int(path.index[0]), int(path.index[-1])
-        return (f"El indicador principal del plan, «{md(str(fiche['indicador']).rstrip('. '))}», parte de "
-                f"{fmt.percent(path[base_year])} en {base_year} (línea de base) y tiene como meta "
-                f"{fmt.percent(path[last])} en {last}.")
+        return (
+            f"El indicador principal del plan, «{md(str(fiche['indicador']).rstrip('. '))}», parte de "
+            f"{fmt.percent(path[base_year])} en {base_year} (línea de base) y tiene como meta "
+            f"{fmt.percent(path[last])} en {last}."
+        )
 
     def _measured_programs_sentence(self, summary: pd.DataFrame) -> str:
         measured = framework.indicator_programs(self.plan)
@@ -119,11 +131,15 @@ class StrategicFramework(Chapter):
         names = spanish.quoted(md(summary.loc[p, "programa"]) for p in measured)
         share = float(summary.loc[measured, "participacion_periodo"].sum())
         if len(measured) == 1:
-            sentence = (f"Los subproductos que {subject} pertenecen al programa {names}, que recibe "
-                        f"{fmt.percent(share)} de las metas financieras del período")
+            sentence = (
+                f"Los subproductos que {subject} pertenecen al programa {names}, que recibe "
+                f"{fmt.percent(share)} de las metas financieras del período"
+            )
         else:
-            sentence = (f"Los subproductos que {subject} pertenecen a los programas {names}, que reciben juntos "
-                        f"{fmt.percent(share)} de las metas financieras del período")
+            sentence = (
+                f"Los subproductos que {subject} pertenecen a los programas {names}, que reciben juntos "
+                f"{fmt.percent(share)} de las metas financieras del período"
+            )
         rest = 100 - share
         if round(rest, 1) > 0:
             return sentence + f"; el {fmt.percent(rest)} restante no se mide con ningún indicador del plan."
@@ -136,8 +152,10 @@ class StrategicFramework(Chapter):
             return "Como el documento no enuncia objetivos operativos, no hay vínculos entre objetivos y programas."
         links = self._links
         if links.empty:
-            return ("Los datos del plan no vinculan sus objetivos operativos con programas: ni el documento lo hace "
-                    "ni el equipo del libro propone una lectura de esos vínculos.")
+            return (
+                "Los datos del plan no vinculan sus objetivos operativos con programas: ni el documento lo hace "
+                "ni el equipo del libro propone una lectura de esos vínculos."
+            )
         stated = int((links["vinculo"] == framework.DOCUMENT).sum())
         read = len(links) - stated
         if stated == 0:
@@ -154,10 +172,14 @@ class StrategicFramework(Chapter):
             which = "Los" if stated == 0 else ("El otro" if read == 1 else "Los otros")
             verb = "es una lectura" if read == 1 else "son una lectura"
             noun = "vínculo" if read == 1 else spanish.count_in_words(read, "vínculo")
-            second = (f"{which} {noun} de la {table} {verb} del equipo del libro, hecha por la materia de cada "
-                      "objetivo y de cada programa, y así se indica en la última columna.")
-        return (f"{first} {second} El peso es la parte de las metas financieras de todo el período que corresponde "
-                "al programa o a los subproductos vinculados.")
+            second = (
+                f"{which} {noun} de la {table} {verb} del equipo del libro, hecha por la materia de cada "
+                "objetivo y de cada programa, y así se indica en la última columna."
+            )
+        return (
+            f"{first} {second} El peso es la parte de las metas financieras de todo el período que corresponde "
+            "al programa o a los subproductos vinculados."
+        )
 
     def _link_features(self) -> list[str]:
         """What stands out in the objective-program table, one Markdown item each."""
@@ -174,14 +196,18 @@ class StrategicFramework(Chapter):
             yearly = self._links.loc[row.Index, plan.years].astype(float)
             program = budget.loc[row.programa_id]
             share = (100 * yearly / program.where(program > 0)).dropna()
-            text = (f"**Un vínculo parcial.** «{md(row.objetivo)}» se vincula solo con parte del programa "
-                    f"«{md(row.programa)}» ({md(row.alcance)})")
+            text = (
+                f"**Un vínculo parcial.** «{md(row.objetivo)}» se vincula solo con parte del programa "
+                f"«{md(row.programa)}» ({md(row.alcance)})"
+            )
             if program.sum() > 0:
                 text += f"; esa parte pesa {fmt.percent(100 * row.periodo / program.sum())} del programa en el período"
             text += "."
             if len(share) > 1 and share.min() != share.max():
-                text += (f" Ese peso oscila entre {fmt.percent(share.min())} y {fmt.percent(share.max())} según el "
-                         f"año (el máximo, en {int(share.idxmax())}).")
+                text += (
+                    f" Ese peso oscila entre {fmt.percent(share.min())} y {fmt.percent(share.max())} según el "
+                    f"año (el máximo, en {int(share.idxmax())})."
+                )
             items.append(text)
         return items
 
@@ -190,15 +216,20 @@ class StrategicFramework(Chapter):
         if round(share, 1) <= 0:
             return []
         names = spanish.quoted(md(name) for name in framework.unlinked_products(self.plan)["producto"])
-        return [f"**El presupuesto sin objetivo operativo.** {fmt.percent(share)} de las metas del período "
-                f"corresponde a productos que ningún objetivo operativo describe, en todo o en parte: {names}."]
+        return [
+            f"**El presupuesto sin objetivo operativo.** {fmt.percent(share)} de las metas del período "
+            f"corresponde a productos que ningún objetivo operativo describe, en todo o en parte: {names}."
+        ]
 
     def _unnamed_links(self) -> list[str]:
         named = self.plan.programs.set_index("programa_id")["nombrado_en_documento"]
         unnamed = self._links[~self._links["programa_id"].map(named).astype(bool)]
-        return [f"**Un vínculo que descansa en una agrupación propia.** «{md(row.objetivo)}» se vincula con el "
-                f"programa «{md(row.programa)}», que el documento no nombra: es una agrupación de productos hecha "
-                "por el equipo del libro, explicada en los anexos." for row in unnamed.itertuples()]
+        return [
+            f"**Un vínculo que descansa en una agrupación propia.** «{md(row.objetivo)}» se vincula con el "
+            f"programa «{md(row.programa)}», que el documento no nombra: es una agrupación de productos hecha "
+            "por el equipo del libro, explicada en los anexos."
+            for row in unnamed.itertuples()
+        ]
 
     def show_statements(self, group: str) -> None:
         """The document's statements of one group of STATEMENT_GROUPS, quoted with their source."""
@@ -210,12 +241,14 @@ class StrategicFramework(Chapter):
         """Operational objectives, the programs serving them and their weight; None when the plan links none."""
         if self._links.empty:
             return None
-        return Table(framework.objective_links_table(self.plan),
-                     caption="Objetivos operativos, programas que los atienden y su peso en las metas financieras "
-                             "del período",
-                     source=self.plan.citation("objetivos operativos y matriz de planificación; vínculos marcados "
-                                               "como lectura: elaboración propia"),
-                     name="tabla-objetivos-programas")
+        return Table(
+            framework.objective_links_table(self.plan),
+            caption="Objetivos operativos, programas que los atienden y su peso en las metas financieras del período",
+            source=self.plan.citation(
+                "objetivos operativos y matriz de planificación; vínculos marcados como lectura: elaboración propia"
+            ),
+            name="tabla-objetivos-programas",
+        )
 
     def link_features_markdown(self) -> str:
         """The features of the objective-program table worth a reader's attention, as a list ("" if none)."""
@@ -224,8 +257,11 @@ class StrategicFramework(Chapter):
             return ""
         lead = spanish.count_in_words(len(features), "rasgo")
         verb = "merece" if len(features) == 1 else "merecen"
-        return (f"{lead[0].upper()}{lead[1:]} de la tabla {verb} atención:\n\n"
-                + "\n".join(f"- {feature}" for feature in features) + "\n")
+        return (
+            f"{lead[0].upper()}{lead[1:]} de la tabla {verb} atención:\n\n"
+            + "\n".join(f"- {feature}" for feature in features)
+            + "\n"
+        )
 
     def show_link_features(self) -> None:
         from IPython.display import Markdown, display

@@ -49,13 +49,18 @@ class PlanningMatrix(Chapter):
     def _items_phrase(self) -> str:
         """«cada uno de sus 14 productos y 28 subproductos», with the agreement of one item."""
         products, subproducts = len(self.plan.products), len(self.plan.subproducts)
-        products_text = ("su único producto" if products == 1 else
-                         f"cada uno de sus {spanish.count(products, 'producto')}")
+        products_text = (
+            "su único producto" if products == 1 else f"cada uno de sus {spanish.count(products, 'producto')}"
+        )
         if subproducts == 0:
             return products_text
-        subproducts_text = ("su único subproducto" if subproducts == 1 else
-                            f"sus {spanish.count(subproducts, 'subproducto')}" if products == 1 else
-                            spanish.count(subproducts, "subproducto"))
+        subproducts_text = (
+            "su único subproducto"
+            if subproducts == 1
+            else f"sus {spanish.count(subproducts, 'subproducto')}"
+            if products == 1
+            else spanish.count(subproducts, "subproducto")
+        )
         return f"{products_text} y {subproducts_text}"
 
     @staticmethod
@@ -63,8 +68,10 @@ class PlanningMatrix(Chapter):
         names = spanish.quoted(md(unit) for unit in units)
         if len(units) == 1:
             return f"Todas las metas físicas se expresan en una misma unidad de medida ({names})"
-        return (f"Las metas físicas se expresan en {fmt.integer(len(units))} unidades de medida distintas "
-                f"({names}), por lo que solo se suman entre elementos de la misma unidad")
+        return (
+            f"Las metas físicas se expresan en {fmt.integer(len(units))} unidades de medida distintas "
+            f"({names}), por lo que solo se suman entre elementos de la misma unidad"
+        )
 
     def _program_changes(self):
         """Each program's financial goal in the last year minus the first."""
@@ -78,10 +85,12 @@ class PlanningMatrix(Chapter):
         last = self.plan.years[-1]
         largest = self._largest_program()
         change = self._program_changes()
-        values = {"programa_mayor": md(largest),
-                  "programa_mayor_pct": fmt.percent(analysis.budget_shares(self.plan).loc[largest, last]),
-                  "programa_mayor_aumento": fmt.quetzales(change[largest]),
-                  "aumento_total": fmt.quetzales(change.sum())}
+        values = {
+            "programa_mayor": md(largest),
+            "programa_mayor_pct": fmt.percent(analysis.budget_shares(self.plan).loc[largest, last]),
+            "programa_mayor_aumento": fmt.quetzales(change[largest]),
+            "aumento_total": fmt.quetzales(change.sum()),
+        }
         if change.sum():
             values["programa_mayor_aumento_pct"] = fmt.percent(100 * change[largest] / change.sum())
         return values
@@ -92,8 +101,10 @@ class PlanningMatrix(Chapter):
         if len(plan.programs) == 1:
             return f"Todo el presupuesto corresponde a su único programa, «{md(largest)}»."
         share = analysis.budget_shares(plan).loc[largest, plan.years[-1]]
-        return (f"El programa «{md(largest)}» es el de mayor peso: en {plan.years[-1]} concentra el "
-                f"{fmt.percent(share)} del total.")
+        return (
+            f"El programa «{md(largest)}» es el de mayor peso: en {plan.years[-1]} concentra el "
+            f"{fmt.percent(share)} del total."
+        )
 
     def _increase_sentence(self) -> str:
         """How the total changes from the first to the last year, and the largest program's part in it."""
@@ -113,12 +124,16 @@ class PlanningMatrix(Chapter):
         if own <= 0:
             verb = "baja" if own < 0 else "no cambia"
             amount = f" {fmt.quetzales(-own)}" if own < 0 else ""
-            return (f"Su asignación {verb}{amount} entre el primer y el último año, aunque el total aumenta "
-                    f"{fmt.quetzales(total)}.")
+            return (
+                f"Su asignación {verb}{amount} entre el primer y el último año, aunque el total aumenta "
+                f"{fmt.quetzales(total)}."
+            )
         part = f"{fmt.quetzales(own)} ({fmt.percent(share)})"
         if share > 50:
-            return (f"También explica la mayor parte del aumento: de los {fmt.quetzales(total)} adicionales entre "
-                    f"el primer y el último año, {part} corresponden a él.")
+            return (
+                f"También explica la mayor parte del aumento: de los {fmt.quetzales(total)} adicionales entre "
+                f"el primer y el último año, {part} corresponden a él."
+            )
         return f"De los {fmt.quetzales(total)} adicionales entre el primer y el último año, le corresponden {part}."
 
     def _losing_programs_sentence(self) -> str:
@@ -138,8 +153,12 @@ class PlanningMatrix(Chapter):
         growth = self._growth()
         if growth.empty:
             return {}
-        return {"crecimiento_max": fmt.percent(growth.max()), "crecimiento_max_anio": str(growth.idxmax()),
-                "crecimiento_min": fmt.percent(growth.min()), "crecimiento_min_anio": str(growth.idxmin())}
+        return {
+            "crecimiento_max": fmt.percent(growth.max()),
+            "crecimiento_max_anio": str(growth.idxmax()),
+            "crecimiento_min": fmt.percent(growth.min()),
+            "crecimiento_min_anio": str(growth.idxmin()),
+        }
 
     def _growth_sentence(self) -> str:
         """The yearly total from the first to the last year, and how even its yearly change is."""
@@ -148,54 +167,86 @@ class PlanningMatrix(Chapter):
         first, last = plan.years[0], plan.years[-1]
         if len(plan.years) == 1:
             return f"El plan abarca un solo año, {first}: no hay variación interanual que analizar."
-        opening = f"El total anual pasa de {fmt.quetzales(totals[first])} en {first} a {fmt.quetzales(totals[last])} en {last}."
+        opening = (
+            f"El total anual pasa de {fmt.quetzales(totals[first])} en {first} "
+            f"a {fmt.quetzales(totals[last])} en {last}."
+        )
         growth = self._growth()
         if len(growth) == 1:
             return opening[:-1] + f" ({fmt.signed_percent(growth.iloc[0])})."
         if growth.max() - growth.min() < UNIFORM_GROWTH_POINTS:
             return opening + f" La variación es la misma todos los años: {fmt.signed_percent(growth.mean())}."
         if growth.min() > 0:
-            return (opening + f" El crecimiento no es uniforme: el mayor aumento relativo es el de {growth.idxmax()} "
-                    f"({fmt.percent(growth.max())}) y el menor el de {growth.idxmin()} ({fmt.percent(growth.min())}).")
-        return (opening + f" La variación no es uniforme: la mayor es la de {growth.idxmax()} "
-                f"({fmt.signed_percent(growth.max())}) y la menor la de {growth.idxmin()} "
-                f"({fmt.signed_percent(growth.min())}).")
+            return (
+                opening + f" El crecimiento no es uniforme: el mayor aumento relativo es el de {growth.idxmax()} "
+                f"({fmt.percent(growth.max())}) y el menor el de {growth.idxmin()} ({fmt.percent(growth.min())})."
+            )
+        return (
+            opening + f" La variación no es uniforme: la mayor es la de {growth.idxmax()} "
+            f"({fmt.signed_percent(growth.max())}) y la menor la de {growth.idxmin()} "
+            f"({fmt.signed_percent(growth.min())})."
+        )
 
     def _round_totals_sentence(self) -> str:
         """Whether every yearly total is a whole number of millions: a fact, without its reading."""
         totals = self.plan["totales_anuales"]["meta_financiera"].astype(float)
         if (totals % 1_000_000 == 0).all():
-            return ("Todos los totales anuales son cifras redondas en millones." if len(totals) > 1 else
-                    "El total anual es una cifra redonda en millones.")
+            return (
+                "Todos los totales anuales son cifras redondas en millones."
+                if len(totals) > 1
+                else "El total anual es una cifra redonda en millones."
+            )
         return ""
 
     def matrix_table(self, kind: str) -> Table:
         """The whole matrix: 'meta_fisica' or 'meta_financiera'."""
-        caption, name = {"meta_fisica": ("Metas físicas por producto y subproducto", "tabla-metas-fisicas"),
-                         "meta_financiera": ("Metas financieras por producto y subproducto (quetzales)",
-                                             "tabla-metas-financieras")}[kind]
-        return Table(tables.matrix_table(self.plan, kind), caption=caption, source=self.plan.citation(MATRIX_SOURCE),
-                     name=name, landscape=True)
+        caption, name = {
+            "meta_fisica": ("Metas físicas por producto y subproducto", "tabla-metas-fisicas"),
+            "meta_financiera": ("Metas financieras por producto y subproducto (quetzales)", "tabla-metas-financieras"),
+        }[kind]
+        return Table(
+            tables.matrix_table(self.plan, kind),
+            caption=caption,
+            source=self.plan.citation(MATRIX_SOURCE),
+            name=name,
+            landscape=True,
+        )
 
     def programs_table(self) -> Table:
-        return Table(tables.budget_by_program_table(self.plan), caption="Metas financieras por programa y año (quetzales)",
-                     source=self.plan.citation(f"{MATRIX_SOURCE}; agrupación por programa de elaboración propia"),
-                     name="tabla-programas", landscape=True)
+        return Table(
+            tables.budget_by_program_table(self.plan),
+            caption="Metas financieras por programa y año (quetzales)",
+            source=self.plan.citation(f"{MATRIX_SOURCE}; agrupación por programa de elaboración propia"),
+            name="tabla-programas",
+            landscape=True,
+        )
 
     def programs_figure(self) -> Figure:
-        return Figure(charts.budget_by_program(self.plan), caption="Metas financieras por programa y año",
-                      alt="Barras apiladas, una por año, con la meta financiera de cada programa en millones de "
-                          "quetzales y el total anual sobre cada barra.",
-                      source=self.plan.citation(MATRIX_SOURCE), name="figura-programas")
+        return Figure(
+            charts.budget_by_program(self.plan),
+            caption="Metas financieras por programa y año",
+            alt="Barras apiladas, una por año, con la meta financiera de cada programa en millones de "
+            "quetzales y el total anual sobre cada barra.",
+            source=self.plan.citation(MATRIX_SOURCE),
+            name="figura-programas",
+        )
 
     def totals_table(self) -> Table:
-        return Table(tables.yearly_totals_table(self.plan), caption="Total anual de las metas financieras y su variación",
-                     source=self.plan.citation(MATRIX_SOURCE), name="tabla-totales")
+        return Table(
+            tables.yearly_totals_table(self.plan),
+            caption="Total anual de las metas financieras y su variación",
+            source=self.plan.citation(MATRIX_SOURCE),
+            name="tabla-totales",
+        )
 
     def growth_figure(self) -> Figure | None:
         """The yearly change of the total; none for a one-year plan, which has no change."""
         if len(self.plan.years) < 2:
             return None
-        return Figure(charts.yearly_growth(self.plan), caption="Crecimiento interanual del total de las metas financieras",
-                      alt="Barras, una por año, con la variación porcentual del total anual respecto del año anterior.",
-                      source=self.plan.citation(MATRIX_SOURCE), name="figura-crecimiento")
+        return Figure(
+            charts.yearly_growth(self.plan),
+            caption="Crecimiento interanual del total de las metas financieras",
+            alt="Barras, una por año, con la variación porcentual del total anual respecto del año anterior.",
+            source=self.plan.citation(MATRIX_SOURCE),
+            name="figura-crecimiento",
+        )

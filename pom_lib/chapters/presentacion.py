@@ -47,16 +47,22 @@ class Presentation(Chapter):
             "anio_inicial": str(first),
             "anio_final": str(last),
             "total_periodo": fmt.millions_of_quetzales(totals.sum()),
-            "frase_estructura": (f"{spanish.count(len(plan.programs), 'programa')}, "
-                                 f"{spanish.count(len(plan.products), 'producto')} y "
-                                 f"{spanish.count(len(plan.subproducts), 'subproducto')}"),
+            "frase_estructura": (
+                f"{spanish.count(len(plan.programs), 'programa')}, "
+                f"{spanish.count(len(plan.products), 'producto')} y "
+                f"{spanish.count(len(plan.subproducts), 'subproducto')}"
+            ),
             "frase_asignacion": self._allocation_sentence(totals),
             "frase_conciliacion": narrative.reconciliation_sentence(reconcile(plan)),
             "frase_programa_mayor": largest_program_sentence(plan),
-            "frase_programas": (narrative.program_shift_sentence(plan)
-                                if len(plan.programs) > 1 and last > first else ""),
-            "frase_red": (f"; {{doc}}`{NetworkExpansion.name}` cita lo que el plan anuncia sobre su red en el exterior"
-                          if NetworkExpansion.applies(plan) else ""),
+            "frase_programas": (
+                narrative.program_shift_sentence(plan) if len(plan.programs) > 1 and last > first else ""
+            ),
+            "frase_red": (
+                f"; {{doc}}`{NetworkExpansion.name}` cita lo que el plan anuncia sobre su red en el exterior"
+                if NetworkExpansion.applies(plan)
+                else ""
+            ),
             "indicador": md(str(plan["fichas"].set_index("ficha_id").loc[plan.main_fiche, "indicador"]).rstrip(". ")),
             "n_resultados_institucionales": fmt.integer(len(plan.statements("resultado_institucional"))),
         }
@@ -74,8 +80,9 @@ class Presentation(Chapter):
         if totals[last] == totals[first]:
             return f"La asignación anual es la misma en {first} y en {last}: {start}."
         change = 100 * (totals[last] / totals[first] - 1)
-        moves = (f"un aumento de {fmt.percent(change)}" if change > 0 else
-                 f"una disminución de {fmt.percent(abs(change))}")
+        moves = (
+            f"un aumento de {fmt.percent(change)}" if change > 0 else f"una disminución de {fmt.percent(abs(change))}"
+        )
         return f"La asignación anual pasa de {start} a {end}, {moves} en {years}."
 
     def key_figures(self) -> pd.DataFrame:
@@ -87,24 +94,44 @@ class Presentation(Chapter):
         plan = self.plan
         totals = analysis.yearly_totals(plan)["total"]
         first, last = plan.years[0], plan.years[-1]
-        rows = [("Presupuesto programado en el período", fmt.quetzales(totals.sum()), plan.period),
-                (f"Presupuesto de {first}", fmt.quetzales(totals[first]), "Total anual")]
+        rows = [
+            ("Presupuesto programado en el período", fmt.quetzales(totals.sum()), plan.period),
+            (f"Presupuesto de {first}", fmt.quetzales(totals[first]), "Total anual"),
+        ]
         if last != first:
-            rows += [(f"Presupuesto de {last}", fmt.quetzales(totals[last]), "Total anual"),
-                     ("Crecimiento anual promedio del presupuesto",
-                      fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)), plan.period)]
-        rows.append(("Programas / productos / subproductos",
-                     f"{len(plan.programs)} / {len(plan.products)} / {len(plan.subproducts)}", "Matriz"))
+            rows += [
+                (f"Presupuesto de {last}", fmt.quetzales(totals[last]), "Total anual"),
+                (
+                    "Crecimiento anual promedio del presupuesto",
+                    fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)),
+                    plan.period,
+                ),
+            ]
+        rows.append(
+            (
+                "Programas / productos / subproductos",
+                f"{len(plan.programs)} / {len(plan.products)} / {len(plan.subproducts)}",
+                "Matriz",
+            )
+        )
         rows.append(("Población objetivo", fmt.integer(plan.target_population), "Personas"))
         rows += self._population_rows()
         fiche = plan["fichas"].set_index("ficha_id").loc[plan.main_fiche]
         unit = str(fiche["unidad_medida"]).strip().lower()
         path = coverage_path(plan)
         base_year = int(path.index[0])
-        rows += [(f"Cobertura en {base_year} (línea de base)", fmt.percent(path.loc[base_year, "cobertura_pct"]),
-                  f"{fmt.integer(path.loc[base_year, 'personas'])} {unit}"),
-                 (f"Cobertura meta en {last}", fmt.percent(path.loc[last, "cobertura_pct"]),
-                  f"{fmt.integer(path.loc[last, 'personas'])} {unit}")]
+        rows += [
+            (
+                f"Cobertura en {base_year} (línea de base)",
+                fmt.percent(path.loc[base_year, "cobertura_pct"]),
+                f"{fmt.integer(path.loc[base_year, 'personas'])} {unit}",
+            ),
+            (
+                f"Cobertura meta en {last}",
+                fmt.percent(path.loc[last, "cobertura_pct"]),
+                f"{fmt.integer(path.loc[last, 'personas'])} {unit}",
+            ),
+        ]
         return pd.DataFrame(rows, columns=["Cifra", "Valor", "Referencia"])
 
     def _population_rows(self) -> list[tuple[str, str, str]]:
@@ -113,23 +140,45 @@ class Presentation(Chapter):
         rows = []
         year = plan.key_figure_year(contract.ROLE_ELIGIBLE)
         if year is not None:
-            rows.append((f"Población elegible en {year}", fmt.integer(plan.key_figure(contract.ROLE_ELIGIBLE, year)),
-                         "Personas"))
+            rows.append(
+                (
+                    f"Población elegible en {year}",
+                    fmt.integer(plan.key_figure(contract.ROLE_ELIGIBLE, year)),
+                    "Personas",
+                )
+            )
         women_year = plan.key_figure_year(contract.ROLE_WOMEN)
         share_year = plan.key_figure_year(contract.ROLE_WOMEN_PCT)
         if women_year is not None:
             share = plan.key_figure(contract.ROLE_WOMEN_PCT, women_year)
-            reference = (f"{fmt.percent(share, 0 if share.is_integer() else 1)} de la población elegible"
-                         if share is not None else "Personas")
-            rows.append((f"Mujeres a atender en {women_year}",
-                         fmt.integer(plan.key_figure(contract.ROLE_WOMEN, women_year)), reference))
+            reference = (
+                f"{fmt.percent(share, 0 if share.is_integer() else 1)} de la población elegible"
+                if share is not None
+                else "Personas"
+            )
+            rows.append(
+                (
+                    f"Mujeres a atender en {women_year}",
+                    fmt.integer(plan.key_figure(contract.ROLE_WOMEN, women_year)),
+                    reference,
+                )
+            )
         elif share_year is not None:
-            rows.append((f"Mujeres entre la población a atender en {share_year}",
-                         fmt.percent(plan.key_figure(contract.ROLE_WOMEN_PCT, share_year)), "Porcentaje"))
+            rows.append(
+                (
+                    f"Mujeres entre la población a atender en {share_year}",
+                    fmt.percent(plan.key_figure(contract.ROLE_WOMEN_PCT, share_year)),
+                    "Porcentaje",
+                )
+            )
         return rows
 
     def key_figures_table(self) -> Table:
-        return Table(self.key_figures(), caption="Cifras clave del plan",
-                     source=self.plan.citation("matriz de planificación, cifras clave y ficha del indicador "
-                                               "principal; cálculos propios"),
-                     name="tabla-cifras-clave")
+        return Table(
+            self.key_figures(),
+            caption="Cifras clave del plan",
+            source=self.plan.citation(
+                "matriz de planificación, cifras clave y ficha del indicador principal; cálculos propios"
+            ),
+            name="tabla-cifras-clave",
+        )

@@ -25,11 +25,19 @@ class Projections(Chapter):
     name = "proyecciones"
     places = ("crecimiento", "costos", "atipicos", "cobertura", "presupuesto")
 
-    def __init__(self, plan, anios_proyeccion: int = 4, tasa_alternativa: float = 3.0,
-                 crecimiento_poblacion: float = 1.0, umbral_atipicos: float = 50.0):
+    def __init__(
+        self,
+        plan,
+        anios_proyeccion: int = 4,
+        tasa_alternativa: float = 3.0,
+        crecimiento_poblacion: float = 1.0,
+        umbral_atipicos: float = 50.0,
+    ):
         super().__init__(plan)
         if int(anios_proyeccion) != anios_proyeccion or anios_proyeccion < 1:
-            raise ValueError(f"anios_proyeccion debe ser un número entero de años mayor que cero, no {anios_proyeccion!r}")
+            raise ValueError(
+                f"anios_proyeccion debe ser un número entero de años mayor que cero, no {anios_proyeccion!r}"
+            )
         self.years_after = int(anios_proyeccion)
         self.alternative_rate = float(tasa_alternativa)
         self.population_growth = float(crecimiento_poblacion)
@@ -91,7 +99,9 @@ class Projections(Chapter):
         falling = int((rates < -PACE_TOLERANCE_POINTS).sum())
         others = []
         if flat:
-            others.append(f"{fmt.integer(flat)} {'mantiene' if flat == 1 else 'mantienen'} la misma meta todos los años")
+            others.append(
+                f"{fmt.integer(flat)} {'mantiene' if flat == 1 else 'mantienen'} la misma meta todos los años"
+            )
         if falling:
             others.append(f"{fmt.integer(falling)} la {'reduce' if falling == 1 else 'reducen'}")
         if growing.empty:
@@ -106,15 +116,22 @@ class Projections(Chapter):
             if near == len(growing):
                 opening = f"{every} a un ritmo cercano al {fmt.percent(median)} anual"
             elif near > len(growing) / 2:
-                opening = (f"{fmt.integer(near)} de los {fmt.integer(len(growing))} productos cuya meta física crece "
-                           f"lo hacen a un ritmo cercano al {fmt.percent(median)} anual")
+                opening = (
+                    f"{fmt.integer(near)} de los {fmt.integer(len(growing))} productos cuya meta física crece "
+                    f"lo hacen a un ritmo cercano al {fmt.percent(median)} anual"
+                )
             else:
-                opening = (f"{every} a ritmos distintos, entre {fmt.percent(growing.min())} y "
-                           f"{fmt.percent(growing.max())} anual")
+                opening = (
+                    f"{every} a ritmos distintos, entre {fmt.percent(growing.min())} y "
+                    f"{fmt.percent(growing.max())} anual"
+                )
         if not others:
             return opening + "."
-        return f"{opening}; de los demás, {spanish.join(others)}." if len(growing) == 1 else \
-            f"{opening}, y {spanish.join(others)}."
+        return (
+            f"{opening}; de los demás, {spanish.join(others)}."
+            if len(growing) == 1
+            else f"{opening}, y {spanish.join(others)}."
+        )
 
     def _fastest(self) -> pd.Series | None:
         growth = analysis.product_growth(self.plan).dropna(subset=["meta_financiera_tcac"])
@@ -124,8 +141,10 @@ class Projections(Chapter):
         fastest = self._fastest()
         if fastest is None:
             return {}
-        return {"producto_rapido": f"{fastest['producto_id']} «{md(fastest['producto'])}»",
-                "producto_rapido_tasa": fmt.percent(fastest["meta_financiera_tcac"])}
+        return {
+            "producto_rapido": f"{fastest['producto_id']} «{md(fastest['producto'])}»",
+            "producto_rapido_tasa": fmt.percent(fastest["meta_financiera_tcac"]),
+        }
 
     def _financial_growth_sentence(self) -> str:
         fastest = self._fastest()
@@ -133,34 +152,47 @@ class Projections(Chapter):
             return ""
         if fastest["meta_financiera_tcac"] <= 0:
             return f"Ninguna meta financiera de producto crece entre {self.plan.years[0]} y {self.plan.years[-1]}."
-        return (f"La meta financiera que más crece es la de {fastest['producto_id']} «{md(fastest['producto'])}», "
-                f"a {fmt.percent(fastest['meta_financiera_tcac'])} anual.")
+        return (
+            f"La meta financiera que más crece es la de {fastest['producto_id']} «{md(fastest['producto'])}», "
+            f"a {fmt.percent(fastest['meta_financiera_tcac'])} anual."
+        )
 
     def growth_table(self) -> Table:
-        return Table(tables.product_growth_table(self.plan),
-                     caption="Metas del primer y del último año y crecimiento anual compuesto, por producto",
-                     source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
-                     name="tabla-crecimiento-productos", landscape=True)
+        return Table(
+            tables.product_growth_table(self.plan),
+            caption="Metas del primer y del último año y crecimiento anual compuesto, por producto",
+            source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
+            name="tabla-crecimiento-productos",
+            landscape=True,
+        )
 
     def growth_figure(self) -> Figure | None:
         """Yearly growth of each product's goals; none when no product has a growth rate (a one-year plan)."""
         if analysis.product_growth(self.plan)["meta_fisica_tcac"].dropna().empty:
             return None
-        return Figure(charts.product_growth(self.plan),
-                      caption="Crecimiento anual promedio de las metas físicas y financieras, por producto",
-                      alt="Pares de barras horizontales por producto con la tasa de crecimiento anual compuesta de "
-                          "la meta física y de la meta financiera.",
-                      source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
-                      name="figura-crecimiento-productos")
+        return Figure(
+            charts.product_growth(self.plan),
+            caption="Crecimiento anual promedio de las metas físicas y financieras, por producto",
+            alt="Pares de barras horizontales por producto con la tasa de crecimiento anual compuesta de "
+            "la meta física y de la meta financiera.",
+            source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
+            name="figura-crecimiento-productos",
+        )
 
     # --- Unit costs and their outliers ---------------------------------------------------------
 
     def unit_cost_table(self, level: str) -> Table:
-        caption = {"producto": "Costo por unidad de meta física, por producto (quetzales)",
-                   "subproducto": "Costo por unidad de meta física, por subproducto (quetzales)"}[level]
-        return Table(tables.unit_cost_table(self.plan, level), caption=caption,
-                     source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
-                     name=f"tabla-costo-{level}s", landscape=True)
+        caption = {
+            "producto": "Costo por unidad de meta física, por producto (quetzales)",
+            "subproducto": "Costo por unidad de meta física, por subproducto (quetzales)",
+        }[level]
+        return Table(
+            tables.unit_cost_table(self.plan, level),
+            caption=caption,
+            source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
+            name=f"tabla-costo-{level}s",
+            landscape=True,
+        )
 
     def _outliers_sentence(self, outliers: pd.DataFrame) -> str:
         threshold = fmt.percent(self.threshold, 0)
@@ -171,8 +203,10 @@ class Projections(Chapter):
         count, items = len(outliers), outliers["elemento"].nunique()
         if count == 1:
             return f"Una variación anual del costo unitario supera el umbral de {threshold}."
-        return (f"{fmt.integer(count)} variaciones anuales del costo unitario superan el umbral de {threshold}, "
-                f"en {spanish.count(items, 'elemento')} de la matriz.")
+        return (
+            f"{fmt.integer(count)} variaciones anuales del costo unitario superan el umbral de {threshold}, "
+            f"en {spanish.count(items, 'elemento')} de la matriz."
+        )
 
     def show_outliers(self) -> None:
         """The outliers with what the data say of each; nothing when no unit cost jumps past the threshold."""
@@ -182,14 +216,22 @@ class Projections(Chapter):
         if outliers.empty:
             return
         which = "La tabla siguiente la muestra" if len(outliers) == 1 else "La tabla siguiente las enumera"
-        display(Markdown(f"{which} con la explicación que permiten los datos: si el salto viene de la asignación o "
-                         "del volumen, y si otro subproducto del mismo producto se mueve en sentido contrario por un "
-                         "monto parecido, lo que apunta a una reasignación de fondos y no a un cambio real del costo "
-                         "de producir."))
-        display(Table(tables.outliers_table(self.plan, self.threshold),
-                      caption="Variaciones anuales atípicas del costo por unidad",
-                      source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
-                      name="tabla-atipicos"))
+        display(
+            Markdown(
+                f"{which} con la explicación que permiten los datos: si el salto viene de la asignación o "
+                "del volumen, y si otro subproducto del mismo producto se mueve en sentido contrario por un "
+                "monto parecido, lo que apunta a una reasignación de fondos y no a un cambio real del costo "
+                "de producir."
+            )
+        )
+        display(
+            Table(
+                tables.outliers_table(self.plan, self.threshold),
+                caption="Variaciones anuales atípicas del costo por unidad",
+                source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
+                name="tabla-atipicos",
+            )
+        )
 
     # --- Scenarios after the plan --------------------------------------------------------------
 
@@ -202,26 +244,31 @@ class Projections(Chapter):
         budget = self._at_horizon(self.budget, "total")
         totals = analysis.yearly_totals(self.plan)["total"]
         first, last = self.plan.years[0], self.plan.years[-1]
-        return {"cobertura_tendencia": fmt.percent(coverage["tendencia"]),
-                "cobertura_constante": fmt.percent(coverage["constante"]),
-                "cobertura_alternativa": fmt.percent(coverage["tasa"]),
-                "presupuesto_tendencia": fmt.millions_of_quetzales(budget["tendencia"]),
-                "presupuesto_alternativo": fmt.millions_of_quetzales(budget["tasa"]),
-                "presupuesto_final": fmt.millions_of_quetzales(totals[last]),
-                "tcac_presupuesto": fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first))}
+        return {
+            "cobertura_tendencia": fmt.percent(coverage["tendencia"]),
+            "cobertura_constante": fmt.percent(coverage["constante"]),
+            "cobertura_alternativa": fmt.percent(coverage["tasa"]),
+            "presupuesto_tendencia": fmt.millions_of_quetzales(budget["tendencia"]),
+            "presupuesto_alternativo": fmt.millions_of_quetzales(budget["tasa"]),
+            "presupuesto_final": fmt.millions_of_quetzales(totals[last]),
+            "tcac_presupuesto": fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)),
+        }
 
     def _coverage_sentence(self) -> str:
         coverage = self._at_horizon(self.coverage, "cobertura_pct")
         if self.population_growth > 0:
-            frozen = (f"bajaría a {fmt.percent(coverage['constante'])}, porque la población crecería y el dato "
-                      "absoluto no")
+            frozen = (
+                f"bajaría a {fmt.percent(coverage['constante'])}, porque la población crecería y el dato absoluto no"
+            )
         elif self.population_growth < 0:
             frozen = f"subiría a {fmt.percent(coverage['constante'])}, porque la población se reduciría"
         else:
             frozen = f"se mantendría en {fmt.percent(coverage['constante'])}"
-        return (f"Con la tendencia del plan, la cobertura del indicador principal llegaría a "
-                f"{fmt.percent(coverage['tendencia'])} en {self.horizon}; si su dato absoluto dejara de crecer, "
-                f"{frozen}; con la tasa alternativa llegaría a {fmt.percent(coverage['tasa'])}.")
+        return (
+            f"Con la tendencia del plan, la cobertura del indicador principal llegaría a "
+            f"{fmt.percent(coverage['tendencia'])} en {self.horizon}; si su dato absoluto dejara de crecer, "
+            f"{frozen}; con la tasa alternativa llegaría a {fmt.percent(coverage['tasa'])}."
+        )
 
     def _half_coverage_sentence(self) -> str:
         """When the plan's own pace would cover half the target population, if it ever does."""
@@ -231,8 +278,9 @@ class Projections(Chapter):
         half = fmt.percent(HALF_COVERAGE_PCT, 0)
         if year <= self.plan.years[-1]:
             return f"Las metas del plan ya alcanzan el {half} de la población objetivo en {year}."
-        return (f"Al ritmo del plan y con la población fija, la mitad de la población objetivo quedaría cubierta "
-                f"en {year}.")
+        return (
+            f"Al ritmo del plan y con la población fija, la mitad de la población objetivo quedaría cubierta en {year}."
+        )
 
     def _budget_sentence(self) -> str:
         totals = analysis.yearly_totals(self.plan)["total"]
@@ -242,17 +290,21 @@ class Projections(Chapter):
         alternative = fmt.millions_of_quetzales(budget["tasa"])
         rate = analysis.compound_growth(totals[first], totals[last], last - first)
         if math.isnan(rate):
-            return (f"Con un solo año, el plan no tiene un ritmo propio que prolongar: sin crecimiento, el total se "
-                    f"mantendría en {final} hasta {self.horizon}, y con la tasa alternativa llegaría a {alternative}.")
+            return (
+                f"Con un solo año, el plan no tiene un ritmo propio que prolongar: sin crecimiento, el total se "
+                f"mantendría en {final} hasta {self.horizon}, y con la tasa alternativa llegaría a {alternative}."
+            )
         if rate > 0:
             pace = f"El total del plan crece a {fmt.percent(rate)} anual entre {first} y {last}."
         elif rate < 0:
             pace = f"El total del plan se reduce a un ritmo de {fmt.percent(-rate)} anual entre {first} y {last}."
         else:
             pace = f"El total del plan es el mismo en {first} y en {last}."
-        return (f"{pace} Si ese ritmo se mantuviera, el presupuesto llegaría a "
-                f"{fmt.millions_of_quetzales(budget['tendencia'])} en {self.horizon}, frente a {final} en el último "
-                f"año del plan; con la tasa alternativa, a {alternative}.")
+        return (
+            f"{pace} Si ese ritmo se mantuviera, el presupuesto llegaría a "
+            f"{fmt.millions_of_quetzales(budget['tendencia'])} en {self.horizon}, frente a {final} en el último "
+            f"año del plan; con la tasa alternativa, a {alternative}."
+        )
 
     def _main_fiche_source(self) -> str:
         fiches = self.plan["fichas"].set_index("ficha_id")
@@ -260,27 +312,37 @@ class Projections(Chapter):
         return self.plan.citation(f"{section}; proyección de elaboración propia")
 
     def coverage_table(self) -> Table:
-        return Table(tables.projection_table(self.coverage, "cobertura_pct", fmt.percent),
-                     caption="Cobertura proyectada por escenario (% de la población objetivo)",
-                     source=self._main_fiche_source(), name="tabla-proyeccion-cobertura")
+        return Table(
+            tables.projection_table(self.coverage, "cobertura_pct", fmt.percent),
+            caption="Cobertura proyectada por escenario (% de la población objetivo)",
+            source=self._main_fiche_source(),
+            name="tabla-proyeccion-cobertura",
+        )
 
     def coverage_figure(self) -> Figure:
-        return Figure(charts.coverage_trajectory(self.plan, self.coverage),
-                      caption="Cobertura: metas del plan y proyección por escenario",
-                      alt="Línea continua con la cobertura meta del plan y líneas discontinuas, una por escenario, "
-                          "que la prolongan hasta el horizonte de proyección.",
-                      source=self._main_fiche_source(), name="figura-proyeccion-cobertura")
+        return Figure(
+            charts.coverage_trajectory(self.plan, self.coverage),
+            caption="Cobertura: metas del plan y proyección por escenario",
+            alt="Línea continua con la cobertura meta del plan y líneas discontinuas, una por escenario, "
+            "que la prolongan hasta el horizonte de proyección.",
+            source=self._main_fiche_source(),
+            name="figura-proyeccion-cobertura",
+        )
 
     def budget_table(self) -> Table:
-        return Table(tables.projection_table(self.budget, "total", fmt.quetzales),
-                     caption="Total anual proyectado por escenario (quetzales corrientes)",
-                     source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
-                     name="tabla-proyeccion-presupuesto")
+        return Table(
+            tables.projection_table(self.budget, "total", fmt.quetzales),
+            caption="Total anual proyectado por escenario (quetzales corrientes)",
+            source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
+            name="tabla-proyeccion-presupuesto",
+        )
 
     def budget_figure(self) -> Figure:
-        return Figure(charts.budget_projection(self.plan, self.budget),
-                      caption="Presupuesto total: metas del plan y proyección por escenario",
-                      alt="Línea continua con el total anual del plan y líneas discontinuas, una por escenario, que "
-                          "lo prolongan hasta el horizonte de proyección.",
-                      source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
-                      name="figura-proyeccion-presupuesto")
+        return Figure(
+            charts.budget_projection(self.plan, self.budget),
+            caption="Presupuesto total: metas del plan y proyección por escenario",
+            alt="Línea continua con el total anual del plan y líneas discontinuas, una por escenario, que "
+            "lo prolongan hasta el horizonte de proyección.",
+            source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
+            name="figura-proyeccion-presupuesto",
+        )

@@ -17,8 +17,8 @@ import pandas as pd
 from .. import charts, monitoring, spanish
 from .. import formatting as fmt
 from ..display import Figure, Table
-from ..execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
 from ..escaping import markdown as md
+from ..execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
 from ..plan import Plan
 from .base import Chapter
 
@@ -30,8 +30,14 @@ class ExecutionMonitoring(Chapter):
     name = "seguimiento"
     places = ()
 
-    def __init__(self, plan: Plan, edition_year: int | None = None, previous: Plan | None = None,
-                 execution_file: str | Path | None = None, thresholds: Thresholds = Thresholds()):
+    def __init__(
+        self,
+        plan: Plan,
+        edition_year: int | None = None,
+        previous: Plan | None = None,
+        execution_file: str | Path | None = None,
+        thresholds: Thresholds = Thresholds(),
+    ):
         super().__init__(plan)
         edition_year = int(edition_year) if edition_year is not None else plan.years[0]
         self.monitoring = monitoring.monitoring(plan, previous, edition_year, execution_file, thresholds)
@@ -43,8 +49,10 @@ class ExecutionMonitoring(Chapter):
 
     @property
     def source(self) -> str:
-        return (f"{self.followed.citation('matriz de planificación')} Ejecución: registro institucional; cálculos de "
-                "elaboración propia.")
+        return (
+            f"{self.followed.citation('matriz de planificación')} Ejecución: registro institucional; cálculos de "
+            "elaboración propia."
+        )
 
     @property
     def indicator(self) -> pd.Series:
@@ -57,12 +65,14 @@ class ExecutionMonitoring(Chapter):
 
     def compute_values(self) -> dict[str, str]:
         m = self.monitoring
-        values = {"anio_corte": str(m.cutoff),
-                  "umbral_verde": monitoring.threshold_text(m.thresholds.green),
-                  "umbral_amarillo": monitoring.threshold_text(m.thresholds.yellow),
-                  "umbral_sobreejecucion": monitoring.threshold_text(m.thresholds.over),
-                  "indicador": md(self.indicator["indicador"]),
-                  "frase_metas_usadas": self._goals_used_sentence()}
+        values = {
+            "anio_corte": str(m.cutoff),
+            "umbral_verde": monitoring.threshold_text(m.thresholds.green),
+            "umbral_amarillo": monitoring.threshold_text(m.thresholds.yellow),
+            "umbral_sobreejecucion": monitoring.threshold_text(m.thresholds.over),
+            "indicador": md(self.indicator["indicador"]),
+            "frase_metas_usadas": self._goals_used_sentence(),
+        }
         return values | (self._with_data() if m.has_data else self._without_data())
 
     # --- Sentences ------------------------------------------------------------------------------------
@@ -76,8 +86,10 @@ class ExecutionMonitoring(Chapter):
         newer = m.newer
         shared = [year for year in newer.years if year in followed.years] if newer is not None else []
         if shared:
-            sentence += (f" El plan {newer.period} fija otras metas para {spanish.years_span(shared)}: el indicador y la "
-                         "proyección las muestran al lado, como referencia, sin medir la ejecución contra ellas.")
+            sentence += (
+                f" El plan {newer.period} fija otras metas para {spanish.years_span(shared)}: el indicador y la "
+                "proyección las muestran al lado, como referencia, sin medir la ejecución contra ellas."
+            )
         return sentence
 
     def _without_data(self) -> dict[str, str]:
@@ -85,19 +97,27 @@ class ExecutionMonitoring(Chapter):
         first = m.first_goal_year
         return {
             "frase_estado": self._no_execution_sentence(),
-            "frase_avance": (f"Cuando se registre la ejecución de {first}, cada producto y subproducto se comparará "
-                             "con sus metas física y financiera de ese año. La tabla siguiente reúne las de los "
-                             "productos y la del indicador principal: son las cifras contra las que se medirá el "
-                             "primer año."),
+            "frase_avance": (
+                f"Cuando se registre la ejecución de {first}, cada producto y subproducto se comparará "
+                "con sus metas física y financiera de ese año. La tabla siguiente reúne las de los "
+                "productos y la del indicador principal: son las cifras contra las que se medirá el "
+                "primer año."
+            ),
             "frase_atencion": "",
-            "frase_semaforo": ("Todavía no hay nada que clasificar en el semáforo: con la primera ejecución, cada "
-                               "producto y subproducto recibirá una clase por su meta física y otra por su meta "
-                               "financiera, y se contará cuántos quedan en cada una."),
-            "frase_cobertura": (f"La columna *Ejecución* de la ficha sigue vacía. El valor de {first} se calculará "
-                                "sumando la ejecución física de los subproductos que nombra la fórmula del indicador, "
-                                "como se suman sus metas, y solo cuando todos ellos tengan dato."),
-            "frase_proyeccion": (f"La proyección necesita al menos un año completo de ejecución observado: la "
-                                 f"primera podrá calcularse en la edición {first + 1}, con la ejecución de {first}."),
+            "frase_semaforo": (
+                "Todavía no hay nada que clasificar en el semáforo: con la primera ejecución, cada "
+                "producto y subproducto recibirá una clase por su meta física y otra por su meta "
+                "financiera, y se contará cuántos quedan en cada una."
+            ),
+            "frase_cobertura": (
+                f"La columna *Ejecución* de la ficha sigue vacía. El valor de {first} se calculará "
+                "sumando la ejecución física de los subproductos que nombra la fórmula del indicador, "
+                "como se suman sus metas, y solo cuando todos ellos tengan dato."
+            ),
+            "frase_proyeccion": (
+                f"La proyección necesita al menos un año completo de ejecución observado: la "
+                f"primera podrá calcularse en la edición {first + 1}, con la ejecución de {first}."
+            ),
         }
 
     def _no_execution_sentence(self) -> str:
@@ -105,25 +125,35 @@ class ExecutionMonitoring(Chapter):
         m, plan = self.monitoring, self.plan
         start = plan.years[0]
         if m.monitored is None:
-            return (f"La edición {m.edition_year} se publica cuando el plan {plan.period} apenas comienza: su año de "
-                    f"corte, {m.cutoff}, es anterior al primer año del plan ({start}), así que todavía no hay ejecución "
-                    "que medir. Este capítulo no muestra cifras de ejecución —ni ceros ni estimaciones—: presenta lo "
-                    f"que se medirá a partir de la edición {start + 1}, con la ejecución de {start}.")
-        return (f"La edición {m.edition_year} se construyó sin el registro de ejecución de {spanish.years_span(m.years)}: "
-                "este capítulo no muestra cifras de ejecución —ni ceros ni estimaciones— hasta que ese registro "
-                "se incorpore, y presenta lo que se medirá.")
+            return (
+                f"La edición {m.edition_year} se publica cuando el plan {plan.period} apenas comienza: su año de "
+                f"corte, {m.cutoff}, es anterior al primer año del plan ({start}), así que todavía no hay ejecución "
+                "que medir. Este capítulo no muestra cifras de ejecución —ni ceros ni estimaciones—: presenta lo "
+                f"que se medirá a partir de la edición {start + 1}, con la ejecución de {start}."
+            )
+        return (
+            f"La edición {m.edition_year} se construyó sin el registro de ejecución de {spanish.years_span(m.years)}: "
+            "este capítulo no muestra cifras de ejecución —ni ceros ni estimaciones— hasta que ese registro "
+            "se incorpore, y presenta lo que se medirá."
+        )
 
     def _with_data(self) -> dict[str, str]:
         m = self.monitoring
         year, att = m.last_year, m.attainment
         return {
             "frase_estado": self._monitored_plan_sentence(),
-            "frase_avance": " ".join([self._semaforo_sentence(att, year, "producto", "fisico"),
-                                      self._financial_sentence(att, year)]),
-            "frase_atencion": " ".join(filter(None, [self._attention_sentence(att, year),
-                                                     self._over_sentence(att, year)])),
-            "frase_semaforo": " ".join([self._semaforo_sentence(att, year, "producto", "financiero"),
-                                        self._semaforo_sentence(att, year, "subproducto", "fisico")]),
+            "frase_avance": " ".join(
+                [self._semaforo_sentence(att, year, "producto", "fisico"), self._financial_sentence(att, year)]
+            ),
+            "frase_atencion": " ".join(
+                filter(None, [self._attention_sentence(att, year), self._over_sentence(att, year)])
+            ),
+            "frase_semaforo": " ".join(
+                [
+                    self._semaforo_sentence(att, year, "producto", "financiero"),
+                    self._semaforo_sentence(att, year, "subproducto", "fisico"),
+                ]
+            ),
             "frase_cobertura": self._indicator_sentence(year),
             "frase_proyeccion": self._projection_sentence(),
         }
@@ -133,9 +163,11 @@ class ExecutionMonitoring(Chapter):
         said = spanish.years_span(m.years)
         if m.newer is None:
             return f"La ejecución de {said} se mide contra las metas del plan {m.monitored.period}."
-        return (f"La ejecución de {said} pertenece al plan {m.monitored.period}, el de la edición anterior: se mide "
-                f"contra sus metas, no contra las del plan {current.period} que presenta esta edición, cuyo primer "
-                f"año es {current.years[0]}.")
+        return (
+            f"La ejecución de {said} pertenece al plan {m.monitored.period}, el de la edición anterior: se mide "
+            f"contra sus metas, no contra las del plan {current.period} que presenta esta edición, cuyo primer "
+            f"año es {current.years[0]}."
+        )
 
     @staticmethod
     def _semaforo_sentence(attainment: pd.DataFrame, year: int, level: str, measure: str) -> str:
@@ -152,7 +184,9 @@ class ExecutionMonitoring(Chapter):
         parts += [f"{fmt.integer(n)} «{c}»" for c, n in rest]
         others = []
         if counts.get(SIN_DATO, 0):
-            others.append(f"{fmt.integer(counts[SIN_DATO])} {'no tiene' if counts[SIN_DATO] == 1 else 'no tienen'} dato")
+            others.append(
+                f"{fmt.integer(counts[SIN_DATO])} {'no tiene' if counts[SIN_DATO] == 1 else 'no tienen'} dato"
+            )
         if counts.get(SIN_META, 0):
             others.append(f"{fmt.integer(counts[SIN_META])} {'tiene' if counts[SIN_META] == 1 else 'tienen'} meta 0")
         tail = f"; {spanish.join(others)}" if others else ""
@@ -165,8 +199,10 @@ class ExecutionMonitoring(Chapter):
         below = rows[rows["semaforo_fisico"].isin([EN_RIESGO, REZAGADO])].sort_values("avance_fisico_pct")
         if below.empty:
             return f"Ningún producto con dato queda por debajo de {green} de su meta física de {year}."
-        named = [f"{r.elemento_id} «{md(r.nombre)}» ({fmt.percent(r.avance_fisico_pct)}, {r.semaforo_fisico.lower()})"
-                 for r in below.itertuples()]
+        named = [
+            f"{r.elemento_id} «{md(r.nombre)}» ({fmt.percent(r.avance_fisico_pct)}, {r.semaforo_fisico.lower()})"
+            for r in below.itertuples()
+        ]
         return f"Por debajo de {green} de su meta física de {year} quedan {spanish.join(named)}."
 
     def _over_sentence(self, attainment: pd.DataFrame, year: int) -> str:
@@ -175,16 +211,21 @@ class ExecutionMonitoring(Chapter):
         rows = attainment[attainment["anio"] == year]
         named = []
         for measure in GOAL_WORDS:
-            found = rows[rows[f"semaforo_{measure}"] == SOBREEJECUTADO].sort_values(f"avance_{measure}_pct",
-                                                                                    ascending=False)
-            named += [f"{r.elemento_id} en su {GOAL_WORDS[measure]} ({fmt.percent(getattr(r, f'avance_{measure}_pct'))})"
-                      for r in found.itertuples()]
+            found = rows[rows[f"semaforo_{measure}"] == SOBREEJECUTADO].sort_values(
+                f"avance_{measure}_pct", ascending=False
+            )
+            named += [
+                f"{r.elemento_id} en su {GOAL_WORDS[measure]} ({fmt.percent(getattr(r, f'avance_{measure}_pct'))})"
+                for r in found.itertuples()
+            ]
         if not named:
             return ""
         verb = "supera" if len(named) == 1 else "superan"
-        return (f"{spanish.join(named)} {verb} {over} de la meta "
-                "(«Sobreejecutado»): una ejecución tan por encima de lo planeado sugiere revisar la meta o lo que el "
-                "elemento absorbió.")
+        return (
+            f"{spanish.join(named)} {verb} {over} de la meta "
+            "(«Sobreejecutado»): una ejecución tan por encima de lo planeado sugiere revisar la meta o lo que el "
+            "elemento absorbió."
+        )
 
     def _financial_sentence(self, attainment: pd.DataFrame, year: int) -> str:
         """What the products spent against the year's total and, where reported, against the current budget."""
@@ -195,31 +236,42 @@ class ExecutionMonitoring(Chapter):
             return f"No hay datos de ejecución financiera de los productos en {year}."
         total = float(plan["totales_anuales"].set_index("anio").loc[year, "meta_financiera"])
         reported = int(rows["ejecucion_financiera"].notna().sum())
-        subject = ("El único producto con dato ejecutó" if reported == 1 else
-                   f"Los {spanish.count(reported, 'producto')} con dato ejecutaron")
-        sentence = (f"{subject} {fmt.quetzales(spent.sum())} de los {fmt.quetzales(total)} programados para {year} "
-                    f"en todo el plan ({fmt.percent(100 * spent.sum() / total)}).")
+        subject = (
+            "El único producto con dato ejecutó"
+            if reported == 1
+            else f"Los {spanish.count(reported, 'producto')} con dato ejecutaron"
+        )
+        sentence = (
+            f"{subject} {fmt.quetzales(spent.sum())} de los {fmt.quetzales(total)} programados para {year} "
+            f"en todo el plan ({fmt.percent(100 * spent.sum() / total)})."
+        )
         budgeted = rows[rows["presupuesto_vigente"].notna() & rows["ejecucion_financiera"].notna()]
         if not budgeted.empty:
             current = float(budgeted["presupuesto_vigente"].sum())
             done = float(budgeted["ejecucion_financiera"].sum())
             approved = float(budgeted["meta_financiera"].sum())
-            sentence += (f" Frente al presupuesto vigente que informan ({fmt.quetzales(current)}, "
-                         f"{fmt.signed(current - approved, fmt.quetzales)} respecto de su meta aprobada), la ejecución "
-                         f"es de {fmt.percent(100 * done / current)}.")
+            sentence += (
+                f" Frente al presupuesto vigente que informan ({fmt.quetzales(current)}, "
+                f"{fmt.signed(current - approved, fmt.quetzales)} respecto de su meta aprobada), la ejecución "
+                f"es de {fmt.percent(100 * done / current)}."
+            )
         return sentence
 
     def _indicator_sentence(self, year: int) -> str:
         """The main indicator's executed value in one year, against its goal."""
         row = self.monitoring.coverage.set_index("anio").loc[year]
         if pd.isna(row["ejecucion_absoluta"]):
-            return (f"El indicador de {year} no puede calcularse: falta la ejecución física de alguno de los "
-                    "subproductos que suma su fórmula, y una suma parcial lo subestimaría.")
+            return (
+                f"El indicador de {year} no puede calcularse: falta la ejecución física de alguno de los "
+                "subproductos que suma su fórmula, y una suma parcial lo subestimaría."
+            )
         unit = md(self.unit)
-        return (f"En {year} los subproductos que suma el indicador llegaron a {fmt.integer(row['ejecucion_absoluta'])} "
-                f"{unit}, el {fmt.percent(row['ejecucion_relativa'], 2)} de la población objetivo, frente a una meta de "
-                f"{fmt.integer(row['meta_absoluta'])} {unit} ({fmt.percent(row['meta_relativa'])}): un avance de "
-                f"{fmt.percent(row['avance_pct'])} de la meta del año.")
+        return (
+            f"En {year} los subproductos que suma el indicador llegaron a {fmt.integer(row['ejecucion_absoluta'])} "
+            f"{unit}, el {fmt.percent(row['ejecucion_relativa'], 2)} de la población objetivo, frente a una meta de "
+            f"{fmt.integer(row['meta_absoluta'])} {unit} ({fmt.percent(row['meta_relativa'])}): un avance de "
+            f"{fmt.percent(row['avance_pct'])} de la meta del año."
+        )
 
     def _projection_sentence(self) -> str:
         """Where the observed pace would leave the monitored plan's last goals."""
@@ -232,35 +284,48 @@ class ExecutionMonitoring(Chapter):
             return "Sin un año completo de ejecución observado, no hay ritmo que proyectar."
         reach = int((paced["avance_fisico_pct"] >= thresholds.green).sum())
         behind = int((paced["avance_fisico_pct"] < thresholds.yellow).sum())
-        sentence = (f"Si cada producto mantuviera hasta {last} el ritmo observado, {fmt.integer(reach)} de los "
-                    f"{spanish.count(len(paced), 'producto')} con ritmo medido "
-                    f"{'llegaría' if reach == 1 else 'llegarían'} al menos a {monitoring.threshold_text(thresholds.green)} de su "
-                    f"meta física de {last} en el plan {m.monitored.period}, y {fmt.integer(behind)} "
-                    f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {monitoring.threshold_text(thresholds.yellow)}")
+        sentence = (
+            f"Si cada producto mantuviera hasta {last} el ritmo observado, {fmt.integer(reach)} de los "
+            f"{spanish.count(len(paced), 'producto')} con ritmo medido "
+            f"{'llegaría' if reach == 1 else 'llegarían'} al menos a "
+            f"{monitoring.threshold_text(thresholds.green)} de su "
+            f"meta física de {last} en el plan {m.monitored.period}, y {fmt.integer(behind)} "
+            f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {monitoring.threshold_text(thresholds.yellow)}"
+        )
         at_end = path[path["anio"] == last]
         if not at_end.empty and at_end["meta_financiera"].iloc[0]:
             goal, done = float(at_end["meta_financiera"].iloc[0]), float(at_end["ejecucion_financiera"].iloc[0])
-            sentence += (f"; su ejecución financiera sumaría {fmt.quetzales(done)} de los {fmt.quetzales(goal)} "
-                         f"programados para ese año ({fmt.percent(100 * done / goal)})")
+            sentence += (
+                f"; su ejecución financiera sumaría {fmt.quetzales(done)} de los {fmt.quetzales(goal)} "
+                f"programados para ese año ({fmt.percent(100 * done / goal)})"
+            )
         return sentence + "."
 
     # --- Tables and figures --------------------------------------------------------------------------
 
     def thresholds_table(self) -> Table:
-        return Table(monitoring.thresholds_table(self.monitoring.thresholds), caption="Clases del semáforo de ejecución",
-                     source="Elaboración propia; umbrales definidos como parámetros de la edición.",
-                     name="tabla-semaforo-reglas")
+        return Table(
+            monitoring.thresholds_table(self.monitoring.thresholds),
+            caption="Clases del semáforo de ejecución",
+            source="Elaboración propia; umbrales definidos como parámetros de la edición.",
+            name="tabla-semaforo-reglas",
+        )
 
     def summary_table(self) -> Table:
         """With data, how many items fall in each class; without, the goals the first execution will meet."""
         m, followed = self.monitoring, self.followed
         if m.has_data:
-            return Table(monitoring.semaforo_counts_table(m.attainment),
-                         caption=f"Productos y subproductos por clase del semáforo, {m.last_year}", source=self.source)
+            return Table(
+                monitoring.semaforo_counts_table(m.attainment),
+                caption=f"Productos y subproductos por clase del semáforo, {m.last_year}",
+                source=self.source,
+            )
         first = m.first_goal_year
-        return Table(monitoring.goals_to_measure_table(followed, first),
-                     caption=f"Metas de {first} del plan {followed.period} contra las que se medirá la primera ejecución",
-                     source=followed.citation("matriz de planificación y fichas de indicadores"))
+        return Table(
+            monitoring.goals_to_measure_table(followed, first),
+            caption=f"Metas de {first} del plan {followed.period} contra las que se medirá la primera ejecución",
+            source=followed.citation("matriz de planificación y fichas de indicadores"),
+        )
 
     def show_yearly_tables(self) -> None:
         """Physical and financial attainment of every item, one pair of tables per year monitored."""
@@ -271,25 +336,41 @@ class ExecutionMonitoring(Chapter):
             return
         plan = m.monitored.period
         for year in m.years:
-            display(Table(monitoring.physical_table(m.attainment, year),
-                          caption=f"Ejecución física frente a la meta del plan {plan}, {year}", source=self.source,
-                          landscape=True))
-            display(Table(monitoring.financial_table(m.attainment, year),
-                          caption=f"Ejecución financiera frente a la meta del plan {plan}, {year}",
-                          source=self.source, landscape=True))
+            display(
+                Table(
+                    monitoring.physical_table(m.attainment, year),
+                    caption=f"Ejecución física frente a la meta del plan {plan}, {year}",
+                    source=self.source,
+                    landscape=True,
+                )
+            )
+            display(
+                Table(
+                    monitoring.financial_table(m.attainment, year),
+                    caption=f"Ejecución financiera frente a la meta del plan {plan}, {year}",
+                    source=self.source,
+                    landscape=True,
+                )
+            )
 
     def indicator_table(self) -> Table:
         m, followed = self.monitoring, self.followed
         newer = m.newer if m.has_data else None
-        caption = (f"Indicador principal: metas del plan {followed.period} y ejecución por año (porcentajes de la "
-                   "población objetivo)")
+        caption = (
+            f"Indicador principal: metas del plan {followed.period} y ejecución por año (porcentajes de la "
+            "población objetivo)"
+        )
         if newer is not None:
             caption += f", con las metas del plan {newer.period}"
         source = followed.citation("fichas de indicadores") + " Ejecución: cálculos de elaboración propia."
         if newer is not None:
             source = f"{source} Metas del plan {newer.period}: {newer.citation('fichas de indicadores')}"
-        return Table(monitoring.coverage_table(m.coverage, self.unit, newer), caption=caption, source=source,
-                     landscape=newer is not None)
+        return Table(
+            monitoring.coverage_table(m.coverage, self.unit, newer),
+            caption=caption,
+            source=source,
+            landscape=newer is not None,
+        )
 
     def show_projection(self) -> None:
         """The two paths (financial, indicator) and the per-product projection; nothing without data."""
@@ -307,24 +388,48 @@ class ExecutionMonitoring(Chapter):
             goals = monitoring.newer_indicator_goals(newer)
             indicator = (label, goals[goals["anio"].isin(years)])
         beside = f", con las metas del plan {newer.period} en línea punteada" if newer is not None else ""
-        display(Figure(charts.execution_projection(m.financial_path, "meta_financiera", "ejecucion_financiera",
-                                                   f"Ejecución financiera de los productos: plan {plan} y ritmo "
-                                                   "observado", "quetzales", financial, f"Meta del plan {plan}"),
-                       caption=f"Metas financieras del plan {plan} y ejecución de los productos, observada y "
-                               f"proyectada{beside}",
-                       alt="Línea continua con la suma anual de las metas financieras de los productos; línea de la "
-                           "ejecución observada y su prolongación discontinua al ritmo observado hasta el último año"
-                           + ("; línea punteada con las metas del plan más reciente." if newer is not None else "."),
-                       source=self.source))
-        display(Figure(charts.execution_projection(m.coverage_path, "meta_absoluta", "ejecucion_absoluta",
-                                                   f"Indicador principal: plan {plan} y ritmo observado",
-                                                   self.unit, indicator, f"Meta del plan {plan}"),
-                       caption=f"Indicador principal: metas del plan {plan} y valores observados y "
-                               f"proyectados{beside}",
-                       alt="Línea continua con la meta anual del indicador; línea de lo observado y su prolongación "
-                           "discontinua al ritmo observado"
-                           + ("; línea punteada con las metas del plan más reciente." if newer is not None else "."),
-                       source=self.source))
-        display(Table(monitoring.projection_table(m.projection, m.monitored, newer),
-                      caption=f"Ritmo observado y proyección al último año del plan {plan}, por producto",
-                      source=self.source, landscape=True))
+        display(
+            Figure(
+                charts.execution_projection(
+                    m.financial_path,
+                    "meta_financiera",
+                    "ejecucion_financiera",
+                    f"Ejecución financiera de los productos: plan {plan} y ritmo observado",
+                    "quetzales",
+                    financial,
+                    f"Meta del plan {plan}",
+                ),
+                caption=f"Metas financieras del plan {plan} y ejecución de los productos, observada y "
+                f"proyectada{beside}",
+                alt="Línea continua con la suma anual de las metas financieras de los productos; línea de la "
+                "ejecución observada y su prolongación discontinua al ritmo observado hasta el último año"
+                + ("; línea punteada con las metas del plan más reciente." if newer is not None else "."),
+                source=self.source,
+            )
+        )
+        display(
+            Figure(
+                charts.execution_projection(
+                    m.coverage_path,
+                    "meta_absoluta",
+                    "ejecucion_absoluta",
+                    f"Indicador principal: plan {plan} y ritmo observado",
+                    self.unit,
+                    indicator,
+                    f"Meta del plan {plan}",
+                ),
+                caption=f"Indicador principal: metas del plan {plan} y valores observados y proyectados{beside}",
+                alt="Línea continua con la meta anual del indicador; línea de lo observado y su prolongación "
+                "discontinua al ritmo observado"
+                + ("; línea punteada con las metas del plan más reciente." if newer is not None else "."),
+                source=self.source,
+            )
+        )
+        display(
+            Table(
+                monitoring.projection_table(m.projection, m.monitored, newer),
+                caption=f"Ritmo observado y proyección al último año del plan {plan}, por producto",
+                source=self.source,
+                landscape=True,
+            )
+        )
