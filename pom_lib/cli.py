@@ -11,7 +11,6 @@ import signal
 import sys
 from pathlib import Path
 
-from . import spanish
 from .errors import PlanError
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
@@ -299,6 +298,8 @@ def cmd_exportar(args) -> int:
 
 
 def _documents_text(package) -> str:
+    from . import spanish
+
     notes = sum(path.startswith("comentarios/") for path in package.documents)
     parts = (["README.md"] if "README.md" in package.documents else []) + (
         [f"{notes} archivo{'s' if notes != 1 else ''} de comentarios"] if notes else []

@@ -56,6 +56,14 @@ TEST_SITE = "https://libro.example.org/"
 
 
 @pytest.fixture(scope="session")
+def plan():
+    """The real plan, loaded once for every test that only reads it."""
+    from pom_lib.plan import load_plan
+
+    return load_plan(PLAN_DIR)
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory) -> dict:
     """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
     plan and year ediciones.yml records for it.

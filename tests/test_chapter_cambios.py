@@ -9,18 +9,13 @@ import json
 import re
 
 import pytest
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
+from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, ROOT
 
 from pom_lib.chapters.cambios import WHAT_IS_COMPARED, EditionChanges
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.plan import load_plan
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,13 @@
 """Every chart is legible at print size, honest in its scales, and says its finding in its alt text."""
 
 import pandas as pd
-import pytest
 from conftest import PLAN_DIR
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
 from pom_lib import charts, projections
-from pom_lib.plan import Plan, load_plan
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
+from pom_lib.plan import Plan
 
 
 def _all_charts(plan):

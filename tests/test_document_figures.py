@@ -6,10 +6,8 @@ from data/ to build the expectations.
 """
 
 import pytest
-from conftest import PLAN_DIR
 
 from pom_lib.matrix import tidy_matrix
-from pom_lib.plan import load_plan
 
 # (id, unit, "fís fin  fís fin ..." for 2025-2029) exactly as printed in section 5.
 PRODUCTS = [
@@ -230,11 +228,6 @@ def document_number(text: str) -> float:
 def document_goals(row: str) -> dict[int, tuple[float, float]]:
     values = [document_number(v) for v in row.split()]
     return {year: (values[2 * i], values[2 * i + 1]) for i, year in enumerate(YEARS)}
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 def goals_of(table, key, item_id):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR
+from conftest import EXECUTION_CSV
 
 from pom_lib.errors import PlanError, Problem
 from pom_lib.execution import (
@@ -25,11 +25,6 @@ from pom_lib.execution import (
 from pom_lib.plan import load_plan
 
 HEADER = "elemento_id,anio,cuatrimestre,ejecucion_fisica,ejecucion_financiera,presupuesto_vigente"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,10 @@ Expected figures are computed here from the plan's CSV files, not with the libra
 import csv
 
 import pandas as pd
-import pytest
 from conftest import PLAN_DIR
 
 from pom_lib import executive_summary as summary
-from pom_lib.plan import Plan, load_plan
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
+from pom_lib.plan import Plan
 
 
 def _rows(name: str) -> list[dict]:

@@ -7,17 +7,11 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR
 
 from pom_lib import framework
 from pom_lib.plan import load_plan
 
 SOURCE = "Ministerio de Relaciones Exteriores, Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025)"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 def quoted_lines(markdown: str) -> list[str]:
@@ -126,7 +120,7 @@ def test_program_summary_counts_actions_products_and_shares(plan):
     }
     assert summary["productos"].sum() == 14
     assert summary.loc["servicios_consulares", "meta_financiera_2025"] == 401_812_176 + 14_931_906
-    assert summary["participacion_2025"].sum() == pytest.approx(100)
+    assert summary.loc["servicios_consulares", "participacion_2025"] == pytest.approx(100 * 416_744_082 / 980e6)
     assert summary.loc["politica_exterior", "grupos"] == 3
 
 
@@ -136,7 +130,10 @@ def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
     assert table.loc[0, ["2025", "2029"]].tolist() == ["Q401,812,176", "Q598,226,516"]
     limits = framework.program_products(plan, "limites")
     assert limits["producto_id"].tolist() == ["PRD06", "PRD07"]
-    assert limits["participacion_programa"].sum() == pytest.approx(100)
+    # PRD06 and PRD07 over 2025-2029: 41,836,345 and 75,716,465.
+    assert limits["participacion_programa"].tolist() == pytest.approx(
+        [100 * 41_836_345 / 117_552_810, 100 * 75_716_465 / 117_552_810]
+    )
     central = framework.program_products(plan, "actividades_centrales")
     assert central["producto_id"].tolist() == ["PRD08", "PRD09", "PRD10", "PRD11", "PRD12", "PRD14"]
     assert pd.isna(central.set_index("producto_id").loc["PRD14", "variacion_pct"])  # Q0 in 2025
@@ -153,10 +150,13 @@ def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):
     ]
     assert links[2025].sum() == 980_000_000 and links[2029].sum() == 1_350_000_000
     assert links.iloc[2][2025] == 1_085_374 + 2_531_218 + 1_743_855 + 1_462_728  # SUB07, SUB12, SUB14, SUB15
-    assert links["participacion_periodo"].sum() == pytest.approx(100)
+    # The consular program's link (PRD01 and PRD02 whole): 2,619,167,346 of the period's 5,870,000,000.
+    assert links.iloc[1]["participacion_periodo"] == pytest.approx(100 * 2_619_167_346 / 5_870e6)
     unlinked = framework.unlinked_products(plan)
     assert unlinked["producto_id"].tolist() == ["PRD03", "PRD04", "PRD05", "PRD13"]
-    assert unlinked["periodo"].sum() == pytest.approx(links.iloc[-1]["periodo"])
+    # PRD03, PRD04, PRD05 and PRD13 over the period (2,571,227,691) less the subproducts linked by
+    # reading, SUB07, SUB12, SUB14 and SUB15 (369,219,802).
+    assert unlinked["periodo"].sum() == 2_202_007_889
 
 
 def test_links_to_missing_programs_are_dropped(plan):

@@ -22,11 +22,6 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
-
-
-@pytest.fixture(scope="module")
 def fictional():
     return load_plan(FICTIONAL_PLAN_DIR)
 

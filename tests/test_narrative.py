@@ -1,16 +1,8 @@
 """Data-dependent sentences of the prose: they state what the data show, and change when it changes."""
 
-import pytest
-from conftest import PLAN_DIR
-
 from pom_lib import narrative
 from pom_lib.plan import load_plan
 from pom_lib.reconciliation import reconcile
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 def _edit(path, old, new):

@@ -1,5 +1,6 @@
 """ediciones.yml (the published editions), the edition parameters of `pom`, and the switcher's hook."""
 
+import subprocess
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -84,11 +85,21 @@ def test_edicion_takes_execution_and_previous_plan():
     assert build_parser().parse_args(["sitio"]).salida == "_site"
 
 
-def test_makefile_passes_the_optional_parameters():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "$(if $(EJECUCION),--ejecucion $(EJECUCION))" in makefile
-    assert "$(if $(PLAN_ANTERIOR),--plan-anterior $(PLAN_ANTERIOR))" in makefile
-    assert "pom archivar --edicion $(EDICION)" in makefile and "pom sitio" in makefile
+def _make_commands(*arguments: str) -> str:
+    """The commands `make` would run, one line each (make -n: nothing runs)."""
+    result = subprocess.run(["make", "-n", *arguments], cwd=ROOT, capture_output=True, text=True, check=True)
+    return " ".join(result.stdout.replace("\\\n", " ").split())
+
+
+def test_make_book_passes_the_optional_parameters_only_when_given():
+    given = _make_commands("book", "EDICION=2026", "EJECUCION=e.csv", "PLAN_ANTERIOR=data/q")
+    assert (
+        "pom edicion --plan data/pom-minex-2025-2029 --edicion 2026 --ejecucion e.csv --plan-anterior data/q" in given
+    )
+    plain = _make_commands("book")
+    assert "pom edicion --plan data/pom-minex-2025-2029 --edicion 2025" in plain and "--ejecucion" not in plain
+    assert "pom archivar --edicion 2026" in _make_commands("archivar", "EDICION=2026")
+    assert "pom sitio" in _make_commands("site")
 
 
 class _App:

@@ -1,16 +1,8 @@
 """The book's tables: complete, in Guatemalan formats, with the document's figures."""
 
-import pytest
-from conftest import PLAN_DIR
-
 from pom_lib import tables
 from pom_lib.plan import load_plan
 from pom_lib.reconciliation import reconcile
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 def test_matrix_tables_list_every_item_under_its_program(plan):

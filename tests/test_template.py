@@ -6,20 +6,14 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR, fill_template
+from conftest import EXECUTION_CSV, fill_template
 
 from pom_lib.errors import PlanError
 from pom_lib.execution import load_execution, yearly_execution
-from pom_lib.plan import load_plan
 from pom_lib.template import template_bytes
 
 OPEN_COLUMNS = ("K", "L", "M")  # ejecucion_fisica, ejecucion_financiera, presupuesto_vigente
 ITEMS = 14 + 28
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(PLAN_DIR)
 
 
 @pytest.fixture
