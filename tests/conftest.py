@@ -71,10 +71,11 @@ def published(tmp_path_factory) -> dict:
     Shared by the tests of the published book and of its pages in the browser. The PDF is
     copied beside the pages, where every page links it.
     """
-    import subprocess
+    import os
 
     import yaml
 
+    from pom_lib.books import BUILDERS, render
     from pom_lib.edition import chapter_stems, edition_config, pdf_filename
     from pom_lib.plan import load_plan
 
@@ -96,29 +97,9 @@ def published(tmp_path_factory) -> dict:
     edition = settings["sphinx"]["config"]["pom_edicion"]
     edition["url"] = f"{TEST_SITE}{edition['anio']}/"
     config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for builder in ("html", "pdflatex"):
-        result = subprocess.run(
-            [
-                str(Path(sys.executable).with_name("jupyter-book")),
-                "build",
-                str(book),
-                "--config",
-                str(config),
-                "--path-output",
-                str(output),
-                "--builder",
-                builder,
-                "-W",
-                "-n",
-                "--keep-going",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    html = output / "_build" / "html"
-    pdf = output / "_build" / "latex" / pdf_filename(ROOT / "_config.yml")
+    built = render(book, output, config, BUILDERS, dict(os.environ), ROOT)
+    html = built["html"]
+    pdf = built["pdflatex"] / pdf_filename(config)
     shutil.copy(pdf, html / edition["pdf"])
     return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}
 
@@ -128,3 +109,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.libro)
+
+
+def interruptible() -> None:
+    """In a child about to run: Ctrl-C acts as in a terminal, even when the tests run as a background
+    job (a non-interactive shell starts those with SIGINT ignored, and children inherit it)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR, ROOT
+from conftest import PLAN_DIR, ROOT, interruptible
 
 from pom_lib.contract import plan_resources
 
@@ -154,6 +154,7 @@ def test_output_to_a_closed_pipe_ends_quietly():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     process.stdout.close()  # the reader leaves before the first line
     error = process.stderr.read()

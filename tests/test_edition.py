@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import interruptible
 from editions import tree_hash
 
 from pom_lib.cli import main
@@ -248,6 +249,7 @@ def test_ctrl_c_leaves_the_last_book_and_says_so_in_one_line(edition, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 120
     while not (root / ".edicion-02").exists() and process.poll() is None and time.monotonic() < deadline:
