@@ -216,7 +216,7 @@ def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], l
         formula = tables.get("fichas_formula")
         if formula is not None:
             with_terms = set(formula["ficha_id"])
-            for fiche in fiches["ficha_id"]:
+            for i, fiche in enumerate(fiches["ficha_id"]):
                 if fiche not in with_terms:
                     problem(
                         "fichas",
