@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import PlanError
+from pom_lib.core.errors import PlanError
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
 # `pom --help` answers at once, and a Ctrl-C during those imports ends like any other.
@@ -62,9 +62,9 @@ def _print_problems(error: PlanError, headline: str = "El plan no es válido") -
 
 
 def cmd_validar(args) -> int:
-    from . import formatting as fmt
-    from .plan import load_plan
-    from .reconciliation import reconcile, summary
+    from pom_lib.compute.reconciliation import reconcile, summary
+    from pom_lib.core import formatting as fmt
+    from pom_lib.data.plan import load_plan
 
     if args.plan:
         return _validate_execution(Path(args.ruta), args.plan)
@@ -103,7 +103,7 @@ def cmd_validar(args) -> int:
 
 def _print_reviews(plan) -> int:
     """List the commentary blocks to review; they are warnings, not errors (the book holds them back)."""
-    from .chapters import commentary_reviews
+    from pom_lib.chapters import commentary_reviews
 
     try:
         reviews = commentary_reviews(plan)
@@ -120,8 +120,8 @@ def _print_reviews(plan) -> int:
 
 
 def cmd_comentarios(args) -> int:
-    from .chapters import confirm_commentary
-    from .plan import load_plan
+    from pom_lib.chapters import confirm_commentary
+    from pom_lib.data.plan import load_plan
 
     try:
         plan = load_plan(args.ruta)
@@ -139,8 +139,8 @@ def cmd_comentarios(args) -> int:
 
 
 def _validate_execution(source: Path, plan_source: str) -> int:
-    from .execution import TABLE, execution_summary, load_execution
-    from .plan import load_plan
+    from pom_lib.compute.execution import TABLE, execution_summary, load_execution
+    from pom_lib.data.plan import load_plan
 
     try:
         plan = load_plan(plan_source)
@@ -158,8 +158,8 @@ def _validate_execution(source: Path, plan_source: str) -> int:
 
 
 def cmd_matriz(args) -> int:
-    from .matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
-    from .plan import load_plan
+    from pom_lib.data.plan import load_plan
+    from pom_lib.export.matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
 
     try:
         plan = load_plan(args.ruta)
@@ -177,9 +177,9 @@ def cmd_matriz(args) -> int:
 
 
 def cmd_plantilla(args) -> int:
-    from .execution import TABLE
-    from .plan import load_plan
-    from .template import write_template
+    from pom_lib.compute.execution import TABLE
+    from pom_lib.data.plan import load_plan
+    from pom_lib.export.execution_template import write_template
 
     try:
         plan = load_plan(args.ruta)
@@ -203,8 +203,8 @@ def _edition_failed(error: Exception, what: str) -> int:
 
 
 def cmd_edicion(args) -> int:
-    from .edition import EditionError, build_edition
-    from .execution import Thresholds
+    from pom_lib.compute.execution import Thresholds
+    from pom_lib.publish.edition import EditionError, build_edition
 
     try:
         thresholds = Thresholds(args.umbral_verde, args.umbral_amarillo, args.umbral_sobreejecucion)
@@ -242,7 +242,7 @@ def cmd_edicion(args) -> int:
 
 
 def cmd_archivar(args) -> int:
-    from .edition import EditionError, archive_edition
+    from pom_lib.publish.edition import EditionError, archive_edition
 
     try:
         target = archive_edition(Path.cwd(), args.edicion)
@@ -256,8 +256,8 @@ def cmd_archivar(args) -> int:
 
 
 def cmd_sitio(args) -> int:
-    from .edition import EditionError
-    from .site import build_site
+    from pom_lib.publish.edition import EditionError
+    from pom_lib.publish.site import build_site
 
     try:
         index = build_site(Path.cwd(), Path(args.salida))
@@ -277,9 +277,9 @@ def cmd_sitio(args) -> int:
 
 
 def cmd_exportar(args) -> int:
-    from . import formatting as fmt
-    from .plan_package import read_package
-    from .plan_workbook import write_workbook
+    from pom_lib.core import formatting as fmt
+    from pom_lib.export.plan_package import read_package
+    from pom_lib.export.plan_workbook import write_workbook
 
     target = Path(args.salida)
     try:
@@ -298,7 +298,7 @@ def cmd_exportar(args) -> int:
 
 
 def _documents_text(package) -> str:
-    from . import spanish
+    from pom_lib.core import spanish
 
     notes = sum(path.startswith("comentarios/") for path in package.documents)
     parts = (["README.md"] if "README.md" in package.documents else []) + (
@@ -308,8 +308,8 @@ def _documents_text(package) -> str:
 
 
 def cmd_importar(args) -> int:
-    from . import formatting as fmt
-    from .plan_package import read_package, refuse_existing, write_folder
+    from pom_lib.core import formatting as fmt
+    from pom_lib.export.plan_package import read_package, refuse_existing, write_folder
 
     target = Path(args.salida)
     try:
@@ -332,9 +332,9 @@ def cmd_importar(args) -> int:
 
 
 def cmd_nuevo_plan(args) -> int:
-    from .plan_package import read_package, refuse_existing, write_folder
-    from .plan_workbook import write_workbook
-    from .rollforward import parse_period, roll_forward
+    from pom_lib.export.plan_package import read_package, refuse_existing, write_folder
+    from pom_lib.export.plan_workbook import write_workbook
+    from pom_lib.export.rollforward import parse_period, roll_forward
 
     target = Path(args.salida)
     as_workbook = target.suffix.lower() == ".xlsx"

@@ -34,11 +34,11 @@ from pathlib import Path
 import nbformat
 from synthetic_plan import write_scaled_plan
 
-from pom_lib.build_cache import BuildCache
-from pom_lib.chapter_runner import cores
-from pom_lib.edition import chapter_stems, edition_config, source_date_epoch
-from pom_lib.plan import load_plan
-from pom_lib.snapshot import SNAPSHOTS
+from pom_lib.data.plan import load_plan
+from pom_lib.data.snapshot import SNAPSHOTS
+from pom_lib.publish.build_cache import BuildCache
+from pom_lib.publish.chapter_runner import cores
+from pom_lib.publish.edition import chapter_stems, edition_config, source_date_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "data/pom-minex-2025-2029"
@@ -97,8 +97,8 @@ def floor_notebook(path: Path, plan: str) -> Path:
     notebook.cells = [
         nbformat.v4.new_code_cell(f"plan = {plan!r}", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "import matplotlib.pyplot\nimport pandas\n\nfrom pom_lib.display import setup_figures\n"
-            "from pom_lib.plan import load_plan\n\nsetup_figures()\npom = load_plan(plan)"
+            "import matplotlib.pyplot\nimport pandas\n\nfrom pom_lib.present.display import setup_figures\n"
+            "from pom_lib.data.plan import load_plan\n\nsetup_figures()\npom = load_plan(plan)"
         ),
         nbformat.v4.new_markdown_cell("# Piso\n\nUna página."),
     ]

@@ -58,7 +58,7 @@ TEST_SITE = "https://libro.example.org/"
 @pytest.fixture(scope="session")
 def plan():
     """The real plan, loaded once for every test that only reads it."""
-    from pom_lib.plan import load_plan
+    from pom_lib.data.plan import load_plan
 
     return load_plan(PLAN_DIR)
 
@@ -75,9 +75,9 @@ def published(tmp_path_factory) -> dict:
 
     import yaml
 
-    from pom_lib.books import BUILDERS, render
-    from pom_lib.edition import chapter_stems, edition_config, pdf_filename
-    from pom_lib.plan import load_plan
+    from pom_lib.data.plan import load_plan
+    from pom_lib.publish.books import BUILDERS, render
+    from pom_lib.publish.edition import chapter_stems, edition_config, pdf_filename
 
     book = ROOT / "book"
     stems = chapter_stems(book / "_toc.yml")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pom_lib.contract import plan_resources
+from pom_lib.data.contract import plan_resources
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from pom_lib import analysis, projections
+from pom_lib.compute import analysis, projections
 
 
 def test_budget_by_program_adds_up_to_the_totals(plan):

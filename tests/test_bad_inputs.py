@@ -19,9 +19,9 @@ from conftest import PLAN_DIR
 from spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 from pom_lib.cli import main
-from pom_lib.errors import Problem
-from pom_lib.plan import load_plan
-from pom_lib.template import write_template
+from pom_lib.core.errors import Problem
+from pom_lib.data.plan import load_plan
+from pom_lib.export.execution_template import write_template
 
 
 @dataclass(frozen=True)

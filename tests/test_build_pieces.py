@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from pom_lib import publication
-from pom_lib.build_cache import BuildCache
-from pom_lib.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
-from pom_lib.errors import ChapterError, PlanError
-from pom_lib.fingerprint import tree_fingerprint
-from pom_lib.plan import load_plan
-from pom_lib.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
+from pom_lib.core.errors import ChapterError, PlanError
+from pom_lib.core.fingerprint import tree_fingerprint
+from pom_lib.data.plan import load_plan
+from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
+from pom_lib.publish import publication
+from pom_lib.publish.build_cache import BuildCache
+from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
 
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR
 
-from pom_lib.changes import (
+from pom_lib.data.plan import load_plan
+from pom_lib.present.changes import (
     action_changes,
     changes_summary,
     fiche_changes,
@@ -28,7 +29,6 @@ from pom_lib.changes import (
     total_changes_table,
     unit_changes,
 )
-from pom_lib.plan import load_plan
 
 NA = pd.NA
 
@@ -39,7 +39,7 @@ def editions():
 
 
 def test_the_fictional_vintage_is_a_valid_plan_that_reconciles(editions):
-    from pom_lib.reconciliation import reconcile
+    from pom_lib.compute.reconciliation import reconcile
 
     _, current = editions
     assert current.period == "2026-2030"

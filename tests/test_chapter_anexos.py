@@ -5,7 +5,7 @@ from chapter_helpers import change_rows, clear_notes, end_in, keep_rows, read_ro
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.anexos import Annexes
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

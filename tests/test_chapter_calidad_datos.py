@@ -6,7 +6,7 @@ from chapter_helpers import change_rows, clear_notes, keep_rows, read_rows
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.calidad_datos import DataQuality
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 
 def expected_checks(folder) -> int:

@@ -13,7 +13,7 @@ from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, ROOT
 
 from pom_lib.chapters.cambios import WHAT_IS_COMPARED, EditionChanges
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

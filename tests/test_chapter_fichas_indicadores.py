@@ -5,7 +5,7 @@ from chapter_helpers import change_rows, drop_fiche, read_rows, write_rows
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.fichas_indicadores import IndicatorFiches
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

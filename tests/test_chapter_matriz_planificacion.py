@@ -7,7 +7,7 @@ from chapter_helpers import change_rows, end_in, read_rows, single_program
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

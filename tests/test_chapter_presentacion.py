@@ -8,9 +8,9 @@ import pytest
 from chapter_helpers import change_rows, keep_rows, template_glue_keys
 from conftest import PLAN_DIR
 
-from pom_lib import spanish
 from pom_lib.chapters.presentacion import Presentation, largest_program_sentence
-from pom_lib.plan import load_plan
+from pom_lib.core import spanish
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

@@ -5,7 +5,7 @@ from chapter_helpers import change_rows, end_in, read_rows, shift_years
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.proyecciones import Projections
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

@@ -9,7 +9,7 @@ from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_key
 from conftest import PLAN_DIR
 
 from pom_lib.chapters.red_consular import NetworkExpansion, program_trajectory
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
 
 NBSP = "\u00a0"
 

@@ -6,8 +6,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from pom_lib import charts, projections
-from pom_lib.plan import Plan
+from pom_lib.compute import projections
+from pom_lib.data.plan import Plan
+from pom_lib.present import charts
 
 
 def _all_charts(plan):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import PLAN_DIR, ROOT, interruptible
 
-from pom_lib.contract import plan_resources
+from pom_lib.data.contract import plan_resources
 
 PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 

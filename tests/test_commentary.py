@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_DIR
 
-from pom_lib import commentary
 from pom_lib.chapters import commentary_reviews, confirm_commentary
 from pom_lib.chapters.acciones_programa import ProgramActions
-from pom_lib.errors import PlanError
-from pom_lib.plan import load_plan
+from pom_lib.core.errors import PlanError
+from pom_lib.data import commentary
+from pom_lib.data.plan import load_plan
 
 BLOCKS = """<!-- notas del equipo -->
 ---

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_DIR
 
-from pom_lib import contract
-from pom_lib.errors import PlanError
-from pom_lib.plan import load_plan
+from pom_lib.core.errors import PlanError
+from pom_lib.data import contract
+from pom_lib.data.plan import load_plan
 
 
 def _rows(path: Path) -> list[dict]:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from myst_nb.core.variables import format_plain_text
 
-from pom_lib.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures
-from pom_lib.escaping import latex as latex_escape
-from pom_lib.latex_output import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+from pom_lib.core.escaping import latex as latex_escape
+from pom_lib.present.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures
+from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
 METAS = pd.DataFrame(
     {

@@ -7,7 +7,7 @@ from data/ to build the expectations.
 
 import pytest
 
-from pom_lib.matrix import tidy_matrix
+from pom_lib.export.matrix import tidy_matrix
 
 # (id, unit, "fís fin  fís fin ..." for 2025-2029) exactly as printed in section 5.
 PRODUCTS = [

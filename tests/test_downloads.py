@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import PLAN_DIR
 
-from pom_lib import downloads
-from pom_lib.matrix import EXPORT_COLUMNS
+from pom_lib.export import downloads
+from pom_lib.export.matrix import EXPORT_COLUMNS
 
 
 def _document_matrix() -> list[tuple]:

@@ -17,9 +17,9 @@ from conftest import interruptible
 from editions import tree_hash
 
 from pom_lib.cli import main
-from pom_lib.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
-from pom_lib.errors import PlanError
-from pom_lib.publication import publish
+from pom_lib.core.errors import PlanError
+from pom_lib.publish.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
+from pom_lib.publish.publication import publish
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
@@ -271,7 +271,7 @@ def test_the_next_run_completes_an_interrupted_publication(edition, tmp_path, mo
     shutil.copytree(root / "book", work / "libro")
     (work / "libro" / "nuevo.txt").write_text("la edición nueva", encoding="utf-8")
     (root / ".edicion-03").mkdir()  # a chapter's working folder, left by a kill
-    monkeypatch.setattr("pom_lib.publication._complete", lambda *args: None)  # the power goes off here
+    monkeypatch.setattr("pom_lib.publish.publication._complete", lambda *args: None)  # the power goes off here
     publish(root, work, [(work / "libro", root / "book")], {})
     monkeypatch.undo()
     assert not (root / "book" / "nuevo.txt").exists()

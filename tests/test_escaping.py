@@ -1,4 +1,4 @@
-"""pom_lib.escaping: each destination shows plan text exactly as written, never as markup.
+"""pom_lib.core.escaping: each destination shows plan text exactly as written, never as markup.
 
 Every function is checked by its destination itself: Markdown through MyST (the parser of
 the book), HTML through Python's HTML parser, LaTeX through xelatex and the PDF's text.
@@ -18,8 +18,8 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from myst_parser.parsers.docutils_ import Parser as MystParser
 
-from pom_lib import escaping
-from pom_lib.matrix import to_xlsx_bytes
+from pom_lib.core import escaping
+from pom_lib.export.matrix import to_xlsx_bytes
 
 PAYLOADS = [
     "Plan Operativo Multianual 2025-2029",

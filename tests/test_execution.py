@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 from conftest import EXECUTION_CSV
 
-from pom_lib.errors import PlanError, Problem
-from pom_lib.execution import (
+from pom_lib.compute.execution import (
     Thresholds,
     attainment,
     coverage_execution,
@@ -22,7 +21,8 @@ from pom_lib.execution import (
     projected_attainment,
     yearly_execution,
 )
-from pom_lib.plan import load_plan
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data.plan import load_plan
 
 HEADER = "elemento_id,anio,cuatrimestre,ejecucion_fisica,ejecucion_financiera,presupuesto_vigente"
 
@@ -138,7 +138,7 @@ def test_duplicated_item_year_and_cuatrimestre(tmp_path, plan):
     path = _fixture_with(tmp_path, extra=["SUB04,2025,2,27000,3600000,"])
     assert [str(p) for p in _problems(path, plan)] == [
         "ejecucion.csv, fila 50, columna «elemento_id, anio, cuatrimestre»: combinación duplicada: elemento_id "
-        "«SUB04» y anio «2025» y cuatrimestre «2» (ya aparece en la fila 10)"
+        "«SUB04», anio «2025» y cuatrimestre «2» (ya aparece en la fila 10)"
     ]
 
 
@@ -282,7 +282,7 @@ def test_an_execution_file_of_another_plan_says_so_first(plan, tmp_path):
 
 
 def test_execution_files_have_a_folder_named_by_year(tmp_path):
-    from pom_lib.execution import execution_file_for
+    from pom_lib.compute.execution import execution_file_for
 
     assert execution_file_for(tmp_path, 2025) is None
     folder = tmp_path / "data" / "ejecucion"

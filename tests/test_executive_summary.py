@@ -8,8 +8,8 @@ import csv
 import pandas as pd
 from conftest import PLAN_DIR
 
-from pom_lib import executive_summary as summary
-from pom_lib.plan import Plan
+from pom_lib.data.plan import Plan
+from pom_lib.present import executive_summary as summary
 
 
 def _rows(name: str) -> list[dict]:

@@ -24,7 +24,7 @@ from conftest import FIXTURES, ROOT
 from editions import NBSP, page_text, whole_book_project
 
 from pom_lib.cli import main
-from pom_lib.edition import build_edition, chapter_stems, pdf_filename
+from pom_lib.publish.edition import build_edition, chapter_stems, pdf_filename
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

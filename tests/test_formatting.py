@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from pom_lib import formatting as fmt
+from pom_lib.core import formatting as fmt
 
 
 def test_quetzales():

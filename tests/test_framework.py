@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from pom_lib import framework
-from pom_lib.plan import load_plan
+from pom_lib.compute import strategic_framework
+from pom_lib.data.plan import load_plan
 
 SOURCE = "Ministerio de Relaciones Exteriores, Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025)"
 
@@ -21,7 +21,7 @@ def quoted_lines(markdown: str) -> list[str]:
 
 
 def test_objectives_are_quoted_exactly_with_their_section(plan):
-    markdown = framework.statements_markdown(plan, framework.OBJECTIVE_KINDS)
+    markdown = strategic_framework.statements_markdown(plan, strategic_framework.OBJECTIVE_KINDS)
     quotes = quoted_lines(markdown)
     assert len(quotes) == 6
     assert quotes[0].startswith("Ejecutar efectivamente la Política Exterior del Estado de Guatemala, a través de")
@@ -43,10 +43,10 @@ def test_objectives_are_quoted_exactly_with_their_section(plan):
 
 
 def test_mandate_and_linkage_quotes(plan):
-    mandate = framework.statements_markdown(plan, ["mandato"])
+    mandate = strategic_framework.statements_markdown(plan, ["mandato"])
     assert quoted_lines(mandate)[0].startswith("responsable de la formulación de las políticas y la aplicación")
     assert "Decreto 114-97" in mandate and "«Presentación»" in mandate
-    linkage = quoted_lines(framework.statements_markdown(plan, framework.LINKAGE_KINDS))
+    linkage = quoted_lines(strategic_framework.statements_markdown(plan, strategic_framework.LINKAGE_KINDS))
     assert linkage[:4] == [
         "Fortalecimiento Institucional, seguridad y justicia",
         "Meta 16.6: Crear instituciones eficaces, responsables y transparentes a todos los niveles",
@@ -58,7 +58,7 @@ def test_mandate_and_linkage_quotes(plan):
 
 
 def test_result_quote_keeps_the_document_figure(plan):
-    result = quoted_lines(framework.statements_markdown(plan, framework.RESULT_KINDS))
+    result = quoted_lines(strategic_framework.statements_markdown(plan, strategic_framework.RESULT_KINDS))
     assert result == [
         "Para el 2029 se ha incrementado a 47.1 % la cobertura de los servicios consulares y "
         "migratorios para la población guatemalteca en el exterior e interior del país.",
@@ -67,8 +67,8 @@ def test_result_quote_keeps_the_document_figure(plan):
 
 
 def test_expansion_statements_by_scope(plan):
-    consular = quoted_lines(framework.expansion_markdown(plan, "consular"))
-    diplomatic = quoted_lines(framework.expansion_markdown(plan, "diplomatica"))
+    consular = quoted_lines(strategic_framework.expansion_markdown(plan, "consular"))
+    diplomatic = quoted_lines(strategic_framework.expansion_markdown(plan, "diplomatica"))
     assert len(consular) == 3 and len(diplomatic) == 3
     assert consular[0].startswith(
         "Durante el período 2025-2029 se fortalecerá la red consular por medio de la "
@@ -78,11 +78,11 @@ def test_expansion_statements_by_scope(plan):
         "En cuanto a la presencia y representación de Guatemala en el exterior se "
         "considera el establecimiento de nuevas embajadas"
     )
-    assert "sección 3, «Apertura de consulados y embajadas»" in framework.expansion_markdown(plan, "consular")
+    assert "sección 3, «Apertura de consulados y embajadas»" in strategic_framework.expansion_markdown(plan, "consular")
 
 
 def test_actions_are_listed_by_group_in_document_order(plan):
-    markdown = framework.actions_markdown(plan, "politica_exterior")
+    markdown = strategic_framework.actions_markdown(plan, "politica_exterior")
     actions = quoted_lines(markdown)
     assert len(actions) == 26
     assert (
@@ -99,18 +99,21 @@ def test_actions_are_listed_by_group_in_document_order(plan):
         "Integración económica, inversión, turismo y comercio exterior",
         "Intercambio académico y cultural",
     ]
-    borders = quoted_lines(framework.actions_markdown(plan, "limites"))
+    borders = quoted_lines(strategic_framework.actions_markdown(plan, "limites"))
     assert borders[-1].startswith("Apertura y conservación de las brechas fronterizas")
-    assert "no enumera acciones" in framework.actions_markdown(plan, "actividades_centrales")
+    assert "no enumera acciones" in strategic_framework.actions_markdown(plan, "actividades_centrales")
 
 
 def test_section_reference():
-    assert framework.section_reference("3.1 Cobertura de los servicios") == "sección 3.1, «Cobertura de los servicios»"
-    assert framework.section_reference("Presentación") == "«Presentación»"
+    assert (
+        strategic_framework.section_reference("3.1 Cobertura de los servicios")
+        == "sección 3.1, «Cobertura de los servicios»"
+    )
+    assert strategic_framework.section_reference("Presentación") == "«Presentación»"
 
 
 def test_program_summary_counts_actions_products_and_shares(plan):
-    summary = framework.program_summary(plan).set_index("programa_id")
+    summary = strategic_framework.program_summary(plan).set_index("programa_id")
     assert summary["acciones"].to_dict() == {
         "servicios_consulares": 7,
         "politica_exterior": 26,
@@ -125,34 +128,34 @@ def test_program_summary_counts_actions_products_and_shares(plan):
 
 
 def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
-    table = framework.program_products_table(plan, "servicios_consulares")
+    table = strategic_framework.program_products_table(plan, "servicios_consulares")
     assert table["Código"].tolist() == ["PRD01", "PRD02"]
     assert table.loc[0, ["2025", "2029"]].tolist() == ["Q401,812,176", "Q598,226,516"]
-    limits = framework.program_products(plan, "limites")
+    limits = strategic_framework.program_products(plan, "limites")
     assert limits["producto_id"].tolist() == ["PRD06", "PRD07"]
     # PRD06 and PRD07 over 2025-2029: 41,836,345 and 75,716,465.
     assert limits["participacion_programa"].tolist() == pytest.approx(
         [100 * 41_836_345 / 117_552_810, 100 * 75_716_465 / 117_552_810]
     )
-    central = framework.program_products(plan, "actividades_centrales")
+    central = strategic_framework.program_products(plan, "actividades_centrales")
     assert central["producto_id"].tolist() == ["PRD08", "PRD09", "PRD10", "PRD11", "PRD12", "PRD14"]
     assert pd.isna(central.set_index("producto_id").loc["PRD14", "variacion_pct"])  # Q0 in 2025
 
 
 def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):
-    links = framework.objective_links(plan)
+    links = strategic_framework.objective_links(plan)
     assert links["vinculo"].tolist() == [
-        framework.READING,
-        framework.DOCUMENT,
-        framework.READING,
-        framework.READING,
+        strategic_framework.READING,
+        strategic_framework.DOCUMENT,
+        strategic_framework.READING,
+        strategic_framework.READING,
         "",
     ]
     assert links[2025].sum() == 980_000_000 and links[2029].sum() == 1_350_000_000
     assert links.iloc[2][2025] == 1_085_374 + 2_531_218 + 1_743_855 + 1_462_728  # SUB07, SUB12, SUB14, SUB15
     # The consular program's link (PRD01 and PRD02 whole): 2,619,167,346 of the period's 5,870,000,000.
     assert links.iloc[1]["participacion_periodo"] == pytest.approx(100 * 2_619_167_346 / 5_870e6)
-    unlinked = framework.unlinked_products(plan)
+    unlinked = strategic_framework.unlinked_products(plan)
     assert unlinked["producto_id"].tolist() == ["PRD03", "PRD04", "PRD05", "PRD13"]
     # PRD03, PRD04, PRD05 and PRD13 over the period (2,571,227,691) less the subproducts linked by
     # reading, SUB07, SUB12, SUB14 and SUB15 (369,219,802).
@@ -161,16 +164,16 @@ def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):
 
 def test_links_to_missing_programs_are_dropped(plan):
     links = [
-        framework.ObjectiveLink(1, "no_existe", framework.READING),
-        framework.ObjectiveLink(9, "limites", framework.READING),
+        strategic_framework.ObjectiveLink(1, "no_existe", strategic_framework.READING),
+        strategic_framework.ObjectiveLink(9, "limites", strategic_framework.READING),
     ]
-    table = framework.objective_links(plan, links)
-    assert table["objetivo"].tolist() == [framework.UNLINKED]
+    table = strategic_framework.objective_links(plan, links)
+    assert table["objetivo"].tolist() == [strategic_framework.UNLINKED]
     assert table["participacion_periodo"].iloc[0] == pytest.approx(100)
 
 
 def test_population_concentration(plan):
-    concentration = framework.population_concentration(plan)
+    concentration = strategic_framework.population_concentration(plan)
     assert concentration["region"] == "Estados Unidos de América"
     assert concentration["participacion"] == pytest.approx(100 * 3_253_747 / 3_437_340)
     assert concentration["otros_nombrados"] == ["Estados Unidos Mexicanos", "Canadá"]
@@ -181,29 +184,29 @@ def test_population_concentration(plan):
 def test_population_concentration_never_names_the_rest_row_as_a_place(plan_copy):
     path = plan_copy / "poblacion_objetivo.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("resto,76178", "resto,9000000"), encoding="utf-8")
-    concentration = framework.population_concentration(load_plan(plan_copy))
+    concentration = strategic_framework.population_concentration(load_plan(plan_copy))
     assert concentration["region"] == "Estados Unidos de América"
     assert concentration["participacion_resto"] == pytest.approx(100 * 9_000_000 / (3_437_340 - 76_178 + 9_000_000))
 
 
 def test_indicator_programs_and_the_documented_link(plan, plan_copy):
     # The formula adds SUB02, SUB03 and SUB04, all produced by the consular program (PRD01, PRD02).
-    assert framework.indicator_programs(plan) == ["servicios_consulares"]
-    link = framework.indicator_link(plan)
-    assert (link.objective, link.program_id, link.basis) == (2, "servicios_consulares", framework.DOCUMENT)
+    assert strategic_framework.indicator_programs(plan) == ["servicios_consulares"]
+    link = strategic_framework.indicator_link(plan)
+    assert (link.objective, link.program_id, link.basis) == (2, "servicios_consulares", strategic_framework.DOCUMENT)
     path = plan_copy / "objetivos_programas.csv"
     path.write_text(
         path.read_text(encoding="utf-8").replace("servicios_consulares,documento", "servicios_consulares,lectura"),
         encoding="utf-8",
     )
-    assert framework.indicator_link(load_plan(plan_copy)) is None
+    assert strategic_framework.indicator_link(load_plan(plan_copy)) is None
 
 
 def test_program_summary_table_and_highlights(plan):
-    table = framework.program_summary_table(plan).set_index("Programa")
+    table = strategic_framework.program_summary_table(plan).set_index("Programa")
     consular = table.loc["Servicios Consulares y de Atención al Migrante"]
     assert consular[["Acciones", "Productos", "2025", "2029"]].tolist() == ["7", "2", "Q416,744,082", "Q612,856,745"]
-    highlights = framework.program_highlights(plan)
+    highlights = strategic_framework.program_highlights(plan)
     assert highlights["n_acciones"] == "39"
     assert highlights["programa_mas_acciones"] == "Servicios de Política Exterior"
     assert highlights["n_acciones_mas"] == "26"

@@ -17,7 +17,7 @@ from conftest import ROOT
 from editions import page_text, short_book
 from hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
 
-from pom_lib.edition import build_edition
+from pom_lib.publish.edition import build_edition
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from pom_lib import imprint
-from pom_lib.pdf_book import cover, metadata
+from pom_lib.render import imprint
+from pom_lib.render.pdf_book import cover, metadata
 
 INFO = {
     "titulo": "Plan Operativo Multianual 2026-2030",

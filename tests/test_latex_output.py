@@ -21,8 +21,8 @@ import pytest
 from docutils import nodes
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from pom_lib.display import Figure, Table
-from pom_lib.latex_output import PomMimeRenderer, pom_table_body
+from pom_lib.present.display import Figure, Table
+from pom_lib.render.sphinx_tables import PomMimeRenderer, pom_table_body
 
 ROOT = Path(__file__).resolve().parent.parent
 

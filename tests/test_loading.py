@@ -12,9 +12,9 @@ import pytest
 from conftest import PLAN_DIR
 from spoil import edit_sheet, fingerprint, replace, rows, workbook_only, write_rows
 
-from pom_lib.contract import plan_resources
-from pom_lib.errors import PlanError, Problem
-from pom_lib.validation import load_tables
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data.contract import plan_resources
+from pom_lib.data.validation import load_tables
 
 
 def _problems(source: Path) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""pom_lib.monitoring and the chapter «Seguimiento de la ejecución» (pom_lib.chapters.seguimiento)
+"""pom_lib.present.monitoring and the chapter «Seguimiento de la ejecución» (pom_lib.chapters.seguimiento)
 on the fictional 2025 execution, and its chart.
 
 Expected values come from tests/fixtures/README.md and the plans' READMEs (typed by hand).
@@ -12,11 +12,11 @@ import pytest
 from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR
 from matplotlib.colors import to_hex
 
-from pom_lib import charts, monitoring
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
-from pom_lib.charts import OKABE_ITO
-from pom_lib.execution import Thresholds, attainment, load_execution
-from pom_lib.plan import load_plan
+from pom_lib.compute.execution import Thresholds, attainment, load_execution
+from pom_lib.data.plan import load_plan
+from pom_lib.present import charts, monitoring
+from pom_lib.present.charts import OKABE_ITO
 
 NBSP = "\u00a0"
 

@@ -1,8 +1,8 @@
 """Data-dependent sentences of the prose: they state what the data show, and change when it changes."""
 
-from pom_lib import narrative
-from pom_lib.plan import load_plan
-from pom_lib.reconciliation import reconcile
+from pom_lib.compute.reconciliation import reconcile
+from pom_lib.data.plan import load_plan
+from pom_lib.present import narrative
 
 
 def _edit(path, old, new):

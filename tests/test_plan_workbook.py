@@ -12,8 +12,8 @@ from conftest import PLAN_DIR
 from editions import tree_hash
 from test_cli import pom
 
-from pom_lib.plan_package import read_package
-from pom_lib.plan_workbook import package_workbook
+from pom_lib.export.plan_package import read_package
+from pom_lib.export.plan_workbook import package_workbook
 
 TABLES = [
     "plan",

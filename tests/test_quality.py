@@ -2,8 +2,8 @@
 
 from conftest import PLAN_DIR
 
-from pom_lib.plan import load_plan
-from pom_lib.quality import anomalies
+from pom_lib.compute.quality import anomalies
+from pom_lib.data.plan import load_plan
 
 
 def test_anomalies_of_the_published_plan():

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from conftest import PLAN_DIR
 
-from pom_lib import reconciliation as rec
-from pom_lib.plan import load_plan
+from pom_lib.compute import reconciliation as rec
+from pom_lib.data.plan import load_plan
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT
 
-from pom_lib import latex_output
 from pom_lib.cli import build_parser
-from pom_lib.edition import CURRENT, EditionError, check_registry, read_registry, registry_with, write_registry
-from pom_lib.errors import PlanError
+from pom_lib.core.errors import PlanError
+from pom_lib.publish.edition import CURRENT, EditionError, check_registry, read_registry, registry_with, write_registry
+from pom_lib.render import sphinx_tables
 
 
 def _entry(year, source=CURRENT, **extra):
@@ -112,9 +112,9 @@ class _App:
 
 def test_switcher_only_in_site_builds():
     app = _App()
-    latex_output._add_switcher(app, SimpleNamespace(pom_edicion_sitio=""))
+    sphinx_tables._add_switcher(app, SimpleNamespace(pom_edicion_sitio=""))
     assert app.scripts == []
-    latex_output._add_switcher(app, SimpleNamespace(pom_edicion_sitio="2025"))
+    sphinx_tables._add_switcher(app, SimpleNamespace(pom_edicion_sitio="2025"))
     [(filename, kwargs)] = app.scripts
     body = kwargs["body"]
     assert filename is None and 'var current = "2025";' in body

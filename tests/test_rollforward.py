@@ -13,10 +13,10 @@ from conftest import PLAN_DIR
 from test_cli import pom
 
 from pom_lib.cli import main
-from pom_lib.commentary import read_blocks
-from pom_lib.errors import PlanError
-from pom_lib.plan import load_plan
-from pom_lib.rollforward import parse_period
+from pom_lib.core.errors import PlanError
+from pom_lib.data.commentary import read_blocks
+from pom_lib.data.plan import load_plan
+from pom_lib.export.rollforward import parse_period
 
 
 def _rows(folder, table):
@@ -212,7 +212,7 @@ def test_nothing_is_written_over_an_existing_folder(tmp_path):
 
 
 def test_a_marked_block_is_listed_until_confirmed():
-    from pom_lib.commentary import mark_for_review, parse, reviews
+    from pom_lib.data.commentary import mark_for_review, parse, reviews
 
     text = (
         '---\nlugar: resumen\ncifras:\n  n: "3"\n---\nHay {glue:md}`n`.\n---\nlugar: cierre\ncifras: {}\n---\nTexto.\n'

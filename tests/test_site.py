@@ -12,8 +12,8 @@ import pytest
 from editions import EXECUTION, FICTIONAL_PLAN, PLAN, new_project, page_text, tree_hash
 
 from pom_lib.cli import main
-from pom_lib.edition import EditionError, archive_edition, build_edition
-from pom_lib.site import build_site, index_page, pdf_name, switcher_data
+from pom_lib.publish.edition import EditionError, archive_edition, build_edition
+from pom_lib.publish.site import build_site, index_page, pdf_name, switcher_data
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pom_lib.table_layout import CAPACITY, GAP, MAX_PDF_ROWS, MIN_TEXT, PAGE_LINES, plan_layout, text_width
+from pom_lib.present.table_layout import CAPACITY, GAP, MAX_PDF_ROWS, MIN_TEXT, PAGE_LINES, plan_layout, text_width
 
 LONG_NAME = "Guatemaltecos beneficiados con la prestación de servicios consulares y migratorios en el exterior"
 

@@ -1,8 +1,8 @@
 """The book's tables: complete, in Guatemalan formats, with the document's figures."""
 
-from pom_lib import tables
-from pom_lib.plan import load_plan
-from pom_lib.reconciliation import reconcile
+from pom_lib.compute.reconciliation import reconcile
+from pom_lib.data.plan import load_plan
+from pom_lib.present import tables
 
 
 def test_matrix_tables_list_every_item_under_its_program(plan):
@@ -84,8 +84,8 @@ def test_reading_notes_list_the_ambiguous_rows(plan):
 
 
 def test_projection_table_puts_scenarios_in_rows(plan):
-    from pom_lib import formatting as fmt
-    from pom_lib import projections
+    from pom_lib.compute import projections
+    from pom_lib.core import formatting as fmt
 
     budget = projections.budget_projection(plan, 2031, projections.default_scenarios(2.0))
     table = tables.projection_table(budget, "total", fmt.quetzales)

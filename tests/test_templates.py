@@ -8,8 +8,8 @@ import pytest
 from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 from pom_lib.chapters import chapter_classes
-from pom_lib.edition import chapter_stems
-from pom_lib.plan import load_plan
+from pom_lib.data.plan import load_plan
+from pom_lib.publish.edition import chapter_stems
 
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"

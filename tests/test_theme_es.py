@@ -1,6 +1,6 @@
 """Theme strings left in English by the HTML theme are given in Spanish."""
 
-from pom_lib.theme_es import SPANISH, lighten, translate
+from pom_lib.render.theme_es import SPANISH, lighten, translate
 
 
 def test_known_english_strings_are_translated():

@@ -8,10 +8,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .. import commentary
-from ..errors import PlanError, Problem
-from ..plan import Plan
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data import commentary
+from pom_lib.data.plan import Plan
 
 
 def chapter_classes() -> dict[str, type[Chapter]]:

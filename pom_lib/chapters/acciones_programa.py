@@ -3,11 +3,12 @@ each program."""
 
 from __future__ import annotations
 
-from .. import formatting as fmt
-from .. import framework, spanish
-from ..display import Table
-from ..escaping import markdown as md
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import strategic_framework
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.present.display import Table
 
 
 class ProgramActions(Chapter):
@@ -16,7 +17,7 @@ class ProgramActions(Chapter):
 
     def compute_values(self) -> dict[str, str]:
         plan = self.plan
-        summary = framework.program_summary(plan)
+        summary = strategic_framework.program_summary(plan)
         first, last = plan.years[0], plan.years[-1]
         values = {
             "titulo": md(plan.info["titulo"]),
@@ -119,7 +120,7 @@ class ProgramActions(Chapter):
 
     def summary_table(self) -> Table:
         return Table(
-            framework.program_summary_table(self.plan),
+            strategic_framework.program_summary_table(self.plan),
             caption="Acciones, productos y metas financieras (quetzales) por programa",
             source=self.plan.citation("acciones y matriz de planificación; agrupación por programa y cálculos propios"),
             name="tabla-resumen-programas",
@@ -138,12 +139,12 @@ class ProgramActions(Chapter):
                         "equipo del libro (véanse los anexos).*\n"
                     )
                 )
-            display(Markdown(framework.actions_markdown(self.plan, program.programa_id)))
-            products = framework.program_products_table(self.plan, program.programa_id)
+            display(Markdown(strategic_framework.actions_markdown(self.plan, program.programa_id)))
+            products = strategic_framework.program_products_table(self.plan, program.programa_id)
             if products.empty:
                 display(Markdown("*El plan no asigna productos ni metas a este programa.*\n"))
                 continue
-            display(Markdown(framework.program_budget_markdown(self.plan, program.programa_id)))
+            display(Markdown(strategic_framework.program_budget_markdown(self.plan, program.programa_id)))
             display(
                 Table(
                     products,

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, contract, framework, spanish
-from .. import formatting as fmt
-from ..display import Figure, Table
-from ..escaping import markdown as md
-from ..projections import coverage_path
-from ..reconciliation import formula_terms, indicator_values
-from .base import Chapter
-from .red_consular import NetworkExpansion
+from pom_lib.chapters.base import Chapter
+from pom_lib.chapters.red_consular import NetworkExpansion
+from pom_lib.compute import strategic_framework
+from pom_lib.compute.projections import coverage_path
+from pom_lib.compute.reconciliation import formula_terms, indicator_values
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data import contract
+from pom_lib.present import charts
+from pom_lib.present.display import Figure, Table
 
 # Above this share of the target population, one place holds most of it.
 MAJORITY_PCT = 50.0
@@ -34,7 +37,7 @@ class PopulationScope(Chapter):
         target = plan.target_population
         figures = plan["cifras_clave"]
         described = figures.loc[figures["rol"] == contract.ROLE_TARGET_POPULATION, "descripcion"].iloc[0]
-        concentration = framework.population_concentration(plan)
+        concentration = strategic_framework.population_concentration(plan)
         values = {
             "titulo": md(plan.info["titulo"]),
             "poblacion_objetivo": fmt.integer(target),
@@ -243,7 +246,7 @@ class PopulationScope(Chapter):
     def _population_source(self) -> str:
         figures = self.plan["cifras_clave"]
         section = figures.loc[figures["rol"] == contract.ROLE_TARGET_POPULATION, "seccion"].iloc[0]
-        return self.plan.citation(framework.section_reference(section))
+        return self.plan.citation(strategic_framework.section_reference(section))
 
     def population_table(self) -> Table:
         """The target population per place, with its share and the plan's total."""
@@ -285,7 +288,7 @@ class PopulationScope(Chapter):
 
     def _fiche_source(self) -> str:
         section = self.plan["fichas"].set_index("ficha_id").loc[self.plan.main_fiche, "seccion"]
-        return self.plan.citation(framework.section_reference(section))
+        return self.plan.citation(strategic_framework.section_reference(section))
 
     def coverage_table(self) -> Table:
         """The main indicator's goal per year from the baseline: absolute, yearly increase and coverage."""

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import contract, downloads, reconciliation, spanish
-from .. import formatting as fmt
-from ..display import Table
-from ..escaping import markdown as md
-from ..matrix import tidy_matrix
-from ..plan import Plan
-from ..reconciliation import indicator_values
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import reconciliation
+from pom_lib.compute.reconciliation import indicator_values
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data import contract
+from pom_lib.data.plan import Plan
+from pom_lib.export import downloads
+from pom_lib.export.matrix import tidy_matrix
+from pom_lib.present.display import Table
 
 NOTED_TABLES = ("programas", "productos", "subproductos")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import ClassVar
 
-from .. import commentary
-from ..errors import PlanError, Problem
-from ..plan import Plan
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data import commentary
+from pom_lib.data.plan import Plan
 
 
 class Chapter:
@@ -40,7 +40,7 @@ class Chapter:
 
     def glue(self) -> None:
         """Glue every value for the template's prose (values are Markdown: plan text in them is escaped)."""
-        from ..display import glue_markdown
+        from pom_lib.present.display import glue_markdown
 
         for key, text in self.values.items():
             glue_markdown(key, text)

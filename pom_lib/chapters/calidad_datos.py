@@ -6,11 +6,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import formatting as fmt
-from .. import narrative, reconciliation, spanish, tables
-from ..display import Table
-from ..quality import anomalies
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import reconciliation
+from pom_lib.compute.quality import anomalies
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.present import narrative, tables
+from pom_lib.present.display import Table
 
 # What each reconciliation rule compares, in words, in the order the chapter lists them.
 RULE_DESCRIPTIONS = [

@@ -3,7 +3,7 @@
 An edition chapter: besides the plan it takes the edition year and the previous edition's plan
 (None for a first edition, which says what will be compared and shows no figure). Items,
 goals, totals, indicators, key figures, units, programs, actions and strategic framework
-statements are compared by their stable identifiers (pom_lib.changes); rewordings are shown as
+statements are compared by their stable identifiers (pom_lib.present.changes); rewordings are shown as
 text with the changed words in bold.
 """
 
@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import changes, contract, spanish
-from .. import formatting as fmt
-from ..display import Table
-from ..escaping import markdown as md
-from ..plan import Plan
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data import contract
+from pom_lib.data.plan import Plan
+from pom_lib.present import changes
+from pom_lib.present.display import Table
 
 WHAT_IS_COMPARED = {
     "frase_elementos": "Se listarán los productos y subproductos agregados, los retirados, los renombrados, los que "

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, framework, spanish, tables
-from .. import formatting as fmt
-from ..display import Figure, Table
-from ..escaping import markdown as md
-from ..reconciliation import RELATIVE_TOLERANCE, formula_terms, indicator_values
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import strategic_framework
+from pom_lib.compute.reconciliation import RELATIVE_TOLERANCE, formula_terms, indicator_values
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.present import charts, tables
+from pom_lib.present.display import Figure, Table
 
 LEVEL_PLURALS = {"producto": "productos", "subproducto": "subproductos"}
 FICHE_TITLES = {"producto": "Ficha de producto", "subproducto": "Ficha de subproductos"}
@@ -179,13 +181,13 @@ class IndicatorFiches(Chapter):
             "",
             f"> {md(fiche['formula'])}",
             "",
-            framework.source_note(plan, [fiche["seccion"]]),
+            strategic_framework.source_note(plan, [fiche["seccion"]]),
         ]
         return "\n".join(lines)
 
     def fiche_table(self, position: int) -> Table:
         fiche = self.fiches.iloc[position]
-        section = framework.section_reference(fiche["seccion"])
+        section = strategic_framework.section_reference(fiche["seccion"])
         return Table(
             tables.fiche_table(self.plan, fiche["ficha_id"]),
             caption=f"{self._title(fiche, markdown=False)}: metas publicadas y recalculadas",

@@ -7,12 +7,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import analysis, framework, spanish
-from .. import formatting as fmt
-from ..display import Table
-from ..escaping import markdown as md
-from ..projections import coverage_path
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import analysis, strategic_framework
+from pom_lib.compute.projections import coverage_path
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.present.display import Table
 
 # How a statement kind is counted in prose: singular and plural.
 _OBJECTIVE_NOUNS = {
@@ -25,9 +26,9 @@ _OBJECTIVE_NOUNS = {
 # The document's statements each section of the chapter quotes.
 STATEMENT_GROUPS = {
     "mandato": ("mandato",),
-    "objetivos": framework.OBJECTIVE_KINDS,
-    "resultado": framework.RESULT_KINDS,
-    "vinculacion": framework.LINKAGE_KINDS,
+    "objetivos": strategic_framework.OBJECTIVE_KINDS,
+    "resultado": strategic_framework.RESULT_KINDS,
+    "vinculacion": strategic_framework.LINKAGE_KINDS,
 }
 
 
@@ -43,17 +44,17 @@ class StrategicFramework(Chapter):
     @cached_property
     def _links(self) -> pd.DataFrame:
         """The objective-program links of the plan (the table's rows without the unlinked remainder)."""
-        links = framework.objective_links(self.plan)
+        links = strategic_framework.objective_links(self.plan)
         return links[links["vinculo"] != ""].reset_index(drop=True)
 
     @cached_property
     def _unlinked(self) -> pd.Series:
-        links = framework.objective_links(self.plan)
+        links = strategic_framework.objective_links(self.plan)
         return links[links["vinculo"] == ""].iloc[0]
 
     def compute_values(self) -> dict[str, str]:
         plan = self.plan
-        summary = framework.program_summary(plan).set_index("programa_id")
+        summary = strategic_framework.program_summary(plan).set_index("programa_id")
         values = {
             "institucion": md(spanish.definite(str(plan.info["institucion"]))),
             "siglas": md(plan.info["siglas"]),
@@ -68,7 +69,7 @@ class StrategicFramework(Chapter):
             "frase_programas_indicador": self._measured_programs_sentence(summary),
             "frase_vinculos": self._links_sentence(),
         }
-        link = framework.indicator_link(plan)
+        link = strategic_framework.indicator_link(plan)
         if link is not None:
             stated = summary.loc[link.program_id]
             others = summary.drop(index=link.program_id)
@@ -125,7 +126,7 @@ class StrategicFramework(Chapter):
         )
 
     def _measured_programs_sentence(self, summary: pd.DataFrame) -> str:
-        measured = framework.indicator_programs(self.plan)
+        measured = strategic_framework.indicator_programs(self.plan)
         fiches = len(self.plan["fichas"])
         subject = "suma el indicador del plan" if fiches == 1 else "suman los indicadores del plan"
         names = spanish.quoted(md(summary.loc[p, "programa"]) for p in measured)
@@ -156,7 +157,7 @@ class StrategicFramework(Chapter):
                 "Los datos del plan no vinculan sus objetivos operativos con programas: ni el documento lo hace "
                 "ni el equipo del libro propone una lectura de esos vínculos."
             )
-        stated = int((links["vinculo"] == framework.DOCUMENT).sum())
+        stated = int((links["vinculo"] == strategic_framework.DOCUMENT).sum())
         read = len(links) - stated
         if stated == 0:
             first = "El documento no vincula sus objetivos operativos con programas."
@@ -215,7 +216,7 @@ class StrategicFramework(Chapter):
         share = float(self._unlinked["participacion_periodo"])
         if round(share, 1) <= 0:
             return []
-        names = spanish.quoted(md(name) for name in framework.unlinked_products(self.plan)["producto"])
+        names = spanish.quoted(md(name) for name in strategic_framework.unlinked_products(self.plan)["producto"])
         return [
             f"**El presupuesto sin objetivo operativo.** {fmt.percent(share)} de las metas del período "
             f"corresponde a productos que ningún objetivo operativo describe, en todo o en parte: {names}."
@@ -235,14 +236,14 @@ class StrategicFramework(Chapter):
         """The document's statements of one group of STATEMENT_GROUPS, quoted with their source."""
         from IPython.display import Markdown, display
 
-        display(Markdown(framework.statements_markdown(self.plan, STATEMENT_GROUPS[group])))
+        display(Markdown(strategic_framework.statements_markdown(self.plan, STATEMENT_GROUPS[group])))
 
     def links_table(self) -> Table | None:
         """Operational objectives, the programs serving them and their weight; None when the plan links none."""
         if self._links.empty:
             return None
         return Table(
-            framework.objective_links_table(self.plan),
+            strategic_framework.objective_links_table(self.plan),
             caption="Objetivos operativos, programas que los atienden y su peso en las metas financieras del período",
             source=self.plan.citation(
                 "objetivos operativos y matriz de planificación; vínculos marcados como lectura: elaboración propia"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .. import analysis, charts, narrative, spanish, tables
-from .. import formatting as fmt
-from ..display import Figure, Table
-from ..escaping import markdown as md
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import analysis
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.present import charts, narrative, tables
+from pom_lib.present.display import Figure, Table
 
 MATRIX_SOURCE = "matriz de planificación"
 # Yearly changes closer than this (percentage points) are one uniform growth rate.

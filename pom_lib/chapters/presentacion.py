@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, contract, narrative, spanish
-from .. import formatting as fmt
-from ..display import Table
-from ..escaping import markdown as md
-from ..plan import Plan
-from ..projections import coverage_path
-from ..reconciliation import reconcile
-from .base import Chapter
-from .red_consular import NetworkExpansion
+from pom_lib.chapters.base import Chapter
+from pom_lib.chapters.red_consular import NetworkExpansion
+from pom_lib.compute import analysis
+from pom_lib.compute.projections import coverage_path
+from pom_lib.compute.reconciliation import reconcile
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data import contract
+from pom_lib.data.plan import Plan
+from pom_lib.present import narrative
+from pom_lib.present.display import Table
 
 
 def largest_program_sentence(plan: Plan) -> str:

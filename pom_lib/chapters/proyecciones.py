@@ -7,11 +7,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import analysis, charts, framework, projections, spanish, tables
-from .. import formatting as fmt
-from ..display import Figure, Table
-from ..escaping import markdown as md
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import analysis, projections, strategic_framework
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.present import charts, tables
+from pom_lib.present.display import Figure, Table
 
 MATRIX_SOURCE = "matriz de planificación"
 # Growth rates within this many points of each other (or of zero) count as the same pace.
@@ -308,7 +310,7 @@ class Projections(Chapter):
 
     def _main_fiche_source(self) -> str:
         fiches = self.plan["fichas"].set_index("ficha_id")
-        section = framework.section_reference(fiches.loc[self.plan.main_fiche, "seccion"])
+        section = strategic_framework.section_reference(fiches.loc[self.plan.main_fiche, "seccion"])
         return self.plan.citation(f"{section}; proyección de elaboración propia")
 
     def coverage_table(self) -> Table:

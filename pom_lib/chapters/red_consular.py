@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, contract, framework, spanish
-from .. import formatting as fmt
-from ..display import Table
-from ..escaping import markdown as md
-from ..plan import Plan
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute import analysis, strategic_framework
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data import contract
+from pom_lib.data.plan import Plan
+from pom_lib.present.display import Table
 
 # Each scope of expansion_red.csv: its section heading and how the intro counts its statements.
 SCOPES = {
@@ -65,8 +67,8 @@ class NetworkExpansion(Chapter):
             for scope, (_, about) in SCOPES.items()
             if (statements["ambito"] == scope).any()
         ]
-        link = framework.indicator_link(plan)
-        program = md(framework.program_name(plan, link.program_id)) if link else None
+        link = strategic_framework.indicator_link(plan)
+        program = md(strategic_framework.program_name(plan, link.program_id)) if link else None
         values = {
             "titulo": md(plan.info["titulo"]),
             "anio_inicio": str(plan.years[0]),
@@ -121,7 +123,7 @@ class NetworkExpansion(Chapter):
     def _population_values(self) -> dict[str, str]:
         """Figures of the target population the team's reading may cite."""
         plan = self.plan
-        concentration = framework.population_concentration(plan)
+        concentration = strategic_framework.population_concentration(plan)
         values = {"poblacion_total": fmt.integer(plan.target_population)}
         if concentration["region"] is not None:
             values |= {
@@ -145,7 +147,7 @@ class NetworkExpansion(Chapter):
             values["cobertura_meta"] = fmt.percent(coverage)
         return values
 
-    def _program_values(self, link: framework.ObjectiveLink) -> dict[str, str]:
+    def _program_values(self, link: strategic_framework.ObjectiveLink) -> dict[str, str]:
         """The budget of the program the document links to the main indicator: its path and its main product."""
         plan = self.plan
         first, last = plan.years[0], plan.years[-1]
@@ -154,7 +156,7 @@ class NetworkExpansion(Chapter):
         start, end = trajectory.loc[first, "meta_financiera"], trajectory.loc[last, "meta_financiera"]
         totals = analysis.yearly_totals(plan)["total"]
         values = {
-            "programa": md(framework.program_name(plan, link.program_id)),
+            "programa": md(strategic_framework.program_name(plan, link.program_id)),
             "objetivo": md(objective),
             "programa_inicio": fmt.millions_of_quetzales(start),
             "programa_fin": fmt.millions_of_quetzales(end),
@@ -218,7 +220,7 @@ class NetworkExpansion(Chapter):
                 f"del plan: de {fmt.percent(share_start)} del total en {first} a "
                 f"{fmt.percent(share_end)} en {last}."
             )
-        products = framework.program_products(plan, program_id)
+        products = strategic_framework.program_products(plan, program_id)
         values = {}
         if not products.empty and products["participacion_programa"].notna().any():
             main = products.sort_values("participacion_programa", kind="stable").iloc[-1]
@@ -278,7 +280,7 @@ class NetworkExpansion(Chapter):
         """(scope, Markdown) for each scope the plan has statements for: its heading and its statements quoted."""
         scopes = set(self.plan["expansion_red"]["ambito"])
         return [
-            (scope, f"## {heading}\n\n" + framework.expansion_markdown(self.plan, scope))
+            (scope, f"## {heading}\n\n" + strategic_framework.expansion_markdown(self.plan, scope))
             for scope, (heading, _) in SCOPES.items()
             if scope in scopes
         ]
@@ -300,7 +302,7 @@ class NetworkExpansion(Chapter):
         display(
             Markdown(f"## El presupuesto del programa «{self.values['programa']}»\n\n{self.values['frase_programa']}\n")
         )
-        link = framework.indicator_link(self.plan)
+        link = strategic_framework.indicator_link(self.plan)
         display(self.program_table(link.program_id))
         if self.values["frase_programa_peso"]:
             display(Markdown(self.values["frase_programa_peso"] + "\n"))
@@ -316,7 +318,7 @@ class NetworkExpansion(Chapter):
                 "Peso en el total del año": [fmt.percent(v) for v in data["participacion"]],
             }
         )
-        name = framework.program_name(self.plan, program_id)
+        name = strategic_framework.program_name(self.plan, program_id)
         return Table(
             table,
             caption=f"Metas financieras del programa «{name}» por año",

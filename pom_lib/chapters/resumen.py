@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .. import executive_summary
-from ..display import Cards
-from ..escaping import markdown as escape_markdown
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.core.escaping import markdown as escape_markdown
+from pom_lib.present import executive_summary
+from pom_lib.present.display import Cards
 
 
 class Resumen(Chapter):
-    """The executive summary. Everything it says comes from pom_lib.executive_summary."""
+    """The executive summary. Everything it says comes from pom_lib.present.executive_summary."""
 
     name = "resumen"
 

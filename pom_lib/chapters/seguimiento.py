@@ -2,7 +2,7 @@
 
 An edition chapter: besides the plan it takes the edition year, the previous edition's plan,
 the execution file and the semáforo thresholds (all edition parameters). Execution is measured
-against the plan it belongs to (pom_lib.monitoring.monitored_plan); when that is the previous
+against the plan it belongs to (pom_lib.present.monitoring.monitored_plan); when that is the previous
 edition's plan, the chapter says so, and the newer plan's goals for the same years are shown
 beside as a reference. Without execution data it shows the goals to be measured and the rules,
 never a figure of execution.
@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, monitoring, spanish
-from .. import formatting as fmt
-from ..display import Figure, Table
-from ..escaping import markdown as md
-from ..execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
-from ..plan import Plan
-from .base import Chapter
+from pom_lib.chapters.base import Chapter
+from pom_lib.compute.execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
+from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.core.escaping import markdown as md
+from pom_lib.data.plan import Plan
+from pom_lib.present import charts, monitoring
+from pom_lib.present.display import Figure, Table
 
 MEASURED = (SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO)
 GOAL_WORDS = {"fisico": "meta física", "financiero": "meta financiera"}

@@ -1,0 +1,1 @@
+"""Figures from a loaded plan: analysis, projections, the strategic framework, quality, execution."""

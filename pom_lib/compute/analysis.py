@@ -1,0 +1,148 @@
+"""Figures derived from the goals: budget by program, growth, unit costs and their outliers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pom_lib.core import formatting as fmt
+from pom_lib.data.plan import Plan
+
+
+def budget_by_program(plan: Plan) -> pd.DataFrame:
+    """Financial goals of the products summed by program (rows, in plan order) and year (columns)."""
+    goals = plan.goals[plan.goals["nivel"] == "producto"]
+    table = goals.pivot_table(index="programa_id", columns="anio", values="meta_financiera", aggfunc="sum")
+    # A program without products has no goals: its row is zero, not missing.
+    table = table.reindex(plan.programs["programa_id"], fill_value=0)
+    table.index = plan.programs["nombre"].tolist()
+    table.index.name = "programa"
+    table.columns = [int(c) for c in table.columns]
+    return table.astype(float)
+
+
+def budget_shares(plan: Plan) -> pd.DataFrame:
+    """Each program's share (percentage points) of the yearly total."""
+    budget = budget_by_program(plan)
+    return 100 * budget / budget.sum()
+
+
+def yearly_totals(plan: Plan) -> pd.DataFrame:
+    """Yearly total with its change over the previous year (absolute and percent)."""
+    totals = plan["totales_anuales"].sort_values("anio").set_index("anio")["meta_financiera"].astype(float)
+    totals.index = totals.index.astype(int)
+    return pd.DataFrame({"total": totals, "variacion": totals.diff(), "variacion_pct": 100 * totals.pct_change()})
+
+
+def compound_growth(first: float, last: float, periods: int) -> float:
+    """Average yearly growth (percentage points) that turns `first` into `last`; NaN if undefined."""
+    if periods <= 0 or first <= 0 or last < 0:
+        return float("nan")
+    return 100 * ((last / first) ** (1 / periods) - 1)
+
+
+def product_growth(plan: Plan) -> pd.DataFrame:
+    """Per product: first- and last-year goals, total change and average yearly growth."""
+    first, last = plan.years[0], plan.years[-1]
+    goals = plan["metas_productos"].set_index(["producto_id", "anio"])
+    rows = []
+    for product in plan.products.itertuples():
+        start, end = goals.loc[(product.producto_id, first)], goals.loc[(product.producto_id, last)]
+        row = {
+            "producto_id": product.producto_id,
+            "producto": product.nombre,
+            "programa": product.programa,
+            "unidad_medida": product.unidad_medida,
+        }
+        for kind in ("meta_fisica", "meta_financiera"):
+            a, b = float(start[kind]), float(end[kind])
+            row[f"{kind}_{first}"], row[f"{kind}_{last}"] = a, b
+            row[f"{kind}_variacion_pct"] = 100 * (b - a) / a if a else float("nan")
+            row[f"{kind}_tcac"] = compound_growth(a, b, last - first)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def unit_costs(plan: Plan) -> pd.DataFrame:
+    """Quetzales per unit of physical goal for every product and subproduct and year.
+
+    NaN where the physical goal is zero (no unit to divide by).
+    """
+    goals = plan.goals.copy()
+    physical = goals["meta_fisica"].astype(float)
+    goals["costo_unitario"] = (goals["meta_financiera"].astype(float) / physical.where(physical > 0)).astype(float)
+    return goals
+
+
+def unit_cost_changes(plan: Plan) -> pd.DataFrame:
+    """Year-on-year change of each item's unit cost, with the changes of its two terms."""
+    goals = unit_costs(plan)
+    key = goals["subproducto_id"].fillna(goals["producto_id"])
+    goals = goals.assign(elemento=key).sort_values(["elemento", "anio"])
+    grouped = goals.groupby("elemento", sort=False)
+    goals["costo_anterior"] = grouped["costo_unitario"].shift()
+    goals["financiera_anterior"] = grouped["meta_financiera"].shift().astype(float)
+    goals["fisica_anterior"] = grouped["meta_fisica"].shift().astype(float)
+    goals["variacion_costo_pct"] = 100 * (goals["costo_unitario"] / goals["costo_anterior"] - 1)
+    goals["variacion_financiera_pct"] = 100 * (
+        goals["meta_financiera"].astype(float) / goals["financiera_anterior"] - 1
+    )
+    goals["variacion_fisica_pct"] = 100 * (goals["meta_fisica"].astype(float) / goals["fisica_anterior"] - 1)
+    return goals[goals["costo_anterior"].notna()].reset_index(drop=True)
+
+
+def _explain(row: pd.Series, offsets: pd.DataFrame) -> str:
+    """A sentence on why a unit cost jumped, from what the data show."""
+    financial, physical = row["variacion_financiera_pct"], row["variacion_fisica_pct"]
+    text = (
+        f"la meta financiera pasa de {fmt.quetzales(row['financiera_anterior'])} a "
+        f"{fmt.quetzales(row['meta_financiera'])} ({fmt.signed_percent(financial)}) mientras la meta física "
+        f"pasa de {fmt.integer(row['fisica_anterior'])} a {fmt.integer(row['meta_fisica'])} "
+        f"({fmt.signed_percent(physical)})"
+    )
+    if abs(physical) < abs(financial) / 4:
+        text = "el costo sigue a la asignación financiera, no al volumen: " + text
+    elif abs(financial) < abs(physical) / 4:
+        text = "el costo sigue al volumen, con una asignación casi igual: " + text
+    if not offsets.empty:
+        partner = offsets.iloc[0]
+        text += (
+            f"; en el mismo año, «{partner['nombre']}» del mismo producto varía "
+            f"{fmt.quetzales(partner['cambio'])} en sentido contrario, lo que sugiere una reasignación "
+            "de fondos entre subproductos"
+        )
+    return text[0].upper() + text[1:] + "."
+
+
+def unit_cost_outliers(plan: Plan, threshold_pct: float = 50.0) -> pd.DataFrame:
+    """Items whose unit cost changes by more than `threshold_pct` in a year, each explained."""
+    changes = unit_cost_changes(plan)
+    changes["cambio"] = changes["meta_financiera"].astype(float) - changes["financiera_anterior"]
+    outliers = changes[changes["variacion_costo_pct"].abs() > threshold_pct].copy()
+    explanations = []
+    for _, row in outliers.iterrows():
+        same_product = changes[
+            (changes["producto_id"] == row["producto_id"])
+            & (changes["anio"] == row["anio"])
+            & (changes["nivel"] == "subproducto")
+            & (changes["elemento"] != row["elemento"])
+        ]
+        # A sibling moving the other way by a similar amount (half to double) points to a reallocation.
+        ratio = same_product["cambio"].abs() / abs(row["cambio"]) if row["cambio"] else same_product["cambio"] * np.nan
+        offsets = same_product[(np.sign(same_product["cambio"]) == -np.sign(row["cambio"])) & ratio.between(0.5, 2.0)]
+        explanations.append(_explain(row, offsets if row["nivel"] == "subproducto" else offsets.iloc[0:0]))
+    outliers["explicacion"] = explanations
+    columns = [
+        "nivel",
+        "elemento",
+        "nombre",
+        "unidad_medida",
+        "anio",
+        "costo_anterior",
+        "costo_unitario",
+        "variacion_costo_pct",
+        "variacion_financiera_pct",
+        "variacion_fisica_pct",
+        "explicacion",
+    ]
+    return outliers.sort_values("variacion_costo_pct", key=abs, ascending=False)[columns].reset_index(drop=True)

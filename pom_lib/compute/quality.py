@@ -1,0 +1,95 @@
+"""Anomalies worth a reader's attention that the reconciliation rules do not catch."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pom_lib.data.plan import Plan
+
+COLUMNS = ["tipo", "elemento", "descripcion"]
+
+
+def unnamed_items(plan: Plan) -> list[dict]:
+    subs = plan["subproductos"]
+    unnamed = subs[subs["nombre"].isna() | (subs["nombre"].astype("string").str.strip() == "")]
+    return [
+        {
+            "tipo": "Subproducto sin nombre",
+            "elemento": row.subproducto_id,
+            "descripcion": f"Subproducto de {row.producto_id} medido en «{row.unidad_medida}»; "
+            "el documento no le da nombre.",
+        }
+        for row in unnamed.itertuples()
+    ]
+
+
+def units_outside_product_sum(plan: Plan) -> list[dict]:
+    """Subproducts counted in another unit than their product: outside the physical-goal sum."""
+    units = plan.products.set_index("producto_id")["unidad_medida"]
+    subs = plan.subproducts
+    other = subs[subs["unidad_medida"] != subs["producto_id"].map(units)]
+    return [
+        {
+            "tipo": "Unidad distinta de la del producto",
+            "elemento": row.subproducto_id,
+            "descripcion": f"Se mide en «{row.unidad_medida}» y su producto {row.producto_id} en "
+            f"«{units[row.producto_id]}»: no entra en la suma de la meta física.",
+        }
+        for row in other.itertuples()
+    ]
+
+
+def zero_financial_goals(plan: Plan) -> list[dict]:
+    goals = plan["metas_productos"]
+    zero = goals[goals["meta_financiera"] == 0].groupby("producto_id")["anio"].apply(list)
+    return [
+        {
+            "tipo": "Meta financiera nula",
+            "elemento": product_id,
+            "descripcion": f"Sin asignación en {', '.join(str(y) for y in years)}"
+            + _physical_note(plan, product_id, years),
+        }
+        for product_id, years in zero.items()
+    ]
+
+
+def _physical_note(plan: Plan, product_id: str, years: list[int]) -> str:
+    goals = plan["metas_productos"]
+    physical = goals[(goals["producto_id"] == product_id) & goals["anio"].isin(years) & (goals["meta_fisica"] > 0)]
+    if physical.empty:
+        return "."
+    return (
+        f", aunque tiene meta física en {', '.join(str(y) for y in physical['anio'])}: "
+        "un producto sin costo asignado en el plan."
+    )
+
+
+def mirrored_products(plan: Plan) -> list[dict]:
+    """Products with a single subproduct carrying the same goals: the split adds no detail."""
+    subs = plan["metas_subproductos"].merge(plan["subproductos"][["subproducto_id", "producto_id"]])
+    findings = []
+    for product_id, parts in subs.groupby("producto_id"):
+        if parts["subproducto_id"].nunique() != 1:
+            continue
+        product = plan["metas_productos"][plan["metas_productos"]["producto_id"] == product_id]
+        same = (
+            product.sort_values("anio")[["meta_fisica", "meta_financiera"]].to_numpy()
+            == parts.sort_values("anio")[["meta_fisica", "meta_financiera"]].to_numpy()
+        ).all()
+        if same:
+            findings.append(
+                {
+                    "tipo": "Producto con un único subproducto idéntico",
+                    "elemento": product_id,
+                    "descripcion": f"Su único subproducto, {parts['subproducto_id'].iloc[0]}, "
+                    "repite sus metas de todos los años.",
+                }
+            )
+    return findings
+
+
+def anomalies(plan: Plan) -> pd.DataFrame:
+    findings = (
+        unnamed_items(plan) + units_outside_product_sum(plan) + zero_financial_goals(plan) + mirrored_products(plan)
+    )
+    return pd.DataFrame(findings, columns=COLUMNS)

@@ -1,0 +1,1 @@
+"""The foundation: errors, fingerprints, Guatemalan number formats, Spanish wording, escaping."""

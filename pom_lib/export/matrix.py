@@ -1,0 +1,108 @@
+"""The multi-year planning matrix as one tidy table, and its CSV and Excel exports."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.workbook.workbook import Workbook
+
+from pom_lib.data.plan import Plan
+
+EXPORT_COLUMNS = ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica", "meta_financiera"]
+# Fixed timestamp inside the workbook, so the same plan always gives the same bytes.
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def tidy_matrix(plan: Plan) -> pd.DataFrame:
+    """One row per product or subproduct and year; `subproducto` is empty on product rows."""
+    goals = plan.goals
+    products = plan.products.set_index("producto_id")["nombre"]
+    is_sub = goals["nivel"] == "subproducto"
+    table = pd.DataFrame(
+        {
+            "programa": goals["programa"],
+            "producto": goals["producto_id"].map(products),
+            "subproducto": goals["nombre"].where(is_sub, ""),
+            "unidad_medida": goals["unidad_medida"],
+            "anio": goals["anio"],
+            "meta_fisica": goals["meta_fisica"],
+            "meta_financiera": goals["meta_financiera"],
+        }
+    )
+    # Goals are whole quetzales: export them as integers, not 401812176.0.
+    whole = (table["meta_financiera"] % 1 == 0).all()
+    if whole:
+        table["meta_financiera"] = table["meta_financiera"].astype("Int64")
+    return table[EXPORT_COLUMNS]
+
+
+def to_csv_text(table: pd.DataFrame) -> str:
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
+    """An Excel workbook whose bytes depend only on the table (no creation dates)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name=sheet, index=False)
+        _fix_properties(writer.book)
+    return _normalise_zip(buffer.getvalue())
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """An openpyxl workbook saved so that its bytes depend only on its content."""
+    _fix_properties(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _fix_properties(workbook: Workbook) -> None:
+    _text_as_text(workbook)
+    props = workbook.properties
+    props.created = props.modified = FIXED_TIME
+    props.creator = props.lastModifiedBy = None
+
+
+def _text_as_text(workbook: Workbook) -> None:
+    """Plan text that starts with «=» stays text: openpyxl would save it as a formula Excel runs.
+
+    The book's workbooks hold data only, never a formula of their own.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Same entries in the same order with fixed dates, and openpyxl's save time removed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time as «modified» whatever the properties say.
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*",
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                    content,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def write_matrix(table: pd.DataFrame, path: Path, file_format: str) -> None:
+    if file_format == "csv":
+        path.write_text(to_csv_text(table), encoding="utf-8")
+    else:
+        path.write_bytes(to_xlsx_bytes(table))

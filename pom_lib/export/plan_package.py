@@ -1,0 +1,152 @@
+"""A plan as text, whatever holds it: the cells of its tables, its package metadata and its documents.
+
+`pom exportar`, `pom importar` and `pom nuevo-plan` move a plan between a folder and a workbook,
+or into next year's folder, without changing a character on the way: cells stay the text a CSV
+file holds, tables keep the library's column order, and a folder is written the one way every
+plan folder is written (UTF-8 CSV with minimal quoting and «\\n» line ends; datapackage.json
+indented by two spaces, declaring the format and restating the library's resources).
+Besides its tables a folder holds documents: README.md and the team's commentary
+(comentarios/*.md), carried along as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data import commentary, contract
+from pom_lib.data.reading import open_workbook, read_csv_table, read_sheet
+from pom_lib.data.validation import load_tables
+
+README = "README.md"
+
+
+@dataclass
+class PlanPackage:
+    """A plan's content as text.
+
+    `metadata`: datapackage.json without `formato_pom` and `resources` (name, title, sources…),
+    in file order. `tables[name]`: the rows of each table of the contract, cells as text in the
+    library's column order. `documents`: README.md and comentarios/*.md by relative path.
+    `left_out`: other files of the source folder, which no command carries along.
+    """
+
+    metadata: dict
+    tables: dict[str, list[list[str]]]
+    documents: dict[str, str] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+    def column(self, table: str, name: str) -> int:
+        """The position of a column in the table's rows."""
+        return field_names(table).index(name)
+
+
+def field_names(table: str) -> list[str]:
+    resource = next(r for r in contract.plan_resources() if r["name"] == table)
+    return [f["name"] for f in resource["schema"]["fields"]]
+
+
+def read_package(source: str | Path) -> PlanPackage:
+    """A valid plan (folder or workbook) as text; raises PlanError listing every problem of an invalid one."""
+    source = Path(source)
+    load_tables(source)
+    if source.is_dir():
+        return _read_folder(source)
+    from pom_lib.export.plan_workbook import read_workbook
+
+    return read_workbook(source)
+
+
+def raw_tables(read) -> dict[str, list[list[str]]]:
+    """Every table's rows in the library's column order; `read(resource)` gives its RawTable."""
+    tables = {}
+    for resource in contract.plan_resources():
+        raw = read(resource)
+        positions = [raw.header.index(name) for name in field_names(resource["name"])]
+        tables[resource["name"]] = [[row[p] if p < len(row) else "" for p in positions] for row in raw.rows]
+    return tables
+
+
+def workbook_tables(path: Path) -> dict[str, list[list[str]]]:
+    workbook = open_workbook(path)
+    return raw_tables(lambda resource: read_sheet(workbook, path, resource["name"]))
+
+
+def _read_folder(folder: Path) -> PlanPackage:
+    tables = raw_tables(lambda resource: read_csv_table(folder / resource["path"], field_names(resource["name"])))
+    descriptor = json.loads((folder / contract.DESCRIPTOR).read_text(encoding="utf-8"))
+    metadata = {k: v for k, v in descriptor.items() if k not in (contract.FORMAT_KEY, "resources")}
+    documents = {path: (folder / path).read_bytes().decode("utf-8") for path in _document_paths(folder)}
+    known = {contract.DESCRIPTOR, *(r["path"] for r in contract.plan_resources()), *documents}
+    left_out = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and path.relative_to(folder).as_posix() not in known
+    )
+    return PlanPackage(metadata, tables, documents, left_out)
+
+
+def _document_paths(folder: Path) -> list[str]:
+    paths = [README] if (folder / README).is_file() else []
+    notes = folder / commentary.FOLDER
+    if notes.is_dir():
+        paths += [f"{commentary.FOLDER}/{path.name}" for path in sorted(notes.glob("*.md"))]
+    return paths
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    """A table as every plan folder writes it: minimal quoting, «\\n» line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def descriptor_text(metadata: dict) -> str:
+    """datapackage.json: the format first, the plan's metadata, then the library's resources."""
+    descriptor = {contract.FORMAT_KEY: contract.FORMAT, **metadata, "resources": contract.plan_resources()}
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
+def refuse_existing(target: Path) -> None:
+    """A command that writes a plan folder never writes over anything that exists."""
+    if target.exists():
+        raise PlanError(
+            [
+                Problem(
+                    str(target),
+                    "ya existe: elija una carpeta nueva (este comando nunca escribe sobre "
+                    "una carpeta o un archivo que ya existen)",
+                )
+            ]
+        )
+
+
+def write_folder(package: PlanPackage, target: Path) -> None:
+    """Write the package as a new plan folder; the folder appears only once every file is written."""
+    target = Path(target)
+    refuse_existing(target)
+    staging = target.with_name(f".{target.name}.nuevo")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for resource in contract.plan_resources():
+            text = csv_text(field_names(resource["name"]), package.tables[resource["name"]])
+            (staging / resource["path"]).write_text(text, encoding="utf-8")
+        (staging / contract.DESCRIPTOR).write_text(descriptor_text(package.metadata), encoding="utf-8")
+        for path, text in package.documents.items():
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (staging / path).write_bytes(text.encode("utf-8"))
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""What readers see: Spanish tables, charts, narrative, the executive summary, monitoring, changes."""

@@ -1,0 +1,415 @@
+"""What chapter notebooks show: numbered tables, numbered figures and glued Spanish text.
+
+Numbering. Sphinx numbers tables and figures (``numfig``) and writes «Tabla N» /
+«Figura N» (``numfig_format`` in _config.yml). ``Table`` and ``Figure`` attach
+``{"pom": {...}}`` metadata to their output; the myst-nb plugin in
+``pom_lib.render.sphinx_tables`` turns such outputs into nodes Sphinx counts: a
+``pom_table`` (HTML: number spliced into the ``<caption>``; LaTeX: the
+``longtable``'s own ``\\caption``) and a docutils ``figure`` with caption. With
+``numfig_secnum_depth: 0`` both builders count continuously through the book, so
+the HTML and the PDF show the same numbers. Give ``name=`` to cite one from
+Markdown with ``{numref}`tabla-metas``` (the numref text uses the same format).
+Tables written by other means are not counted in the HTML; use ``Table``.
+
+Prose. ``glue(key, text)`` stores an already formatted Spanish string (see
+``pom_lib.core.formatting``), shown literally (never as markup); ``glue_markdown(key, markdown)``
+stores Markdown whose plan text is already escaped. Paste either in the same chapter with
+``{glue:md}`key```, from another with ``{glue:text}`capitulo.ipynb::key:s```.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pom_lib.core import escaping
+from pom_lib.present.table_layout import SHORT_TEXT, Layout, plan_layout
+from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+MISSING = "—"
+_NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
+_HTML_ALIGN = {"l": "", "c": "pom-c", "r": "pom-num"}
+_LATEX_ALIGN = {
+    "l": r">{\raggedright\arraybackslash}",
+    "c": r">{\centering\arraybackslash}",
+    "r": r">{\raggedleft\arraybackslash}",
+}
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return MISSING
+    return str(value)
+
+
+def _positions(data: pd.DataFrame, key: str) -> set[int]:
+    return {data.index.get_loc(i) for i in data.attrs.get(key, ())}
+
+
+class Table:
+    """A captioned table for both builders; cells are shown as given (format numbers first).
+
+    ``align`` has one letter per column (``l``, ``c``, ``r``); by default columns
+    whose cells all look like numbers («Q1,234», «47.1 %») go right, the rest left.
+    Row roles come from ``data.attrs``: ``emphasis_rows`` (group headings and totals: bold
+    on a shaded band), ``strong_rows`` (items that have sub-items, such as a product: bold)
+    and ``indent_rows`` (sub-items: indented in the ``label_column``, by default the first).
+    In HTML the table scrolls inside its own box, with its header row and first column
+    fixed; in the PDF, ``pom_lib.present.table_layout`` chooses type size, orientation and column
+    widths, and whether it floats or breaks across pages. ``landscape`` forces (True) or
+    forbids (False) turning the page; by default the page turns only when nothing else fits.
+    Every table offers its cells for download (CSV and Excel), added by ``pom_lib.render.sphinx_tables``.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        caption: str,
+        source: str,
+        *,
+        align: str | None = None,
+        landscape: bool | None = None,
+        name: str | None = None,
+    ):
+        self.header = [str(c) for c in data.columns]
+        self.rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+        self.emphasis = _positions(data, "emphasis_rows")
+        self.strong = _positions(data, "strong_rows")
+        self.indented = _positions(data, "indent_rows")
+        label = data.attrs.get("label_column")
+        self.label_column = self.header.index(label) if label is not None else 0
+        self.caption = caption
+        self.source = source
+        self.landscape = landscape
+        self.name = name
+        self.align = align or "".join(self._guess_align(i) for i in range(len(self.header)))
+        if len(self.align) != len(self.header) or set(self.align) - set("lcr"):
+            raise ValueError(f"align debe tener una letra l, c o r por columna ({len(self.header)}): «{self.align}»")
+
+    def _guess_align(self, column: int) -> str:
+        cells = [row[column] for row in self.rows if row[column] not in (MISSING, "")]
+        return "r" if cells and all(_NUMERIC.match(c) for c in cells) else "l"
+
+    def __repr__(self) -> str:
+        return f"Tabla «{self.caption}» ({len(self.rows)} filas × {len(self.header)} columnas)"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        layout = self.layout()
+        meta = {
+            "kind": "table",
+            "caption": self.caption,
+            "name": self.name,
+            # What a heading right before it must leave room for in the PDF (a float needs none).
+            "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
+            "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]},
+        }
+        return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
+
+    def _row_class(self, index: int) -> str:
+        if index in self.emphasis:
+            return "pom-grupo"
+        if index in self.strong:
+            return "pom-producto"
+        return "pom-sub" if index in self.indented else ""
+
+    def _repr_html_(self) -> str:
+        # Figures («Q1,234,567») never break across lines; long text wraps.
+        wraps = [a == "l" and w > SHORT_TEXT for a, w in zip(self.align, self._longest())]
+        classes = [
+            " ".join(c for c in (_HTML_ALIGN[a], "pom-texto" if wrap else "") if c)
+            for a, wrap in zip(self.align, wraps)
+        ]
+
+        def cell(tag: str, text: str, css: str, scope: str = "") -> str:
+            attributes = (f' scope="{scope}"' if scope else "") + (f' class="{css}"' if css else "")
+            return f"<{tag}{attributes}>{escaping.html(text)}</{tag}>"
+
+        def body_row(index: int, cells: Sequence[str]) -> str:
+            parts = []
+            for column, text in enumerate(cells):
+                css = classes[column]
+                if index in self.indented and column == self.label_column:
+                    css = f"{css} pom-sangria".strip()
+                # The first cell names its row, for screen readers and as the fixed first column.
+                parts.append(cell("th", text, css, "row") if column == 0 else cell("td", text, css))
+            role = self._row_class(index)
+            return (f'<tr class="{role}">' if role else "<tr>") + "".join(parts) + "</tr>"
+
+        head = "<tr>" + "".join(cell("th", h, classes[i], "col") for i, h in enumerate(self.header)) + "</tr>"
+        body = "\n".join(body_row(i, r) for i, r in enumerate(self.rows))
+        # The caption moves above the scrolling box in the book (pom_lib.render.sphinx_tables); the source
+        # and the download links stay below it.
+        return (
+            f'<div class="pom-desplazable" role="region" tabindex="0">\n'
+            '<table class="table pom-tabla">\n'
+            f"<caption>{escaping.html(self.caption)}</caption>\n"
+            f"<thead>{head}</thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>\n</div>\n"
+            f'<p class="pom-fuente">Fuente: {escaping.html(self.source)}</p>\n'
+            f"{DOWNLOADS_MARK_HTML}\n"
+        )
+
+    def _longest(self) -> list[int]:
+        return [max((len(r[i]) for r in self.rows), default=0) for i in range(len(self.header))]
+
+    def layout(self) -> Layout:
+        return plan_layout(self.header, self.rows, self.align, self.emphasis | self.strong, self.landscape)
+
+    def _repr_latex_(self) -> str:
+        layout = self.layout()
+        n = len(self.header)
+        if layout.widths is None:
+            spec = "".join(self.align)
+        else:
+            # Paragraph columns sharing the line: each its fraction of what the gaps leave.
+            room = rf"\dimexpr\linewidth-{8 * (n - 1)}pt\relax"
+            total = sum(layout.widths)
+            spec = "".join(f"{_LATEX_ALIGN[a]}p{{{w / total:.4f}{room}}}" for a, w in zip(self.align, layout.widths))
+        spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
+
+        def row(index: int, cells: Sequence[str]) -> str:
+            escaped = [escaping.latex(c) for c in cells]
+            shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
+            filled = [c for c in escaped if c]
+            if index in self.emphasis and len(filled) == 1:
+                # A heading row (a program): its one text spans the table instead of wrapping in a column.
+                return shade + spanning + rf"{{\textbf{{{filled[0]}}}}} \\"
+            if index in self.emphasis or index in self.strong:
+                escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
+            if index in self.indented:
+                # \leftskip indents every line of a wrapping cell; it must stay outside any group.
+                indent = r"\hspace*{1em}" if layout.widths is None else r"\leftskip=1em\relax "
+                escaped[self.label_column] = indent + escaped[self.label_column]
+            return shade + " & ".join(escaped) + r" \\"
+
+        header = " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
+        body = [row(i, r) for i, r in enumerate(self.rows[: layout.shown_rows])]
+        source = rf"Fuente: {escaping.latex(self.source)}"
+        if layout.shown_rows < len(self.rows):
+            source += (
+                rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
+                "completa está en la versión HTML del libro y en sus descargas."
+            )
+        source += " " + DOWNLOADS_MARK_LATEX
+        size = rf"\{layout.font}\setlength{{\tabcolsep}}{{4pt}}"
+        if layout.floating:
+            float_env = "sidewaystable" if layout.landscape else "table"
+            lines = [
+                rf"\begin{{{float_env}}}[htbp]",
+                size,
+                rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
+                r"\vspace{3pt}",
+                rf"\begin{{tabular}}{{@{{}}{spec}@{{}}}}",
+                r"\toprule",
+                header,
+                r"\midrule",
+                *body,
+                r"\bottomrule",
+                r"\end{tabular}",
+                rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
+                rf"\end{{{float_env}}}",
+            ]
+            return "\n".join(lines) + "\n"
+        lines = [
+            r"\begingroup" + size,
+            # Room for the caption, the header and the first rows, so no header is left without rows
+            # (\Needspace: \needspace misplaces a long table that follows a heading).
+            rf"\Needspace{{{layout.lead_lines + 2}\baselineskip}}",
+            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
+            rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
+            r"\\",
+            r"\toprule",
+            header,
+            r"\midrule",
+            r"\endfirsthead",
+            r"\caption[]{(continuación)} \\",
+            r"\toprule",
+            header,
+            r"\midrule",
+            r"\endhead",
+            rf"\midrule \multicolumn{{{n}}}{{r}}{{\footnotesize\itshape Continúa en la página siguiente}} \\",
+            r"\endfoot",
+            # The source closes the table's last page: it can never be left alone on the next one.
+            r"\bottomrule",
+            rf"{spanning}{{\footnotesize {source}}} \\",
+            r"\endlastfoot",
+            *body,
+            r"\end{longtable}",
+            r"\endgroup",
+        ]
+        latex = "\n".join(lines)
+        if layout.landscape:
+            latex = "\\begin{landscape}\n" + latex + "\n\\end{landscape}"
+        return latex + "\n"
+
+
+@dataclass
+class Chart:
+    """A chart as pom_lib.present.charts makes it: the figure, the finding it shows (its alt text), its data."""
+
+    figure: Any
+    alt: str
+    data: pd.DataFrame
+
+
+class Figure:
+    """A captioned figure for both builders: vector SVG (HTML) and PDF (LaTeX), alt text and source.
+
+    Give it a ``Chart`` (its alt text and data come with it; the data are offered for download
+    beside the SVG) or a bare matplotlib figure with ``alt``. The figure keeps the size it was
+    drawn at, so its text prints at the size it was set in.
+    """
+
+    def __init__(
+        self, figure: Any, caption: str, alt: str | None = None, source: str | None = None, *, name: str | None = None
+    ):
+        import matplotlib.pyplot as plt
+
+        chart = figure if isinstance(figure, Chart) else Chart(figure, "", pd.DataFrame())
+        alt = chart.alt if alt is None else alt
+        if not alt.strip():
+            raise ValueError("La figura necesita un texto alternativo (alt) para lectores de pantalla.")
+        if not source:
+            raise ValueError(f"La figura «{caption}» necesita su fuente (source).")
+        self.figure = chart.figure
+        self.data = chart.data
+        self.caption = caption
+        self.alt = alt
+        self.source = source
+        self.name = name
+        # Shown through this object only; the inline backend would otherwise show it again.
+        plt.close(self.figure)
+
+    def __repr__(self) -> str:
+        return f"Figura «{self.caption}»"
+
+    def _save(self, fmt: str, metadata: dict) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format=fmt, metadata=metadata)
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        # Dates dropped so re-running a chapter yields the same bytes (nbval compares them).
+        svg = self._save("svg", {"Date": None}).decode("utf-8")
+        pdf = self._save("pdf", {"CreationDate": None, "ModDate": None})
+        meta = {
+            "kind": "figure",
+            "caption": self.caption,
+            "alt": self.alt,
+            "source": f"Fuente: {self.source}",
+            "name": self.name,
+        }
+        if not self.data.empty:
+            split = json.loads(self.data.to_json(orient="split", index=False, double_precision=15))
+            meta["datos"] = {"columnas": [str(c) for c in split["columns"]], "filas": split["data"]}
+        data = {"image/svg+xml": svg, "application/pdf": base64.b64encode(pdf).decode("ascii")}
+        return data, {METADATA_KEY: meta}
+
+
+class Cards:
+    """A row of key figures, each a large value over a short label: a grid of cards in HTML,
+    boxes three to a row in the PDF. `figures` have ``value`` and ``label`` (plain text)."""
+
+    def __init__(self, figures: Sequence[Any]):
+        self.figures = [(str(f.value), str(f.label)) for f in figures]
+
+    def __repr__(self) -> str:
+        return "Cifras clave: " + "; ".join(f"{label}: {value}" for value, label in self.figures)
+
+    def _repr_html_(self) -> str:
+        items = "".join(
+            f'<li class="pom-tarjeta"><span class="pom-cifra">{escaping.html(value)}</span>'
+            f'<span class="pom-rotulo">{escaping.html(label)}</span></li>'
+            for value, label in self.figures
+        )
+        return f'<ul class="pom-tarjetas">{items}</ul>\n'
+
+    def _repr_latex_(self) -> str:
+        boxes = [
+            rf"\fcolorbox{{black!25}}{{black!4}}{{\parbox[t][1.9cm][t]{{0.29\linewidth}}{{\raggedright"
+            rf"{{\Large\bfseries {escaping.latex(value)}}}\\[3pt]{{\small {escaping.latex(label)}}}}}}}"
+            for value, label in self.figures
+        ]
+        rows = [
+            r"\hfill".join(boxes[i : i + 3]) + (r"\hfill\null" if len(boxes[i : i + 3]) < 3 else "")
+            for i in range(0, len(boxes), 3)
+        ]
+        return "\n\\par\\medskip\\noindent " + "\\par\\medskip\\noindent ".join(rows) + "\\par\\medskip\n"
+
+
+def setup_figures() -> None:
+    """Matplotlib defaults for the book: SVG+PDF output, stable bytes, Okabe-Ito colours."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    mpl.rcParams.update(
+        {
+            "svg.hashsalt": "libro-pom",
+            # TrueType fonts in the PDF figures: crisper text than Type 3 in every viewer.
+            "pdf.fonttype": 42,
+            "axes.prop_cycle": cycler(color=OKABE_ITO),
+            "figure.figsize": (5.2, 3.6),
+            "font.size": 9.5,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg", "pdf")
+
+
+class _Prose:
+    """Glued Markdown, also offered as a quoted literal for ``{glue:text}``."""
+
+    def __init__(self, markdown: str, plain: str):
+        self.markdown = markdown
+        self.plain = plain
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # repr() so myst-nb's literal_eval gives the string back: «1,234» would become a tuple.
+        return {"text/markdown": self.markdown, "text/plain": repr(self.plain)}
+
+
+def glue(key: str, text: str) -> None:
+    """Store a formatted Spanish string for the chapter's prose, without showing it here.
+
+    The text is text, not Markdown: «*», «<b>» or «{role}» in it are shown as written.
+    """
+    _check_text(key, text)
+    _glue(key, _Prose(escaping.markdown(text), text))
+
+
+def glue_markdown(key: str, markdown: str) -> None:
+    """Store Markdown for the chapter's prose; plan text in it must already be escaped (escaping.markdown)."""
+    _check_text(key, markdown)
+    _glue(key, _Prose(markdown, markdown))
+
+
+def _check_text(key: str, text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"glue «{key}»: se espera un texto ya formateado, no {type(text).__name__}")
+
+
+def _glue(key: str, prose: _Prose) -> None:
+    from myst_nb import glue as myst_glue
+
+    myst_glue(key, prose, display=False)

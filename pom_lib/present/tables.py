@@ -1,0 +1,206 @@
+"""The book's tables as DataFrames of formatted Spanish text, ready for display.Table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pom_lib.compute import analysis
+from pom_lib.compute.reconciliation import indicator_values, summary
+from pom_lib.core import formatting as fmt
+from pom_lib.data.plan import Plan
+
+SUBITEM = "\u2003"  # an em space indents a subproduct's name under its product (monitoring tables)
+
+
+def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
+    """The planning matrix, one row per product and subproduct, program rows as separators.
+
+    kind: 'meta_fisica' (with the unit) or 'meta_financiera' (quetzales, with the yearly total row).
+    """
+    if kind not in ("meta_fisica", "meta_financiera"):
+        raise ValueError(kind)
+    as_text = fmt.integer if kind == "meta_fisica" else fmt.quetzales
+    goals = plan.goals
+    item = goals["subproducto_id"].fillna(goals["producto_id"])
+    rows, levels = [], []
+    for program, program_goals in goals.groupby("programa", sort=False):
+        rows.append(
+            {"Código": "", "Producto / subproducto": program.upper(), "Unidad": "", **{str(y): "" for y in plan.years}}
+        )
+        levels.append("programa")
+        for item_id, item_goals in program_goals.groupby(item[program_goals.index], sort=False):
+            first = item_goals.iloc[0]
+            by_year = item_goals.set_index("anio")[kind]
+            rows.append(
+                {
+                    "Código": item_id,
+                    "Producto / subproducto": first["nombre"],
+                    "Unidad": first["unidad_medida"],
+                    **{str(y): as_text(by_year.get(y)) for y in plan.years},
+                }
+            )
+            levels.append(first["nivel"])
+    if kind == "meta_financiera":
+        totals = plan["totales_anuales"].set_index("anio")["meta_financiera"]
+        rows.append(
+            {
+                "Código": "",
+                "Producto / subproducto": "TOTAL",
+                "Unidad": "",
+                **{str(y): fmt.quetzales(totals.get(y)) for y in plan.years},
+            }
+        )
+        levels.append("programa")
+    table = pd.DataFrame(rows)
+    if kind == "meta_financiera":
+        table = table.drop(columns="Unidad")
+    # Programs and the total on a band, products in bold, subproducts indented under them.
+    table.attrs["emphasis_rows"] = [i for i, level in enumerate(levels) if level == "programa"]
+    table.attrs["strong_rows"] = [i for i, level in enumerate(levels) if level == "producto"]
+    table.attrs["indent_rows"] = [i for i, level in enumerate(levels) if level == "subproducto"]
+    table.attrs["label_column"] = "Producto / subproducto"
+    return table
+
+
+def yearly_totals_table(plan: Plan) -> pd.DataFrame:
+    totals = analysis.yearly_totals(plan)
+    return pd.DataFrame(
+        {
+            "Año": [str(y) for y in totals.index],
+            "Total (Q)": [fmt.quetzales(v) for v in totals["total"]],
+            "Variación (Q)": [fmt.quetzales(v) for v in totals["variacion"]],
+            "Variación (%)": [fmt.signed_percent(v) for v in totals["variacion_pct"]],
+        }
+    )
+
+
+def budget_by_program_table(plan: Plan) -> pd.DataFrame:
+    budget = analysis.budget_by_program(plan)
+    shares = analysis.budget_shares(plan)
+    table = pd.DataFrame({"Programa": budget.index})
+    for year in budget.columns:
+        table[str(year)] = [fmt.quetzales(v) for v in budget[year]]
+    last = budget.columns[-1]
+    table[f"Participación {last}"] = [fmt.percent(v) for v in shares[last]]
+    return table
+
+
+def product_growth_table(plan: Plan) -> pd.DataFrame:
+    growth = analysis.product_growth(plan)
+    first, last = plan.years[0], plan.years[-1]
+    return pd.DataFrame(
+        {
+            "Código": growth["producto_id"],
+            "Producto": growth["producto"],
+            f"Meta física {first}": [fmt.integer(v) for v in growth[f"meta_fisica_{first}"]],
+            f"Meta física {last}": [fmt.integer(v) for v in growth[f"meta_fisica_{last}"]],
+            "Física, anual": [fmt.signed_percent(v) for v in growth["meta_fisica_tcac"]],
+            f"Meta financiera {first}": [fmt.quetzales(v) for v in growth[f"meta_financiera_{first}"]],
+            f"Meta financiera {last}": [fmt.quetzales(v) for v in growth[f"meta_financiera_{last}"]],
+            "Financiera, anual": [fmt.signed_percent(v) for v in growth["meta_financiera_tcac"]],
+        }
+    )
+
+
+def unit_cost_table(plan: Plan, level: str = "producto") -> pd.DataFrame:
+    """Quetzales per unit of physical goal, per item (products or subproducts) and year."""
+    costs = analysis.unit_costs(plan)
+    costs = costs[costs["nivel"] == level]
+    key = "producto_id" if level == "producto" else "subproducto_id"
+    rows = []
+    for item_id, item in costs.groupby(key, sort=False):
+        by_year = item.set_index("anio")["costo_unitario"]
+        rows.append(
+            {
+                "Código": item_id,
+                "Nombre": item["nombre"].iloc[0],
+                "Unidad": item["unidad_medida"].iloc[0],
+                **{str(y): fmt.quetzales(by_year.get(y)) for y in plan.years},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def outliers_table(plan: Plan, threshold_pct: float) -> pd.DataFrame:
+    outliers = analysis.unit_cost_outliers(plan, threshold_pct)
+    return pd.DataFrame(
+        {
+            "Código": outliers["elemento"],
+            "Año": outliers["anio"].astype(str),
+            "Costo unitario anterior": [fmt.quetzales(v) for v in outliers["costo_anterior"]],
+            "Costo unitario": [fmt.quetzales(v) for v in outliers["costo_unitario"]],
+            "Variación": [fmt.signed_percent(v) for v in outliers["variacion_costo_pct"]],
+            "Explicación": outliers["explicacion"],
+        }
+    )
+
+
+def fiche_table(plan: Plan, fiche_id: str) -> pd.DataFrame:
+    """A fiche's baseline and goals, the value recomputed from the formula, and execution."""
+    values = indicator_values(plan)
+    values = values[values["ficha_id"] == fiche_id]
+    return pd.DataFrame(
+        {
+            "Año": [
+                f"{y} (línea de base)" if base else str(y) for y, base in zip(values["anio"], values["es_linea_base"])
+            ],
+            "Meta, dato absoluto": [fmt.integer(v) for v in values["absoluto_publicado"]],
+            "Meta, dato relativo": [fmt.percent(v) for v in values["relativo_publicado"]],
+            "Recalculado, absoluto": [fmt.integer(v) for v in values["absoluto_recalculado"]],
+            "Recalculado, relativo": [fmt.percent(v, 2) for v in values["relativo_recalculado"]],
+            "Ejecución": ["sin dato" if pd.isna(v) else fmt.integer(v) for v in values["ejecucion"]],
+        }
+    )
+
+
+def reconciliation_summary_table(report: pd.DataFrame) -> pd.DataFrame:
+    rules = summary(report)
+    return pd.DataFrame(
+        {
+            "Regla": rules["regla"],
+            "Comprobaciones": [fmt.integer(v) for v in rules["comprobaciones"]],
+            "Cumplen": [fmt.integer(v) for v in rules["cumplen"]],
+            "No cumplen": [fmt.integer(v) for v in rules["no_cumplen"]],
+        }
+    )
+
+
+def reconciliation_detail_table(report: pd.DataFrame, only_failures: bool = True) -> pd.DataFrame:
+    rows = report[~report["cumple"]] if only_failures else report
+    return pd.DataFrame(
+        {
+            "Regla": rows["regla"],
+            "Año": ["" if pd.isna(y) else str(y) for y in rows["anio"]],
+            "Elemento": rows["elemento"],
+            "Esperado": [fmt.decimal(v, 1) for v in rows["esperado"]],
+            "Encontrado": [fmt.decimal(v, 1) for v in rows["encontrado"]],
+            "Diferencia": [fmt.decimal(v, 1) for v in rows["diferencia"]],
+        }
+    )
+
+
+def reading_notes_table(plan: Plan) -> pd.DataFrame:
+    """Rows of the data that carry a reading note (ambiguities of the source document)."""
+    frames = []
+    for table, key in (("programas", "programa_id"), ("productos", "producto_id"), ("subproductos", "subproducto_id")):
+        data = plan[table]
+        noted = data[data["nota"].notna() & (data["nota"].astype(str).str.strip() != "")]
+        frames.append(pd.DataFrame({"Código": noted[key], "Nota de lectura": noted["nota"]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def projection_table(projection: pd.DataFrame, value: str, as_text) -> pd.DataFrame:
+    """Scenarios as rows, projected years as columns."""
+    wide = projection.pivot(index="escenario", columns="anio", values=value)
+    wide = wide.reindex(projection["escenario"].unique())
+    table = pd.DataFrame({"Escenario": wide.index})
+    for year in wide.columns:
+        table[str(year)] = [as_text(v) for v in wide[year]]
+    return table
+
+
+def anomalies_table(plan: Plan) -> pd.DataFrame:
+    from pom_lib.compute.quality import anomalies
+
+    found = anomalies(plan)
+    return pd.DataFrame({"Tipo": found["tipo"], "Código": found["elemento"], "Descripción": found["descripcion"]})

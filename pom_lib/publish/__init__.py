@@ -1,0 +1,1 @@
+"""Editions: running chapters, Jupyter Book, the build cache, publication, archive and site."""

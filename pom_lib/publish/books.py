@@ -1,0 +1,98 @@
+"""Rendering a folder of executed chapters into the HTML book and the PDF (Jupyter Book, execution off).
+
+The two builders read the same chapters and write to separate folders, so they run at once, one
+process each: the slower one sets the time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from pom_lib.core import spanish
+from pom_lib.core.errors import EditionError
+
+BUILDERS = ("html", "pdflatex")
+# Where Jupyter Book leaves each builder's output, under <path-output>/_build/.
+OUTPUT = {"html": "html", "pdflatex": "latex"}
+NAMES = {"html": "el libro en HTML", "pdflatex": "el PDF"}
+LOG_TAIL_LINES = 25
+# What LaTeX and latexmk carry from one run to the next (cross-references, contents, index). Started
+# from an earlier build's, latexmk runs XeLaTeX once instead of three times when the page numbers
+# did not move, and otherwise runs again until they settle, as from scratch: the PDF is the same.
+LATEX_STATE = (".aux", ".toc", ".out", ".idx", ".ind", ".ilg", ".lof", ".lot", ".fls", ".fdb_latexmk")
+
+
+class BookBuildError(EditionError):
+    """Jupyter Book (or LaTeX) failed; the message names the log kept in the work folder."""
+
+
+def pdf_filename(config: Path) -> str:
+    """The PDF named by latex_documents.targetname in _config.yml (Jupyter Book's default: book)."""
+    settings = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+    target = settings.get("latex", {}).get("latex_documents", {}).get("targetname", "book.tex")
+    return Path(target).with_suffix(".pdf").name
+
+
+def describe(builders) -> str:
+    """«el libro en HTML y el PDF», for progress lines."""
+    return spanish.join(NAMES[builder] for builder in builders)
+
+
+def render(
+    source: Path, work: Path, config: Path, builders, env: dict, root: Path, earlier_latex: Path | None = None
+) -> dict[str, Path]:
+    """Build the books of `source` at once, each into work/<builder>/; return each builder's output folder.
+
+    `earlier_latex`, the output folder of an earlier PDF build, lends its LaTeX state (LATEX_STATE).
+    Each build's log is kept in work/<builder>.log; a failed build raises EditionError with its end.
+    """
+    running = {}
+    try:
+        for builder in builders:
+            shutil.rmtree(work / builder, ignore_errors=True)
+            if builder == "pdflatex" and earlier_latex is not None and earlier_latex.is_dir():
+                _copy_latex_state(earlier_latex, work / builder / "_build" / OUTPUT[builder])
+            log = (work / f"{builder}.log").open("w", encoding="utf-8")
+            command = [
+                str(Path(sys.executable).with_name("jupyter-book")),
+                "build",
+                str(source),
+                "--config",
+                str(config),
+                "--path-output",
+                str(work / builder),
+                "--builder",
+                builder,
+                "-W",
+                "-n",
+                "--keep-going",
+            ]
+            running[builder] = (subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT), log)
+        for process, _ in running.values():
+            process.wait()
+    finally:
+        for process, log in running.values():
+            if process.poll() is None:  # interrupted: stop the other build too
+                process.terminate()
+                process.wait()
+            log.close()
+    for builder, (process, log) in running.items():
+        if process.returncode != 0:
+            path = Path(log.name)
+            tail = "\n".join(path.read_text(encoding="utf-8").splitlines()[-LOG_TAIL_LINES:])
+            raise BookBuildError(
+                f"La construcción del libro ({builder}) falló; registro completo en {path.relative_to(root)}:\n{tail}"
+            )
+    return {builder: work / builder / "_build" / OUTPUT[builder] for builder in builders}
+
+
+def _copy_latex_state(earlier: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    for path in earlier.iterdir():
+        if path.is_file() and path.suffix in LATEX_STATE:
+            shutil.copy2(path, target / path.name)

@@ -1,0 +1,84 @@
+"""_build/cache: what an edition reuses from earlier ones instead of doing it again.
+
+    _build/cache/planes/<library>/<plan>.pickle   validated plans (pom_lib.data.snapshot)
+    _build/cache/capitulos/<key>/capitulo.ipynb   one executed chapter…
+    _build/cache/capitulos/<key>/archivos/        …and the files it wrote beside it (downloads)
+    _build/cache/libro.json                       what the published HTML and PDF were built from,
+                                                  and how long each chapter took
+
+Every key is a fingerprint of all the inputs (pom_lib.core.fingerprint): an entry is either exactly
+what a new run would produce or never looked up. Entries are written whole (a partial folder
+renamed into place). `make clean` removes the folder; deleting it only costs time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from pom_lib.core.fingerprint import code_fingerprint
+
+CACHE = Path("_build") / "cache"
+NOTEBOOK = "capitulo.ipynb"
+FILES = "archivos"
+# Besides the chapters of the last edition, this many other executed chapters are kept (newest
+# first), so going back and forth between two versions of a template or of the plan stays fast.
+OTHER_CHAPTERS_KEPT = 24
+
+
+class BuildCache:
+    def __init__(self, root: Path):
+        self.folder = Path(root) / CACHE
+        self.chapters = self.folder / "capitulos"
+        self.record_path = self.folder / "libro.json"
+
+    @property
+    def plans(self) -> Path:
+        """Validated plans for this version of the library and its packages."""
+        return self.folder / "planes" / code_fingerprint()[:24]
+
+    def chapter(self, key: str) -> Path | None:
+        """The cached run of a chapter with these inputs, or None."""
+        entry = self.chapters / key
+        if not (entry / NOTEBOOK).is_file():
+            return None
+        os.utime(entry)  # recently used: kept by `prune`
+        return entry
+
+    def partial_chapter(self, key: str) -> Path:
+        """An empty folder to run a chapter into; `keep_chapter` files it under its key."""
+        partial = self.chapters / f"{key}.parcial-{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        (partial / FILES).mkdir(parents=True)
+        return partial
+
+    def keep_chapter(self, partial: Path, key: str) -> Path:
+        entry = self.chapters / key
+        shutil.rmtree(entry, ignore_errors=True)
+        partial.rename(entry)
+        return entry
+
+    def record(self) -> dict:
+        try:
+            return json.loads(self.record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def prune(self, used: set[str]) -> None:
+        """Drop chapters run with inputs no longer in use (beyond a few recent ones) and stale plans."""
+        if self.chapters.is_dir():
+            others = [entry for entry in self.chapters.iterdir() if entry.name not in used]
+            # Partial folders (left by an interrupted run) are never kept.
+            complete = sorted(
+                (entry for entry in others if ".parcial-" not in entry.name),
+                key=lambda entry: entry.stat().st_mtime,
+                reverse=True,
+            )
+            for entry in set(others) - set(complete[:OTHER_CHAPTERS_KEPT]):
+                shutil.rmtree(entry, ignore_errors=True)
+        if self.plans.parent.is_dir():
+            for folder in self.plans.parent.iterdir():
+                if folder != self.plans:
+                    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,295 @@
+"""The chapters of an edition: each template run by papermill on every available core, never twice
+for the same inputs.
+
+A chapter's key fingerprints everything its output depends on: the template, the parameters it
+receives, the files those parameters name (plan, execution file, previous plan), the library and
+the installed packages, and SOURCE_DATE_EPOCH (the date in its PDF figures). A chapter whose key
+is in the build cache is taken from there. The others run in worker processes, one per core, each
+in its own working folder beside book/ (so the parameters' paths, relative to book/, resolve the
+same), and whatever a chapter writes there (its downloads) is kept with the executed notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from pom_lib.core.errors import ChapterError
+from pom_lib.core.fingerprint import code_fingerprint, combine
+from pom_lib.publish.build_cache import FILES, NOTEBOOK, BuildCache
+
+PARAMETER_TAGS = {"parameters", "injected-parameters"}
+# Every chapter gets the others; these only the chapters that declare them in their parameters cell.
+THRESHOLD_PARAMETERS = ("umbral_verde", "umbral_amarillo", "umbral_sobreejecucion")
+# «capitulos», the stems of the edition's chapters, is for the chapters that link to the others.
+OPTIONAL_PARAMETERS = ("ejecucion", "plan_anterior", "capitulos", *THRESHOLD_PARAMETERS)
+# Metadata papermill and Jupyter write that changes from run to run.
+VOLATILE_CELL_KEYS = ("papermill", "execution")
+# A chapter's working folder, beside book/: this prefix and the chapter's number.
+WORKDIR = ".edicion-"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    stem: str
+    title: str
+    source: Path
+    parameters: dict
+    key: str
+
+
+def chapter_title(notebook: nbformat.NotebookNode, stem: str) -> str:
+    """The first Markdown heading, as the reader sees it in the table of contents."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+def scrub(notebook: nbformat.NotebookNode) -> None:
+    """Drop run-specific metadata and hide the parameter cells from readers."""
+    notebook.metadata["papermill"] = {"parameters": notebook.metadata.get("papermill", {}).get("parameters", {})}
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        tags = cell.metadata.get("tags", [])
+        if PARAMETER_TAGS & set(tags):
+            if "remove-cell" not in tags:
+                cell.metadata["tags"] = [*tags, "remove-cell"]
+            if "injected-parameters" in tags:
+                # papermill gives the injected cell a random id on every run.
+                cell["id"] = "injected-parameters"
+
+
+def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) -> set[str]:
+    """The names the cell tagged «parameters» assigns (as papermill reads them)."""
+    cell = next(
+        (c for c in notebook.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None
+    )
+    if cell is None:
+        raise ChapterError(stem, title, "no tiene una celda con la etiqueta «parameters».")
+    try:
+        body = ast.parse(cell.source).body
+    except SyntaxError as error:
+        raise ChapterError(
+            stem, title, f"la celda «parameters» no es Python válido ({error.msg}, línea {error.lineno})."
+        ) from error
+    names = set()
+    for node in body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names |= {target.id for target in targets if isinstance(target, ast.Name)}
+    return names
+
+
+def plan_chapters(
+    stems: list[str], notebooks: Path, root: Path, parameters: dict, inputs: dict[str, str]
+) -> list[Chapter]:
+    """Every chapter with its title, the parameters it declares and its key.
+
+    `inputs` holds the fingerprint of the files named by each path parameter. A missing template
+    or one without a parameters cell is refused here, before any chapter runs.
+    """
+    environment = combine(code_fingerprint(), os.environ.get("SOURCE_DATE_EPOCH", ""))
+    chapters = []
+    for number, stem in enumerate(stems, start=1):
+        source = notebooks / f"{stem}.ipynb"
+        if not source.is_file():
+            raise ChapterError(stem, stem, f"no existe {source.relative_to(root)}.")
+        content = source.read_bytes()
+        notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
+        title = chapter_title(notebook, stem)
+        declared = declared_parameters(notebook, stem, title)
+        own = {k: v for k, v in parameters.items() if k not in OPTIONAL_PARAMETERS or k in declared}
+        named = [inputs[name] for name in sorted(own) if own[name] and name in inputs]
+        key = combine(
+            "capitulo", hashlib.sha256(content).hexdigest(), json.dumps(own, sort_keys=True), *named, environment
+        )
+        chapters.append(Chapter(number, stem, title, source, own, key))
+    return chapters
+
+
+def run_chapters(
+    chapters: list[Chapter], cache: BuildCache, root: Path, environment: dict[str, str], durations: dict[str, float]
+) -> dict[str, Path]:
+    """Each chapter's cache entry, running the chapters that have none; one line per chapter, in book order.
+
+    `environment` is added to the chapters' kernels' environment. `durations` (seconds per chapter
+    in an earlier edition) puts the longest chapters first, so that no core waits alone for one at
+    the end; the time of each chapter run now is written back into it. Raises ChapterError naming
+    the first chapter that failed; the others are stopped.
+    """
+    entries = {chapter.stem: cache.chapter(chapter.key) for chapter in chapters}
+    progress = _Progress(chapters)
+    for chapter in chapters:
+        if entries[chapter.stem] is not None:
+            progress.done(chapter, "sin cambios")
+
+    def finished(chapter: Chapter, entry: Path, seconds: float) -> None:
+        entries[chapter.stem] = entry
+        durations[chapter.stem] = round(seconds, 1)
+        progress.done(chapter, f"listo ({seconds:.1f} s)")
+
+    pending = sorted(
+        (chapter for chapter in chapters if entries[chapter.stem] is None),
+        key=lambda chapter: -durations.get(chapter.stem, 0.0),
+    )
+    if pending:
+        try:
+            _run_in_parallel(pending, cache, root, environment, finished)
+        except ChapterError as error:
+            progress.failed(next(c for c in pending if c.stem == error.stem))
+            raise
+    return entries
+
+
+def assemble(chapters: list[Chapter], entries: dict[str, Path], target: Path) -> None:
+    """Put each executed chapter and the files it wrote into the new book, in book order."""
+    for chapter in chapters:
+        notebook = target / f"{chapter.stem}.ipynb"
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entries[chapter.stem] / NOTEBOOK, notebook)
+        shutil.copytree(entries[chapter.stem] / FILES, target, dirs_exist_ok=True)
+
+
+class _Progress:
+    """«[3/12] Título … listo (2.1 s)» for each chapter, printed in book order as they finish."""
+
+    def __init__(self, chapters: list[Chapter]):
+        self.chapters = chapters
+        self.outcomes: dict[int, str] = {}
+        self.printed = 0
+
+    def _line(self, chapter: Chapter, outcome: str) -> str:
+        return f"[{chapter.number}/{len(self.chapters)}] {chapter.title} … {outcome}"
+
+    def done(self, chapter: Chapter, outcome: str) -> None:
+        self.outcomes[chapter.number] = outcome
+        while self.printed < len(self.chapters) and self.chapters[self.printed].number in self.outcomes:
+            current = self.chapters[self.printed]
+            print(self._line(current, self.outcomes[current.number]), flush=True)
+            self.printed += 1
+
+    def failed(self, chapter: Chapter) -> None:
+        print(self._line(chapter, "falló"), flush=True)
+
+
+def cores() -> int:
+    """The processors this process may use: as many chapters run at once."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _run_in_parallel(
+    pending: list[Chapter],
+    cache: BuildCache,
+    root: Path,
+    environment: dict[str, str],
+    finished: Callable[[Chapter, Path, float], None],
+) -> None:
+    import papermill  # noqa: F401 — imported once, before the workers are forked from this process
+
+    tasks = []
+    try:
+        for chapter in pending:
+            workdir = root / f"{WORKDIR}{chapter.number:02d}"
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir()
+            tasks.append((chapter, cache.partial_chapter(chapter.key), workdir))
+        work = [
+            (index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, environment)
+            for index, (chapter, partial, workdir) in enumerate(tasks)
+        ]
+        context = multiprocessing.get_context("fork")
+        # Leaving the block stops every worker (and its kernel), also on an error or Ctrl-C.
+        with context.Pool(min(len(tasks), cores()), initializer=_worker_signals) as pool:
+            for index, failure, seconds in pool.imap_unordered(_execute, work):
+                chapter, partial, workdir = tasks[index]
+                if failure:
+                    raise ChapterError(chapter.stem, chapter.title, failure)
+                shutil.copytree(workdir, partial / FILES, dirs_exist_ok=True)
+                finished(chapter, cache.keep_chapter(partial, chapter.key), seconds)
+    finally:
+        for _, partial, workdir in tasks:
+            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _worker_signals() -> None:
+    # Ctrl-C is the parent's to handle; the parent stops a worker with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum, frame) -> None:
+    """Stop now, and the chapter's kernel with it: it runs in a session of its own and would outlive us."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    os._exit(1)
+
+
+def _execute(task: tuple) -> tuple[int, str | None, float]:
+    """Run one chapter in a worker: (task index, why it failed or None, seconds)."""
+    import papermill
+
+    index, source, target, cwd, parameters, environment = task
+    os.environ.update(environment)
+    start = time.monotonic()
+    try:
+        papermill.execute_notebook(
+            source,
+            target,
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=cwd,
+            progress_bar=False,
+            kernel_manager_class=_local_socket_kernel_manager(),
+            # Keeps the kernel's notices (start-up, the interrupt jupyter_client sends every kernel
+            # at shutdown) out of the one-line-per-chapter progress.
+            extra_arguments=["--log-level=CRITICAL"],
+        )
+    except papermill.PapermillExecutionError as exc:
+        return index, f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})", 0.0
+    except Exception as exc:  # kernel death, unreadable notebook…: still name the chapter
+        return index, f"{type(exc).__name__}: {exc}", 0.0
+    executed = nbformat.read(target, as_version=4)
+    scrub(executed)
+    nbformat.write(executed, target)
+    return index, None, time.monotonic() - start
+
+
+def _local_socket_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over Unix sockets, not TCP ports.
+
+    Kernels started at the same moment (one per core, and those of other programs) could otherwise
+    pick the same free port, and one of them would fail to start. The sockets live in the temporary
+    folder, named after this process, and go away with the kernel.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class LocalSocketKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            prefix = Path(tempfile.gettempdir()) / f"pom-nucleo-{os.getpid()}"
+            super().__init__(transport="ipc", ip=str(prefix), **kwargs)
+
+    return LocalSocketKernelManager

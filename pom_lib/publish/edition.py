@@ -1,0 +1,555 @@
+"""Publish one edition of the book: validate its inputs, run the chapters, build HTML and PDF.
+
+An edition has four parameters: the plan, the year, and optionally the execution file and the
+previous edition's plan. All are validated before any chapter runs, and each plan once: the
+chapters receive it already validated (pom_lib.data.snapshot). The chapters run in parallel, and a
+chapter whose inputs did not change since an earlier edition is not run again (pom_lib.publish.chapter_runner);
+the HTML and the PDF are built at once, and not at all when no page changed (pom_lib.publish.books).
+
+Everything is produced in work folders first; book/ and _build/ are replaced only when every
+chapter ran and both builds passed, so a failure never loses the last good book, and the
+replacement itself survives an interruption (pom_lib.publish.publication). The work folders, all made
+and removed here:
+
+    .edicion/          libro/ (the new book/), html/ and pdflatex/ (Jupyter Book's output and
+                       logs), _config.yml (the edition's configuration), diario.json (the journal)
+    .edicion-NN/       a chapter's working folder while it runs (NN: its number)
+    _build/cache/      what a later edition reuses (pom_lib.publish.build_cache; `make clean` removes it)
+
+ediciones.yml, at the project root, lists the published editions: the current one (`fuente:
+book`) and the archived ones (`fuente: ediciones/<año>`, frozen by `archive_edition`). When it
+exists, a successful edition records itself there; `pom sitio` (pom_lib.publish.site) builds them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from pom_lib.core import escaping, spanish
+from pom_lib.core.errors import ChapterError, EditionError, PlanError, Problem
+from pom_lib.core.fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
+from pom_lib.data.plan import Plan, load_plan
+from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
+from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
+from pom_lib.publish.build_cache import BuildCache
+from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
+from pom_lib.publish.publication import JOURNAL, publish, recover
+from pom_lib.render.imprint import imprint
+from pom_lib.render.imprint import pdf_name as edition_pdf_name
+
+__all__ = ["ChapterError", "EditionError", "pdf_filename"]
+
+# Beside book/ (same depth): the work folder of an edition, removed when it is published.
+STAGING = ".edicion"
+NEW_BOOK = "libro"
+REGISTRY = "ediciones.yml"
+ARCHIVE = "ediciones"
+CURRENT = "book"
+TOC_HEADER = (
+    "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
+)
+REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
+# `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
+# Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
+# umbral_*: umbrales del semáforo de «Seguimiento de la ejecución» (porcentaje de la meta).
+# publicacion: fecha de publicación de la edición (la primera construcción la anota; corríjala si
+# se publica otro día); version: número de versión de la edición (auméntelo al republicarla corregida).
+"""
+# Optional keys of an edition: kept from one build to the next.
+PUBLICATION_KEYS = ("publicacion", "version")
+
+
+class InputError(PlanError):
+    """An edition input (execution file, previous plan) is invalid: every problem, under a headline."""
+
+    def __init__(self, headline: str, problems: list[Problem]):
+        self.headline = headline
+        super().__init__(problems)
+
+
+def chapter_stems(toc: Path) -> list[str]:
+    """The chapter files of a jb-book _toc.yml, in reading order."""
+    spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
+
+    def walk(entries: list[dict]) -> list[str]:
+        stems = []
+        for entry in entries or []:
+            if "file" in entry:
+                stems.append(Path(entry["file"]).with_suffix("").as_posix())
+            stems += walk(entry.get("sections", []))
+            stems += walk(entry.get("chapters", []))
+        return stems
+
+    return [
+        Path(spec["root"]).with_suffix("").as_posix(),
+        *walk(spec.get("parts", [])),
+        *walk(spec.get("chapters", [])),
+    ]
+
+
+def toc_for_plan(toc: Path, plan: Plan) -> dict:
+    """The book's table of contents for one plan: chapters whose data the plan lacks are left out.
+
+    The template toc (notebooks/_toc.yml) lists every chapter; a chapter class decides whether it
+    applies (pom_lib.chapters). A part left without chapters is left out too.
+    """
+    from pom_lib.chapters import chapter_classes
+
+    classes = chapter_classes()
+    spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
+
+    def keep(entries: list[dict]) -> list[dict]:
+        kept = []
+        for entry in entries or []:
+            stem = Path(entry["file"]).with_suffix("").as_posix() if "file" in entry else None
+            if stem in classes and not classes[stem].applies(plan):
+                continue
+            entry = dict(entry)
+            for key in ("chapters", "sections"):
+                if key in entry:
+                    entry[key] = keep(entry[key])
+            if ("caption" in entry or "chapters" in entry) and not entry.get("chapters"):
+                continue
+            kept.append(entry)
+        return kept
+
+    for key in ("parts", "chapters"):
+        if key in spec:
+            spec[key] = keep(spec[key])
+    return spec
+
+
+def publication_date(entry: dict) -> date:
+    """An edition's publication date as ediciones.yml records it; today for an edition not yet recorded."""
+    recorded = entry.get("publicacion")
+    return date.fromisoformat(str(recorded)) if recorded else date.today()
+
+
+def source_date_epoch(root: Path, edition_year: int) -> str:
+    """Date stamped in the book: SOURCE_DATE_EPOCH, else the last commit, else 1 January of the edition."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        found = ""
+    return found or str(int(datetime(edition_year, 1, 1, tzinfo=UTC).timestamp()))
+
+
+def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
+    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`."""
+    settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    title = f"{plan.info['titulo']} — Libro analítico"
+    institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
+    author = f"Edición {edition_year} · {institution}"
+    settings["title"], settings["author"] = title, author
+    # Plan text, so escaped where Sphinx takes it as markup: the PDF's title page (LaTeX) and the
+    # footer (HTML). The HTML pages get the title as text from pom_lib.render.theme_es.
+    settings["latex"]["latex_documents"].update(title=escaping.latex(title), author=escaping.latex(author))
+    # The page footer says whose figures these are and whose analysis, instead of a «Por …» byline.
+    footer = (
+        f"Libro analítico del {plan.info['titulo']}, edición {edition_year}. Las cifras son las del "
+        f"documento publicado por {spanish.definite(institution)}; el análisis es propio del libro."
+    )
+    settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
+    # Publication date and version as ediciones.yml records them (pom_lib.render.imprint), never the build's date.
+    entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    config = settings["sphinx"]["config"]
+    config["pom_edicion"] = imprint(
+        plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)), config.get("pom_sitio_url", "")
+    )
+    target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def _print_commentary_reviews(plan: Plan) -> None:
+    """Commentary blocks whose figures changed are held back from the book: say which, before building."""
+    from pom_lib.chapters import commentary_reviews
+
+    reviews = commentary_reviews(plan)
+    if reviews:
+        print(
+            f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
+            f"(pom comentarios {_relative(plan.folder, Path.cwd())} --confirmar):"
+        )
+        for review in reviews:
+            print(f"  - {review}")
+
+
+def _step(label: str):
+    """Print «label … » now and «listo (2.1 s)» when the step ends."""
+    print(f"{label} … ", end="", flush=True)
+    start = time.monotonic()
+    return lambda: print(f"listo ({time.monotonic() - start:.1f} s)", flush=True)
+
+
+def _resolve(path: Path | str, root: Path) -> Path:
+    path = Path(path)
+    return (path if path.is_absolute() else root / path).resolve()
+
+
+def _relative(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def _validated_plan(source: Path, snapshots: Path | None) -> Plan:
+    """The plan, from its snapshot when one was stored for exactly these files, else validated."""
+    tables = read_snapshot(source, snapshots) if snapshots else None
+    return Plan(source=source, tables=tables) if tables is not None else load_plan(source)
+
+
+def load_inputs(
+    plan_dir: Path,
+    edition_year: int,
+    root: Path,
+    execution: Path | None = None,
+    previous_plan: Path | None = None,
+    snapshots: Path | None = None,
+) -> tuple[Plan, Plan | None]:
+    """Validate every input of an edition before anything runs; return (plan, previous plan).
+
+    The execution file is checked against the plan it belongs to (monitoring.monitored_plan):
+    the edition's plan when its period has started by the cutoff year, else the previous plan.
+    With `snapshots` (a folder of the build cache), a plan validated by an earlier edition is
+    not validated again, and once every input is valid the plans are stored there.
+    Raises PlanError (InputError for the execution file and the previous plan) or EditionError.
+    """
+    plan = _validated_plan(plan_dir, snapshots)
+    previous = None
+    if previous_plan is not None:
+        try:
+            previous = _validated_plan(previous_plan, snapshots)
+        except PlanError as error:
+            raise InputError("El plan anterior no es válido", error.problems) from error
+    if execution is not None:
+        from pom_lib.compute.execution import load_execution
+        from pom_lib.present.monitoring import cutoff_year, monitored_plan
+
+        monitored = monitored_plan(plan, previous, edition_year)
+        if monitored is None:
+            against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
+            hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
+            raise EditionError(
+                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
+                f"({_relative(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
+                f"--ejecucion (o ese archivo){hint}."
+            )
+        try:
+            load_execution(execution, monitored)
+        except PlanError as error:
+            raise InputError(
+                f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})", error.problems
+            ) from error
+    if snapshots:
+        for valid in (plan, previous):
+            if valid is not None and read_snapshot(valid.source, snapshots) is None:
+                write_snapshot(snapshots, valid.source, valid.tables)
+    return plan, previous
+
+
+def recover_interrupted(root: Path) -> None:
+    """Finish the publication of an edition that was cut off halfway, and clear its work folders."""
+    work = root / STAGING
+    placed = recover(root, work)
+    if placed:
+        print(
+            f"Se completó la publicación de la edición anterior, que se había interrumpido ({', '.join(placed)}).",
+            flush=True,
+        )
+    for leftover in [work, *root.glob(f"{WORKDIR}[0-9][0-9]")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _tex_installation() -> str:
+    """The TeX engine in use (path, size, date): a TeX Live upgrade rebuilds the PDF."""
+    engine = shutil.which("xelatex")
+    if not engine:
+        return ""
+    real = Path(engine).resolve()
+    return f"{real}:{real.stat().st_size}:{real.stat().st_mtime_ns}"
+
+
+def build_edition(
+    plan_dir: Path,
+    edition_year: int,
+    root: Path,
+    execution: Path | None = None,
+    previous_plan: Path | None = None,
+    thresholds=None,
+) -> tuple[Path, Path]:
+    """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
+
+    `execution` (a year's execution file) and `previous_plan` (the previous edition's plan
+    folder) are optional; chapters receive them as `ejecucion` and `plan_anterior`, paths
+    relative to book/ ("" when absent). Without `execution`, the project's execution file of the
+    cutoff year is used when there is one (execution.execution_file_for: data/ejecucion/).
+    `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
+    umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
+    """
+    from pom_lib.compute.execution import Thresholds, execution_file_for
+    from pom_lib.present.monitoring import cutoff_year
+
+    root = Path(root).resolve()
+    plan_dir = _resolve(plan_dir, root)
+    thresholds = thresholds or Thresholds()
+    if not execution:
+        execution = execution_file_for(root, cutoff_year(edition_year))
+        if execution:
+            print(f"Ejecución de {cutoff_year(edition_year)}: {_relative(execution, root)}", flush=True)
+    execution = _resolve(execution, root) if execution else None
+    previous_plan = _resolve(previous_plan, root) if previous_plan else None
+    recover_interrupted(root)
+    cache = BuildCache(root)
+    plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan, snapshots=cache.plans)
+    check_registry(root, edition_year)
+    _print_commentary_reviews(plan)
+    book, work = root / CURRENT, root / STAGING
+    parameters = {
+        "edicion": int(edition_year),
+        "plan": _relative(plan_dir, book),
+        "ejecucion": _relative(execution, book) if execution else "",
+        "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
+        **threshold_parameters(thresholds),
+    }
+    inputs = {
+        "plan": plan_fingerprint(plan_dir),
+        "ejecucion": tree_fingerprint(execution) if execution else "",
+        "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else "",
+    }
+    new_book = work / NEW_BOOK
+    new_book.mkdir(parents=True)
+    try:
+        toc = yaml.safe_dump(toc_for_plan(root / "notebooks" / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
+        (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
+        stems = chapter_stems(new_book / "_toc.yml")
+        chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
+        record = cache.record()
+        durations = dict(record.get("duraciones", {}))
+        entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
+        assemble(chapters, entries, new_book)
+        config = edition_config(root, plan, edition_year, work / "_config.yml")
+        new_pages = tree_fingerprint(new_book)
+        keys, folders = _render_changed(
+            root,
+            work,
+            new_book,
+            new_pages,
+            config,
+            source_date_epoch(root, edition_year),
+            edition_pdf_name(edition_year),
+            record,
+        )
+        if new_pages != tree_fingerprint(book):
+            folders.append((new_book, book))
+        files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
+        entry = {
+            "anio": int(edition_year),
+            "plan": _relative(plan_dir, root),
+            "ejecucion": _relative(execution, root) if execution else "",
+            "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
+            "fuente": CURRENT,
+            **threshold_parameters(thresholds),
+        }
+        registry = registry_with(root, entry)
+        if registry is not None:
+            files[root / REGISTRY] = registry
+        publish(root, work, folders, files)
+    except BaseException as error:
+        # The work folder stays only for a failed book build, whose message names its log in there.
+        if not isinstance(error, BookBuildError) and not (work / JOURNAL).exists():
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(work)
+    cache.prune({chapter.key for chapter in chapters})
+    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(root / "_config.yml")
+
+
+def _render_changed(
+    root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str, pdf_copy: str, record: dict
+) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
+    """Build the HTML and the PDF unless what they were last built from is unchanged.
+
+    Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
+    site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
+    fingerprint of everything it is built from) and the (new, published) folder of each one built.
+    """
+    pages = combine(new_pages, file_fingerprint(config), epoch, code_fingerprint())
+    keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
+    pdf_name = pdf_filename(root / "_config.yml")
+    published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
+    products = {"html": published["html"] / "index.html", "pdflatex": published["pdflatex"] / pdf_name}
+    stale = [builder for builder in BUILDERS if record.get(builder) != keys[builder] or not products[builder].is_file()]
+    if "pdflatex" in stale and "html" not in stale:
+        stale.append("html")
+    if not stale:
+        print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
+        return keys, []
+    done = _step(f"Construyendo {describe(stale)}")
+    built = render(
+        new_book,
+        work,
+        config,
+        stale,
+        {**os.environ, "SOURCE_DATE_EPOCH": epoch},
+        root,
+        earlier_latex=published["pdflatex"],
+    )
+    done()
+    if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
+        raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
+    shutil.copy(built.get("pdflatex", published["pdflatex"]) / pdf_name, built["html"] / pdf_copy)
+    return keys, [(built[builder], published[builder]) for builder in stale]
+
+
+def threshold_parameters(thresholds) -> dict[str, float]:
+    """The semáforo thresholds as the chapters' parameters and the registry's keys."""
+    return dict(zip(THRESHOLD_PARAMETERS, (float(thresholds.green), float(thresholds.yellow), float(thresholds.over))))
+
+
+# --- ediciones.yml and the archive of published editions ------------------------------------------
+
+
+def read_registry(root: Path) -> list[dict] | None:
+    """The editions listed in ediciones.yml, newest first; None when the project has no such file."""
+    path = Path(root) / REGISTRY
+    if not path.is_file():
+        return None
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    editions = content.get("ediciones") or []
+    problems = []
+    for number, entry in enumerate(editions, start=1):
+        missing = [k for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente") if k not in (entry or {})]
+        if missing:
+            problems.append(Problem(REGISTRY, f"a la edición n.º {number} le falta {', '.join(missing)}"))
+    years = [e.get("anio") for e in editions if e]
+    if len(set(years)) != len(years):
+        problems.append(Problem(REGISTRY, "una edición aparece más de una vez"))
+    if problems:
+        raise PlanError(problems)
+    return sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
+
+
+def registry_text(editions: list[dict]) -> str:
+    """ediciones.yml listing `editions`, newest first (with the semáforo thresholds each edition used)."""
+    ordered = [
+        {
+            **{
+                k: (int(e[k]) if k == "anio" else str(e[k] or ""))
+                for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente")
+            },
+            **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e},
+            **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None},
+        }
+        for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
+    ]
+    return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
+
+
+def write_registry(root: Path, editions: list[dict]) -> None:
+    """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
+    text = registry_text(editions)
+    path = Path(root) / REGISTRY
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def check_registry(root: Path, edition_year: int) -> None:
+    """Refuse an edition that would lose a published one: book/ holds another, unarchived edition."""
+    editions = read_registry(root)
+    for entry in editions or []:
+        year = int(entry["anio"])
+        if entry["fuente"] == CURRENT and year != int(edition_year) and not (root / ARCHIVE / str(year)).exists():
+            raise EditionError(
+                f"book/ contiene la edición {year}, publicada y sin archivar. Congélela primero con "
+                f"«pom archivar --edicion {year}» (make archivar EDICION={year}) y luego construya la edición "
+                f"{edition_year}."
+            )
+        if year == int(edition_year) and entry["fuente"] != CURRENT:
+            raise EditionError(
+                f"La edición {year} ya está archivada en {entry['fuente']}: una edición publicada no se vuelve a "
+                f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada."
+            )
+
+
+def registry_with(root: Path, entry: dict) -> str | None:
+    """ediciones.yml with `entry` as the current edition; None when the project keeps no ediciones.yml."""
+    editions = read_registry(root)
+    if editions is None:
+        return None
+    kept = []
+    for other in editions:
+        if int(other["anio"]) == entry["anio"]:
+            entry = {**{k: other[k] for k in PUBLICATION_KEYS if other.get(k) is not None}, **entry}
+            continue
+        if other["fuente"] == CURRENT:  # check_registry made sure it was archived
+            other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
+        kept.append(other)
+    return registry_text([*kept, {"publicacion": date.today(), **entry}])
+
+
+def book_parameters(book: Path) -> dict:
+    """The parameters the executed chapters of `book` ran with (from the first chapter's metadata)."""
+    stems = chapter_stems(book / "_toc.yml")
+    first = book / f"{stems[0]}.ipynb"
+    if not first.is_file():
+        raise EditionError(
+            f"{first.parent.name}/ no tiene capítulos ejecutados: construya la edición con «pom edicion»."
+        )
+    return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
+
+
+def archive_edition(root: Path, edition_year: int) -> Path:
+    """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder.
+
+    The archive keeps the executed chapters, _toc.yml and the downloads, the edition's
+    _config.yml (title from its plan) and edicion.yml (its parameters and the date stamped in
+    its pages), so `pom sitio` rebuilds its pages without running anything or reading the plan.
+    """
+    root = Path(root).resolve()
+    book, target = root / CURRENT, root / ARCHIVE / str(edition_year)
+    if target.exists():
+        raise EditionError(f"Ya existe {ARCHIVE}/{edition_year}: un archivo de edición no se sobrescribe.")
+    parameters = book_parameters(book)
+    if int(parameters.get("edicion", -1)) != int(edition_year):
+        raise EditionError(
+            f"book/ contiene la edición {parameters.get('edicion')}, no la {edition_year}: "
+            f"construya esa edición con «pom edicion --edicion {edition_year}» antes de archivarla."
+        )
+    plan_dir = (book / parameters["plan"]).resolve()
+    entry = {
+        "anio": int(edition_year),
+        "plan": _relative(plan_dir, root),
+        "ejecucion": _relative((book / parameters["ejecucion"]).resolve(), root) if parameters.get("ejecucion") else "",
+        "plan_anterior": (
+            _relative((book / parameters["plan_anterior"]).resolve(), root) if parameters.get("plan_anterior") else ""
+        ),
+        "fuente": f"{ARCHIVE}/{edition_year}",
+    }
+    # The thresholds are recorded in the registry, not in the first chapter's parameters.
+    recorded = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    entry |= {k: recorded[k] for k in THRESHOLD_PARAMETERS if k in recorded}
+    epoch = source_date_epoch(root, edition_year)
+    staging = target.with_name(f".{target.name}.nuevo")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(book, staging, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build", "*.log"))
+    edition_config(root, load_plan(plan_dir), edition_year, staging / "_config.yml")
+    record = {**{k: v for k, v in entry.items() if k != "fuente"}, "source_date_epoch": epoch}
+    (staging / "edicion.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    staging.rename(target)
+    editions = read_registry(root)
+    if editions is not None:
+        previous = next((e for e in editions if int(e["anio"]) == int(edition_year)), {})
+        entry = {**entry, **{k: previous[k] for k in PUBLICATION_KEYS if previous.get(k) is not None}}
+        write_registry(root, [*(e for e in editions if int(e["anio"]) != int(edition_year)), entry])
+    return target

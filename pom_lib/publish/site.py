@@ -1,0 +1,268 @@
+"""Publish every edition of ediciones.yml as one static site, with an edition switcher on every page.
+
+Layout of the site (works from file://, no server needed):
+
+    _site/index.html          landing page: every edition with links to its HTML, PDF and data
+    _site/versiones.js        the list of editions, read by the switcher of every page
+    _site/<año>/              one edition: its HTML pages, libro-pom-<año>.pdf and descargas/
+    _site/ultima/             a copy of the newest edition
+
+Each edition is rendered from its executed notebooks (book/ for the current one, ediciones/<año>/
+for the archived ones) with execution off, so building the site never re-runs a chapter and an
+archived edition's pages come out the same every time. The switcher («Edición: 2025 ▾») is added
+by pom_lib.render.sphinx_tables when the config sets `pom_edicion_sitio`; its entries come from
+../versiones.js, so publishing a new edition rewrites versiones.js and index.html, never the
+pages of an older edition. The site is built in a staging folder and replaces the previous one
+only when every edition built (pom_lib.publish.publication).
+
+The site folder carries a mark (.pom-sitio): the output folder is replaced only when it is a
+site built here, or empty. The project itself, its sources and any other folder are refused.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+
+from pom_lib.data.plan import load_plan
+from pom_lib.publish.books import BUILDERS, pdf_filename, render
+from pom_lib.publish.edition import (
+    ARCHIVE,
+    CURRENT,
+    EditionError,
+    chapter_stems,
+    edition_config,
+    read_registry,
+    source_date_epoch,
+)
+from pom_lib.publish.publication import JOURNAL, publish, recover
+
+SWITCHER_DATA = "versiones.js"
+LATEST = "ultima"
+DOWNLOADS = "descargas"
+# Beside the output folder while it is built; replaced into place at the end.
+STAGING_SUFFIX = ".nuevo"
+WORK = ".sitio"
+# Written into every site folder built here: the one kind of existing folder `pom sitio` replaces.
+MARK = ".pom-sitio"
+# Project folders a site never goes into.
+PROJECT_FOLDERS = (CURRENT, ARCHIVE, "data")
+
+
+def pdf_name(year: int) -> str:
+    """The PDF's name inside the site: the edition year in it, so a downloaded copy says which one it is."""
+    return f"libro-pom-{year}.pdf"
+
+
+def edition_source(root: Path, entry: dict) -> Path:
+    """The folder of an edition's executed notebooks: book/ or its archive."""
+    source = (Path(root) / entry["fuente"]).resolve()
+    if not (source / "_toc.yml").is_file():
+        raise EditionError(
+            f"La edición {entry['anio']} no tiene capítulos en {entry['fuente']}/ (falta _toc.yml): "
+            f"revise {entry['fuente']} en ediciones.yml."
+        )
+    return source
+
+
+def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[Path, str]:
+    """The edition's Jupyter Book config with the switcher on, written to `target`; and its date stamp.
+
+    An archived edition brings its own frozen config and date; the current one takes the
+    project's _config.yml and the title of its plan, as `pom edicion` does.
+    """
+    year = int(entry["anio"])
+    if entry["fuente"] == CURRENT:
+        edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target)
+        epoch = source_date_epoch(root, year)
+    else:
+        frozen = source / "_config.yml"
+        record = source / "edicion.yml"
+        if not frozen.is_file() or not record.is_file():
+            raise EditionError(
+                f"El archivo de la edición {year} ({entry['fuente']}/) no tiene _config.yml y "
+                "edicion.yml: archívela con «pom archivar»."
+            )
+        shutil.copy(frozen, target)
+        epoch = str(yaml.safe_load(record.read_text(encoding="utf-8"))["source_date_epoch"])
+    settings = yaml.safe_load(target.read_text(encoding="utf-8"))
+    settings.setdefault("sphinx", {}).setdefault("config", {})["pom_edicion_sitio"] = str(year)
+    target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target, epoch
+
+
+def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> dict:
+    """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists."""
+    year = int(entry["anio"])
+    source = edition_source(root, entry)
+    work.mkdir(parents=True, exist_ok=True)
+    config, epoch = _site_config(root, entry, source, work / "config.yml")
+    # Jupyter Book reads the source folder only; its output goes to `work`.
+    copy = work / "libro"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
+    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    shutil.copytree(built["html"], target)
+    shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
+    downloads = (
+        sorted(p.name for p in (source / DOWNLOADS).glob("*") if p.is_file()) if (source / DOWNLOADS).is_dir() else []
+    )
+    if downloads:
+        shutil.copytree(source / DOWNLOADS, target / DOWNLOADS)
+    return {
+        "anio": year,
+        "titulo": settings.get("title", ""),
+        "autor": settings.get("author", ""),
+        "ruta": f"{year}/",
+        "pdf": pdf_name(year),
+        "descargas": downloads,
+        "paginas": [*chapter_stems(source / "_toc.yml"), "index"],
+    }
+
+
+def switcher_data(editions: list[dict]) -> str:
+    """versiones.js: the editions for the switcher, as a script (a file:// page cannot fetch JSON)."""
+    data = {
+        "ultima": editions[0]["anio"],
+        "ediciones": [{"anio": e["anio"], "ruta": e["ruta"], "paginas": e["paginas"]} for e in editions],
+    }
+    return (
+        "// Ediciones publicadas; la escribe `pom sitio` y la lee el selector de edición de cada página.\n"
+        f"window.POM_EDICIONES = {json.dumps(data, ensure_ascii=False, indent=1)};\n"
+    )
+
+
+_DOWNLOAD_LABELS = {
+    "matriz.csv": "Matriz (CSV)",
+    "matriz.xlsx": "Matriz (Excel)",
+    "paquete-datos.zip": "Paquete de datos (ZIP)",
+}
+
+
+def index_page(editions: list[dict]) -> str:
+    """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data."""
+    latest = editions[0]
+    items = []
+    for edition in editions:
+        year = edition["anio"]
+        links = [
+            f'<a href="{year}/index.html">Libro en HTML</a>',
+            f'<a href="{year}/{html.escape(edition["pdf"])}">PDF</a>',
+        ]
+        links += [
+            f'<a href="{year}/{DOWNLOADS}/{html.escape(name)}">{html.escape(_DOWNLOAD_LABELS.get(name, name))}</a>'
+            for name in edition["descargas"]
+        ]
+        badge = ' <span class="ultima">última edición</span>' if edition is latest else ""
+        items.append(
+            f'<li id="edicion-{year}"><h2>Edición {year}{badge}</h2>\n'
+            f'<p class="titulo">{html.escape(edition["titulo"])}</p>\n'
+            f'<p class="enlaces">{" · ".join(links)}</p></li>'
+        )
+    title = html.escape(latest["titulo"] or "Libro POM")
+    return f"""<!DOCTYPE html>
+<html lang="es">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ediciones del libro — {title}</title>
+<link rel="icon" href="{LATEST}/_static/favicon.svg">
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto;
+       padding: 0 1rem; color: #222; line-height: 1.5; }}
+h1 {{ font-size: 1.6rem; margin-bottom: .25rem; }}
+ul {{ list-style: none; padding: 0; }}
+li {{ border-top: 1px solid #ddd; padding: .75rem 0; }}
+h2 {{ font-size: 1.2rem; margin: 0; }}
+.titulo {{ margin: .2rem 0; color: #444; }}
+.enlaces a {{ color: #0072B2; }}
+.ultima {{ font-size: .8rem; font-weight: normal; background: #0072B2; color: #fff; border-radius: .3rem;
+          padding: .05rem .4rem; vertical-align: middle; }}
+</style>
+</head>
+<body>
+<h1>Libro POM: ediciones publicadas</h1>
+<p>Cada año se publica una edición del libro analítico del Plan Operativo Multianual, con la ejecución del año
+anterior y los cambios respecto de la edición previa. Las ediciones anteriores se conservan tal como se
+publicaron. <a href="{LATEST}/index.html">Ir a la última edición ({latest["anio"]})</a>.</p>
+<ul>
+{chr(10).join(items)}
+</ul>
+</body>
+</html>
+"""
+
+
+def check_output(root: Path, output: Path) -> None:
+    """Refuse a site folder that would replace what `pom sitio` did not build."""
+    root, output = Path(root).resolve(), Path(output).resolve()
+    if output == root or output in root.parents:
+        raise EditionError(
+            f"«{output}» contiene el proyecto: el sitio se escribe en una carpeta propia, por "
+            f"ejemplo _site (la de omisión)."
+        )
+    for name in PROJECT_FOLDERS:
+        if output == root / name or root / name in output.parents:
+            raise EditionError(
+                f"«{output}» está en {name}/, que es parte del proyecto: elija otra carpeta para el "
+                f"sitio, por ejemplo _site (la de omisión)."
+            )
+    if output.is_file():
+        raise EditionError(f"«{output}» es un archivo: elija una carpeta para el sitio, por ejemplo _site.")
+    if output.is_dir() and not (output / MARK).is_file() and any(output.iterdir()):
+        raise EditionError(
+            f"«{output}» ya existe y no es un sitio construido por «pom sitio»: no se reemplaza. "
+            f"Elija una carpeta que no exista, por ejemplo _site (la de omisión)."
+        )
+
+
+def build_site(root: Path, output: Path | str = "_site") -> Path:
+    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html."""
+    root = Path(root).resolve()
+    output = (Path(output) if Path(output).is_absolute() else root / output).resolve()
+    work = root / WORK
+    placed = recover(root, work)
+    if placed:
+        print(
+            f"Se completó la publicación del sitio anterior, que se había interrumpido: {', '.join(placed)}.",
+            flush=True,
+        )
+    entries = read_registry(root)
+    if not entries:
+        raise EditionError(
+            "No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición (pom edicion la registra)."
+        )
+    check_output(root, output)
+    staging = output.with_name(output.name + STAGING_SUFFIX)
+    check_output(root, staging)
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / MARK).write_text(
+        "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n",
+        encoding="utf-8",
+    )
+    try:
+        editions = []
+        for entry in entries:
+            print(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
+            editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
+            print("lista", flush=True)
+        (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
+        (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
+        # A copy, not a redirect: every page of the newest edition also answers under ultima/.
+        shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+        publish(root, work, [(staging, output)], {})
+    except KeyboardInterrupt:
+        if not (work / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
+    return output / "index.html"
