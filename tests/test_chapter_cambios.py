@@ -157,3 +157,15 @@ def test_plans_without_actions(plan, plan_copy):
     )
     removed = EditionChanges(empty, 2026, plan).values["frase_acciones"]
     assert removed == f"Se retiran {len(plan['acciones'])} acciones."
+
+
+def test_a_key_figure_that_only_moves_to_another_year_is_said_to_stay(plan, plan_copy):
+    _edit(
+        plan_copy,
+        "cifras_clave",
+        "poblacion_elegible_2029,poblacion_elegible,2029,",
+        "poblacion_elegible_2029,poblacion_elegible,2028,",
+    )
+    values = EditionChanges(load_plan(plan_copy), 2026, plan).values
+    assert "la población elegible se mantiene en 1,619,247 y pasa de 2029 a 2028" in values["frase_cifras"]
+    assert "pasa de 1,619,247" not in values["frase_cifras"]

@@ -233,7 +233,10 @@ class EditionChanges(Chapter):
             if before == after:
                 continue
             unit = self._role_unit(role)
-            if before and after:
+            if before and after and before[1] == after[1]:  # the same figure, for another year
+                value = self._figure((None, after[1]), unit)
+                parts.append(f"{phrase} se mantiene en {value} y pasa de {before[0]} a {after[0]}")
+            elif before and after:
                 parts.append(f"{phrase} pasa de {self._figure(before, unit)} a {self._figure(after, unit)}")
             elif after:
                 parts.append(f"{phrase} aparece en esta edición: {self._figure(after, unit)}")
