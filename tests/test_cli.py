@@ -154,7 +154,6 @@ def test_output_to_a_closed_pipe_ends_quietly():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=interruptible,
     )
     process.stdout.close()  # the reader leaves before the first line
     error = process.stderr.read()
@@ -177,6 +176,7 @@ def test_ctrl_c_prints_one_spanish_line():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     maps = Path(f"/proc/{process.pid}/maps")
     deadline = time.monotonic() + 60
