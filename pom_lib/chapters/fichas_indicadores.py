@@ -15,22 +15,6 @@ from pom_lib.present.display import Figure, Table
 
 LEVEL_PLURALS = {"producto": "productos", "subproducto": "subproductos"}
 FICHE_TITLES = {"producto": "Ficha de producto", "subproducto": "Ficha de subproductos"}
-_WORDS_FEMININE = {
-    1: "una",
-    2: "dos",
-    3: "tres",
-    4: "cuatro",
-    5: "cinco",
-    6: "seis",
-    7: "siete",
-    8: "ocho",
-    9: "nueve",
-    10: "diez",
-}
-
-
-def _number_feminine(number: int) -> str:
-    return _WORDS_FEMININE.get(number, fmt.integer(number))
 
 
 class IndicatorFiches(Chapter):
@@ -70,14 +54,17 @@ class IndicatorFiches(Chapter):
         if len(levels) == 1:
             level = LEVEL_PLURALS[levels.index[0]]
             whom = f"para los {level}" if total == 1 else f"{'ambas' if total == 2 else 'todas'} para los {level}"
-            return f"{_number_feminine(total)} {noun} de indicadores, {whom}"
+            return f"{spanish.number_in_words(total, feminine=True)} {noun} de indicadores, {whom}"
         if (levels == 1).all():
             parts = [
                 f"{'una' if i == 0 else 'otra'} para los {LEVEL_PLURALS[level]}" for i, level in enumerate(levels.index)
             ]
         else:
-            parts = [f"{_number_feminine(count)} para los {LEVEL_PLURALS[level]}" for level, count in levels.items()]
-        return f"{_number_feminine(total)} {noun} de indicadores: {spanish.join(parts)}"
+            parts = [
+                f"{spanish.number_in_words(count, feminine=True)} para los {LEVEL_PLURALS[level]}"
+                for level, count in levels.items()
+            ]
+        return f"{spanish.number_in_words(total, feminine=True)} {noun} de indicadores: {spanish.join(parts)}"
 
     def _agreement_sentence(self, values: pd.DataFrame) -> str:
         """How the recomputed indicator compares with the published one, absolute and relative."""
@@ -127,7 +114,11 @@ class IndicatorFiches(Chapter):
             for _, group in values.groupby("ficha_id", sort=False)
         ]
         if all(p == published[0] for p in published):
-            both = "Las dos fichas" if len(published) == 2 else f"Las {_number_feminine(len(published))} fichas"
+            both = (
+                "Las dos fichas"
+                if len(published) == 2
+                else f"Las {spanish.number_in_words(len(published), feminine=True)} fichas"
+            )
             return f"{both} publican exactamente las mismas cifras, de la línea de base a la última meta."
         return "Las fichas publican cifras distintas; la tabla de cada una muestra sus valores."
 

@@ -31,13 +31,17 @@ def count(number: int, singular: str, plural_form: str | None = None) -> str:
     return f"{fmt.integer(number)} {plural(number, singular, plural_form)}"
 
 
+def number_in_words(number: int, feminine: bool = False) -> str:
+    """«un» (or «una»), «dos» … «diez»; 0 and figures above ten as digits."""
+    if number in _NUMBER_WORDS and number:
+        return "una" if feminine and number == 1 else _NUMBER_WORDS[number]
+    return fmt.integer(number)
+
+
 def count_in_words(number: int, singular: str, plural_form: str | None = None, feminine: bool = False) -> str:
     """«un producto», «cinco años», «una acción»; figures above ten as digits."""
     if number in _NUMBER_WORDS and number:
-        word = _NUMBER_WORDS[number]
-        if feminine and number == 1:
-            word = "una"
-        return f"{word} {plural(number, singular, plural_form)}"
+        return f"{number_in_words(number, feminine)} {plural(number, singular, plural_form)}"
     return count(number, singular, plural_form)
 
 
