@@ -200,12 +200,14 @@ def _plans_needed(session: pytest.Session) -> list[str]:
     return needed
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def books(request, tmp_path_factory):
     """book(name): the plan's edition, shared by every check.
 
     The plans the selected tests need are built in separate processes, BUILDERS at a time, from the
     first request on: a build is mostly one busy process (a chapter's kernel, then Sphinx or LaTeX).
+    Scoped to this module: the pool's threads end with it, before other modules fork the test
+    process to run chapters (a fork while another thread holds a lock can hang the child).
     """
     needed = _plans_needed(request.session)
     with ProcessPoolExecutor(BUILDERS, mp_context=multiprocessing.get_context("fork")) as pool:
