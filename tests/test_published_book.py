@@ -225,9 +225,10 @@ def _uncompressed(pdf: Path) -> bytes:
 
     data = pdf.read_bytes()
     parts = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # Each stream is exactly /Length bytes long; searching for «endstream» instead can misalign them.
+    for match in re.finditer(rb"/Length (\d+)\b[^>]*>>\s*stream\r?\n", data):
         try:
-            parts.append(zlib.decompress(match.group(1)))
+            parts.append(zlib.decompress(data[match.end() : match.end() + int(match.group(1))]))
         except zlib.error:
             continue
     return b"".join(parts)
