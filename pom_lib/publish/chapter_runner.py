@@ -204,8 +204,6 @@ def _run_in_parallel(
     environment: dict[str, str],
     finished: Callable[[Chapter, Path, float], None],
 ) -> None:
-    import papermill  # noqa: F401 — imported once, before the workers are forked from this process
-
     tasks = []
     try:
         for chapter in pending:
@@ -213,11 +211,18 @@ def _run_in_parallel(
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir()
             tasks.append((chapter, cache.partial_chapter(chapter.key), workdir))
+        # The whole environment goes with each task: a worker is forked from the fork server, which
+        # keeps the environment of the moment it started.
+        full_environment = {**os.environ, **environment}
         work = [
-            (index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, environment)
+            (index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, full_environment)
             for index, (chapter, partial, workdir) in enumerate(tasks)
         ]
-        context = multiprocessing.get_context("fork")
+        # Workers come from a fork server, not from this process: forking a process that has had
+        # threads (a test runner, a notebook) can leave the child waiting forever on a lock one of
+        # those threads held. The server imports papermill once, so each worker starts warm.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill"])
         # Leaving the block stops every worker (and its kernel), also on an error or Ctrl-C.
         with context.Pool(min(len(tasks), cores()), initializer=_worker_signals) as pool:
             for index, failure, seconds in pool.imap_unordered(_execute, work):
@@ -253,6 +258,7 @@ def _execute(task: tuple) -> tuple[int, str | None, float]:
     import papermill
 
     index, source, target, cwd, parameters, environment = task
+    os.environ.clear()
     os.environ.update(environment)
     start = time.monotonic()
     try:
