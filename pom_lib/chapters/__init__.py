@@ -32,6 +32,11 @@ def chapter_classes() -> dict[str, type[Chapter]]:
     return classes
 
 
+def applicable_chapters(plan: Plan) -> dict[str, bool]:
+    """Whether each chapter applies to the plan (a chapter whose data the plan lacks is left out)."""
+    return {name: cls.applies(plan) for name, cls in sorted(chapter_classes().items())}
+
+
 def commentary_reviews(plan: Plan) -> list[commentary.Review]:
     """Every commentary block of the plan whose figures changed; raises PlanError for a malformed file."""
     classes = chapter_classes()

@@ -16,8 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import frictionless
 import pandas as pd
 
 from pom_lib.core import spanish
@@ -25,6 +25,9 @@ from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, units
 from pom_lib.data.completeness import completeness_problems
 from pom_lib.data.reading import RawTable, open_workbook, read_csv_table, read_sheet
+
+if TYPE_CHECKING:
+    import frictionless
 
 PERIOD_TABLES = ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas")
 DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
@@ -280,6 +283,8 @@ def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, Checked
     Numbers must be finite: frictionless reads «Infinity», «NaN» and «1e309», so those cells
     are reported here, and frictionless' own verdict on them (NaN breaks «minimum») is dropped.
     """
+    import frictionless  # imported only when validating: every chapter imports this module, few validate
+
     package = frictionless.Package(
         resources=[
             frictionless.Resource(

@@ -3,6 +3,7 @@
     _build/cache/planes/<library>/<plan>.pickle   validated plans (pom_lib.data.snapshot)
     _build/cache/capitulos/<key>/capitulo.ipynb   one executed chapter…
     _build/cache/capitulos/<key>/archivos/        …and the files it wrote beside it (downloads)
+    _build/cache/plan.json                        what the chapters conclude of the last plan seen
     _build/cache/libro.json                       what the published HTML and PDF were built from,
                                                   and how long each chapter took
 
@@ -33,6 +34,7 @@ class BuildCache:
         self.folder = Path(root) / CACHE
         self.chapters = self.folder / "capitulos"
         self.record_path = self.folder / "libro.json"
+        self.facts_path = self.folder / "plan.json"
 
     @property
     def plans(self) -> Path:
@@ -59,6 +61,20 @@ class BuildCache:
         shutil.rmtree(entry, ignore_errors=True)
         partial.rename(entry)
         return entry
+
+    def plan_facts(self, key: str) -> dict | None:
+        """What was concluded of the plan with this key (edition.plan_facts), or None."""
+        try:
+            kept = json.loads(self.facts_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return kept["hechos"] if kept.get("clave") == key else None
+
+    def keep_plan_facts(self, key: str, facts: dict) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.facts_path.with_suffix(f".{os.getpid()}.parcial")
+        partial.write_text(json.dumps({"clave": key, "hechos": facts}, ensure_ascii=False), encoding="utf-8")
+        partial.replace(self.facts_path)
 
     def record(self) -> dict:
         try:

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
@@ -204,43 +205,56 @@ def _run_in_parallel(
     environment: dict[str, str],
     finished: Callable[[Chapter, Path, float], None],
 ) -> None:
-    tasks = []
+    """Run the chapters, one process each and at most one per core, handing each result to `finished`.
+
+    Each chapter's process comes from a fork server that has imported papermill (so it starts
+    warm), not from this process: forking a process that has had threads (a test runner, a
+    notebook) can leave the child waiting forever on a lock one of those threads held. No lock or
+    queue is shared between the processes, so stopping one never strands another. The whole
+    environment goes with each chapter: the fork server keeps the one of the moment it started.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["papermill"])
+    full_environment = {**os.environ, **environment}
+    waiting = list(pending)
+    running: dict = {}  # the connection a chapter's result comes by → (chapter, its folders, its process)
+    folders = []
     try:
-        for chapter in pending:
-            workdir = root / f"{WORKDIR}{chapter.number:02d}"
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir()
-            tasks.append((chapter, cache.partial_chapter(chapter.key), workdir))
-        # The whole environment goes with each task: a worker is forked from the fork server, which
-        # keeps the environment of the moment it started.
-        full_environment = {**os.environ, **environment}
-        work = [
-            (index, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters, full_environment)
-            for index, (chapter, partial, workdir) in enumerate(tasks)
-        ]
-        # Workers come from a fork server, not from this process: forking a process that has had
-        # threads (a test runner, a notebook) can leave the child waiting forever on a lock one of
-        # those threads held. The server imports papermill once, so each worker starts warm.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill"])
-        # Leaving the block stops every worker (and its kernel), also on an error or Ctrl-C.
-        with context.Pool(min(len(tasks), cores()), initializer=_worker_signals) as pool:
-            for index, failure, seconds in pool.imap_unordered(_execute, work):
-                chapter, partial, workdir = tasks[index]
+        while waiting or running:
+            while waiting and len(running) < cores():
+                chapter = waiting.pop(0)
+                workdir = root / f"{WORKDIR}{chapter.number:02d}"
+                shutil.rmtree(workdir, ignore_errors=True)
+                workdir.mkdir()
+                partial = cache.partial_chapter(chapter.key)
+                folders.append((partial, workdir))
+                receiver, sender = context.Pipe(duplex=False)
+                task = (sender, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters)
+                process = context.Process(target=_execute, args=(*task, full_environment), daemon=True)
+                process.start()
+                sender.close()  # the chapter's process holds the only writing end: its death reads as EOF
+                running[receiver] = (chapter, partial, workdir, process)
+            for receiver in multiprocessing.connection.wait(list(running)):
+                chapter, partial, workdir, process = running.pop(receiver)
+                try:
+                    failure, seconds = receiver.recv()
+                except EOFError:
+                    failure, seconds = f"el proceso del capítulo terminó sin resultado (código {process.exitcode})", 0
+                receiver.close()
+                process.join()
                 if failure:
                     raise ChapterError(chapter.stem, chapter.title, failure)
                 shutil.copytree(workdir, partial / FILES, dirs_exist_ok=True)
                 finished(chapter, cache.keep_chapter(partial, chapter.key), seconds)
     finally:
-        for _, partial, workdir in tasks:
+        # On an error or Ctrl-C, the chapters still running are stopped, and their kernels with them.
+        for *_, process in running.values():
+            process.terminate()
+        for *_, process in running.values():
+            process.join()
+        for partial, workdir in folders:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.rmtree(partial, ignore_errors=True)
-
-
-def _worker_signals() -> None:
-    # Ctrl-C is the parent's to handle; the parent stops a worker with SIGTERM.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)
 
 
 def _stop(signum, frame) -> None:
@@ -253,13 +267,27 @@ def _stop(signum, frame) -> None:
     os._exit(1)
 
 
-def _execute(task: tuple) -> tuple[int, str | None, float]:
-    """Run one chapter in a worker: (task index, why it failed or None, seconds)."""
-    import papermill
-
-    index, source, target, cwd, parameters, environment = task
+def _execute(
+    result: multiprocessing.connection.Connection,
+    source: str,
+    target: str,
+    cwd: str,
+    parameters: dict,
+    environment: dict[str, str],
+) -> None:
+    """Run one chapter in its own process; send back (why it failed or None, seconds)."""
+    # Ctrl-C is the parent's to handle; the parent stops a chapter with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     os.environ.clear()
     os.environ.update(environment)
+    result.send(_run_notebook(source, target, cwd, parameters))
+    result.close()
+
+
+def _run_notebook(source: str, target: str, cwd: str, parameters: dict) -> tuple[str | None, float]:
+    import papermill
+
     start = time.monotonic()
     try:
         papermill.execute_notebook(
@@ -275,13 +303,13 @@ def _execute(task: tuple) -> tuple[int, str | None, float]:
             extra_arguments=["--log-level=CRITICAL"],
         )
     except papermill.PapermillExecutionError as exc:
-        return index, f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})", 0.0
+        return f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})", 0.0
     except Exception as exc:  # kernel death, unreadable notebook…: still name the chapter
-        return index, f"{type(exc).__name__}: {exc}", 0.0
+        return f"{type(exc).__name__}: {exc}", 0.0
     executed = nbformat.read(target, as_version=4)
     scrub(executed)
     nbformat.write(executed, target)
-    return index, None, time.monotonic() - start
+    return None, time.monotonic() - start
 
 
 def _local_socket_kernel_manager() -> type:

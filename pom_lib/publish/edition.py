@@ -96,22 +96,20 @@ def chapter_stems(toc: Path) -> list[str]:
     ]
 
 
-def toc_for_plan(toc: Path, plan: Plan) -> dict:
+def toc_for_plan(toc: Path, applicable: dict[str, bool]) -> dict:
     """The book's table of contents for one plan: chapters whose data the plan lacks are left out.
 
-    The template toc (notebooks/_toc.yml) lists every chapter; a chapter class decides whether it
-    applies (pom_lib.chapters). A part left without chapters is left out too.
+    The template toc (notebooks/_toc.yml) lists every chapter; `applicable` says, for each chapter
+    that has a class (pom_lib.chapters.applicable_chapters), whether it applies to the plan. A part
+    left without chapters is left out too.
     """
-    from pom_lib.chapters import chapter_classes
-
-    classes = chapter_classes()
     spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
 
     def keep(entries: list[dict]) -> list[dict]:
         kept = []
         for entry in entries or []:
             stem = Path(entry["file"]).with_suffix("").as_posix() if "file" in entry else None
-            if stem in classes and not classes[stem].applies(plan):
+            if not applicable.get(stem, True):
                 continue
             entry = dict(entry)
             for key in ("chapters", "sections"):
@@ -173,11 +171,28 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     return target
 
 
-def _print_commentary_reviews(plan: Plan) -> None:
-    """Commentary blocks whose figures changed are held back from the book: say which, before building."""
-    from pom_lib.chapters import commentary_reviews
+def plan_facts(plan: Plan, cache: BuildCache) -> dict:
+    """What the chapter classes conclude about the plan before anything runs: which chapters apply
+    («capitulos») and which commentary blocks to review («revisiones»).
 
-    reviews = commentary_reviews(plan)
+    Finding them imports every chapter and computes its figures; the answer is kept in the build
+    cache for the same plan files and library.
+    """
+    key = combine("plan", plan_fingerprint(plan.source), code_fingerprint())
+    facts = cache.plan_facts(key)
+    if facts is None:
+        from pom_lib.chapters import applicable_chapters, commentary_reviews
+
+        facts = {
+            "capitulos": applicable_chapters(plan),
+            "revisiones": [str(review) for review in commentary_reviews(plan)],
+        }
+        cache.keep_plan_facts(key, facts)
+    return facts
+
+
+def _print_commentary_reviews(plan: Plan, reviews: list[str]) -> None:
+    """Commentary blocks whose figures changed are held back from the book: say which, before building."""
     if reviews:
         print(
             f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
@@ -313,7 +328,8 @@ def build_edition(
     cache = BuildCache(root)
     plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan, snapshots=cache.plans)
     check_registry(root, edition_year)
-    _print_commentary_reviews(plan)
+    facts = plan_facts(plan, cache)
+    _print_commentary_reviews(plan, facts["revisiones"])
     book, work = root / CURRENT, root / STAGING
     parameters = {
         "edicion": int(edition_year),
@@ -330,7 +346,9 @@ def build_edition(
     new_book = work / NEW_BOOK
     new_book.mkdir(parents=True)
     try:
-        toc = yaml.safe_dump(toc_for_plan(root / "notebooks" / "_toc.yml", plan), allow_unicode=True, sort_keys=False)
+        toc = yaml.safe_dump(
+            toc_for_plan(root / "notebooks" / "_toc.yml", facts["capitulos"]), allow_unicode=True, sort_keys=False
+        )
         (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
         stems = chapter_stems(new_book / "_toc.yml")
         chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
