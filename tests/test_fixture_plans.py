@@ -206,11 +206,12 @@ def books(request, tmp_path_factory):
 
     The plans the selected tests need are built in separate processes, BUILDERS at a time, from the
     first request on: a build is mostly one busy process (a chapter's kernel, then Sphinx or LaTeX).
-    Scoped to this module: the pool's threads end with it, before other modules fork the test
-    process to run chapters (a fork while another thread holds a lock can hang the child).
+    The builders come from a fork server, as the chapters do: a copy of this process (fork) would
+    inherit the fork server an earlier module started here, which is not its child, and could not
+    run chapters.
     """
     needed = _plans_needed(request.session)
-    with ProcessPoolExecutor(BUILDERS, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(BUILDERS, mp_context=multiprocessing.get_context("forkserver")) as pool:
         builds = {}
 
         def book(name: str) -> Book:

@@ -34,33 +34,41 @@ def yearly_totals(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame({"total": totals, "variacion": totals.diff(), "variacion_pct": 100 * totals.pct_change()})
 
 
-def compound_growth(first: float, last: float, periods: int) -> float:
-    """Average yearly growth (percentage points) that turns `first` into `last`; NaN if undefined."""
-    if periods <= 0 or first <= 0 or last < 0:
-        return float("nan")
-    return 100 * ((last / first) ** (1 / periods) - 1)
+def compound_growth(first, last, periods: int):
+    """Average yearly growth (percentage points) that turns `first` into `last`; NaN if undefined.
+
+    `first` and `last` are numbers or arrays of them (element by element).
+    """
+    first, last = np.asarray(first, dtype=float), np.asarray(last, dtype=float)
+    defined = (periods > 0) & (first > 0) & (last >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = 100 * ((last / first) ** (1 / periods) - 1) if periods > 0 else np.full(first.shape, np.nan)
+    growth = np.where(defined, growth, np.nan)
+    return float(growth) if growth.ndim == 0 else growth
 
 
 def product_growth(plan: Plan) -> pd.DataFrame:
     """Per product: first- and last-year goals, total change and average yearly growth."""
     first, last = plan.years[0], plan.years[-1]
-    goals = plan["metas_productos"].set_index(["producto_id", "anio"])
-    rows = []
-    for product in plan.products.itertuples():
-        start, end = goals.loc[(product.producto_id, first)], goals.loc[(product.producto_id, last)]
-        row = {
-            "producto_id": product.producto_id,
-            "producto": product.nombre,
-            "programa": product.programa,
-            "unidad_medida": product.unidad_medida,
+    goals = plan["metas_productos"]
+    products = plan.products
+    table = pd.DataFrame(
+        {
+            "producto_id": products["producto_id"].to_numpy(),
+            "producto": products["nombre"].to_numpy(),
+            "programa": products["programa"].to_numpy(),
+            "unidad_medida": products["unidad_medida"].to_numpy(),
         }
-        for kind in ("meta_fisica", "meta_financiera"):
-            a, b = float(start[kind]), float(end[kind])
-            row[f"{kind}_{first}"], row[f"{kind}_{last}"] = a, b
-            row[f"{kind}_variacion_pct"] = 100 * (b - a) / a if a else float("nan")
-            row[f"{kind}_tcac"] = compound_growth(a, b, last - first)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    )
+    for kind in ("meta_fisica", "meta_financiera"):
+        by_year = goals.pivot(index="producto_id", columns="anio", values=kind)
+        a = by_year[first].reindex(table["producto_id"]).astype(float).to_numpy()
+        b = by_year[last].reindex(table["producto_id"]).astype(float).to_numpy()
+        table[f"{kind}_{first}"], table[f"{kind}_{last}"] = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table[f"{kind}_variacion_pct"] = np.where(a != 0, 100 * (b - a) / np.where(a != 0, a, 1), np.nan)
+        table[f"{kind}_tcac"] = compound_growth(a, b, last - first)
+    return table
 
 
 def unit_costs(plan: Plan) -> pd.DataFrame:
@@ -91,7 +99,7 @@ def unit_cost_changes(plan: Plan) -> pd.DataFrame:
     return goals[goals["costo_anterior"].notna()].reset_index(drop=True)
 
 
-def _explain(row: pd.Series, offsets: pd.DataFrame) -> str:
+def _explain(row: pd.Series, partner: pd.Series | None) -> str:
     """A sentence on why a unit cost jumped, from what the data show."""
     financial, physical = row["variacion_financiera_pct"], row["variacion_fisica_pct"]
     text = (
@@ -104,8 +112,7 @@ def _explain(row: pd.Series, offsets: pd.DataFrame) -> str:
         text = "el costo sigue a la asignación financiera, no al volumen: " + text
     elif abs(financial) < abs(physical) / 4:
         text = "el costo sigue al volumen, con una asignación casi igual: " + text
-    if not offsets.empty:
-        partner = offsets.iloc[0]
+    if partner is not None:
         text += (
             f"; en el mismo año, «{partner['nombre']}» del mismo producto varía "
             f"{fmt.quetzales(partner['cambio'])} en sentido contrario, lo que sugiere una reasignación "
@@ -114,23 +121,35 @@ def _explain(row: pd.Series, offsets: pd.DataFrame) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _reallocation_partners(changes: pd.DataFrame, outliers: pd.DataFrame) -> pd.DataFrame:
+    """For each subproduct outlier (by its index in `changes`), the first sibling of the same product
+    whose financial goal moves the other way in the same year by a similar amount (half to double):
+    it points to a reallocation of funds between subproducts."""
+    columns = ["producto_id", "anio", "elemento", "cambio"]
+    own = outliers.loc[(outliers["nivel"] == "subproducto") & (outliers["cambio"] != 0), columns]
+    siblings = changes.loc[changes["nivel"] == "subproducto", [*columns, "nombre"]]
+    pairs = own.reset_index(names="fila").merge(
+        siblings.reset_index(names="fila_otro"), on=["producto_id", "anio"], suffixes=("", "_otro")
+    )
+    ratio = pairs["cambio_otro"].abs() / pairs["cambio"].abs()
+    pairs = pairs[
+        (pairs["elemento_otro"] != pairs["elemento"])
+        & (np.sign(pairs["cambio_otro"]) == -np.sign(pairs["cambio"]))
+        & ratio.between(0.5, 2.0)
+    ]
+    first = pairs.sort_values(["fila", "fila_otro"]).drop_duplicates("fila").set_index("fila")
+    return first[["nombre", "cambio_otro"]].rename(columns={"cambio_otro": "cambio"})
+
+
 def unit_cost_outliers(plan: Plan, threshold_pct: float = 50.0) -> pd.DataFrame:
     """Items whose unit cost changes by more than `threshold_pct` in a year, each explained."""
     changes = unit_cost_changes(plan)
     changes["cambio"] = changes["meta_financiera"].astype(float) - changes["financiera_anterior"]
     outliers = changes[changes["variacion_costo_pct"].abs() > threshold_pct].copy()
-    explanations = []
-    for _, row in outliers.iterrows():
-        same_product = changes[
-            (changes["producto_id"] == row["producto_id"])
-            & (changes["anio"] == row["anio"])
-            & (changes["nivel"] == "subproducto")
-            & (changes["elemento"] != row["elemento"])
-        ]
-        # A sibling moving the other way by a similar amount (half to double) points to a reallocation.
-        ratio = same_product["cambio"].abs() / abs(row["cambio"]) if row["cambio"] else same_product["cambio"] * np.nan
-        offsets = same_product[(np.sign(same_product["cambio"]) == -np.sign(row["cambio"])) & ratio.between(0.5, 2.0)]
-        explanations.append(_explain(row, offsets if row["nivel"] == "subproducto" else offsets.iloc[0:0]))
+    partners = _reallocation_partners(changes, outliers)
+    explanations = [
+        _explain(row, partners.loc[index] if index in partners.index else None) for index, row in outliers.iterrows()
+    ]
     outliers["explicacion"] = explanations
     columns = [
         "nivel",

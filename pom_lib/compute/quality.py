@@ -67,24 +67,22 @@ def _physical_note(plan: Plan, product_id: str, years: list[int]) -> str:
 def mirrored_products(plan: Plan) -> list[dict]:
     """Products with a single subproduct carrying the same goals: the split adds no detail."""
     subs = plan["metas_subproductos"].merge(plan["subproductos"][["subproducto_id", "producto_id"]])
-    findings = []
-    for product_id, parts in subs.groupby("producto_id"):
-        if parts["subproducto_id"].nunique() != 1:
-            continue
-        product = plan["metas_productos"][plan["metas_productos"]["producto_id"] == product_id]
-        same = (
-            product.sort_values("anio")[["meta_fisica", "meta_financiera"]].to_numpy()
-            == parts.sort_values("anio")[["meta_fisica", "meta_financiera"]].to_numpy()
-        ).all()
-        if same:
-            findings.append(
-                {
-                    "tipo": "Producto con un único subproducto idéntico",
-                    "elemento": product_id,
-                    "descripcion": f"Su único subproducto, {parts['subproducto_id'].iloc[0]}, "
-                    "repite sus metas de todos los años.",
-                }
-            )
+    only_child = subs.groupby("producto_id")["subproducto_id"].agg(["nunique", "first"])
+    only_child = only_child[only_child["nunique"] == 1]["first"]
+    products = plan["metas_productos"]
+    both = products[products["producto_id"].isin(only_child.index)].merge(
+        subs[subs["producto_id"].isin(only_child.index)], on=["producto_id", "anio"], how="outer", suffixes=("", "_sub")
+    )
+    equal = (both["meta_fisica"] == both["meta_fisica_sub"]) & (both["meta_financiera"] == both["meta_financiera_sub"])
+    mirrored = equal.astype("boolean").fillna(False).groupby(both["producto_id"]).all()
+    findings = [
+        {
+            "tipo": "Producto con un único subproducto idéntico",
+            "elemento": product_id,
+            "descripcion": f"Su único subproducto, {only_child[product_id]}, repite sus metas de todos los años.",
+        }
+        for product_id in sorted(mirrored[mirrored].index)
+    ]
     return findings
 
 
