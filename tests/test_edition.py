@@ -127,10 +127,21 @@ def test_unchanged_rebuild_runs_nothing_and_keeps_every_byte(edition, capsys):
     assert _published(root) == before
 
 
-def test_rebuild_after_a_template_change_equals_a_clean_build(edition, tmp_path, capfd):
-    # Rebuilt from the cache: only the changed chapter runs, the PDF starts from the previous LaTeX state.
-    rebuilt = tmp_path / "reconstruido"
-    shutil.copytree(edition[0], rebuilt)
+def _parsed_pages(root: Path) -> dict[str, int]:
+    """When Sphinx last parsed each page (the modification time of its kept doctree), per builder and page."""
+    return {
+        f"{path.parent.parent.name}/{path.stem}": path.stat().st_mtime_ns
+        for path in (root / "_build" / "cache" / "sphinx").glob("*/*/.doctrees/*.doctree")
+    }
+
+
+def test_rebuild_after_a_template_change_equals_a_clean_build(tmp_path, capfd):
+    # Rebuilt from the caches: only the changed chapter runs, Sphinx parses only its page again, the
+    # PDF starts from the previous LaTeX state.
+    rebuilt = _new_root(tmp_path / "reconstruido")
+    build_edition(PLAN, 2025, rebuilt)
+    parsed = _parsed_pages(rebuilt)
+    assert sorted(parsed) == ["html/capitulo", "html/portada", "pdflatex/capitulo", "pdflatex/portada"]
     _edit_sentence(rebuilt)
     capfd.readouterr()
     build_edition(PLAN, 2025, rebuilt)
@@ -138,6 +149,8 @@ def test_rebuild_after_a_template_change_equals_a_clean_build(edition, tmp_path,
     assert out.splitlines()[0] == "[1/2] Portada de prueba … sin cambios"
     assert re.fullmatch(r"\[2/2\] Capítulo de prueba … listo \(\d+\.\d s\)", out.splitlines()[1])
     assert "IPKernelApp" not in out + err and "Traceback" not in out + err
+    reparsed = _parsed_pages(rebuilt)
+    assert [page for page in parsed if reparsed[page] != parsed[page]] == ["html/capitulo", "pdflatex/capitulo"]
     # Built from scratch in another folder: every chapter runs, nothing cached.
     clean = _new_root(tmp_path / "limpio")
     _edit_sentence(clean)

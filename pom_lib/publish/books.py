@@ -27,6 +27,13 @@ LOG_TAIL_LINES = 25
 LATEX_STATE = (".aux", ".toc", ".out", ".idx", ".ind", ".ilg", ".lof", ".lot", ".fls", ".fdb_latexmk")
 
 
+# What Sphinx keeps from one build of a book to the next: the pages it parsed and the notebooks'
+# outputs. Lent to the next build (with an empty output folder), Sphinx parses again only the pages
+# whose file changed and still writes every page, so links, numbers and menus across pages are
+# those of a build from scratch.
+SPHINX_STATE = (".doctrees", "jupyter_execute")
+
+
 class BookBuildError(EditionError):
     """Jupyter Book (or LaTeX) failed; the message names the log kept in the work folder."""
 
@@ -44,17 +51,29 @@ def describe(builders) -> str:
 
 
 def render(
-    source: Path, work: Path, config: Path, builders, env: dict, root: Path, earlier_latex: Path | None = None
+    source: Path,
+    work: Path,
+    config: Path,
+    builders,
+    env: dict,
+    root: Path,
+    earlier_latex: Path | None = None,
+    sphinx_state: Path | None = None,
 ) -> dict[str, Path]:
     """Build the books of `source` at once, each into work/<builder>/; return each builder's output folder.
 
     `earlier_latex`, the output folder of an earlier PDF build, lends its LaTeX state (LATEX_STATE).
+    `sphinx_state/<builder>` lends each build the Sphinx state (SPHINX_STATE) of the last build of
+    the same book with the same library and settings, and keeps the new one there. The files of
+    `source` that did not change must keep their modification time: Sphinx parses again the newer ones.
     Each build's log is kept in work/<builder>.log; a failed build raises EditionError with its end.
     """
     running = {}
     try:
         for builder in builders:
             shutil.rmtree(work / builder, ignore_errors=True)
+            if sphinx_state is not None and (sphinx_state / builder).is_dir():
+                shutil.copytree(sphinx_state / builder, work / builder / "_build")
             if builder == "pdflatex" and earlier_latex is not None and earlier_latex.is_dir():
                 _copy_latex_state(earlier_latex, work / builder / "_build" / OUTPUT[builder])
             log = (work / f"{builder}.log").open("w", encoding="utf-8")
@@ -88,7 +107,21 @@ def render(
             raise BookBuildError(
                 f"La construcción del libro ({builder}) falló; registro completo en {path.relative_to(root)}:\n{tail}"
             )
+    if sphinx_state is not None:
+        for builder in builders:
+            _keep_sphinx_state(work / builder / "_build", sphinx_state / builder)
     return {builder: work / builder / "_build" / OUTPUT[builder] for builder in builders}
+
+
+def _keep_sphinx_state(build: Path, target: Path) -> None:
+    partial = target.with_name(f"{target.name}.parcial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name in SPHINX_STATE:
+        if (build / name).is_dir():
+            (build / name).rename(partial / name)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
 
 
 def _copy_latex_state(earlier: Path, target: Path) -> None:

@@ -3,6 +3,7 @@
     _build/cache/planes/<library>/<plan>.pickle   validated plans (pom_lib.data.snapshot)
     _build/cache/capitulos/<key>/capitulo.ipynb   one executed chapter…
     _build/cache/capitulos/<key>/archivos/        …and the files it wrote beside it (downloads)
+    _build/cache/sphinx/<key>/<builder>/          what Sphinx keeps of the last build of each book
     _build/cache/plan.json                        what the chapters conclude of the last plan seen
     _build/cache/libro.json                       what the published HTML and PDF were built from,
                                                   and how long each chapter took
@@ -40,6 +41,16 @@ class BuildCache:
     def plans(self) -> Path:
         """Validated plans for this version of the library and its packages."""
         return self.folder / "planes" / code_fingerprint()[:24]
+
+    def sphinx_state(self, key: str) -> Path:
+        """The folder for the Sphinx state of books built with this key (library, settings, date);
+        the states of other keys are dropped: they would mislead Sphinx, which cannot see them change."""
+        folder = self.folder / "sphinx" / key[:24]
+        if folder.parent.is_dir():
+            for other in folder.parent.iterdir():
+                if other != folder:
+                    shutil.rmtree(other, ignore_errors=True)
+        return folder
 
     def chapter(self, key: str) -> Path | None:
         """The cached run of a chapter with these inputs, or None."""

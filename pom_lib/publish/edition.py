@@ -23,6 +23,7 @@ exists, a successful edition records itself there; `pom sitio` (pom_lib.publish.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -367,6 +368,7 @@ def build_edition(
             source_date_epoch(root, edition_year),
             edition_pdf_name(edition_year),
             record,
+            cache,
         )
         if new_pages != tree_fingerprint(book):
             folders.append((new_book, book))
@@ -394,7 +396,15 @@ def build_edition(
 
 
 def _render_changed(
-    root: Path, work: Path, new_book: Path, new_pages: str, config: Path, epoch: str, pdf_copy: str, record: dict
+    root: Path,
+    work: Path,
+    new_book: Path,
+    new_pages: str,
+    config: Path,
+    epoch: str,
+    pdf_copy: str,
+    record: dict,
+    cache: BuildCache,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged.
 
@@ -414,6 +424,7 @@ def _render_changed(
         print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
         return keys, []
     done = _step(f"Construyendo {describe(stale)}")
+    keep_unchanged_times(new_book, root / CURRENT)
     built = render(
         new_book,
         work,
@@ -422,12 +433,22 @@ def _render_changed(
         {**os.environ, "SOURCE_DATE_EPOCH": epoch},
         root,
         earlier_latex=published["pdflatex"],
+        sphinx_state=cache.sphinx_state(combine(file_fingerprint(config), epoch, code_fingerprint())),
     )
     done()
     if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
         raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
     shutil.copy(built.get("pdflatex", published["pdflatex"]) / pdf_name, built["html"] / pdf_copy)
     return keys, [(built[builder], published[builder]) for builder in stale]
+
+
+def keep_unchanged_times(new_book: Path, book: Path) -> None:
+    """Give each file of the new book that is byte for byte the published one the published file's
+    modification time, so that the book builders parse again only the pages that changed."""
+    for path in new_book.rglob("*"):
+        published = book / path.relative_to(new_book)
+        if path.is_file() and published.is_file() and filecmp.cmp(path, published, shallow=False):
+            shutil.copystat(published, path)
 
 
 def threshold_parameters(thresholds) -> dict[str, float]:
