@@ -51,9 +51,9 @@ revision: $(ENTORNO)
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
-# The tests that build no book: a minute, for the edit-test loop.
+# The tests that build no book, on every core (pytest-xdist), for the edit-test loop.
 unitarias: $(ENTORNO)
-	$(VENV)/bin/python -m pytest -m "not libro" tests
+	$(VENV)/bin/python -m pytest -m "not libro" -n auto tests
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
 # `make test`. RONDAS=1 for a quick look.
