@@ -449,13 +449,16 @@ def _checked_table(
             wrong_cells.add((row_number, error.field_name))
         elif row_number:
             wrong_rows.add(row_number)
-    rows = [row for row in resource.read_rows() if row.row_number not in wrong_rows]
+    # Each cell is parsed by frictionless' own reader for its field, column by column: reading the rows
+    # again through frictionless would redo its row checks (keys, lookups), already done by the validation.
+    kept = [(number, row) for number, row in enumerate(content.rows, start=2) if number not in wrong_rows]
     columns = {}
-    for field in content.schema["fields"]:
+    for position, field in enumerate(content.schema["fields"]):
         name = field["name"]
-        values = [None if (row.row_number, name) in wrong_cells else _plain(row[name]) for row in rows]
+        read = resource.schema.get_field(name).create_cell_reader()
+        values = [None if (number, name) in wrong_cells else _plain(read(row[position])[0]) for number, row in kept]
         columns[name] = pd.Series(values, dtype=DTYPES.get(field["type"], "object"))
-    row_numbers = [content.row_numbers[row.row_number - 2] for row in rows]  # frictionless counts the header as 1
+    row_numbers = [content.row_numbers[number - 2] for number, _ in kept]  # frictionless counts the header as 1
     return CheckedTable(content.raw, pd.DataFrame(columns), row_numbers, valid)
 
 
