@@ -43,7 +43,7 @@ from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, wr
 from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
-from pom_lib.publish.publication import JOURNAL, publish, recover
+from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 from pom_lib.render.imprint import imprint
 from pom_lib.render.imprint import pdf_name as edition_pdf_name
 
@@ -277,12 +277,7 @@ def load_inputs(
 def recover_interrupted(root: Path) -> None:
     """Finish the publication of an edition that was cut off halfway, and clear its work folders."""
     work = root / STAGING
-    placed = recover(root, work)
-    if placed:
-        print(
-            f"Se completó la publicación de la edición anterior, que se había interrumpido ({', '.join(placed)}).",
-            flush=True,
-        )
+    recover_and_say(root, work, "de la edición anterior")
     for leftover in [work, *root.glob(f"{WORKDIR}[0-9][0-9]")]:
         shutil.rmtree(leftover, ignore_errors=True)
 

@@ -48,6 +48,13 @@ def recover(root: Path, work: Path) -> list[str]:
         return _complete(Path(root), journal)
 
 
+def recover_and_say(root: Path, work: Path, what: str) -> None:
+    """`recover`, and one line saying so when it finished a publication of `what` («de la edición anterior»)."""
+    placed = recover(root, work)
+    if placed:
+        print(f"Se completó la publicación {what}, que se había interrumpido ({', '.join(placed)}).", flush=True)
+
+
 def _complete(root: Path, journal: Path) -> list[str]:
     data = json.loads(journal.read_text(encoding="utf-8"))
     placed = []

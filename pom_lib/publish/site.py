@@ -40,7 +40,7 @@ from pom_lib.publish.edition import (
     read_registry,
     source_date_epoch,
 )
-from pom_lib.publish.publication import JOURNAL, publish, recover
+from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 
 SWITCHER_DATA = "versiones.js"
 LATEST = "ultima"
@@ -227,12 +227,7 @@ def build_site(root: Path, output: Path | str = "_site") -> Path:
     root = Path(root).resolve()
     output = (Path(output) if Path(output).is_absolute() else root / output).resolve()
     work = root / WORK
-    placed = recover(root, work)
-    if placed:
-        print(
-            f"Se completó la publicación del sitio anterior, que se había interrumpido: {', '.join(placed)}.",
-            flush=True,
-        )
+    recover_and_say(root, work, "del sitio anterior")
     entries = read_registry(root)
     if not entries:
         raise EditionError(
