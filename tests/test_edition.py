@@ -159,6 +159,20 @@ def test_rebuild_after_a_template_change_equals_a_clean_build(tmp_path, capfd):
     assert "reúne las metas" in (clean / "_build" / "html" / "capitulo.html").read_text(encoding="utf-8")
 
 
+def test_a_sphinx_state_not_made_from_the_published_book_is_not_lent(tmp_path):
+    # As after a build whose publication never happened: Sphinx would trust pages it did not read.
+    root = _new_root(tmp_path / "libro")
+    build_edition(PLAN, 2025, root)
+    parsed = _parsed_pages(root)
+    (marker,) = (root / "_build" / "cache" / "sphinx").glob("*/libro.sha256")
+    marker.write_text("otro libro", encoding="utf-8")
+    _edit_sentence(root)
+    build_edition(PLAN, 2025, root)
+    reparsed = _parsed_pages(root)
+    assert sorted(reparsed) == sorted(parsed)
+    assert all(reparsed[page] != parsed[page] for page in parsed)
+
+
 def test_executed_chapters_pass_strict_nbval(edition):
     root, _, _ = edition
     result = subprocess.run(

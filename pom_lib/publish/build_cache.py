@@ -25,6 +25,8 @@ from pom_lib.core.fingerprint import code_fingerprint
 CACHE = Path("_build") / "cache"
 NOTEBOOK = "capitulo.ipynb"
 FILES = "archivos"
+# In a Sphinx state folder: the fingerprint of the book it was made from.
+SPHINX_SOURCE = "libro.sha256"
 # Besides the chapters of the last edition, this many other executed chapters are kept (newest
 # first), so going back and forth between two versions of a template or of the plan stays fast.
 OTHER_CHAPTERS_KEPT = 24
@@ -42,15 +44,30 @@ class BuildCache:
         """Validated plans for this version of the library and its packages."""
         return self.folder / "planes" / code_fingerprint()[:24]
 
-    def sphinx_state(self, key: str) -> Path:
-        """The folder for the Sphinx state of books built with this key (library, settings, date);
-        the states of other keys are dropped: they would mislead Sphinx, which cannot see them change."""
+    def sphinx_state(self, key: str, published: str) -> Path:
+        """The folder for the Sphinx state of books built with this key (library, settings, date).
+
+        Sphinx parses again only the pages whose file is newer than its state, so a state is lent
+        only when it was made from the published book (`published`, its fingerprint), whose
+        unchanged pages the next build keeps with their dates; any other state (of another key, or of
+        a build whose publication did not happen) is dropped.
+        """
         folder = self.folder / "sphinx" / key[:24]
+        try:
+            made_from = (folder / SPHINX_SOURCE).read_text(encoding="utf-8")
+        except OSError:
+            made_from = None
         if folder.parent.is_dir():
             for other in folder.parent.iterdir():
-                if other != folder:
+                if other != folder or made_from != published:
                     shutil.rmtree(other, ignore_errors=True)
+        # Until mark_sphinx_state, the state may hold pages of a book that never gets published.
+        (folder / SPHINX_SOURCE).unlink(missing_ok=True)
         return folder
+
+    def mark_sphinx_state(self, folder: Path, source: str) -> None:
+        """Record the fingerprint of the book the state in `folder` was just made from."""
+        (folder / SPHINX_SOURCE).write_text(source, encoding="utf-8")
 
     def chapter(self, key: str) -> Path | None:
         """The cached run of a chapter with these inputs, or None."""

@@ -420,6 +420,9 @@ def _render_changed(
         return keys, []
     done = _step(f"Construyendo {describe(stale)}")
     keep_unchanged_times(new_book, root / CURRENT)
+    state = cache.sphinx_state(
+        combine(file_fingerprint(config), epoch, code_fingerprint()), tree_fingerprint(root / CURRENT)
+    )
     built = render(
         new_book,
         work,
@@ -428,8 +431,9 @@ def _render_changed(
         {**os.environ, "SOURCE_DATE_EPOCH": epoch},
         root,
         earlier_latex=published["pdflatex"],
-        sphinx_state=cache.sphinx_state(combine(file_fingerprint(config), epoch, code_fingerprint())),
+        sphinx_state=state,
     )
+    cache.mark_sphinx_state(state, new_pages)
     done()
     if "pdflatex" in built and not (built["pdflatex"] / pdf_name).is_file():
         raise BookBuildError(f"La construcción del PDF terminó sin producir {pdf_name}.")
