@@ -66,7 +66,7 @@ def product_growth(plan: Plan) -> pd.DataFrame:
         b = by_year[last].reindex(table["producto_id"]).astype(float).to_numpy()
         table[f"{kind}_{first}"], table[f"{kind}_{last}"] = a, b
         with np.errstate(divide="ignore", invalid="ignore"):
-            table[f"{kind}_variacion_pct"] = np.where(a != 0, 100 * (b - a) / np.where(a != 0, a, 1), np.nan)
+            table[f"{kind}_variacion_pct"] = np.where(a != 0, 100 * (b - a) / a, np.nan)
         table[f"{kind}_tcac"] = compound_growth(a, b, last - first)
     return table
 

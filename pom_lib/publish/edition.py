@@ -353,7 +353,7 @@ def build_edition(
         entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
         assemble(chapters, entries, new_book)
         config = edition_config(root, plan, edition_year, work / "_config.yml")
-        new_pages = tree_fingerprint(new_book)
+        new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
         keys, folders = _render_changed(
             root,
             work,
@@ -364,8 +364,9 @@ def build_edition(
             edition_pdf_name(edition_year),
             record,
             cache,
+            published_pages,
         )
-        if new_pages != tree_fingerprint(book):
+        if new_pages != published_pages:
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
         entry = {
@@ -400,6 +401,7 @@ def _render_changed(
     pdf_copy: str,
     record: dict,
     cache: BuildCache,
+    published_pages: str,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged.
 
@@ -407,7 +409,8 @@ def _render_changed(
     site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
     fingerprint of everything it is built from) and the (new, published) folder of each one built.
     """
-    pages = combine(new_pages, file_fingerprint(config), epoch, code_fingerprint())
+    settings = combine(file_fingerprint(config), epoch, code_fingerprint())
+    pages = combine(new_pages, settings)
     keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
     pdf_name = pdf_filename(root / "_config.yml")
     published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
@@ -420,9 +423,7 @@ def _render_changed(
         return keys, []
     done = _step(f"Construyendo {describe(stale)}")
     keep_unchanged_times(new_book, root / CURRENT)
-    state = cache.sphinx_state(
-        combine(file_fingerprint(config), epoch, code_fingerprint()), tree_fingerprint(root / CURRENT)
-    )
+    state = cache.sphinx_state(settings, published_pages)
     built = render(
         new_book,
         work,
