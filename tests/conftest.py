@@ -1,7 +1,10 @@
 """Shared test helpers: the real plan folder, copies of it to spoil, and the fictional fixtures."""
 
+import contextlib
 import csv
+import io
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +17,28 @@ FIXTURES = ROOT / "tests" / "fixtures"
 FICTIONAL_PLAN_DIR = FIXTURES / "plan-ficticio-2026-2030"
 EXECUTION_CSV = FIXTURES / "ejecucion-ficticia-2025.csv"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def pom(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `pom ARGS` in this process and return its exit code, standard output and standard error.
+
+    The same code path as the console script (`cli.main` catches every ending the analyst sees) without
+    a new interpreter per call; the tests of what only a real process shows (a closed pipe, Ctrl-C)
+    start one themselves.
+    """
+    from pom_lib import cli
+
+    argv = [str(arg) for arg in args]
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    stderr = io.StringIO()
+    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exit_:  # argparse's usage errors
+            code = exit_.code
+    stdout.flush()
+    output = stdout.buffer.getvalue().decode("utf-8")
+    return subprocess.CompletedProcess(["pom", *argv], code, output, stderr.getvalue())
 
 
 @pytest.fixture

@@ -10,21 +10,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR, ROOT, interruptible
+from conftest import PLAN_DIR, ROOT, interruptible, pom
 
 from pom_lib.data.contract import plan_resources
 
 PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 
 
-def pom(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "pom_lib.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
-    )
-
-
 def test_validar_accepts_the_published_plan():
-    result = pom("validar", PLAN_DIR)
+    """As the analyst types it: the installed console script, in a process of its own."""
+    script = Path(sys.executable).parent / "pom"
+    result = subprocess.run([script, "validar", PLAN_DIR], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Plan válido: Plan Operativo Multianual 2025-2029 (Ministerio de Relaciones Exteriores)." in result.stdout
     assert f"{len(plan_resources())} tablas" in result.stdout

@@ -1,8 +1,7 @@
 """`pom plantilla` and `pom validar ARCHIVO --plan PLAN` end to end, as an analyst runs them."""
 
 import openpyxl
-from conftest import EXECUTION_CSV, PLAN_DIR, fill_template
-from test_cli import pom
+from conftest import EXECUTION_CSV, PLAN_DIR, fill_template, pom
 
 
 def test_plantilla_writes_the_years_workbook(tmp_path):

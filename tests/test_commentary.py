@@ -1,12 +1,10 @@
 """The analysts' commentary beside a plan's data: parsed, held back when its figures change, confirmed."""
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import PLAN_DIR
+from conftest import PLAN_DIR, pom
 
 from pom_lib.chapters import commentary_reviews, confirm_commentary
 from pom_lib.chapters.acciones_programa import ProgramActions
@@ -107,21 +105,13 @@ def test_a_changed_figure_holds_its_block_back_until_confirmed(plan_copy):
 
 def test_pom_validar_lists_the_commentary_to_review(plan_copy):
     _drop_one_action(plan_copy, "limites")
-    result = subprocess.run(
-        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
-    )
+    result = pom("validar", plan_copy)
     assert result.returncode == 0
     assert "Comentarios por revisar: 1" in result.stdout
     assert "comentarios/acciones_programa.md, línea 3 (lugar «resumen»)" in result.stdout
-    confirmed = subprocess.run(
-        [sys.executable, "-m", "pom_lib.cli", "comentarios", str(plan_copy), "--confirmar"],
-        capture_output=True,
-        text=True,
-    )
+    confirmed = pom("comentarios", plan_copy, "--confirmar")
     assert confirmed.returncode == 0 and "Comentarios confirmados: 1" in confirmed.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
-    )
+    again = pom("validar", plan_copy)
     assert "Comentarios por revisar" not in again.stdout
 
 

@@ -2,12 +2,10 @@
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import PLAN_DIR
+from conftest import PLAN_DIR, pom
 
 from pom_lib.core.errors import PlanError
 from pom_lib.data import contract
@@ -75,9 +73,7 @@ def test_a_format_1_folder_gets_every_step_to_migrate(plan_copy):
 
 def test_the_format_1_message_reaches_the_analyst_without_a_traceback(plan_copy):
     _format1(plan_copy)
-    result = subprocess.run(
-        [sys.executable, "-m", "pom_lib.cli", "validar", str(plan_copy)], capture_output=True, text=True
-    )
+    result = pom("validar", plan_copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "formato 1" in result.stderr
 

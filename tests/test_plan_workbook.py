@@ -8,9 +8,8 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import PLAN_DIR
+from conftest import PLAN_DIR, pom
 from editions import tree_hash
-from test_cli import pom
 
 from pom_lib.export.plan_package import read_package
 from pom_lib.export.plan_workbook import package_workbook

@@ -9,8 +9,7 @@ import re
 
 import openpyxl
 import pytest
-from conftest import PLAN_DIR
-from test_cli import pom
+from conftest import PLAN_DIR, pom
 
 from pom_lib.cli import main
 from pom_lib.core.errors import PlanError
