@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 
 from pom_lib.compute import analysis, projections
@@ -47,12 +48,33 @@ def test_outliers_name_the_reallocation_inside_prd05(plan):
     outliers = analysis.unit_cost_outliers(plan, threshold_pct=50)
     top = outliers.iloc[0]
     assert (top["elemento"], top["anio"]) == ("SUB14", 2026)
-    assert "Q1,743,855 a Q159,740,794" in top["explicacion"]
-    assert "reasignación" in top["explicacion"]
-    assert "Gestiones político-diplomáticas para el fortalecimiento" in top["explicacion"]
+    # metas_subproductos.csv: SUB14 1,679 → 1,763 events and Q1,743,855 → Q159,740,794 from 2025 to 2026.
+    assert top[["fisica_anterior", "meta_fisica", "financiera_anterior", "meta_financiera"]].tolist() == [
+        1679,
+        1763,
+        1_743_855,
+        159_740_794,
+    ]
+    assert top["variacion_costo_pct"] == pytest.approx(100 * ((159_740_794 / 1763) / (1_743_855 / 1679) - 1))
+    # Volume +5 %, money ×92: the cost follows the money.
+    assert top["sigue_a"] == "financiera"
+    # SUB13, same product PRD05, same year: Q274,065,459 → Q154,906,817, the other way and of similar size.
+    assert top["reasignacion_con"].startswith("Gestiones político-diplomáticas para el fortalecimiento")
+    assert top["reasignacion_cambio"] == 154_906_817 - 274_065_459
+    # SUB16 2026: Q9,626,733 → Q47,610 and 22 → 2 events; both terms fall, and no sibling rises to match.
     small = outliers[(outliers["elemento"] == "SUB16") & (outliers["anio"] == 2026)].iloc[0]
-    assert "reasignación" not in small["explicacion"]
+    assert small["sigue_a"] == "ambas"
+    assert pd.isna(small["reasignacion_con"])
     assert analysis.unit_cost_outliers(plan, threshold_pct=10_000).empty
+
+
+def test_a_cost_follows_the_term_that_moves_four_times_more():
+    assert analysis.cost_driver([100, 10, 100, -40], [10, 100, 50, -10]).tolist() == [
+        "financiera",
+        "fisica",
+        "ambas",
+        "ambas",
+    ]
 
 
 def test_scenarios_extend_the_series(plan):

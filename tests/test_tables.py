@@ -73,6 +73,18 @@ def test_reconciliation_tables(plan, plan_copy):
 def test_outliers_and_unit_costs(plan):
     outliers = tables.outliers_table(plan, 50)
     assert outliers.iloc[0][["Código", "Año", "Variación"]].tolist() == ["SUB14", "2026", "+8,623.8\u00a0%"]
+    assert outliers.iloc[0]["Explicación"] == (
+        "El costo sigue a la asignación financiera, no al volumen: la meta financiera pasa de Q1,743,855 a "
+        "Q159,740,794 (+9,060.2\u00a0%) mientras la meta física pasa de 1,679 a 1,763 (+5.0\u00a0%); en el mismo año, "
+        "«Gestiones político-diplomáticas para el fortalecimiento de las relaciones internacionales en el ámbito "
+        "bilateral, multilateral y regional» del mismo producto varía -Q119,158,642 en sentido contrario, lo que "
+        "sugiere una reasignación de fondos entre subproductos."
+    )
+    sub16 = outliers[(outliers["Código"] == "SUB16") & (outliers["Año"] == "2026")].iloc[0]
+    assert sub16["Explicación"] == (
+        "La meta financiera pasa de Q9,626,733 a Q47,610 (-99.5\u00a0%) mientras la meta física pasa de 22 a 2 "
+        "(-90.9\u00a0%)."
+    )
     costs = tables.unit_cost_table(plan)
     transfer = costs[costs["Código"] == "PRD14"].iloc[0]
     assert transfer["2025"] == "—"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pom_lib.core import formatting as fmt
 from pom_lib.data.plan import Plan
 
 
@@ -99,28 +98,6 @@ def unit_cost_changes(plan: Plan) -> pd.DataFrame:
     return goals[goals["costo_anterior"].notna()].reset_index(drop=True)
 
 
-def _explain(row: pd.Series, partner: pd.Series | None) -> str:
-    """A sentence on why a unit cost jumped, from what the data show."""
-    financial, physical = row["variacion_financiera_pct"], row["variacion_fisica_pct"]
-    text = (
-        f"la meta financiera pasa de {fmt.quetzales(row['financiera_anterior'])} a "
-        f"{fmt.quetzales(row['meta_financiera'])} ({fmt.signed_percent(financial)}) mientras la meta física "
-        f"pasa de {fmt.integer(row['fisica_anterior'])} a {fmt.integer(row['meta_fisica'])} "
-        f"({fmt.signed_percent(physical)})"
-    )
-    if abs(physical) < abs(financial) / 4:
-        text = "el costo sigue a la asignación financiera, no al volumen: " + text
-    elif abs(financial) < abs(physical) / 4:
-        text = "el costo sigue al volumen, con una asignación casi igual: " + text
-    if partner is not None:
-        text += (
-            f"; en el mismo año, «{partner['nombre']}» del mismo producto varía "
-            f"{fmt.quetzales(partner['cambio'])} en sentido contrario, lo que sugiere una reasignación "
-            "de fondos entre subproductos"
-        )
-    return text[0].upper() + text[1:] + "."
-
-
 def _reallocation_partners(changes: pd.DataFrame, outliers: pd.DataFrame) -> pd.DataFrame:
     """For each subproduct outlier (by its index in `changes`), the first sibling of the same product
     whose financial goal moves the other way in the same year by a similar amount (half to double):
@@ -141,16 +118,24 @@ def _reallocation_partners(changes: pd.DataFrame, outliers: pd.DataFrame) -> pd.
     return first[["nombre", "cambio_otro"]].rename(columns={"cambio_otro": "cambio"})
 
 
+def cost_driver(financial_pct, physical_pct):
+    """Which term a unit cost follows: «financiera» when the physical goal barely moves (under a quarter
+    of the financial change), «fisica» when the financial goal barely moves, «ambas» otherwise."""
+    financial, physical = np.abs(np.asarray(financial_pct, float)), np.abs(np.asarray(physical_pct, float))
+    return np.where(physical < financial / 4, "financiera", np.where(financial < physical / 4, "fisica", "ambas"))
+
+
 def unit_cost_outliers(plan: Plan, threshold_pct: float = 50.0) -> pd.DataFrame:
-    """Items whose unit cost changes by more than `threshold_pct` in a year, each explained."""
+    """Items whose unit cost changes by more than `threshold_pct` in a year, with what the data say of
+    each: the term the cost follows (`cost_driver`) and, for a subproduct, the sibling whose financial
+    goal moves the other way by a similar amount (`reasignacion_con`, its change `reasignacion_cambio`)."""
     changes = unit_cost_changes(plan)
     changes["cambio"] = changes["meta_financiera"].astype(float) - changes["financiera_anterior"]
     outliers = changes[changes["variacion_costo_pct"].abs() > threshold_pct].copy()
     partners = _reallocation_partners(changes, outliers)
-    explanations = [
-        _explain(row, partners.loc[index] if index in partners.index else None) for index, row in outliers.iterrows()
-    ]
-    outliers["explicacion"] = explanations
+    outliers["sigue_a"] = cost_driver(outliers["variacion_financiera_pct"], outliers["variacion_fisica_pct"])
+    outliers["reasignacion_con"] = partners["nombre"].reindex(outliers.index)
+    outliers["reasignacion_cambio"] = partners["cambio"].reindex(outliers.index)
     columns = [
         "nivel",
         "elemento",
@@ -162,6 +147,12 @@ def unit_cost_outliers(plan: Plan, threshold_pct: float = 50.0) -> pd.DataFrame:
         "variacion_costo_pct",
         "variacion_financiera_pct",
         "variacion_fisica_pct",
-        "explicacion",
+        "financiera_anterior",
+        "meta_financiera",
+        "fisica_anterior",
+        "meta_fisica",
+        "sigue_a",
+        "reasignacion_con",
+        "reasignacion_cambio",
     ]
     return outliers.sort_values("variacion_costo_pct", key=abs, ascending=False)[columns].reset_index(drop=True)

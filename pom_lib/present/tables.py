@@ -121,6 +121,28 @@ def unit_cost_table(plan: Plan, level: str = "producto") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def unit_cost_explanation(outlier) -> str:
+    """A sentence on why a unit cost jumped (a row of `analysis.unit_cost_outliers`), from what the data show."""
+    text = (
+        f"la meta financiera pasa de {fmt.quetzales(outlier.financiera_anterior)} a "
+        f"{fmt.quetzales(outlier.meta_financiera)} ({fmt.signed_percent(outlier.variacion_financiera_pct)}) "
+        f"mientras la meta física pasa de {fmt.integer(outlier.fisica_anterior)} a "
+        f"{fmt.integer(outlier.meta_fisica)} ({fmt.signed_percent(outlier.variacion_fisica_pct)})"
+    )
+    lead = {
+        "financiera": "el costo sigue a la asignación financiera, no al volumen: ",
+        "fisica": "el costo sigue al volumen, con una asignación casi igual: ",
+    }
+    text = lead.get(outlier.sigue_a, "") + text
+    if isinstance(outlier.reasignacion_con, str):
+        text += (
+            f"; en el mismo año, «{outlier.reasignacion_con}» del mismo producto varía "
+            f"{fmt.quetzales(outlier.reasignacion_cambio)} en sentido contrario, lo que sugiere una reasignación "
+            "de fondos entre subproductos"
+        )
+    return text[0].upper() + text[1:] + "."
+
+
 def outliers_table(plan: Plan, threshold_pct: float) -> pd.DataFrame:
     outliers = analysis.unit_cost_outliers(plan, threshold_pct)
     return pd.DataFrame(
@@ -130,7 +152,7 @@ def outliers_table(plan: Plan, threshold_pct: float) -> pd.DataFrame:
             "Costo unitario anterior": [fmt.quetzales(v) for v in outliers["costo_anterior"]],
             "Costo unitario": [fmt.quetzales(v) for v in outliers["costo_unitario"]],
             "Variación": [fmt.signed_percent(v) for v in outliers["variacion_costo_pct"]],
-            "Explicación": outliers["explicacion"],
+            "Explicación": [unit_cost_explanation(row) for row in outliers.itertuples()],
         }
     )
 
