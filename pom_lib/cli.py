@@ -139,8 +139,9 @@ def cmd_comentarios(args) -> int:
 
 
 def _validate_execution(source: Path, plan_source: str) -> int:
-    from pom_lib.compute.execution import TABLE, execution_summary, load_execution
+    from pom_lib.data.execution_file import TABLE, load_execution
     from pom_lib.data.plan import load_plan
+    from pom_lib.present.monitoring import execution_summary
 
     try:
         plan = load_plan(plan_source)
@@ -177,7 +178,7 @@ def cmd_matriz(args) -> int:
 
 
 def cmd_plantilla(args) -> int:
-    from pom_lib.compute.execution import TABLE
+    from pom_lib.data.execution_file import TABLE
     from pom_lib.data.plan import load_plan
     from pom_lib.export.execution_template import write_template
 

@@ -16,12 +16,11 @@ from pom_lib.compute.execution import (
     Thresholds,
     attainment,
     coverage_execution,
-    execution_schema,
-    load_execution,
     projected_attainment,
     yearly_execution,
 )
 from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data.execution_file import execution_file_for, execution_schema, load_execution
 from pom_lib.data.plan import load_plan
 
 HEADER = "elemento_id,anio,cuatrimestre,ejecucion_fisica,ejecucion_financiera,presupuesto_vigente"
@@ -282,7 +281,6 @@ def test_an_execution_file_of_another_plan_says_so_first(plan, tmp_path):
 
 
 def test_execution_files_have_a_folder_named_by_year(tmp_path):
-    from pom_lib.compute.execution import execution_file_for
 
     assert execution_file_for(tmp_path, 2025) is None
     folder = tmp_path / "data" / "ejecucion"

@@ -13,7 +13,8 @@ from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
-from pom_lib.compute.execution import Thresholds, attainment, load_execution
+from pom_lib.compute.execution import Thresholds, attainment
+from pom_lib.data.execution_file import load_execution
 from pom_lib.data.plan import load_plan
 from pom_lib.present import charts, monitoring
 from pom_lib.present.charts import OKABE_ITO

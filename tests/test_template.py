@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from conftest import EXECUTION_CSV, fill_template
 
-from pom_lib.compute.execution import load_execution, yearly_execution
+from pom_lib.compute.execution import yearly_execution
 from pom_lib.core.errors import PlanError
+from pom_lib.data.execution_file import load_execution
 from pom_lib.export.execution_template import template_bytes
 
 OPEN_COLUMNS = ("K", "L", "M")  # ejecucion_fisica, ejecucion_financiera, presupuesto_vigente

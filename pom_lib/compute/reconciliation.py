@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pom_lib.data import contract
-from pom_lib.data.plan import Plan
+from pom_lib.data.plan import Plan, product_parts
 
 COLUMNS = ["regla", "anio", "elemento", "nombre", "esperado", "encontrado", "diferencia", "cumple"]
 
@@ -58,20 +58,6 @@ def _findings(rule, years, items, names, expected, found) -> pd.DataFrame:
             "cumple": difference.abs() <= 1e-9,
         },
         columns=COLUMNS,
-    )
-
-
-def product_parts(plan: Plan) -> pd.DataFrame:
-    """Which subproducts add up to each product: all of them for money, and for the physical
-    goal only those measured in the product's unit (a product in persons does not count documents).
-
-    Columns: producto_id, subproducto_id, misma_unidad.
-    """
-    subs = plan.subproducts
-    product_unit = subs["producto_id"].map(plan.products.set_index("producto_id")["unidad_medida"])
-    same_unit = (subs["unidad_medida"] == product_unit).fillna(False).astype(bool)
-    return pd.DataFrame(
-        {"producto_id": subs["producto_id"], "subproducto_id": subs["subproducto_id"], "misma_unidad": same_unit}
     )
 
 

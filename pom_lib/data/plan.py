@@ -144,6 +144,20 @@ class Plan:
         return both.reset_index(drop=True)
 
 
+def product_parts(plan: Plan) -> pd.DataFrame:
+    """Which subproducts add up to each product: all of them for money, and for the physical
+    goal only those measured in the product's unit (a product in persons does not count documents).
+
+    Columns: producto_id, subproducto_id, misma_unidad.
+    """
+    subs = plan.subproducts
+    product_unit = subs["producto_id"].map(plan.products.set_index("producto_id")["unidad_medida"])
+    same_unit = (subs["unidad_medida"] == product_unit).fillna(False).astype(bool)
+    return pd.DataFrame(
+        {"producto_id": subs["producto_id"], "subproducto_id": subs["subproducto_id"], "misma_unidad": same_unit}
+    )
+
+
 def load_plan(source: str | Path) -> Plan:
     """Read and validate a plan folder (or workbook); raises PlanError listing every problem."""
     source = Path(source)

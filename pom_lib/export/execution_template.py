@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pom_lib.compute.execution import TABLE
 from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data.execution_file import TABLE
 from pom_lib.data.plan import Plan
 from pom_lib.export.matrix import workbook_bytes
 

@@ -21,14 +21,15 @@ import pandas as pd
 
 from pom_lib.compute.execution import (
     CLASSES,
-    CUATRIMESTRES_IN_A_YEAR,
     Thresholds,
     attainment,
     coverage_execution,
-    load_execution,
     projected_attainment,
+    yearly_execution,
 )
 from pom_lib.core import formatting as fmt
+from pom_lib.core import spanish
+from pom_lib.data.execution_file import CUATRIMESTRES_IN_A_YEAR, load_execution
 from pom_lib.data.plan import Plan
 from pom_lib.present.tables import SUBITEM
 
@@ -416,3 +417,37 @@ def monitoring(
     monitored = monitored_plan(plan, previous, edition_year)
     execution = load_execution(Path(execution_file), monitored) if execution_file and monitored is not None else None
     return Monitoring(plan, previous, int(edition_year), thresholds, monitored, execution)
+
+
+def execution_summary(plan: Plan, execution: pd.DataFrame) -> list[str]:
+    """Lines in Spanish describing a valid execution file: items, years, periods and totals executed.
+
+    The yearly total adds the products' financial execution (subproducts are their parts);
+    physical execution is counted, not added, since units differ.
+    """
+    items = set(execution["elemento_id"])
+    products = items & set(plan.products["producto_id"])
+    periods = sorted(int(p) for p in execution["cuatrimestre"].dropna().unique())
+    kinds = (["año completo"] if execution["cuatrimestre"].isna().any() else []) + (
+        [f"cuatrimestre{'s' if len(periods) > 1 else ''} {spanish.join(map(str, periods))}"] if periods else []
+    )
+    years = sorted(int(y) for y in execution["anio"].unique())
+    lines = [
+        f"{fmt.integer(len(execution))} filas: {len(products)} productos y {len(items - products)} subproductos; "
+        f"años: {spanish.join(map(str, years))}; períodos: {', '.join(kinds)}."
+    ]
+    yearly = yearly_execution(execution)
+    budgets = plan["totales_anuales"].set_index("anio")["meta_financiera"]
+    for year in years:
+        of_year = yearly[yearly["anio"] == year]
+        money = of_year[of_year["elemento_id"].isin(products)]["ejecucion_financiera"].dropna()
+        spent = "sin datos de ejecución financiera"
+        if not money.empty:
+            total, budget = money.sum(), budgets[year]
+            spent = (
+                f"ejecución financiera de los productos {fmt.quetzales(total)} de {fmt.quetzales(budget)} "
+                f"programados ({fmt.percent(100 * total / budget)})"
+            )
+        physical = of_year["ejecucion_fisica"].notna().sum()
+        lines.append(f"{year}: {spent}; {physical} de {len(of_year)} elementos con ejecución física.")
+    return lines
