@@ -4,6 +4,7 @@ template, build the yearly edition, archive it and publish every edition as a si
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import re
@@ -54,8 +55,17 @@ class SpanishParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {translate_usage_error(message)}\n")
 
 
-def _print_problems(error: PlanError, headline: str = "El plan no es válido") -> int:
-    print(f"{headline}: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
+@contextlib.contextmanager
+def _headed(headline: str):
+    """Problems raised inside are told under `headline`, what could not be done, instead of the plan's."""
+    try:
+        yield
+    except PlanError as error:
+        raise PlanError(error.problems, headline) from error
+
+
+def _print_problems(error: PlanError) -> int:
+    print(f"{error.headline}: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
     for problem in error.problems:
         print(f"  - {problem}", file=sys.stderr)
     return 1
@@ -68,10 +78,7 @@ def cmd_validar(args) -> int:
 
     if args.plan:
         return _validate_execution(Path(args.ruta), args.plan)
-    try:
-        plan = load_plan(args.ruta)
-    except PlanError as error:
-        return _print_problems(error)
+    plan = load_plan(args.ruta)
     rows = sum(len(t) for t in plan.tables.values())
     print(f"Plan válido: {plan.info['titulo']} ({plan.info['institucion']}).")
     print(f"  {len(plan.tables)} tablas, {fmt.integer(rows)} filas.")
@@ -105,10 +112,8 @@ def _print_reviews(plan) -> int:
     """List the commentary blocks to review; they are warnings, not errors (the book holds them back)."""
     from pom_lib.chapters import commentary_reviews
 
-    try:
+    with _headed("Los comentarios del equipo no se pueden leer"):
         reviews = commentary_reviews(plan)
-    except PlanError as error:
-        return _print_problems(error, "Los comentarios del equipo no se pueden leer")
     if reviews:
         print(
             f"Comentarios por revisar: {len(reviews)} (el libro no los publica hasta que se confirmen con "
@@ -123,17 +128,12 @@ def cmd_comentarios(args) -> int:
     from pom_lib.chapters import confirm_commentary
     from pom_lib.data.plan import load_plan
 
-    try:
-        plan = load_plan(args.ruta)
-    except PlanError as error:
-        return _print_problems(error)
+    plan = load_plan(args.ruta)
     if not args.confirmar:
         code = _print_reviews(plan)
         return code
-    try:
+    with _headed("Los comentarios del equipo no se pueden leer"):
         confirmed = confirm_commentary(plan)
-    except PlanError as error:
-        return _print_problems(error, "Los comentarios del equipo no se pueden leer")
     print(f"Comentarios confirmados: {confirmed}. Sus cifras registradas son ahora las del plan.")
     return 0
 
@@ -143,14 +143,9 @@ def _validate_execution(source: Path, plan_source: str) -> int:
     from pom_lib.data.plan import load_plan
     from pom_lib.present.monitoring import execution_summary
 
-    try:
-        plan = load_plan(plan_source)
-    except PlanError as error:
-        return _print_problems(error)
-    try:
+    plan = load_plan(plan_source)
+    with _headed("El archivo de ejecución no es válido"):
         execution = load_execution(source, plan)
-    except PlanError as error:
-        return _print_problems(error, "El archivo de ejecución no es válido")
     where = f" (hoja «{TABLE}»)" if source.suffix.lower() == ".xlsx" else ""
     print(f"Ejecución válida: {source.name}{where}, frente al {plan.info['titulo']}.")
     for line in execution_summary(plan, execution):
@@ -162,10 +157,7 @@ def cmd_matriz(args) -> int:
     from pom_lib.data.plan import load_plan
     from pom_lib.export.matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
 
-    try:
-        plan = load_plan(args.ruta)
-    except PlanError as error:
-        return _print_problems(error)
+    plan = load_plan(args.ruta)
     table = tidy_matrix(plan)
     if args.salida:
         write_matrix(table, Path(args.salida), args.formato)
@@ -182,15 +174,10 @@ def cmd_plantilla(args) -> int:
     from pom_lib.data.plan import load_plan
     from pom_lib.export.execution_template import write_template
 
-    try:
-        plan = load_plan(args.ruta)
-    except PlanError as error:
-        return _print_problems(error)
+    plan = load_plan(args.ruta)
     target = Path(args.salida or f"ejecucion_{args.anio}.xlsx")
-    try:
+    with _headed("No se pudo crear la plantilla"):
         write_template(plan, args.anio, target)
-    except PlanError as error:
-        return _print_problems(error, "No se pudo crear la plantilla")
     print(
         f"Plantilla de ejecución {args.anio} escrita en {target}: llene las celdas amarillas de la hoja "
         f"«{TABLE}» y revísela con: pom validar {target} --plan {args.ruta}"
@@ -222,7 +209,7 @@ def cmd_edicion(args) -> int:
             thresholds=thresholds,
         )
     except PlanError as error:
-        _print_problems(error, getattr(error, "headline", "El plan no es válido"))
+        _print_problems(error)
         print(
             "La edición no se construyó; el último libro construido con éxito se conserva sin cambios.", file=sys.stderr
         )
@@ -283,11 +270,9 @@ def cmd_exportar(args) -> int:
     from pom_lib.export.plan_workbook import write_workbook
 
     target = Path(args.salida)
-    try:
+    with _headed("No se pudo exportar el plan"):
         package = read_package(args.ruta)
         write_workbook(package, target)
-    except PlanError as error:
-        return _print_problems(error, "No se pudo exportar el plan")
     print(
         f"Plan exportado a {target}: {len(package.tables)} hojas de datos ({fmt.integer(package.rows)} filas), "
         f"instrucciones y {_documents_text(package)}."
@@ -313,12 +298,10 @@ def cmd_importar(args) -> int:
     from pom_lib.export.plan_package import read_package, refuse_existing, write_folder
 
     target = Path(args.salida)
-    try:
+    with _headed("No se importó el libro (no se escribió nada)"):
         refuse_existing(target)
         package = read_package(args.libro)
         write_folder(package, target)
-    except PlanError as error:
-        return _print_problems(error, "No se importó el libro (no se escribió nada)")
     print(
         f"Plan importado en {target}: {len(package.tables)} tablas ({fmt.integer(package.rows)} filas), "
         f"datapackage.json y {_documents_text(package)}."
@@ -339,15 +322,13 @@ def cmd_nuevo_plan(args) -> int:
 
     target = Path(args.salida)
     as_workbook = target.suffix.lower() == ".xlsx"
-    try:
+    with _headed("No se creó el plan nuevo (no se escribió nada)"):
         first, last = parse_period(args.periodo)
         refuse_existing(target)
         package = read_package(args.ruta)
         name = re.sub(r"[^a-z0-9._-]+", "-", (target.stem if as_workbook else target.name).lower())
         result = roll_forward(package, first, last, name)
         (write_workbook if as_workbook else write_folder)(result.package, target)
-    except PlanError as error:
-        return _print_problems(error, "No se creó el plan nuevo (no se escribió nada)")
     print(f"Plan {first}-{last} creado en {target}, con los identificadores del plan anterior.")
     print("Falta llenar (vacío hasta que lo escriba):")
     for line in result.to_fill:
@@ -493,6 +474,9 @@ def main(argv: list[str] | None = None) -> int:
         code = args.run(args)
         sys.stdout.flush()
         return code
+    except PlanError as error:
+        # Every refused input ends here: its problems, located and in Spanish, under their headline.
+        return _print_problems(error)
     except BrokenPipeError:
         # The reader of our output (`| head`) has gone: nothing left to say, and nowhere to say it.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -27,10 +27,12 @@ class Problem:
 
 
 class PlanError(Exception):
-    """The plan folder cannot be used; carries every problem found."""
+    """The plan folder (or another input) cannot be used; carries every problem found, and the headline
+    the analyst reads above them (what could not be done)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], headline: str = "El plan no es válido"):
         self.problems = list(problems)
+        self.headline = headline
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

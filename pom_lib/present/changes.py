@@ -183,6 +183,13 @@ def _level(level: str) -> str:
     return level.capitalize()
 
 
+def _edition_columns(previous: Plan, current: Plan, changes: pd.DataFrame, shown=None) -> dict:
+    """The two columns of every table of changes, what each edition says (`anterior`, `actual`), headed by
+    its period; `shown(column)` formats a column, by default as it is with «—» where a side has nothing."""
+    shown = shown or (lambda side: changes[side].fillna(fmt.MISSING))
+    return {f"Edición {previous.period}": list(shown("anterior")), f"Edición {current.period}": list(shown("actual"))}
+
+
 def item_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = item_changes(previous, current)
     return pd.DataFrame(
@@ -190,8 +197,7 @@ def item_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
             "Cambio": changes["cambio"],
             "Nivel": changes["nivel"].map(_level),
             "Código": changes["elemento_id"],
-            f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
-            f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING),
+            **_edition_columns(previous, current, changes),
         }
     )
 
@@ -525,8 +531,7 @@ def fiche_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
         {
             "Indicador": changes["ficha_id"],
             "Cambio": changes["cambio"],
-            f"Edición {previous.period}": changes["anterior"].fillna(fmt.MISSING),
-            f"Edición {current.period}": changes["actual"].fillna(fmt.MISSING),
+            **_edition_columns(previous, current, changes),
         }
     )
 
@@ -556,8 +561,7 @@ def key_figure_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
         {
             "Cifra": changes["rol"].map(ROLE_LABELS),
             "Año": [fmt.MISSING if pd.isna(y) else str(int(y)) for y in changes["anio"]],
-            f"Edición {previous.period}": [_value(v, u) for v, u in zip(changes["anterior"], changes["unidad"])],
-            f"Edición {current.period}": [_value(v, u) for v, u in zip(changes["actual"], changes["unidad"])],
+            **_edition_columns(previous, current, changes, lambda side: map(_value, changes[side], changes["unidad"])),
             "Diferencia": [
                 fmt.signed(v, (lambda x: fmt.percent(x)) if u == "porcentaje" else fmt.integer)
                 for v, u in zip(changes["diferencia"], changes["unidad"])
@@ -581,7 +585,6 @@ def catalog_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
             "Tipo": both["tipo"],
             "Cambio": both["cambio"],
             "Código": both["codigo"],
-            f"Edición {previous.period}": both["anterior"].fillna(fmt.MISSING),
-            f"Edición {current.period}": both["actual"].fillna(fmt.MISSING),
+            **_edition_columns(previous, current, both),
         }
     )

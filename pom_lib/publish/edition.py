@@ -73,8 +73,7 @@ class InputError(PlanError):
     """An edition input (execution file, previous plan) is invalid: every problem, under a headline."""
 
     def __init__(self, headline: str, problems: list[Problem]):
-        self.headline = headline
-        super().__init__(problems)
+        super().__init__(problems, headline)
 
 
 def chapter_stems(toc: Path) -> list[str]:
