@@ -1,7 +1,7 @@
-"""latex_output.py: raw LaTeX tables, and the same «Tabla N» / «Figura N» in HTML and LaTeX.
+"""render/sphinx_tables: raw LaTeX tables, and the same «Tabla N» / «Figura N» in HTML and LaTeX.
 
-The book here is written by hand from display.py's own outputs (no kernel), so the
-Sphinx side is tested alone and fast.
+The small book here is written by hand from display.py's own outputs (no kernel), so the
+Sphinx side is tested alone; building it makes those tests book tests (`libro`).
 """
 
 import re
@@ -107,6 +107,7 @@ def built(tmp_path_factory) -> Path:
     return root / "_build"
 
 
+@pytest.mark.libro  # builds a small book with Jupyter Book
 def test_html_numbers_tables_and_figures_in_order(built):
     page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
     assert re.search(
@@ -122,6 +123,7 @@ def test_html_numbers_tables_and_figures_in_order(built):
     assert "\\begin{longtable}" not in page
 
 
+@pytest.mark.libro  # builds a small book with Jupyter Book
 def test_html_table_title_names_its_scrolling_box(built):
     page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
     assert '<div class="pom-desplazable" role="region" aria-labelledby="tabla-b-titulo" tabindex="0">' in page
@@ -129,6 +131,7 @@ def test_html_table_title_names_its_scrolling_box(built):
     assert "<caption>" not in page  # moved above the box
 
 
+@pytest.mark.libro  # builds a small book with Jupyter Book
 def test_every_table_and_figure_offers_its_downloads(built):
     page = (built / "html" / "pagina.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="(datos/[^"]+)" download>([^<]+)</a>', page)
@@ -144,6 +147,7 @@ def test_every_table_and_figure_offers_its_downloads(built):
     assert svg.lstrip().startswith("<?xml")
 
 
+@pytest.mark.libro  # builds a small book with Jupyter Book
 def test_latex_gets_raw_tables_labelled_for_numref_with_live_download_links(built):
     (tex,) = (built / "latex").glob("*.tex")
     source = tex.read_text(encoding="utf-8")
