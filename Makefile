@@ -40,10 +40,10 @@ archivar: $(ENTORNO)
 site: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom sitio
 
-# Every test on every core: each test file (and the tests of the published book) runs whole on one
-# worker, so each book is built once (tests/conftest.py gives the groups).
+# Every test on every core (pytest-xdist): each test file runs whole in one worker, so a module's book
+# is built once and a notebook's cells run in order in one kernel.
 test: revision $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
-	$(VENV)/bin/python -m pytest -n auto --dist loadgroup
+	$(VENV)/bin/python -m pytest -n auto --dist loadfile
 
 # The quick checks, before the long suite: lint and format (ruff), the layers of pom_lib
 # (import-linter, pyproject.toml) and chapter templates without outputs (nbstripout).

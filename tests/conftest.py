@@ -89,6 +89,14 @@ def plan():
 
 
 @pytest.fixture(scope="session")
+def fictional_plan():
+    """The fictional 2026-2030 plan of tests/fixtures, loaded once for every test that only reads it."""
+    from pom_lib.data.plan import load_plan
+
+    return load_plan(FICTIONAL_PLAN_DIR)
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory) -> dict:
     """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
     plan and year ediciones.yml records for it.
@@ -129,20 +137,11 @@ def published(tmp_path_factory) -> dict:
     return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """The executed chapters of book/, re-run by nbval, are book tests too.
-
-    For a parallel run (`pytest -n auto --dist loadgroup`, as `make test` does) every test joins the
-    group of its file, so a module's built book is built once and a notebook's cells run in order in
-    one kernel; the tests of the published book, from several files, share the group of that book.
-    """
+    """The executed chapters of book/, re-run by nbval, are book tests too."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.libro)
-        if not item.get_closest_marker("xdist_group"):
-            group = "libro-publicado" if "published" in getattr(item, "fixturenames", ()) else item.path.stem
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def interruptible() -> None:

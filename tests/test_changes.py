@@ -6,7 +6,6 @@ or in a copy of the real plan edited here.
 
 import pandas as pd
 import pytest
-from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR
 
 from pom_lib.data.plan import load_plan
 from pom_lib.present.changes import (
@@ -34,8 +33,8 @@ NA = pd.NA
 
 
 @pytest.fixture(scope="module")
-def editions():
-    return load_plan(PLAN_DIR), load_plan(FICTIONAL_PLAN_DIR)
+def editions(plan, fictional_plan):
+    return plan, fictional_plan
 
 
 def test_the_fictional_vintage_is_a_valid_plan_that_reconciles(editions):

@@ -6,7 +6,6 @@ removed or changed, their expected values computed here from the CSV files.
 
 import pytest
 from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_keys
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.alcance_poblacion import PopulationScope
 from pom_lib.data.plan import load_plan
@@ -15,8 +14,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return PopulationScope(load_plan(PLAN_DIR))
+def chapter(plan):
+    return PopulationScope(plan)
 
 
 def without_optional_figures(folder):

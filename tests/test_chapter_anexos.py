@@ -11,8 +11,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return Annexes(load_plan(PLAN_DIR), 2025)
+def chapter(plan):
+    return Annexes(plan, 2025)
 
 
 def test_examples_and_counts_come_from_the_plan(chapter):

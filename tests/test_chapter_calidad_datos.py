@@ -39,8 +39,8 @@ def expected_checks(folder) -> int:
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return DataQuality(load_plan(PLAN_DIR))
+def chapter(plan):
+    return DataQuality(plan)
 
 
 def test_checks_notes_and_anomalies_of_the_plan(chapter):

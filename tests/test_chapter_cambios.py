@@ -19,8 +19,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def compared(plan):
-    return EditionChanges(load_plan(FICTIONAL_PLAN_DIR), 2026, plan)
+def compared(plan, fictional_plan):
+    return EditionChanges(fictional_plan, 2026, plan)
 
 
 def _edit(folder, table, old, new):

@@ -21,8 +21,8 @@ def largest_relative_gap(folder) -> float:
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return IndicatorFiches(load_plan(PLAN_DIR))
+def chapter(plan):
+    return IndicatorFiches(plan)
 
 
 def test_fiches_formula_and_agreement_of_the_plan(chapter):

@@ -15,8 +15,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return StrategicFramework(load_plan(PLAN_DIR))
+def chapter(plan):
+    return StrategicFramework(plan)
 
 
 def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):

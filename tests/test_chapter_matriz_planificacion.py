@@ -23,8 +23,8 @@ def program_budget(folder) -> dict[str, dict[int, float]]:
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return PlanningMatrix(load_plan(PLAN_DIR))
+def chapter(plan):
+    return PlanningMatrix(plan)
 
 
 def test_counts_period_and_units_of_the_plan(chapter):

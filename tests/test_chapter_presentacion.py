@@ -6,7 +6,6 @@ MINEX figures are typed from the document; variants are copies of the real plan.
 import pandas as pd
 import pytest
 from chapter_helpers import change_rows, keep_rows, template_glue_keys
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.presentacion import Presentation, largest_program_sentence
 from pom_lib.core import spanish
@@ -16,8 +15,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return Presentation(load_plan(PLAN_DIR), 2025)
+def chapter(plan):
+    return Presentation(plan, 2025)
 
 
 def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):

@@ -31,8 +31,8 @@ def compound(first: float, last: float, years: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return Projections(load_plan(PLAN_DIR))
+def chapter(plan):
+    return Projections(plan)
 
 
 def test_the_horizon_counts_from_the_plans_last_year(chapter, plan_copy):

@@ -15,8 +15,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def chapter():
-    return NetworkExpansion(load_plan(PLAN_DIR))
+def chapter(plan):
+    return NetworkExpansion(plan)
 
 
 def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):
@@ -27,8 +27,8 @@ def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy
     assert keys <= set(NetworkExpansion(load_plan(plan_copy)).values)
 
 
-def test_only_plans_with_network_statements_have_the_chapter(plan_copy):
-    assert NetworkExpansion.applies(load_plan(PLAN_DIR))
+def test_only_plans_with_network_statements_have_the_chapter(plan, plan_copy):
+    assert NetworkExpansion.applies(plan)
     keep_rows(plan_copy, "expansion_red", lambda row: False)
     assert not NetworkExpansion.applies(load_plan(plan_copy))
 
@@ -76,7 +76,7 @@ def test_population_figures_for_the_teams_reading(chapter):
     assert values["sin_cobertura"] == "1,818,093"  # 3,437,340 - 1,619,247
 
 
-def test_budget_of_the_program_linked_to_the_indicator(chapter):
+def test_budget_of_the_program_linked_to_the_indicator(plan, chapter):
     values = chapter.values
     assert values["programa"] == "Servicios Consulares y de Atención al Migrante"
     # PRD01 + PRD02: Q401,812,176 + Q14,931,906 in 2025, Q598,226,516 + Q14,630,229 in 2029
@@ -88,7 +88,7 @@ def test_budget_of_the_program_linked_to_the_indicator(chapter):
     assert values["producto_principal_peso"] == f"97.2{NBSP}%"
     assert "Casi todo su presupuesto" in values["frase_programa_peso"]
     assert values["costo_unitario"] == "sube"
-    trajectory = program_trajectory(load_plan(PLAN_DIR), "servicios_consulares")
+    trajectory = program_trajectory(plan, "servicios_consulares")
     assert trajectory["meta_financiera"].tolist()[-1] == 598_226_516 + 14_630_229
     assert chapter.program_table("servicios_consulares").rows[0][:2] == ["2025", "Q416,744,082"]
 

@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import PLAN_DIR, pom
+from conftest import pom
 
 from pom_lib.chapters import commentary_reviews, confirm_commentary
 from pom_lib.chapters.acciones_programa import ProgramActions
@@ -77,8 +77,8 @@ def test_malformed_blocks_name_their_line(text, message):
     assert message in str(raised.value.problems[0])
 
 
-def test_the_published_plan_has_no_commentary_to_review():
-    assert commentary_reviews(load_plan(PLAN_DIR)) == []
+def test_the_published_plan_has_no_commentary_to_review(plan):
+    assert commentary_reviews(plan) == []
 
 
 def test_a_changed_figure_holds_its_block_back_until_confirmed(plan_copy):

@@ -9,7 +9,7 @@ import shutil
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR
+from conftest import EXECUTION_CSV, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
@@ -23,8 +23,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def fictional():
-    return load_plan(FICTIONAL_PLAN_DIR)
+def fictional(fictional_plan):
+    return fictional_plan
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,10 @@
 """Anomalies of the plan that are not arithmetic errors."""
 
-from conftest import PLAN_DIR
-
 from pom_lib.compute.quality import anomalies
-from pom_lib.data.plan import load_plan
 
 
-def test_anomalies_of_the_published_plan():
-    found = anomalies(load_plan(PLAN_DIR))
+def test_anomalies_of_the_published_plan(plan):
+    found = anomalies(plan)
     by_type = found.groupby("tipo")["elemento"].apply(sorted).to_dict()
     assert by_type["Subproducto sin nombre"] == ["SUB20", "SUB28"]
     assert by_type["Unidad distinta de la del producto"] == ["SUB01", "SUB05", "SUB20"]

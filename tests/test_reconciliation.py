@@ -9,8 +9,8 @@ from pom_lib.data.plan import load_plan
 
 
 @pytest.fixture(scope="module")
-def report():
-    return rec.reconcile(load_plan(PLAN_DIR))
+def report(plan):
+    return rec.reconcile(plan)
 
 
 def test_every_rule_holds_on_the_published_plan(report):
@@ -33,8 +33,8 @@ def test_physical_rule_adds_only_subproducts_of_the_same_unit(report):
     assert row["encontrado"].item() == 915_622 + 336_533
 
 
-def test_indicator_recomputed_from_formula():
-    values = rec.indicator_values(load_plan(PLAN_DIR)).set_index(["ficha_id", "anio"])
+def test_indicator_recomputed_from_formula(plan):
+    values = rec.indicator_values(plan).set_index(["ficha_id", "anio"])
     row = values.loc[("FICHA_PRODUCTO", 2029)]
     assert row["absoluto_recalculado"] == 1_112_947 + 409_059 + 97_241
     assert row["relativo_recalculado"] == pytest.approx(100 * 1_619_247 / 3_437_340)

@@ -5,10 +5,9 @@ import re
 
 import nbformat
 import pytest
-from conftest import FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
+from conftest import ROOT
 
 from pom_lib.chapters import chapter_classes
-from pom_lib.data.plan import load_plan
 from pom_lib.publish.edition import chapter_stems
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,10 +28,10 @@ def test_every_chapter_of_the_book_has_its_chapter_class():
     assert sorted(set(STEMS) - set(chapter_classes())) == []
 
 
-@pytest.mark.parametrize("plan_dir", [PLAN_DIR, FICTIONAL_PLAN_DIR], ids=["minex", "ficticio"])
+@pytest.mark.parametrize("plan_fixture", ["plan", "fictional_plan"], ids=["minex", "ficticio"])
 @pytest.mark.parametrize("stem", [s for s in STEMS if s in chapter_classes()])
-def test_every_glued_key_a_template_prints_is_computed(stem, plan_dir):
-    chapter = chapter_classes()[stem](load_plan(plan_dir))
+def test_every_glued_key_a_template_prints_is_computed(stem, plan_fixture, request):
+    chapter = chapter_classes()[stem](request.getfixturevalue(plan_fixture))
     assert sorted(_glue_keys(_template(stem)) - set(chapter.values)) == []
 
 
