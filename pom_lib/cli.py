@@ -266,8 +266,7 @@ def cmd_sitio(args) -> int:
 
 def cmd_exportar(args) -> int:
     from pom_lib.core import formatting as fmt
-    from pom_lib.export.plan_package import read_package
-    from pom_lib.export.plan_workbook import write_workbook
+    from pom_lib.export.plan_workbook import read_package, write_workbook
 
     target = Path(args.salida)
     with _headed("No se pudo exportar el plan"):
@@ -295,7 +294,8 @@ def _documents_text(package) -> str:
 
 def cmd_importar(args) -> int:
     from pom_lib.core import formatting as fmt
-    from pom_lib.export.plan_package import read_package, refuse_existing, write_folder
+    from pom_lib.export.plan_package import refuse_existing, write_folder
+    from pom_lib.export.plan_workbook import read_package
 
     target = Path(args.salida)
     with _headed("No se importó el libro (no se escribió nada)"):
@@ -316,8 +316,8 @@ def cmd_importar(args) -> int:
 
 
 def cmd_nuevo_plan(args) -> int:
-    from pom_lib.export.plan_package import read_package, refuse_existing, write_folder
-    from pom_lib.export.plan_workbook import write_workbook
+    from pom_lib.export.plan_package import refuse_existing, write_folder
+    from pom_lib.export.plan_workbook import read_package, write_workbook
     from pom_lib.export.rollforward import parse_period, roll_forward
 
     target = Path(args.salida)

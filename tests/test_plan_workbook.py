@@ -11,8 +11,7 @@ import pytest
 from conftest import PLAN_DIR, pom
 from editions import tree_hash
 
-from pom_lib.export.plan_package import read_package
-from pom_lib.export.plan_workbook import package_workbook
+from pom_lib.export.plan_workbook import package_workbook, read_package
 
 TABLES = [
     "plan",

@@ -16,7 +16,7 @@ from pom_lib.core import spanish
 from pom_lib.core.errors import Problem
 
 if TYPE_CHECKING:
-    from pom_lib.data.validation import CheckedTable
+    from pom_lib.data.reading import CheckedTable
 
 # Tables without which there is no plan to publish (the plan row itself is checked with its period).
 REQUIRED_TABLES = ("programas", "productos", "metas_productos", "totales_anuales")

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -60,6 +61,22 @@ class RawTable:
 
     def problem(self, message: str, row: int | None = None, column: str | None = None) -> Problem:
         return Problem(self.file, message, row=row, column=column, sheet=self.sheet)
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """A table after its schema check (validation.check_tables), and where each of its rows is in the analyst's file.
+
+    `frame` holds the typed values (dtypes as in `load_tables`); a cell that broke a rule is
+    pd.NA and a row with a row-level error (a repeated key, an unknown reference) is left
+    out, so further checks never trip over a value already reported. `row_numbers[i]` is
+    the analyst's row of `frame.iloc[i]`. `valid` says whether the table passed every rule.
+    """
+
+    raw: RawTable
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    valid: bool
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pandas as pd
 from pom_lib.core.errors import Problem
 
 if TYPE_CHECKING:
-    from pom_lib.data.validation import CheckedTable
+    from pom_lib.data.reading import CheckedTable
 
 TABLE = "unidades"
 COLUMN = "unidad_medida"

@@ -24,7 +24,7 @@ from pom_lib.core import spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, units
 from pom_lib.data.completeness import completeness_problems
-from pom_lib.data.reading import RawTable, open_workbook, read_csv_table, read_sheet
+from pom_lib.data.reading import CheckedTable, RawTable, open_workbook, read_csv_table, read_sheet
 
 if TYPE_CHECKING:
     import frictionless
@@ -42,22 +42,6 @@ THOUSANDS = re.compile(r"-?\d{1,3}([,. ]\d{3})+")
 DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 # Errors about one cell; any other error with a row number concerns the whole row.
 CELL_ERRORS = ("type-error", "constraint-error")
-
-
-@dataclass(frozen=True)
-class CheckedTable:
-    """A table after its schema check, and where each of its rows is in the analyst's file.
-
-    `frame` holds the typed values (dtypes as in `load_tables`); a cell that broke a rule is
-    pd.NA and a row with a row-level error (a repeated key, an unknown reference) is left
-    out, so further checks never trip over a value already reported. `row_numbers[i]` is
-    the analyst's row of `frame.iloc[i]`. `valid` says whether the table passed every rule.
-    """
-
-    raw: RawTable
-    frame: pd.DataFrame
-    row_numbers: list[int]
-    valid: bool
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from pathlib import Path
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary, contract
 from pom_lib.data.reading import open_workbook, read_csv_table, read_sheet
-from pom_lib.data.validation import load_tables
 
 README = "README.md"
 
@@ -55,17 +54,6 @@ def field_names(table: str) -> list[str]:
     return [f["name"] for f in resource["schema"]["fields"]]
 
 
-def read_package(source: str | Path) -> PlanPackage:
-    """A valid plan (folder or workbook) as text; raises PlanError listing every problem of an invalid one."""
-    source = Path(source)
-    load_tables(source)
-    if source.is_dir():
-        return _read_folder(source)
-    from pom_lib.export.plan_workbook import read_workbook
-
-    return read_workbook(source)
-
-
 def raw_tables(read) -> dict[str, list[list[str]]]:
     """Every table's rows in the library's column order; `read(resource)` gives its RawTable."""
     tables = {}
@@ -81,7 +69,7 @@ def workbook_tables(path: Path) -> dict[str, list[list[str]]]:
     return raw_tables(lambda resource: read_sheet(workbook, path, resource["name"]))
 
 
-def _read_folder(folder: Path) -> PlanPackage:
+def read_folder(folder: Path) -> PlanPackage:
     tables = raw_tables(lambda resource: read_csv_table(folder / resource["path"], field_names(resource["name"])))
     descriptor = json.loads((folder / contract.DESCRIPTOR).read_text(encoding="utf-8"))
     metadata = {k: v for k, v in descriptor.items() if k not in (contract.FORMAT_KEY, "resources")}

@@ -30,8 +30,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary, contract
 from pom_lib.data.reading import open_workbook
+from pom_lib.data.validation import load_tables
 from pom_lib.export.matrix import workbook_bytes
-from pom_lib.export.plan_package import README, PlanPackage, field_names, refuse_existing, workbook_tables
+from pom_lib.export.plan_package import (
+    README,
+    PlanPackage,
+    field_names,
+    read_folder,
+    refuse_existing,
+    workbook_tables,
+)
 
 INSTRUCTIONS, METADATA, DOCUMENTS = "instrucciones", "paquete", "documentos"
 METADATA_COLUMNS = ["campo", "valor", "formato"]
@@ -317,6 +325,13 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
 
 
 # --- Reading the workbook back --------------------------------------------------------------------
+
+
+def read_package(source: str | Path) -> PlanPackage:
+    """A valid plan (folder or workbook) as text; raises PlanError listing every problem of an invalid one."""
+    source = Path(source)
+    load_tables(source)
+    return read_folder(source) if source.is_dir() else read_workbook(source)
 
 
 def read_workbook(path: Path) -> PlanPackage:
