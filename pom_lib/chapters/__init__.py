@@ -1,6 +1,8 @@
 """The book's chapters, one module each: what a chapter template shows, computed from the plan.
 
 Each module defines one `Chapter` subclass named after its template (notebooks/<name>.ipynb).
+A chapter imports `present.charts` (and with it matplotlib) only in the methods that draw:
+`pom validar` computes every chapter's figures to review the team's commentary and never draws.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
-from pom_lib.present import charts
 from pom_lib.present.display import Figure, Table
 
 # Above this share of the target population, one place holds most of it.
@@ -278,6 +277,8 @@ class PopulationScope(Chapter):
         )
 
     def population_figure(self) -> Figure:
+        from pom_lib.present import charts
+
         # The chart's own alt text states the finding (charts.population_by_region).
         return Figure(
             charts.population_by_region(self.plan),
@@ -314,6 +315,8 @@ class PopulationScope(Chapter):
         )
 
     def coverage_figure(self) -> Figure:
+        from pom_lib.present import charts
+
         return Figure(
             charts.coverage_trajectory(self.plan),
             caption="Cobertura del indicador principal, de la línea de base al último año",

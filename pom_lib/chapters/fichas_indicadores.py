@@ -10,7 +10,7 @@ from pom_lib.compute.reconciliation import RELATIVE_TOLERANCE, formula_terms, in
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
-from pom_lib.present import charts, tables
+from pom_lib.present import tables
 from pom_lib.present.display import Figure, Table
 
 LEVEL_PLURALS = {"producto": "productos", "subproducto": "subproductos"}
@@ -197,6 +197,8 @@ class IndicatorFiches(Chapter):
 
     def components_figure(self) -> Figure:
         """The subproducts the main indicator's numerator adds up, year by year."""
+        from pom_lib.present import charts
+
         return Figure(
             charts.indicator_components(self.plan, self.plan.main_fiche),
             caption="Subproductos que suma el numerador del indicador principal, por año",

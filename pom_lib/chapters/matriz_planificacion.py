@@ -7,7 +7,7 @@ from pom_lib.compute import analysis
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
-from pom_lib.present import charts, narrative, tables
+from pom_lib.present import narrative, tables
 from pom_lib.present.display import Figure, Table
 
 MATRIX_SOURCE = "matriz de planificación"
@@ -224,6 +224,8 @@ class PlanningMatrix(Chapter):
         )
 
     def programs_figure(self) -> Figure:
+        from pom_lib.present import charts
+
         return Figure(
             charts.budget_by_program(self.plan),
             caption="Metas financieras por programa y año",
@@ -243,6 +245,8 @@ class PlanningMatrix(Chapter):
 
     def growth_figure(self) -> Figure | None:
         """The yearly change of the total; none for a one-year plan, which has no change."""
+        from pom_lib.present import charts
+
         if len(self.plan.years) < 2:
             return None
         return Figure(

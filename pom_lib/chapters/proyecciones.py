@@ -12,7 +12,7 @@ from pom_lib.compute import analysis, projections, strategic_framework
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
-from pom_lib.present import charts, tables
+from pom_lib.present import tables
 from pom_lib.present.display import Figure, Table
 
 MATRIX_SOURCE = "matriz de planificación"
@@ -170,6 +170,8 @@ class Projections(Chapter):
 
     def growth_figure(self) -> Figure | None:
         """Yearly growth of each product's goals; none when no product has a growth rate (a one-year plan)."""
+        from pom_lib.present import charts
+
         if analysis.product_growth(self.plan)["meta_fisica_tcac"].dropna().empty:
             return None
         return Figure(
@@ -322,6 +324,8 @@ class Projections(Chapter):
         )
 
     def coverage_figure(self) -> Figure:
+        from pom_lib.present import charts
+
         return Figure(
             charts.coverage_trajectory(self.plan, self.coverage),
             caption="Cobertura: metas del plan y proyección por escenario",
@@ -340,6 +344,8 @@ class Projections(Chapter):
         )
 
     def budget_figure(self) -> Figure:
+        from pom_lib.present import charts
+
         return Figure(
             charts.budget_projection(self.plan, self.budget),
             caption="Presupuesto total: metas del plan y proyección por escenario",

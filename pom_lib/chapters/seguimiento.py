@@ -20,7 +20,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data.plan import Plan
-from pom_lib.present import charts, monitoring
+from pom_lib.present import monitoring
 from pom_lib.present.display import Figure, Table
 
 MEASURED = (SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO)
@@ -376,6 +376,8 @@ class ExecutionMonitoring(Chapter):
     def show_projection(self) -> None:
         """The two paths (financial, indicator) and the per-product projection; nothing without data."""
         from IPython.display import display
+
+        from pom_lib.present import charts
 
         m = self.monitoring
         if not m.has_data:
