@@ -337,22 +337,15 @@ class ExecutionMonitoring(Chapter):
             return
         plan = m.monitored.period
         for year in m.years:
-            display(
-                Table(
-                    monitoring.physical_table(m.attainment, year),
-                    caption=f"Ejecución física frente a la meta del plan {plan}, {year}",
-                    source=self.source,
-                    landscape=True,
+            for table, measure in ((monitoring.physical_table, "física"), (monitoring.financial_table, "financiera")):
+                display(
+                    Table(
+                        table(m.attainment, year),
+                        caption=f"Ejecución {measure} frente a la meta del plan {plan}, {year}",
+                        source=self.source,
+                        landscape=True,
+                    )
                 )
-            )
-            display(
-                Table(
-                    monitoring.financial_table(m.attainment, year),
-                    caption=f"Ejecución financiera frente a la meta del plan {plan}, {year}",
-                    source=self.source,
-                    landscape=True,
-                )
-            )
 
     def indicator_table(self) -> Table:
         m, followed = self.monitoring, self.followed
