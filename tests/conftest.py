@@ -137,6 +137,30 @@ def published(tmp_path_factory) -> dict:
     return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}
 
 
+@pytest.fixture(scope="session")
+def two_editions(tmp_path_factory, worker_id) -> dict:
+    """A project after an analyst's year (editions.yearly_cycle), built once per run: the monitoring and
+    site tests read it. In a parallel run (pytest-xdist) the first worker that needs it builds it in the
+    run's shared temporary folder while the others wait. Tests that change files work on a copy.
+    """
+    import json
+
+    from editions import yearly_cycle
+    from filelock import FileLock
+
+    if worker_id == "master":
+        facts = yearly_cycle(tmp_path_factory.mktemp("ciclo") / "libro")
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "ciclo-anual"
+        record = shared / "ciclo.json"
+        with FileLock(f"{shared}.lock"):
+            if not record.is_file():
+                record.parent.mkdir(parents=True, exist_ok=True)
+                record.write_text(json.dumps(yearly_cycle(shared / "libro")), encoding="utf-8")
+        facts = json.loads(record.read_text(encoding="utf-8"))
+    return {**facts, "root": Path(facts["root"])}
+
+
 def pytest_collection_modifyitems(items):
     """The executed chapters of book/, re-run by nbval, are book tests too."""
     for item in items:

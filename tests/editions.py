@@ -65,6 +65,35 @@ def new_project(target: Path) -> Path:
     return target
 
 
+def yearly_cycle(root: Path) -> dict:
+    """An analyst's year in a new project at `root`: edition 2025 built, archived and put in the site;
+    then edition 2026 built with the 2025 execution and the previous plan, and the site again.
+
+    Returns what the tests compare later: the site's 2025 pages and index, and the archive, as they
+    were before the second edition.
+    """
+    import os
+
+    from pom_lib.cli import main
+    from pom_lib.publish.edition import archive_edition, build_edition
+    from pom_lib.publish.site import build_site
+
+    new_project(root)
+    build_edition(PLAN, 2025, root)
+    archive_edition(root, 2025)
+    archive_before = tree_hash(root / "ediciones" / "2025")
+    build_site(root)
+    first = {"2025": tree_hash(root / "_site" / "2025"), "index": (root / "_site" / "index.html").read_text()}
+    build_edition(FICTIONAL_PLAN, 2026, root, execution=EXECUTION, previous_plan=PLAN)
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        assert main(["sitio"]) == 0
+    finally:
+        os.chdir(here)
+    return {"root": str(root), "first": first, "archive_before": archive_before}
+
+
 def tree_hash(*folders: Path) -> str:
     digest = hashlib.sha256()
     for folder in folders:

@@ -15,7 +15,7 @@ from datetime import date
 
 import nbformat
 import pytest
-from editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, new_project, page_text, tree_hash
+from editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, page_text, tree_hash
 
 from pom_lib.cli import main
 from pom_lib.publish.edition import STAGING, EditionError, InputError, archive_edition, build_edition, read_registry
@@ -25,13 +25,9 @@ pytestmark = pytest.mark.libro
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(two_editions):
     """Edition 2025 built and archived, then edition 2026 built with execution and previous plan."""
-    root = new_project(tmp_path_factory.mktemp("ediciones") / "libro")
-    build_edition(PLAN, 2025, root)
-    archive_edition(root, 2025)
-    build_edition(FICTIONAL_PLAN, 2026, root, execution=EXECUTION, previous_plan=PLAN)
-    return root
+    return two_editions["root"]
 
 
 def _text(root, page: str) -> str:

@@ -9,10 +9,10 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-from editions import EXECUTION, FICTIONAL_PLAN, PLAN, new_project, page_text, tree_hash
+from editions import page_text, tree_hash
 
 from pom_lib.cli import main
-from pom_lib.publish.edition import EditionError, archive_edition, build_edition
+from pom_lib.publish.edition import EditionError
 from pom_lib.publish.site import build_site, index_page, pdf_name, switcher_data
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
@@ -22,21 +22,8 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = new_project(tmp_path_factory.mktemp("sitio") / "libro")
-    build_edition(PLAN, 2025, root)
-    archive_edition(root, 2025)
-    archive_before = tree_hash(root / "ediciones" / "2025")
-    build_site(root)
-    first = {"2025": tree_hash(root / "_site" / "2025"), "index": (root / "_site" / "index.html").read_text()}
-    build_edition(FICTIONAL_PLAN, 2026, root, execution=EXECUTION, previous_plan=PLAN)
-    mp = pytest.MonkeyPatch()
-    mp.chdir(root)
-    try:
-        assert main(["sitio"]) == 0
-    finally:
-        mp.undo()
-    return {"root": root, "site": root / "_site", "first": first, "archive_before": archive_before}
+def site(two_editions):
+    return {**two_editions, "site": two_editions["root"] / "_site"}
 
 
 def test_older_edition_pages_never_change(site):
