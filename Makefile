@@ -53,9 +53,10 @@ revision: $(ENTORNO)
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
-# The tests that build no book, on every core (pytest-xdist), for the edit-test loop.
+# The tests that build no book, on every core (pytest-xdist; whole files, so each module's plan and
+# chapters are computed once), for the edit-test loop.
 unitarias: $(ENTORNO)
-	$(VENV)/bin/python -m pytest -m "not libro" -n auto tests
+	$(VENV)/bin/python -m pytest -m "not libro" -n auto --dist loadfile tests
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
 # `make test`. RONDAS=1 for a quick look.
