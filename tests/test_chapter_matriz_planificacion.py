@@ -104,7 +104,7 @@ def test_yearly_growth_of_the_total(chapter):
 def test_a_three_year_plan_and_a_one_year_plan(plan_copy, tmp_path):
     end_in(plan_copy, 2027)
     values = PlanningMatrix(load_plan(plan_copy)).values
-    assert values["duracion"] == "tres años" and values["anio_final"] == "2027"
+    assert values["duracion"] == "tres años" and values["anio_fin"] == "2027"
     assert values["frase_crecimiento"].startswith(
         "El total anual pasa de Q980,000,000 en 2025 a Q1,180,000,000 en 2027."
     )

@@ -41,7 +41,7 @@ class PopulationScope(Chapter):
             "titulo": md(plan.info["titulo"]),
             "poblacion_objetivo": fmt.integer(target),
             "descripcion_poblacion": md(str(described).rstrip(". ")),
-            "anio_final": str(plan.years[-1]),
+            "anio_fin": str(plan.years[-1]),
             "frase_lugares": self._places_sentence(concentration),
             "frase_magnitud": self._magnitude_sentence(),
             "frase_red": (

@@ -25,8 +25,8 @@ class PlanningMatrix(Chapter):
         totals = analysis.yearly_totals(plan)["total"]
         units = sorted(plan.goals["unidad_medida"].unique())
         values = {
-            "anio_inicial": str(first),
-            "anio_final": str(last),
+            "anio_inicio": str(first),
+            "anio_fin": str(last),
             "n_productos": fmt.integer(len(plan.products)),
             "n_subproductos": fmt.integer(len(plan.subproducts)),
             "frase_elementos": self._items_phrase(),

@@ -47,8 +47,8 @@ class Presentation(Chapter):
             "titulo": md(plan.info["titulo"]),
             "lugar_fecha": md(plan.info["lugar_fecha"]),
             "unidad_planificacion": md(spanish.definite(str(plan.info["unidad_planificacion"]))),
-            "anio_inicial": str(first),
-            "anio_final": str(last),
+            "anio_inicio": str(first),
+            "anio_fin": str(last),
             "total_periodo": fmt.millions_of_quetzales(totals.sum()),
             "frase_estructura": (
                 f"{spanish.count(len(plan.programs), 'programa')}, "

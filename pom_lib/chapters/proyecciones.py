@@ -71,8 +71,8 @@ class Projections(Chapter):
         units = sorted(plan.goals["unidad_medida"].unique())
         outliers = self.outliers
         values = {
-            "anio_inicial": str(first),
-            "anio_final": str(last),
+            "anio_inicio": str(first),
+            "anio_fin": str(last),
             "horizonte": str(self.horizon),
             "anios_proyeccion": spanish.count_in_words(self.years_after, "año"),
             "tasa_alternativa": fmt.percent(self.alternative_rate),
