@@ -97,7 +97,7 @@ def cmd_validar(args) -> int:
                 f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
                 f"encontrado {fmt.decimal(row.encontrado, 1)}"
             )
-    code = _print_reviews(plan)
+    _print_reviews(plan)
     if args.estricto and not failures.empty:
         print(
             "Con --estricto, una comprobación que no cuadra es un error: revise la transcripción de esas cifras "
@@ -105,10 +105,10 @@ def cmd_validar(args) -> int:
             file=sys.stderr,
         )
         return 1
-    return code
+    return 0
 
 
-def _print_reviews(plan) -> int:
+def _print_reviews(plan) -> None:
     """List the commentary blocks to review; they are warnings, not errors (the book holds them back)."""
     from pom_lib.chapters import commentary_reviews
 
@@ -121,7 +121,6 @@ def _print_reviews(plan) -> int:
         )
         for review in reviews:
             print(f"  - {review}")
-    return 0
 
 
 def cmd_comentarios(args) -> int:
@@ -130,8 +129,8 @@ def cmd_comentarios(args) -> int:
 
     plan = load_plan(args.ruta)
     if not args.confirmar:
-        code = _print_reviews(plan)
-        return code
+        _print_reviews(plan)
+        return 0
     with _headed("Los comentarios del equipo no se pueden leer"):
         confirmed = confirm_commentary(plan)
     print(f"Comentarios confirmados: {confirmed}. Sus cifras registradas son ahora las del plan.")
