@@ -4,7 +4,7 @@ and config, the real plan and the fictional fixtures, and a short table of conte
 The short book (a cover page, Seguimiento, Cambios, Anexos and the chapters Anexos links to) keeps a
 two-edition run short: Seguimiento and Cambios are what changes between editions, Anexos writes the
 downloads and links Calidad de los datos, which links Proyecciones.
-The cover stands in for Presentación, the root page (the PDF's preface), which links every chapter.
+The cover stands in for the executive summary, the root page, which links every chapter.
 The fictional plans of tests/fixtures/planes build the whole book instead (whole_book_project).
 """
 

@@ -47,7 +47,7 @@ def edition(tmp_path_factory):
 def test_chapters_come_from_the_toc_in_order():
     assert chapter_stems(FIXTURE / "notebooks" / "_toc.yml") == ["portada", "capitulo"]
     stems = chapter_stems(ROOT / "notebooks" / "_toc.yml")
-    assert stems[0] == "presentacion" and stems[1] == "resumen" and stems[-1] == "anexos" and len(stems) == 13
+    assert stems[0] == "resumen" and stems[1] == "presentacion" and stems[-1] == "anexos" and len(stems) == 13
 
 
 def test_edition_publishes_html_and_pdf_and_clears_staging(edition, capsys):

@@ -25,29 +25,17 @@ def _with(original: Plan, **tables) -> Plan:
     return Plan(original.source, {**original.tables, **tables})
 
 
-def test_the_real_plan_gets_five_to_seven_findings_each_linked_to_its_chapter(plan):
+def test_the_real_plan_gets_five_traits_each_linked_to_its_chapter(plan):
     found = summary.findings(plan)
-    assert 5 <= len(found) <= summary.MAX_FINDINGS
+    # Program, indicator, population, growth and largest product; every arithmetic check of the
+    # real plan adds up, so the checks are not a trait (they are in «Calidad de los datos»).
+    assert len(found) == 5
     markdown = summary.findings_markdown(found, ["matriz_planificacion", "proyecciones", "calidad_datos"])
     lines = markdown.strip().splitlines()
     assert [line.split(".")[0] for line in lines] == [str(n) for n in range(1, len(found) + 1)]
     assert "({doc}`matriz_planificacion`)" in lines[0]
     # A chapter the book does not have is not linked.
     assert "{doc}`fichas_indicadores`" not in markdown
-
-
-def test_budget_finding_gives_the_period_total_and_the_yearly_change(plan):
-    totals = {int(r["anio"]): float(r["meta_financiera"]) for r in _rows("totales_anuales")}
-    first, last = min(totals), max(totals)
-    change = 100 * (totals[last] / totals[first] - 1)
-    text = summary.budget_finding(plan).text
-    assert text.startswith(
-        f"El plan programa **{_millions(sum(totals.values()))}** en metas financieras para cinco años"
-    )
-    assert (
-        f"sube de {_millions(totals[first])} en {first} a {_millions(totals[last])} en {last} (+{change:.1f}\u00a0%)"
-        in text
-    )
 
 
 def test_program_finding_names_the_largest_program_and_its_share(plan):
@@ -93,14 +81,19 @@ def test_one_program_one_region_and_one_year_read_in_the_singular(plan):
         metas_productos=plan["metas_productos"].query("anio == @year"),
         metas_subproductos=plan["metas_subproductos"].query("anio == @year"),
     )
-    assert summary.budget_finding(one_year).text.endswith(f"en metas financieras para {year}.")
     assert summary.growth_finding(one_year) is None  # no growth in a single year
     found = summary.findings(one_year)
-    assert len(found) >= 5  # the largest product takes the place of the growth finding
-    assert any(f.text.startswith("El producto de mayor meta financiera es") for f in found)
+    assert [f.chapter for f in found] == [
+        "matriz_planificacion",
+        "fichas_indicadores",
+        "alcance_poblacion",
+        "calidad_datos",  # the goals of a single year no longer add up to the period's statements
+        "matriz_planificacion",
+    ]
+    assert found[-1].text.startswith("El producto de mayor meta financiera es")
 
 
-def test_a_plan_without_fiches_or_population_still_gets_five_findings(plan):
+def test_a_plan_without_fiches_or_population_still_gets_its_traits(plan):
     bare = _with(
         plan,
         fichas=plan["fichas"].head(0),
@@ -111,7 +104,13 @@ def test_a_plan_without_fiches_or_population_still_gets_five_findings(plan):
     )
     found = summary.findings(bare)
     assert summary.indicator_finding(bare) is None and summary.population_finding(bare) is None
-    assert len(found) >= 5
+    # Without fiches the indicator checks cannot add up: the checks become a trait.
+    assert [f.chapter for f in found] == [
+        "matriz_planificacion",
+        "proyecciones",
+        "calidad_datos",
+        "matriz_planificacion",
+    ]
     labels = [card.label for card in summary.key_figures(bare)]
     assert not any("indicador" in label for label in labels)
     # The target population is a key figure every plan declares, places or not.
@@ -142,6 +141,7 @@ def test_key_figures_are_the_plan_s_headline_numbers(plan):
     totals = [float(r["meta_financiera"]) for r in _rows("totales_anuales")]
     cards = {card.label: card.value for card in summary.key_figures(plan)}
     assert cards["Metas financieras del período 2025-2029"] == _millions(sum(totals))
+    assert cards["Variación del total anual, 2025 a 2029"] == f"+{100 * (totals[-1] / totals[0] - 1):.1f}\u00a0%"
     assert cards["Programas · productos · subproductos"] == (
         f"{len(_rows('programas'))} · {len(_rows('productos'))} · {len(_rows('subproductos'))}"
     )

@@ -1,29 +1,92 @@
-"""Resumen ejecutivo: the plan's headline figures as cards and its main findings, each linked to its chapter."""
+"""Resumen ejecutivo, the book's front door: the main points with the chart of the first one, the key
+figures as cards, then every finding with its chart and the plan's other traits."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pom_lib.chapters.base import Chapter
+from pom_lib.compute import findings
 from pom_lib.core.escaping import markdown as escape_markdown
 from pom_lib.present import executive_summary
+from pom_lib.present import findings as findings_text
 from pom_lib.present.display import Cards
+
+SOURCE = "matriz de planificación, cifras clave y fichas de indicadores; cálculos propios"
 
 
 class Resumen(Chapter):
-    """The executive summary. Everything it says comes from pom_lib.present.executive_summary."""
+    """The executive summary. Findings come from pom_lib.compute.findings, their words from
+    pom_lib.present.findings; the other traits and the cards from pom_lib.present.executive_summary."""
 
     name = "resumen"
 
+    @cached_property
+    def findings(self) -> list[findings.Finding]:
+        return findings.findings(self.plan)
+
+    @cached_property
+    def main_points(self) -> list[findings.Finding]:
+        return findings.main_points(self.findings)
+
+    @cached_property
+    def headline(self) -> findings.Finding | None:
+        """The main point whose chart opens the book: the first one that has a chart."""
+        from pom_lib.present.charts import FINDING_CHARTS
+
+        return next((finding for finding in self.main_points if finding.key in FINDING_CHARTS), None)
+
     def compute_values(self) -> dict[str, str]:
-        return {"titulo": escape_markdown(self.plan.info["titulo"])}
+        return {"titulo": escape_markdown(self.plan.info["titulo"]), "regla": findings.MAIN_POINTS_RULE}
+
+    def main_points_markdown(self, chapters: list[str]) -> str:
+        """The numbered main points; links go only to `chapters`, the stems of the edition's chapters."""
+        return findings_text.points_markdown(self.plan, self.main_points, chapters)
+
+    def show_main_points(self, chapters: list[str]) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(self.main_points_markdown(chapters)))
+
+    def headline_figure(self):
+        """The chart of the first main point that has one (None when no finding has a chart)."""
+        return self._figure(self.headline, "figura-principal") if self.headline else None
+
+    def _figure(self, finding: findings.Finding, name: str):
+        from pom_lib.present.charts import finding_chart
+        from pom_lib.present.display import Figure
+
+        return Figure(
+            finding_chart(finding),
+            findings_text.caption(finding),
+            source=self.plan.citation(
+                "matriz de planificación, cifras clave y fichas de indicadores; cálculos propios"
+            ),
+            name=name,
+        )
 
     def cards(self) -> Cards:
         return Cards(executive_summary.key_figures(self.plan))
 
-    def findings_markdown(self, chapters: list[str]) -> str:
-        """The numbered findings; links go only to `chapters`, the stems of the edition's chapters."""
-        return executive_summary.findings_markdown(executive_summary.findings(self.plan), chapters)
-
     def show_findings(self, chapters: list[str]) -> None:
+        """The charts of the other main points, then each remaining finding in words, with its chart if any."""
         from IPython.display import Markdown, display
 
-        display(Markdown(self.findings_markdown(chapters)))
+        from pom_lib.present.charts import FINDING_CHARTS
+
+        for finding in self.findings:
+            if finding is self.headline:
+                continue
+            if finding not in self.main_points:
+                display(Markdown(findings_text.finding_markdown(finding, chapters)))
+            if finding.key in FINDING_CHARTS:
+                display(self._figure(finding, f"figura-{finding.key.replace('_', '-')}"))
+
+    def traits_markdown(self, chapters: list[str]) -> str:
+        """The plan's other traits as a list; links go only to `chapters`."""
+        return executive_summary.findings_markdown(executive_summary.findings(self.plan), chapters)
+
+    def show_traits(self, chapters: list[str]) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(self.traits_markdown(chapters)))

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pom_lib.compute import analysis, strategic_framework
+from pom_lib.compute.findings import Finding
 from pom_lib.compute.projections import coverage_path
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
@@ -550,3 +551,131 @@ def execution_projection(
     if pd.notna(last[executed]):
         alt += f"; al ritmo observado se llegaría a {as_text(float(last[executed]))}"
     return Chart(fig, alt + ".", path[["anio", "es_proyeccion", goal, executed]])
+
+
+# --- Findings (pom_lib.compute.findings) ----------------------------------------------------------
+
+# Short enough for the first one to sit under the main points on a laptop's first screen.
+FINDING_HEIGHT = 2.9
+
+
+@_styled
+def _unmeasured_money(finding: Finding) -> Chart:
+    """Stacked bars: each year's financial goals measured by an indicator and not measured."""
+    yearly = finding.figures["por_anio"]
+    years = [str(y) for y in yearly.index]
+    fig, ax = _figure(FINDING_HEIGHT)
+    parts = (("medido", "Medido por un indicador", OKABE_ITO[0]), ("sin_indicador", "Sin indicador", OKABE_ITO[1]))
+    bottom = pd.Series(0.0, index=yearly.index)
+    for column, label, colour in parts:
+        ax.bar(years, yearly[column], bottom=bottom, color=colour, width=0.65, label=label)
+        bottom += yearly[column]
+    for i, (year, total) in enumerate(bottom.items()):
+        share = 100 * yearly.loc[year, "sin_indicador"] / total if total else 0.0
+        ax.annotate(fmt.percent(share, 0), (i, total), textcoords="offset points", xytext=(0, 3), ha="center")
+    ax.set_ylim(0, float(bottom.max()) * 1.15)
+    ax.set_xlabel("Año")
+    ax.set_ylabel("Millones de quetzales")
+    ax.yaxis.set_major_formatter(_millions)
+    _legend_below(ax, columns=2)
+    alt = (
+        f"{fmt.percent(finding.figures['participacion'])} de las metas financieras del período no se mide con "
+        f"ningún indicador del plan; sobre cada barra, la parte de ese año sin indicador."
+    )
+    return Chart(fig, alt, yearly.reset_index())
+
+
+@_styled
+def _uncovered_population(finding: Finding) -> Chart:
+    """One horizontal bar: the target population, split into the final-year goal and the people outside it."""
+    figures = finding.figures
+    fig, ax = _figure(2.2)
+    ax.grid(axis="y", visible=False)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    parts = (
+        (f"Meta de {figures['anio']}", figures["meta"], OKABE_ITO[0]),
+        ("Fuera de la meta", figures["fuera"], OKABE_ITO[1]),
+    )
+    left = 0.0
+    for label, persons, colour in parts:
+        ax.barh([0], [persons], left=left, color=colour, height=0.6, label=f"{label}: {fmt.integer(persons)}")
+        left += persons
+    ax.set_xlim(0, left)
+    ax.set_xlabel("Personas de la población objetivo")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.set_major_formatter(_persons)
+    _legend_below(ax)
+    alt = (
+        f"De {fmt.integer(figures['poblacion_objetivo'])} personas de la población objetivo, la meta de "
+        f"{figures['anio']} alcanza a {fmt.integer(figures['meta'])}; {fmt.integer(figures['fuera'])} quedan fuera."
+    )
+    data = pd.DataFrame({"grupo": [p[0] for p in parts], "personas": [p[1] for p in parts]})
+    return Chart(fig, alt, data)
+
+
+@_styled
+def _cost_outpacing(finding: Finding) -> Chart:
+    """Two lines, first year = 100: the product's financial and physical goals."""
+    figures = finding.figures
+    yearly = figures["por_anio"]
+    index = 100 * yearly / yearly.iloc[0]
+    fig, ax = _figure(FINDING_HEIGHT)
+    lines = (
+        ("meta_financiera", "Meta financiera", OKABE_ITO[1], "s"),
+        ("meta_fisica", "Meta física", OKABE_ITO[0], "o"),
+    )
+    for column, label, colour, marker in lines:
+        ax.plot(index.index, index[column], marker=marker, color=colour, linewidth=2.2, label=label)
+        ax.annotate(
+            fmt.decimal(index[column].iloc[-1], 0),
+            (index.index[-1], index[column].iloc[-1]),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            color=colour,
+        )
+    _year_axis(ax)
+    ax.set_ylim(0, float(index.max().max()) * 1.15)
+    ax.set_ylabel(f"Índice, {figures['anio_inicio']} = 100")
+    alt = (
+        f"La meta financiera de {figures['producto_id']} crece {fmt.signed_percent(figures['financiera_pct'])} "
+        f"entre {figures['anio_inicio']} y {figures['anio_fin']}; su meta física, "
+        f"{fmt.signed_percent(figures['fisica_pct'])}."
+    )
+    return Chart(fig, alt, yearly.reset_index())
+
+
+@_styled
+def _reallocation(finding: Finding) -> Chart:
+    """One line per subproduct: the one money moves into and, if any, the sibling it seems to come from."""
+    figures = finding.figures
+    yearly = figures["por_anio"]
+    fig, ax = _figure(FINDING_HEIGHT)
+    for colour, marker, column in zip(OKABE_ITO, "os", yearly.columns):
+        ax.plot(yearly.index, yearly[column], marker=marker, color=colour, linewidth=2.2, label=column)
+    _year_axis(ax)
+    ax.set_ylim(0, float(yearly.max().max()) * 1.15)
+    ax.set_ylabel("Millones de quetzales")
+    ax.yaxis.set_major_formatter(_millions)
+    alt = (
+        f"La meta financiera de {figures['subproducto_id']} pasa de {fmt.millions_of_quetzales(figures['antes'])} "
+        f"a {fmt.millions_of_quetzales(figures['maximo'])} y vuelve a {fmt.millions_of_quetzales(figures['despues'])} "
+        f"en {figures['anio_salida']}"
+        + (f"; la de {figures['contraparte_id']} se mueve en sentido contrario." if figures["contraparte_id"] else ".")
+    )
+    return Chart(fig, alt, yearly.rename_axis("anio").reset_index())
+
+
+FINDING_CHARTS = {
+    "dinero_sin_indicador": _unmeasured_money,
+    "poblacion_fuera_de_la_meta": _uncovered_population,
+    "costo_crece_mas_que_metas": _cost_outpacing,
+    "reasignacion_de_ida_y_vuelta": _reallocation,
+}
+
+
+def finding_chart(finding: Finding) -> Chart | None:
+    """The chart that shows a finding, or None for findings told in words only."""
+    draw = FINDING_CHARTS.get(finding.key)
+    return draw(finding) if draw else None

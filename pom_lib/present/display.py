@@ -317,21 +317,30 @@ class Figure:
         return data, {METADATA_KEY: meta}
 
 
+def anchor(prefix: str, key: str) -> str:
+    """A stable HTML id for a figure's role: «cifra» and «metas_financieras_periodo» give
+    «cifra-metas-financieras-periodo»; an empty key gives none."""
+    return f"{prefix}-{key.replace('_', '-')}" if key else ""
+
+
 class Cards:
     """A row of key figures, each a large value over a short label: a grid of cards in HTML,
-    boxes three to a row in the PDF. `figures` have ``value`` and ``label`` (plain text)."""
+    boxes three to a row in the PDF. `figures` have ``value`` and ``label`` (plain text) and may have
+    a ``key``: the card's anchor is then ``cifra-<key>``, so each figure can be cited by its address."""
 
     def __init__(self, figures: Sequence[Any]):
         self.figures = [(str(f.value), str(f.label)) for f in figures]
+        self.anchors = [anchor("cifra", getattr(f, "key", "")) for f in figures]
 
     def __repr__(self) -> str:
         return "Cifras clave: " + "; ".join(f"{label}: {value}" for value, label in self.figures)
 
     def _repr_html_(self) -> str:
         items = "".join(
-            f'<li class="pom-tarjeta"><span class="pom-cifra">{escaping.html(value)}</span>'
+            f'<li class="pom-tarjeta"{f" id={chr(34)}{name}{chr(34)}" if name else ""}>'
+            f'<span class="pom-cifra">{escaping.html(value)}</span>'
             f'<span class="pom-rotulo">{escaping.html(label)}</span></li>'
-            for value, label in self.figures
+            for (value, label), name in zip(self.figures, self.anchors)
         )
         return f'<ul class="pom-tarjetas">{items}</ul>\n'
 

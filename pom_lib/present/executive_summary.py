@@ -16,7 +16,6 @@ import pandas as pd
 from pom_lib.compute import analysis, strategic_framework
 from pom_lib.compute.reconciliation import indicator_values, reconcile
 from pom_lib.core import formatting as fmt
-from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as escape_markdown
 from pom_lib.data.plan import Plan
 
@@ -33,8 +32,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class KeyFigure:
+    """A card: the value as shown and its label; `key` names its role (the same from one edition to the
+    next: the card's anchor and its key in cifras.json), `number` and `unit` the value as data."""
+
     value: str
     label: str
+    key: str
+    number: float | None = None
+    unit: str = ""
+    period: str = ""
 
 
 def _quoted(text: str) -> str:
@@ -50,28 +56,6 @@ def _change_verb(first: float, last: float) -> str:
 
 
 # --- Findings, each None when the plan lacks what it needs ----------------------------------------
-
-
-def budget_finding(plan: Plan) -> Finding:
-    totals = analysis.yearly_totals(plan)["total"]
-    first, last = int(totals.index[0]), int(totals.index[-1])
-    total = fmt.millions_of_quetzales(totals.sum())
-    if first == last:
-        return Finding(f"El plan programa {_bold(total)} en metas financieras para {first}.", "matriz_planificacion")
-    start, end = totals.iloc[0], totals.iloc[-1]
-    years = spanish.count_in_words(len(totals), "año")
-    if start == end:
-        change = f"la asignación anual se mantiene en {fmt.millions_of_quetzales(start)} todos los años"
-    else:
-        growth = f" ({fmt.signed_percent(100 * (end / start - 1))})" if start else ""
-        change = (
-            f"la asignación anual {_change_verb(start, end)} de {fmt.millions_of_quetzales(start)} en {first} "
-            f"a {fmt.millions_of_quetzales(end)} en {last}{growth}"
-        )
-    return Finding(
-        f"El plan programa {_bold(total)} en metas financieras para {years}, de {first} a {last}; {change}.",
-        "matriz_planificacion",
-    )
 
 
 def program_finding(plan: Plan) -> Finding | None:
@@ -190,16 +174,6 @@ def quality_finding(plan: Plan, report: pd.DataFrame | None = None) -> Finding |
     )
 
 
-def structure_finding(plan: Plan) -> Finding:
-    units = plan.goals["unidad_medida"].dropna().nunique()
-    return Finding(
-        f"La matriz fija metas para {_bold(spanish.count(len(plan.products), 'producto'))} y "
-        f"{spanish.count(len(plan.subproducts), 'subproducto')}, medidos en "
-        f"{spanish.count(units, 'unidad', 'unidades')} de medida.",
-        "matriz_planificacion",
-    )
-
-
 def largest_product_finding(plan: Plan) -> Finding | None:
     goals = plan["metas_productos"].groupby("producto_id")["meta_financiera"].sum().astype(float)
     if goals.sum() <= 0:
@@ -214,15 +188,16 @@ def largest_product_finding(plan: Plan) -> Finding | None:
 
 
 def findings(plan: Plan, report: pd.DataFrame | None = None) -> list[Finding]:
-    """The plan's main findings, in order, at most MAX_FINDINGS."""
+    """The plan's other traits, in order, at most MAX_FINDINGS: what the main points
+    (pom_lib.present.findings) leave out. The plan's size is the first main point; the arithmetic
+    checks are a trait only when some fail; the count of items lives in the key figures."""
+    report = reconcile(plan) if report is None else report
     candidates = [
-        budget_finding(plan),
         program_finding(plan),
         indicator_finding(plan),
         population_finding(plan),
         growth_finding(plan),
-        quality_finding(plan, report),
-        structure_finding(plan),
+        quality_finding(plan, report) if not report["cumple"].all() else None,
         largest_product_finding(plan),
     ]
     return [f for f in candidates if f is not None][:MAX_FINDINGS]
@@ -246,12 +221,27 @@ def key_figures(plan: Plan) -> list[KeyFigure]:
     totals = analysis.yearly_totals(plan)["total"]
     first, last = int(totals.index[0]), int(totals.index[-1])
     period = str(first) if first == last else f"{first}-{last}"
-    cards = [KeyFigure(fmt.millions_of_quetzales(totals.sum()), f"Metas financieras del período {period}")]
+    total = round(float(totals.sum()), 2)
+    cards = [
+        KeyFigure(
+            fmt.millions_of_quetzales(total),
+            f"Metas financieras del período {period}",
+            "metas_financieras_periodo",
+            total,
+            "quetzales",
+            period,
+        )
+    ]
     if first != last and totals.iloc[0]:
+        change = round(100 * (totals.iloc[-1] / totals.iloc[0] - 1), 2)
         cards.append(
             KeyFigure(
-                fmt.signed_percent(100 * (totals.iloc[-1] / totals.iloc[0] - 1)),
-                f"Variación de la asignación anual, {first} a {last}",
+                fmt.signed_percent(change),
+                f"Variación del total anual, {first} a {last}",
+                "variacion_total_anual",
+                change,
+                "%",
+                period,
             )
         )
     cards.append(
@@ -259,14 +249,31 @@ def key_figures(plan: Plan) -> list[KeyFigure]:
             f"{fmt.integer(len(plan.programs))} · {fmt.integer(len(plan.products))} · "
             f"{fmt.integer(len(plan.subproducts))}",
             "Programas · productos · subproductos",
+            "estructura",
         )
     )
     if plan.target_population:
-        cards.append(KeyFigure(fmt.integer(plan.target_population), "Personas de la población objetivo"))
+        cards.append(
+            KeyFigure(
+                fmt.integer(plan.target_population),
+                "Personas de la población objetivo",
+                "poblacion_objetivo",
+                round(float(plan.target_population)),
+                "personas",
+            )
+        )
     main = _main_indicator(plan)
     if main is not None:
         final = main[1].iloc[-1]
+        goal = round(float(final["relativo_publicado"]), 2)
         cards.append(
-            KeyFigure(fmt.percent(final["relativo_publicado"]), f"Meta del indicador del plan en {int(final['anio'])}")
+            KeyFigure(
+                fmt.percent(goal),
+                f"Meta del indicador del plan en {int(final['anio'])}",
+                "meta_indicador_final",
+                goal,
+                "%",
+                str(int(final["anio"])),
+            )
         )
     return cards
