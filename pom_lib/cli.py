@@ -162,6 +162,8 @@ def cmd_matriz(args) -> int:
         write_matrix(table, Path(args.salida), args.formato)
         print(f"Matriz escrita en {args.salida} ({len(table)} filas).", file=sys.stderr)
     elif args.formato == "csv":
+        # No byte-order mark on the standard output: it feeds other programs (head, csvkit, pandas), which
+        # would read the mark as part of the first column's name. A file for Excel is written with -o.
         sys.stdout.write(to_csv_text(table))
     else:
         sys.stdout.buffer.write(to_xlsx_bytes(table))

@@ -60,6 +60,22 @@ def test_numbers_are_right_aligned_and_text_left():
     assert _table().align == "lrr"
 
 
+@pytest.mark.parametrize(
+    "cells, align",
+    [
+        (["Q5,870,000,000", "8.3\u00a0%", "5 / 14 / 28", "3,437,340"], "r"),  # key figures of a plan
+        (["1,252,155", "80,000", "1,332,155 (38.8\u00a0%)"], "r"),  # goals and an indicator with its share
+        (["-4.5 %", "+2.0 %", "—"], "r"),
+        (["2024 (línea de base)", "2025", "2026"], "l"),
+        (["1,241,060 personas", "Total anual"], "l"),
+        (["PRD01", "PRD02"], "l"),
+    ],
+)
+def test_columns_that_only_show_figures_are_right_aligned(cells, align):
+    table = Table(pd.DataFrame({"Cifra": [f"c{i}" for i in range(len(cells))], "Valor": cells}), "T", "POM.")
+    assert table.align == "l" + align
+
+
 def test_explicit_alignment_must_fit_the_columns():
     with pytest.raises(ValueError, match="una letra l, c o r por columna"):
         _table(align="lr")

@@ -76,7 +76,8 @@ def _as_rows(table: pd.DataFrame) -> list[tuple]:
 
 def test_csv_download_holds_every_goal_of_the_plan(plan, tmp_path):
     paths = downloads.write_downloads(plan, tmp_path / "descargas")
-    parsed = pd.read_csv(paths[downloads.MATRIX_CSV], keep_default_na=False, encoding="utf-8")
+    assert paths[downloads.MATRIX_CSV].read_bytes().startswith(b"\xef\xbb\xbfprograma,producto,")
+    parsed = pd.read_csv(paths[downloads.MATRIX_CSV], keep_default_na=False, encoding="utf-8-sig")
     assert parsed.columns.tolist() == EXPORT_COLUMNS
     assert len(parsed) == (14 + 28) * 5
     assert _as_rows(parsed) == _document_matrix()
@@ -161,7 +162,11 @@ def test_a_table_download_has_plain_numbers_in_csv_and_formatted_numbers_in_exce
     columns = ["Código", "Nombre", "2025", "Participación"]
     rows = [["PRD01", "Población & servicios", "Q401,812,176", "42.5 %"], ["PRD14", "Transmisión", "—", ""]]
     text = downloads.table_csv(columns, rows).decode("utf-8")
-    assert text == "Código,Nombre,2025,Participación\nPRD01,Población & servicios,401812176,42.5\nPRD14,Transmisión,,\n"
+    # The byte-order mark first, so Excel reads the accents as UTF-8.
+    assert (
+        text
+        == "\ufeffCódigo,Nombre,2025,Participación\nPRD01,Población & servicios,401812176,42.5\nPRD14,Transmisión,,\n"
+    )
     data = downloads.table_xlsx(columns, rows, "Metas")
     assert data == downloads.table_xlsx(columns, rows, "Metas")  # same bytes every time
     (tmp_path / "t.xlsx").write_bytes(data)

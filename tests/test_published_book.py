@@ -279,7 +279,9 @@ def test_table_downloads_hold_the_plan_figures_as_numbers(built):
     plan = _csv("plan.csv")[0]
     first, last = plan["anio_inicio"], plan["anio_fin"]
     folder = built["html"] / "datos"
-    rows = list(csv.DictReader((folder / "tabla-metas-financieras.csv").open(encoding="utf-8")))
+    # UTF-8 with a byte-order mark, so Excel reads the accents.
+    assert (folder / "tabla-metas-financieras.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader((folder / "tabla-metas-financieras.csv").open(encoding="utf-8-sig")))
     row = next(r for r in rows if r["Código"] == product)
     assert int(row[first]) == goals[(product, first)]
     sheet = openpyxl.load_workbook(folder / "tabla-metas-financieras.xlsx").active
@@ -287,6 +289,6 @@ def test_table_downloads_hold_the_plan_figures_as_numbers(built):
     cells = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == product)
     cell = cells[header.index(last)]
     assert cell.value == goals[(product, last)] and "Q" in cell.number_format
-    chart = csv.DictReader(io.StringIO((folder / "figura-poblacion.csv").read_text(encoding="utf-8")))
+    chart = csv.DictReader(io.StringIO((folder / "figura-poblacion.csv").read_text(encoding="utf-8-sig")))
     population = {r["region"]: float(r["personas"]) for r in _csv("poblacion_objetivo.csv")}
     assert {r["region"]: float(r["personas"]) for r in chart} == population

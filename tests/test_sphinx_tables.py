@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import nbformat
+import openpyxl
 import pandas as pd
 import pytest
 from docutils import nodes
@@ -71,7 +72,12 @@ def built(tmp_path_factory) -> Path:
     book.mkdir()
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     (book / "_toc.yml").write_text("format: jb-book\nroot: pagina\n", encoding="utf-8")
-    metas = pd.DataFrame({"Programa": ["Consular & migrantes"], "Monto": ["Q401,812,176"]})
+    metas = pd.DataFrame(
+        {
+            "Programa": ["Consular & migrantes", '=HYPERLINK("http://evil.invalid")'],
+            "Monto": ["Q401,812,176", "-Q5,000"],
+        }
+    )
     cells = [
         new_markdown_cell("# Página\n\nVéanse la {numref}`tabla-b` y la {numref}`figura-a`."),
         new_code_cell("salida", outputs=[_display(Table(metas, "Primera tabla", "POM."))]),
@@ -141,8 +147,11 @@ def test_every_table_and_figure_offers_its_downloads(built):
     for path, _ in links:
         assert (built / "html" / path).stat().st_size > 0, path
     assert (built / "html" / "datos" / "tabla-b.csv").read_text(encoding="utf-8") == (
-        "Programa,Monto\nConsular & migrantes,401812176\n"
+        # A byte-order mark for Excel; a name that would run as a formula behind a quote; numbers as numbers.
+        '\ufeffPrograma,Monto\nConsular & migrantes,401812176\n"\'=HYPERLINK(""http://evil.invalid"")",-5000\n'
     )
+    sheet = openpyxl.load_workbook(built / "html" / "datos" / "tabla-b.xlsx").active
+    assert [(c.value, c.data_type) for c in sheet[3]] == [('\'=HYPERLINK("http://evil.invalid")', "s"), (-5000, "n")]
     svg = (built / "html" / "datos" / "figura-a.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml")
 

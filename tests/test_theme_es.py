@@ -1,6 +1,27 @@
 """Theme strings left in English by the HTML theme are given in Spanish."""
 
-from pom_lib.render.theme_es import SPANISH, lighten, translate
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import sphinx
+
+from pom_lib.render.theme_es import SEARCH_SCRIPT, SPANISH, lighten, translate
+
+SPHINX = Path(sphinx.__file__).parent
+# Sphinx's scripts as the search page loads them (doctools, the Spanish catalogue, the book's script),
+# then the result message as searchtools.js writes it for 1 and for 3 pages.
+_SEARCH_MESSAGES_JS = """
+const vm = require("vm");
+const fs = require("fs");
+globalThis.document = { readyState: "loading", addEventListener() {} };
+for (const file of process.argv.slice(1)) vm.runInThisContext(fs.readFileSync(file, "utf8"), { filename: file });
+const key = "Search finished, found ${resultCount} page(s) matching the search query.";
+const translate = vm.runInThisContext("_");
+console.log(JSON.stringify([1, 3].map((count) => translate(key).replace("${resultCount}", count))));
+"""
 
 
 def test_known_english_strings_are_translated():
@@ -28,3 +49,19 @@ def test_the_icon_script_is_dropped_from_every_page():
         '<link rel="stylesheet" href="_static/pom.css" />\n'
         '  <link rel="preload" as="script" href="_static/scripts/bootstrap.js" />'
     )
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="sin Node.js")
+def test_search_results_agree_in_number():
+    scripts = [
+        SPHINX / "themes" / "basic" / "static" / "doctools.js",
+        SPHINX / "locale" / "es" / "LC_MESSAGES" / "sphinx.js",
+        Path(__file__).parent.parent / "pom_lib" / "render" / "static" / SEARCH_SCRIPT,
+    ]
+    result = subprocess.run(
+        ["node", "-e", _SEARCH_MESSAGES_JS, *map(str, scripts)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [
+        "Búsqueda finalizada, se encontró 1 página que coincide con la consulta de búsqueda.",
+        "Búsqueda finalizada, se encontraron 3 páginas que coinciden con la consulta de búsqueda.",
+    ]

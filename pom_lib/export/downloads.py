@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from pom_lib.data.plan import Plan
 from pom_lib.export.matrix import EXPORT_COLUMNS, FIXED_TIME, tidy_matrix, to_csv_text, to_xlsx_bytes, workbook_bytes
+from pom_lib.export.spreadsheet_safety import defused, excel_csv
 
 MATRIX_CSV = "matriz.csv"
 MATRIX_XLSX = "matriz.xlsx"
@@ -89,7 +90,7 @@ def write_downloads(plan: Plan, folder: str | Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     table = tidy_matrix(plan)
     contents = {
-        MATRIX_CSV: to_csv_text(table).encode("utf-8"),
+        MATRIX_CSV: excel_csv(to_csv_text(table)),
         MATRIX_XLSX: to_xlsx_bytes(table),
         PACKAGE_ZIP: package_zip(plan.source),
     }
@@ -147,17 +148,21 @@ def _plain(value: object) -> str:
 
 
 def table_csv(columns: list[str], rows: list[list]) -> bytes:
-    """UTF-8 CSV, comma-separated, numbers without thousands separators or currency sign."""
+    """CSV for Excel (UTF-8 with a byte-order mark), comma-separated, numbers without thousands separators
+    or currency sign, and no text that a spreadsheet would run as a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([defused(column) for column in columns])
     for row in rows:
-        writer.writerow([_plain(cell if isinstance(cell, (int, float)) else cell_value(cell)[0]) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow(
+            [_plain(defused(cell if isinstance(cell, (int, float)) else cell_value(cell)[0])) for cell in row]
+        )
+    return excel_csv(buffer.getvalue())
 
 
 def table_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
-    """One sheet: bold header, figures as numbers in the book's formats, first row frozen."""
+    """One sheet: bold header, figures as numbers in the book's formats, first row frozen (text that looks like
+    a formula is defused when the workbook is saved, matrix.workbook_bytes)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "datos"

@@ -12,6 +12,7 @@ import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
 from pom_lib.data.plan import Plan
+from pom_lib.export.spreadsheet_safety import defuse_workbook, defused_frame, excel_csv
 
 EXPORT_COLUMNS = ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica", "meta_financiera"]
 # Fixed timestamp inside the workbook, so the same plan always gives the same bytes.
@@ -42,7 +43,8 @@ def tidy_matrix(plan: Plan) -> pd.DataFrame:
 
 
 def to_csv_text(table: pd.DataFrame) -> str:
-    return table.to_csv(index=False, lineterminator="\n")
+    """The table as CSV text, with no text cell a spreadsheet would run as a formula (and no byte-order mark)."""
+    return defused_frame(table).to_csv(index=False, lineterminator="\n")
 
 
 def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
@@ -50,35 +52,26 @@ def to_xlsx_bytes(table: pd.DataFrame, sheet: str = "matriz") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name=sheet, index=False)
-        _fix_properties(writer.book)
+        _prepare(writer.book, exact_text=False)
     return _normalise_zip(buffer.getvalue())
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
-    """An openpyxl workbook saved so that its bytes depend only on its content."""
-    _fix_properties(workbook)
+def workbook_bytes(workbook: Workbook, *, exact_text: bool = False) -> bytes:
+    """An openpyxl workbook saved so that its bytes depend only on its content, with no live formula.
+
+    `exact_text` keeps text that looks like a formula exactly as it is (spreadsheet_safety.defuse_workbook).
+    """
+    _prepare(workbook, exact_text=exact_text)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _normalise_zip(buffer.getvalue())
 
 
-def _fix_properties(workbook: Workbook) -> None:
-    _text_as_text(workbook)
+def _prepare(workbook: Workbook, *, exact_text: bool) -> None:
+    defuse_workbook(workbook, exact_text=exact_text)
     props = workbook.properties
     props.created = props.modified = FIXED_TIME
     props.creator = props.lastModifiedBy = None
-
-
-def _text_as_text(workbook: Workbook) -> None:
-    """Plan text that starts with «=» stays text: openpyxl would save it as a formula Excel runs.
-
-    The book's workbooks hold data only, never a formula of their own.
-    """
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
 
 
 def _normalise_zip(data: bytes) -> bytes:
@@ -103,6 +96,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 def write_matrix(table: pd.DataFrame, path: Path, file_format: str) -> None:
     if file_format == "csv":
-        path.write_text(to_csv_text(table), encoding="utf-8")
+        # A file is most often opened in Excel: it gets the byte-order mark (the standard output does not).
+        path.write_bytes(excel_csv(to_csv_text(table)))
     else:
         path.write_bytes(to_xlsx_bytes(table))

@@ -12,6 +12,13 @@ Three more sheets: «instrucciones» (how to edit and bring the workbook back), 
 data package's metadata: name, title, sources) and «documentos» (README.md and the team's
 commentary, comentarios/*.md, as text), so the workbook carries the whole folder and importing
 it gives the folder back byte for byte. Same plan, same bytes (matrix.workbook_bytes).
+
+Text that a spreadsheet would read as a formula («=HYPERLINK(…)», «-2 sedes», «@…») is kept
+exactly as it is, unlike the book's downloads, which put a quote in front: importing must give
+back the original text. It is safe all the same, because every text cell is a typed string cell,
+which Excel and LibreOffice show and never calculate, and carries the quote-prefix style, so it
+stays text when the analyst edits the cell; `pom importar` reads string cells as they are
+(spreadsheet_safety.defuse_workbook with exact_text).
 """
 
 from __future__ import annotations
@@ -64,7 +71,7 @@ def package_workbook(package: PlanPackage) -> bytes:
         _write_table(workbook.create_sheet(resource["name"]), resource, package)
     _write_metadata(workbook.create_sheet(METADATA), package.metadata)
     _write_documents(workbook.create_sheet(DOCUMENTS), package.documents)
-    return workbook_bytes(workbook)
+    return workbook_bytes(workbook, exact_text=True)
 
 
 def write_workbook(package: PlanPackage, path: Path) -> None:
@@ -119,9 +126,7 @@ def _write_table(sheet: Worksheet, resource: dict, package: PlanPackage) -> None
         for index, (field, text) in enumerate(zip(fields, row), start=1):
             cell = sheet.cell(number, index)
             cell.value = _cell_value(field, text)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a text that starts with «=» stays text, never a formula
-            elif field["type"] == "integer":
+            if field["type"] == "integer":
                 cell.number_format = _integer_format(field["name"])
             elif field["type"] == "number":
                 cell.number_format = _number_format(field, text, currency)
@@ -239,9 +244,6 @@ def _write_metadata(sheet: Worksheet, metadata: dict) -> None:
             sheet.append([key, value, TEXT])
         else:
             sheet.append([key, json.dumps(value, ensure_ascii=False), JSON])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"
     _plain_header(sheet, (24, 100, 10))
 
 
@@ -251,7 +253,6 @@ def _write_documents(sheet: Worksheet, documents: dict[str, str]) -> None:
         parts = [text[i : i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)] or [""]
         for number, part in enumerate(parts, start=1):
             sheet.append([path, number, part])
-            sheet.cell(sheet.max_row, 3).data_type = "s"
             sheet.cell(sheet.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     _plain_header(sheet, (36, 8, 120))
 

@@ -36,7 +36,9 @@ from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LAT
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 MISSING = "—"
-_NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
+_FIGURE = r"[-−+]?Q?\s?[\d,]+(?:\.\d+)?\s?%?"
+# A cell that shows figures only: «Q1,234», «47.1 %», «5 / 14 / 28», «1,332,155 (38.8 %)».
+_NUMERIC = re.compile(rf"^{_FIGURE}(?:\s?/\s?{_FIGURE})*(?:\s\({_FIGURE}\))?$")
 _HTML_ALIGN = {"l": "", "c": "pom-c", "r": "pom-num"}
 _LATEX_ALIGN = {
     "l": r">{\raggedright\arraybackslash}",
@@ -59,7 +61,8 @@ class Table:
     """A captioned table for both builders; cells are shown as given (format numbers first).
 
     ``align`` has one letter per column (``l``, ``c``, ``r``); by default columns
-    whose cells all look like numbers («Q1,234», «47.1 %») go right, the rest left.
+    whose cells all show figures («Q1,234», «47.1 %», «5 / 14 / 28», «1,332,155 (38.8 %)») go
+    right, the rest left.
     Row roles come from ``data.attrs``: ``emphasis_rows`` (group headings and totals: bold
     on a shaded band), ``strong_rows`` (items that have sub-items, such as a product: bold)
     and ``indent_rows`` (sub-items: indented in the ``label_column``, by default the first).

@@ -8,6 +8,8 @@
   pages use are drawn by the book's stylesheet (pom.css), so no icon font is fetched either.
 * The few theme strings that sphinx-book-theme and Sphinx leave in English are corrected once
   the build ends; every other string already comes translated with ``language: es``.
+* The search page says «se encontró 1 página» or «se encontraron N páginas» (static/pom-busqueda.js):
+  Sphinx's Spanish catalogue has the plural only.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SPANISH = {
 _ICON_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 _ICON_FILES = ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt")
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_SCRIPT = "pom-busqueda.js"
 
 
 def translate(html: str) -> str:
@@ -79,6 +82,9 @@ def _write_entry_page(app: Any, exception: Exception | None) -> None:
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """What the book's header and footer templates show (nothing without an imprint)."""
+    if pagename == "search":
+        # After Sphinx's translations.js (priority 500), whose result message it replaces.
+        app.add_js_file(SEARCH_SCRIPT, priority=600)
     # The title is the plan's: the theme prints it unescaped in some places (the navbar, the search
     # page's <title>) and escaped in others; given as markup already escaped, it shows literally in all.
     for key in ("docstitle", "shorttitle"):
