@@ -9,12 +9,15 @@ quetzales to centavos, people and counts to units, percentages to two decimals.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from pom_lib.compute.findings import Finding, findings
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.data.plan import Plan
+from pom_lib.export.spreadsheet_safety import defused, excel_csv
 from pom_lib.present.display import anchor
 from pom_lib.present.executive_summary import key_figures
 
@@ -24,6 +27,8 @@ COLUMNS = ["clave", "valor", "unidad", "anio", "descripcion", "texto", "url"]
 
 
 def _row(key: str, value, unit: str, year: str, description: str, text: str, url: str) -> dict:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 5870000000, not 5870000000.0
     return dict(zip(COLUMNS, (key, value, unit, year, description, text, url)))
 
 
@@ -140,3 +145,12 @@ def citable_figures(plan: Plan, page: str) -> list[dict]:
 
 def json_bytes(rows: list[dict]) -> bytes:
     return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """The same rows for Excel: UTF-8 with its byte-order mark, numbers as numbers, no text run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([defused("" if row[c] is None else row[c]) for c in COLUMNS] for row in rows)
+    return excel_csv(buffer.getvalue())

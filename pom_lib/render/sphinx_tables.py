@@ -188,10 +188,18 @@ def _write_downloads(app: Any, exception: Exception | None) -> None:
                 data = table_csv(content["csv"]["columnas"], content["csv"]["filas"])
             else:
                 data = table_xlsx(content["xlsx"]["columnas"], content["xlsx"]["filas"], content["titulo"])
-            target = Path(app.outdir) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.is_file() or target.read_bytes() != data:
-                target.write_bytes(data)
+            _write_if_changed(Path(app.outdir) / path, data)
+    # Files a chapter writes for readers to cite by a stable address (cifras.json): at the site's root.
+    for relative in app.config.pom_archivos_raiz:
+        source = Path(app.srcdir) / relative
+        if source.is_file():
+            _write_if_changed(Path(app.outdir) / source.name, source.read_bytes())
+
+
+def _write_if_changed(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
 
 
 def _links_html(self: Any, files: list[tuple[str, str]]) -> str:
@@ -378,6 +386,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("pom_edicion", {}, "env")
     # Read by pom_lib.publish.edition into the imprint's address; declared so Sphinx accepts it.
     app.add_config_value("pom_sitio_url", "", "env")
+    # Files of the book's sources (relative to it) copied beside the HTML pages, at the root.
+    app.add_config_value("pom_archivos_raiz", [], "html")
     # Set only by `pom sitio`: the book built by `pom edicion` has no switcher (no site around it).
     app.add_config_value("pom_edicion_sitio", "", "html")
     app.connect("config-inited", _add_switcher)
