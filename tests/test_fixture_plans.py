@@ -20,6 +20,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import pytest
+from citable import misplaced_figures
 from conftest import FIXTURES, ROOT
 from editions import NBSP, page_text, whole_book_project
 
@@ -336,6 +337,11 @@ def test_the_institution_takes_its_article(name, books):
     for where, text in [*book.pages.items(), ("PDF", book.pdf_text)]:
         found = re.search(rf"{wrong} {re.escape(institution)}", text, re.IGNORECASE)
         assert not found, (where, found and found.group())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_citable_figure_is_shown_where_its_address_points(name, books):
+    assert misplaced_figures(books(name).root / "_build" / "html") == []
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -7,6 +7,7 @@ off), with the same edition configuration `make book` uses, so the tests read wh
 
 import csv
 import io
+import json
 import re
 import subprocess
 from datetime import date
@@ -15,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from citable import misplaced_figures
 from conftest import ROOT, TEST_SITE
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
@@ -78,6 +80,24 @@ def test_every_chapter_has_a_page_in_spanish(built):
         page = built["html"] / f"{stem}.html"
         assert page.is_file(), stem
         assert '<html lang="es"' in page.read_text(encoding="utf-8")
+
+
+def test_every_citable_figure_is_shown_where_its_address_points(built):
+    rows = json.loads((built["html"] / "cifras.json").read_text(encoding="utf-8"))
+    keys = [row["clave"] for row in rows]
+    # The roles of the real plan's edition (a role keeps its key from one edition to the next).
+    assert keys[:4] == [
+        "metas_financieras_periodo",
+        "variacion_total_anual",
+        "poblacion_objetivo",
+        "meta_indicador_final",
+    ]
+    assert {"dinero_sin_indicador", "poblacion_fuera_de_la_meta", "reasignacion_de_ida_y_vuelta"} <= set(keys)
+    by_key = {row["clave"]: row for row in rows}
+    assert by_key["metas_financieras_periodo"]["valor"] == 5_870_000_000  # the document's total
+    assert by_key["poblacion_fuera_de_la_meta"]["valor"] == 3_437_340 - 1_619_247
+    assert misplaced_figures(built["html"]) == []
+    assert (built["html"] / "cifras.csv").read_bytes().startswith(b"\xef\xbb\xbfclave,valor,")
 
 
 def test_html_shows_the_key_figures(built):
