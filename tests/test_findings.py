@@ -148,3 +148,21 @@ def test_money_without_physical_goal(plan):
     row = plan["metas_productos"].query("producto_id == 'PRD03' and anio == 2026").iloc[0]
     assert finding.figures["monto"] == float(row["meta_financiera"])
     assert words.sentence(finding).endswith("el producto PRD03 no tiene meta física: dinero sin nada que entregar.")
+
+
+def test_citable_figures_have_unique_keys_and_the_document_s_values(plan):
+    from pom_lib.present import citable
+
+    rows = citable.citable_figures(plan, "resumen.html")
+    keys = [row["clave"] for row in rows]
+    assert len(keys) == len(set(keys))
+    by_key = {row["clave"]: row for row in rows}
+    assert by_key["metas_financieras_periodo"]["valor"] == 5_870_000_000
+    assert by_key["metas_financieras_periodo"]["url"] == "resumen.html#cifra-metas-financieras-periodo"
+    assert (by_key["programas"]["valor"], by_key["productos"]["valor"], by_key["subproductos"]["valor"]) == (5, 14, 28)
+    assert by_key["dinero_sin_indicador_monto"]["valor"] == 5_870_000_000 - 2_619_167_346
+    assert by_key["dinero_sin_indicador"]["valor"] == 55.38  # two decimals: 3,250,832,654 / 5,870,000,000
+    assert by_key["poblacion_fuera_de_la_meta"]["url"] == "resumen.html#punto-poblacion-fuera-de-la-meta"
+    text = citable.csv_bytes(rows).decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(citable.COLUMNS)
+    assert "\n'+37.8" not in text and ",'+37.8\u00a0%," in text  # a text that starts with + never runs
