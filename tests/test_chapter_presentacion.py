@@ -134,3 +134,18 @@ def test_a_changed_figure_holds_back_the_commentary_that_cites_it(plan_copy):
     chapter = Presentation(load_plan(plan_copy))
     assert [review.block.place for review in chapter.reviews()] == ["rasgos"]
     assert chapter.commentary_markdown("rasgos") == ""
+
+
+def test_an_edition_without_a_previous_one_says_why_it_has_no_chapter_of_changes(plan):
+    with_changes = Presentation(plan, 2026, ["resumen", "presentacion", "cambios"]).values["frase_cambios"]
+    assert with_changes == "{doc}`cambios` registra lo que cambió respecto de la edición anterior"
+    first = Presentation(plan, 2025, ["resumen", "presentacion", "seguimiento"]).values["frase_cambios"]
+    assert "{doc}" not in first and first.startswith("esta edición no tiene una anterior con la cual compararse")
+
+
+def test_chapters_that_need_an_edition_input_leave_the_book_without_it():
+    from pom_lib.publish.edition import edition_chapters
+
+    applicable = {"cambios": True, "red_consular": False, "seguimiento": True}
+    assert edition_chapters(applicable, {"plan_anterior": ""}) == {**applicable, "cambios": False}
+    assert edition_chapters(applicable, {"plan_anterior": "../data/x"}) == applicable

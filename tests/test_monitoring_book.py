@@ -124,15 +124,14 @@ def test_pdf_of_the_second_edition_carries_the_same_figures(project):
         assert expected in text, expected
 
 
-def test_first_edition_shows_no_execution_and_nothing_to_compare(project):
+def test_first_edition_shows_no_execution_and_leaves_changes_out(project):
     archived = project / "ediciones" / "2025"
     seguimiento = nbformat.read(archived / "seguimiento.ipynb", as_version=4)
-    cambios = nbformat.read(archived / "cambios.ipynb", as_version=4)
-    text = "\n".join(
-        str(o.get("data", {})) for nb in (seguimiento, cambios) for c in nb.cells for o in c.get("outputs", [])
-    )
+    # Without a previous plan there is nothing to compare: no chapter of changes, and the toc says so.
+    assert not (archived / "cambios.ipynb").exists()
+    assert "cambios" not in (archived / "_toc.yml").read_text(encoding="utf-8")
+    text = "\n".join(str(o.get("data", {})) for c in seguimiento.cells for o in c.get("outputs", []))
     assert "todavía no hay ejecución que medir" in text
-    assert "Esta edición (2025, plan 2025-2029) no tiene una edición anterior con la cual compararse" in text
     # Goals of 2025 to be compared, and no executed figure at all.
     assert "Metas de 2025 del plan 2025-2029 contra las que se medirá la primera ejecución" in text
     for invented in ("1,180,000", "1,260,000", "Q921,312,000", "Rezagado 1"):

@@ -39,6 +39,11 @@ def applicable_chapters(plan: Plan) -> dict[str, bool]:
     return {name: cls.applies(plan) for name, cls in sorted(chapter_classes().items())}
 
 
+def edition_inputs() -> dict[str, str]:
+    """The chapters that need an edition parameter to have anything to show, and that parameter."""
+    return {name: cls.edition_input for name, cls in sorted(chapter_classes().items()) if cls.edition_input}
+
+
 def commentary_reviews(plan: Plan) -> list[commentary.Review]:
     """Every commentary block of the plan whose figures changed; raises PlanError for a malformed file."""
     classes = chapter_classes()

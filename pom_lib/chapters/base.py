@@ -22,6 +22,9 @@ class Chapter:
 
     name: ClassVar[str]
     places: ClassVar[tuple[str, ...]] = ()
+    # The edition parameter (a previous plan, an execution file) without which the chapter would have
+    # nothing to show: an edition built without it leaves the chapter out, and says so in Presentación.
+    edition_input: ClassVar[str | None] = None
 
     def __init__(self, plan: Plan):
         self.plan = plan

@@ -66,6 +66,7 @@ CATALOG_WORDS = {
 class EditionChanges(Chapter):
     name = "cambios"
     places = ()
+    edition_input = "plan_anterior"
 
     def __init__(self, plan: Plan, edition_year: int | None = None, previous: Plan | None = None):
         super().__init__(plan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pom_lib.chapters.base import Chapter
+from pom_lib.chapters.cambios import EditionChanges
 from pom_lib.chapters.red_consular import NetworkExpansion
 from pom_lib.compute import analysis
 from pom_lib.compute.projections import coverage_path
@@ -33,9 +34,11 @@ class Presentation(Chapter):
     name = "presentacion"
     places = ("rasgos",)
 
-    def __init__(self, plan: Plan, edition: int | None = None):
+    def __init__(self, plan: Plan, edition: int | None = None, chapters: list[str] | None = None):
         super().__init__(plan)
         self.edition = edition
+        # The stems of the edition's chapters; None (checking commentary) as if the book had them all.
+        self.chapters = chapters
 
     def compute_values(self) -> dict[str, str]:
         plan = self.plan
@@ -66,12 +69,22 @@ class Presentation(Chapter):
                 if NetworkExpansion.applies(plan)
                 else ""
             ),
+            "frase_cambios": self._changes_sentence(),
             "indicador": md(str(plan["fichas"].set_index("ficha_id").loc[plan.main_fiche, "indicador"]).rstrip(". ")),
             "n_resultados_institucionales": fmt.integer(len(plan.statements("resultado_institucional"))),
         }
         # The edition year is the template's parameter, not the plan's: without it (checking commentary) a dash.
         values["edicion"] = str(self.edition) if self.edition is not None else fmt.MISSING
         return values
+
+    def _changes_sentence(self) -> str:
+        """The book's part on changes: its chapter, or why this edition has none."""
+        if self.chapters is None or EditionChanges.name in self.chapters:
+            return f"{{doc}}`{EditionChanges.name}` registra lo que cambió respecto de la edición anterior"
+        return (
+            "esta edición no tiene una anterior con la cual compararse, así que no incluye el capítulo de "
+            "cambios: lo tendrá la siguiente"
+        )
 
     @staticmethod
     def _allocation_sentence(totals: pd.Series) -> str:

@@ -126,6 +126,14 @@ def toc_for_plan(toc: Path, applicable: dict[str, bool]) -> dict:
     return spec
 
 
+def edition_chapters(applicable: dict[str, bool], parameters: dict) -> dict[str, bool]:
+    """Which chapters this edition has: those that apply to the plan, less those whose edition input
+    (a previous plan…) the edition lacks."""
+    from pom_lib.chapters import edition_inputs
+
+    return {**applicable, **{name: bool(parameters.get(needed)) for name, needed in edition_inputs().items()}}
+
+
 def publication_date(entry: dict) -> date:
     """An edition's publication date as ediciones.yml records it; today for an edition not yet recorded."""
     recorded = entry.get("publicacion")
@@ -343,7 +351,9 @@ def build_edition(
     new_book.mkdir(parents=True)
     try:
         toc = yaml.safe_dump(
-            toc_for_plan(root / "notebooks" / "_toc.yml", facts["capitulos"]), allow_unicode=True, sort_keys=False
+            toc_for_plan(root / "notebooks" / "_toc.yml", edition_chapters(facts["capitulos"], parameters)),
+            allow_unicode=True,
+            sort_keys=False,
         )
         (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
         stems = chapter_stems(new_book / "_toc.yml")
