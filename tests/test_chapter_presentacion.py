@@ -36,10 +36,10 @@ def test_the_plan_in_figures(chapter):
     assert values["frase_estructura"] == "5 programas, 14 productos y 28 subproductos"
     # 980 million in 2025, 1,350 million in 2029: +37.8 % in four years.
     assert values["frase_asignacion"] == (
-        f"La asignación anual pasa de Q980.0 millones a Q1,350.0 millones, un aumento de 37.8{NBSP}% en cuatro años."
+        f"El total anual de metas financieras pasa de Q980.0 millones a Q1,350.0 millones, un aumento de 37.8{NBSP}% en cuatro años."
     )
     assert values["frase_programa_mayor"] == (
-        "«Servicios Consulares y de Atención al Migrante» es el programa de mayor asignación en todos los años."
+        "«Servicios Consulares y de Atención al Migrante» es el programa de mayores metas financieras en todos los años."
     )
     assert values["frase_red"].startswith("; {doc}`red_consular` cita")
 
@@ -47,10 +47,10 @@ def test_the_plan_in_figures(chapter):
 def test_key_figures_of_the_real_plan(chapter):
     table = chapter.key_figures().set_index("Cifra")
     assert table.index.tolist() == [
-        "Presupuesto programado en el período",
-        "Presupuesto de 2025",
-        "Presupuesto de 2029",
-        "Crecimiento anual promedio del presupuesto",
+        "Metas financieras del período",
+        "Metas financieras de 2025",
+        "Metas financieras de 2029",
+        "Crecimiento anual promedio de las metas financieras",
         "Programas / productos / subproductos",
         "Población objetivo",
         "Población elegible en 2029",
@@ -58,7 +58,7 @@ def test_key_figures_of_the_real_plan(chapter):
         "Cobertura en 2024 (línea de base)",
         "Cobertura meta en 2029",
     ]
-    assert table.loc["Presupuesto programado en el período", "Valor"] == "Q5,870,000,000"
+    assert table.loc["Metas financieras del período", "Valor"] == "Q5,870,000,000"
     assert table.loc["Programas / productos / subproductos", "Valor"] == "5 / 14 / 28"
     assert table.loc["Población objetivo", "Valor"] == "3,437,340"
     assert table.loc["Mujeres a atender en 2029"].tolist() == ["631,506", f"39{NBSP}% de la población elegible"]
@@ -106,10 +106,10 @@ def test_institution_names_take_their_article(plan_copy):
 def test_allocation_sentence_for_any_period():
     sentence = Presentation._allocation_sentence
     assert sentence(pd.Series({2026: 100e6, 2027: 90e6})) == (
-        f"La asignación anual pasa de Q100.0 millones a Q90.0 millones, una disminución de 10.0{NBSP}% en un año."
+        f"El total anual de metas financieras pasa de Q100.0 millones a Q90.0 millones, una disminución de 10.0{NBSP}% en un año."
     )
     assert sentence(pd.Series({2031: 100e6, 2033: 100e6})) == (
-        "La asignación anual es la misma en 2031 y en 2033: Q100.0 millones."
+        "El total anual de metas financieras es el mismo en 2031 y en 2033: Q100.0 millones."
     )
     assert sentence(pd.Series({2026: 100e6})) == ""
 
@@ -123,7 +123,7 @@ def test_largest_program_when_the_leader_changes(plan_copy):
     )
     sentence = largest_program_sentence(load_plan(plan_copy))
     assert sentence.startswith(
-        "El programa de mayor asignación cambia de un año a otro: "
+        "El programa de mayores metas financieras cambia de un año a otro: "
         "«Servicios Consulares y de Atención al Migrante» en 2025"
     )
     assert sentence.endswith("«Servicios de Política Exterior» en 2029.")

@@ -25,9 +25,9 @@ def largest_program_sentence(plan: Plan) -> str:
     leaders = budget.idxmax()
     if leaders.nunique() == 1:
         when = "en todos los años" if len(leaders) > 1 else f"en {leaders.index[0]}"
-        return f"«{md(leaders.iloc[0])}» es el programa de mayor asignación {when}."
+        return f"«{md(leaders.iloc[0])}» es el programa de mayores metas financieras {when}."
     years = ", ".join(f"«{md(program)}» en {year}" for year, program in leaders.items())
-    return f"El programa de mayor asignación cambia de un año a otro: {years}."
+    return f"El programa de mayores metas financieras cambia de un año a otro: {years}."
 
 
 class Presentation(Chapter):
@@ -94,12 +94,12 @@ class Presentation(Chapter):
         start, end = fmt.millions_of_quetzales(totals[first]), fmt.millions_of_quetzales(totals[last])
         years = spanish.count_in_words(last - first, "año")
         if totals[last] == totals[first]:
-            return f"La asignación anual es la misma en {first} y en {last}: {start}."
+            return f"El total anual de metas financieras es el mismo en {first} y en {last}: {start}."
         change = 100 * (totals[last] / totals[first] - 1)
         moves = (
             f"un aumento de {fmt.percent(change)}" if change > 0 else f"una disminución de {fmt.percent(abs(change))}"
         )
-        return f"La asignación anual pasa de {start} a {end}, {moves} en {years}."
+        return f"El total anual de metas financieras pasa de {start} a {end}, {moves} en {years}."
 
     def key_figures(self) -> pd.DataFrame:
         """The edition's headline figures: budget, structure, the key figures the plan has, the main indicator.
@@ -111,14 +111,14 @@ class Presentation(Chapter):
         totals = analysis.yearly_totals(plan)["total"]
         first, last = plan.years[0], plan.years[-1]
         rows = [
-            ("Presupuesto programado en el período", fmt.quetzales(totals.sum()), plan.period),
-            (f"Presupuesto de {first}", fmt.quetzales(totals[first]), "Total anual"),
+            ("Metas financieras del período", fmt.quetzales(totals.sum()), plan.period),
+            (f"Metas financieras de {first}", fmt.quetzales(totals[first]), "Total anual"),
         ]
         if last != first:
             rows += [
-                (f"Presupuesto de {last}", fmt.quetzales(totals[last]), "Total anual"),
+                (f"Metas financieras de {last}", fmt.quetzales(totals[last]), "Total anual"),
                 (
-                    "Crecimiento anual promedio del presupuesto",
+                    "Crecimiento anual promedio de las metas financieras",
                     fmt.percent(analysis.compound_growth(totals[first], totals[last], last - first)),
                     plan.period,
                 ),
