@@ -102,7 +102,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def write_matrix(table: pd.DataFrame, path: Path, file_format: str) -> None:
-    if file_format == "csv":
-        path.write_text(to_csv_text(table), encoding="utf-8")
-    else:
-        path.write_bytes(to_xlsx_bytes(table))
+    """Write the matrix to a new file (an existing file is never replaced)."""
+    content = to_csv_text(table).encode("utf-8") if file_format == "csv" else to_xlsx_bytes(table)
+    with Path(path).open("xb") as file:
+        file.write(content)
