@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import PLAN_DIR
+from spoil import workbook_only
 
 from pom_lib.core.errors import PlanError
 from pom_lib.export import downloads
@@ -193,15 +194,15 @@ def test_the_data_package_holds_the_plan_files_and_nothing_the_descriptor_or_a_l
     (plan_copy / "notas.txt").symlink_to(outside)  # a stray link, not a file of the plan
     (plan_copy / "borrador.txt").write_text("notas sueltas", encoding="utf-8")
     files = _zipped(downloads.package_files(plan_copy))
-    notes = {f"comentarios/{path.name}" for path in (PLAN_DIR / "comentarios").iterdir()}
-    expected = {"datapackage.json", "README.md", *notes, *(path.name for path in PLAN_DIR.glob("*.csv"))}
-    assert len(expected) == 1 + 1 + 10 + 18  # descriptor, README, 10 commentary files, 18 tables
+    # Not the team's commentary either: the book publishes a block only once it is confirmed.
+    expected = {"datapackage.json", "README.md", *(path.name for path in PLAN_DIR.glob("*.csv"))}
+    assert len(expected) == 1 + 1 + 18
     assert set(files) == {f"plan/{name}" for name in expected}
     assert not any(SECRET in content for content in files.values())
     assert files["plan/README.md"] == (PLAN_DIR / "README.md").read_bytes()
 
 
-@pytest.mark.parametrize("linked", ["README.md", "comentarios/anexos.md", "productos.csv"])
+@pytest.mark.parametrize("linked", ["README.md", "datapackage.json", "productos.csv"])
 def test_a_linked_plan_file_is_refused_never_published(plan_copy, tmp_path, linked):
     outside = tmp_path / "fuera.txt"
     outside.write_bytes(SECRET)
@@ -225,3 +226,9 @@ def test_a_plan_folder_named_by_a_relative_path_still_zips_under_its_own_name(pl
 def test_zip_member_names_are_plain_relative_names(name):
     with pytest.raises(ValueError):
         downloads.deterministic_zip({name: b"x"})
+
+
+def test_a_plan_folder_with_one_workbook_publishes_the_workbook(plan_copy):
+    workbook_only(plan_copy)
+    names = set(_zipped(downloads.package_files(plan_copy)))
+    assert names == {"plan/datapackage.json", "plan/pom.xlsx", "plan/README.md"}

@@ -3,7 +3,7 @@
 A plan folder's datapackage.json says which format it follows (`formato_pom`); its own
 copy of the schemas is never used, so a folder cannot loosen a rule, and the tables it lists
 can only be the library's, each in its own file of the folder. A plan folder is read and
-published as a fixed list of its own files (`plan_files`), never as whatever it points to. Rules that a Table
+published as a fixed list of its own files (`package_paths`), never as whatever it points to. Rules that a Table
 Schema cannot express (one target population, a main indicator, every year covered…)
 are checked here, after the schema check, with messages that name file, row and column.
 """
@@ -190,16 +190,17 @@ def document_paths(folder: Path) -> list[str]:
     return names
 
 
-def plan_files(folder: Path) -> list[str]:
-    """Every file of a plan folder that commands read and publish, by relative path: datapackage.json,
-    the tables (the contract's CSV files, or the folder's one workbook when it has none of them) and
-    the documents. Nothing else in the folder is ever copied or published."""
+def package_paths(folder: Path) -> list[str]:
+    """The files of a plan folder that the book publishes as its data package, by relative path:
+    datapackage.json, the tables (the contract's CSV files, or the folder's one workbook when it has
+    none of them) and README.md. Nothing else in the folder is ever published: not even the team's
+    commentary, which the book shows only once confirmed."""
     folder = Path(folder)
     tables = [r["path"] for r in plan_resources() if os.path.lexists(folder / r["path"])]
     if not tables:
         workbooks = workbooks_in(folder)
         tables = workbooks if len(workbooks) == 1 else []
-    return [DESCRIPTOR, *tables, *document_paths(folder)]
+    return [DESCRIPTOR, *tables, *([README] if os.path.lexists(folder / README) else [])]
 
 
 def document_problems(folder: Path) -> list[Problem]:

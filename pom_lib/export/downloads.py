@@ -65,16 +65,16 @@ def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
 def package_files(source: Path) -> dict[str, bytes]:
     """The data package's files under a folder named like the plan folder.
 
-    A folder gives its own files (contract.plan_files: datapackage.json, the tables, README.md and
-    the commentary), each a regular file of the folder; a workbook gives itself. Whatever else the
-    folder holds or its descriptor names is never read.
+    A folder gives its own files (contract.package_paths: datapackage.json, the tables and README.md),
+    each a regular file of the folder; a workbook gives itself. Whatever else the folder holds or its
+    descriptor names is never read.
     """
     source = Path(source).absolute()
     if not source.is_dir():
         return {source.name: paths.folder_file(source.parent, source.name).read_bytes()}
     folder = Path(os.path.normpath(source))
     return {
-        f"{folder.name}/{name}": paths.folder_file(folder, name).read_bytes() for name in contract.plan_files(folder)
+        f"{folder.name}/{name}": paths.folder_file(folder, name).read_bytes() for name in contract.package_paths(folder)
     }
 
 

@@ -68,7 +68,7 @@ def workbook_tables(path: Path) -> dict[str, list[list[str]]]:
 
 
 def read_folder(folder: Path) -> PlanPackage:
-    """A valid plan folder's package: only its own files (contract.plan_files), each a regular file of the folder."""
+    """A valid plan folder's package: its descriptor, tables and documents, each a regular file of the folder."""
     tables = raw_tables(
         lambda resource: read_csv_table(paths.folder_file(folder, resource["path"]), field_names(resource["name"]))
     )
