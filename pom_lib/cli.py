@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from pom_lib.core import paths
 from pom_lib.core.errors import PlanError
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
@@ -156,6 +157,9 @@ def cmd_matriz(args) -> int:
     from pom_lib.data.plan import load_plan
     from pom_lib.export.matrix import tidy_matrix, to_csv_text, to_xlsx_bytes, write_matrix
 
+    if args.salida:
+        with _headed("No se escribió la matriz"):
+            paths.check_output(Path(args.salida))
     plan = load_plan(args.ruta)
     table = tidy_matrix(plan)
     if args.salida:
@@ -171,12 +175,14 @@ def cmd_matriz(args) -> int:
 
 
 def cmd_plantilla(args) -> int:
-    from pom_lib.data.execution_file import TABLE
+    from pom_lib.data.execution_file import EXECUTION_FOLDER, TABLE
     from pom_lib.data.plan import load_plan
     from pom_lib.export.execution_template import write_template
 
-    plan = load_plan(args.ruta)
     target = Path(args.salida or f"ejecucion_{args.anio}.xlsx")
+    with _headed("No se pudo crear la plantilla"):
+        paths.check_output(target, belongs_in=EXECUTION_FOLDER.as_posix())
+    plan = load_plan(args.ruta)
     with _headed("No se pudo crear la plantilla"):
         write_template(plan, args.anio, target)
     print(
@@ -194,6 +200,7 @@ def _edition_failed(error: Exception, what: str) -> int:
 def cmd_edicion(args) -> int:
     from pom_lib.compute.execution import Thresholds
     from pom_lib.publish.edition import EditionError, build_edition
+    from pom_lib.publish.publication import one_build_at_a_time
 
     try:
         thresholds = Thresholds(args.umbral_verde, args.umbral_amarillo, args.umbral_sobreejecucion)
@@ -201,14 +208,15 @@ def cmd_edicion(args) -> int:
         print(f"pom edicion: error: {error}", file=sys.stderr)
         return 2
     try:
-        html, pdf = build_edition(
-            Path(args.plan),
-            args.edicion,
-            Path.cwd(),
-            execution=Path(args.ejecucion) if args.ejecucion else None,
-            previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
-            thresholds=thresholds,
-        )
+        with one_build_at_a_time(Path.cwd()):
+            html, pdf = build_edition(
+                Path(args.plan),
+                args.edicion,
+                Path.cwd(),
+                execution=Path(args.ejecucion) if args.ejecucion else None,
+                previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
+                thresholds=thresholds,
+            )
     except PlanError as error:
         _print_problems(error)
         print(
@@ -232,9 +240,11 @@ def cmd_edicion(args) -> int:
 
 def cmd_archivar(args) -> int:
     from pom_lib.publish.edition import EditionError, archive_edition
+    from pom_lib.publish.publication import one_build_at_a_time
 
     try:
-        target = archive_edition(Path.cwd(), args.edicion)
+        with one_build_at_a_time(Path.cwd()):
+            target = archive_edition(Path.cwd(), args.edicion)
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "La edición no se archivó")
     print(
@@ -246,10 +256,12 @@ def cmd_archivar(args) -> int:
 
 def cmd_sitio(args) -> int:
     from pom_lib.publish.edition import EditionError
+    from pom_lib.publish.publication import one_build_at_a_time
     from pom_lib.publish.site import build_site
 
     try:
-        index = build_site(Path.cwd(), Path(args.salida))
+        with one_build_at_a_time(Path.cwd()):
+            index = build_site(Path.cwd(), Path(args.salida))
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
     except KeyboardInterrupt:
@@ -271,6 +283,7 @@ def cmd_exportar(args) -> int:
 
     target = Path(args.salida)
     with _headed("No se pudo exportar el plan"):
+        paths.check_output(target)
         package = read_package(args.ruta)
         write_workbook(package, target)
     print(
@@ -295,12 +308,12 @@ def _documents_text(package) -> str:
 
 def cmd_importar(args) -> int:
     from pom_lib.core import formatting as fmt
-    from pom_lib.export.plan_package import refuse_existing, write_folder
+    from pom_lib.export.plan_package import write_folder
     from pom_lib.export.plan_workbook import read_package
 
     target = Path(args.salida)
     with _headed("No se importó el libro (no se escribió nada)"):
-        refuse_existing(target)
+        paths.check_output(target, belongs_in=paths.PLANS)
         package = read_package(args.libro)
         write_folder(package, target)
     print(
@@ -317,7 +330,7 @@ def cmd_importar(args) -> int:
 
 
 def cmd_nuevo_plan(args) -> int:
-    from pom_lib.export.plan_package import refuse_existing, write_folder
+    from pom_lib.export.plan_package import write_folder
     from pom_lib.export.plan_workbook import read_package, write_workbook
     from pom_lib.export.rollforward import parse_period, roll_forward
 
@@ -325,7 +338,7 @@ def cmd_nuevo_plan(args) -> int:
     as_workbook = target.suffix.lower() == ".xlsx"
     with _headed("No se creó el plan nuevo (no se escribió nada)"):
         first, last = parse_period(args.periodo)
-        refuse_existing(target)
+        paths.check_output(target, belongs_in=None if as_workbook else paths.PLANS)
         package = read_package(args.ruta)
         name = re.sub(r"[^a-z0-9._-]+", "-", (target.stem if as_workbook else target.name).lower())
         result = roll_forward(package, first, last, name)
@@ -465,6 +478,7 @@ OS_ERRORS = {
     errno.EISDIR: "es una carpeta, no un archivo",
     errno.ENOTDIR: "una parte de la ruta no es una carpeta",
     errno.EROFS: "está en un disco de solo lectura",
+    errno.EEXIST: "ya existe, y no se reemplaza",
 }
 
 

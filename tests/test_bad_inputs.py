@@ -7,6 +7,7 @@ analyst, and that the analyst's files were left as they were.
 """
 
 import json
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLAN_DIR
+from conftest import EXECUTION_CSV, PLAN_DIR
 from spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 from pom_lib.cli import main
@@ -178,6 +179,75 @@ def _outside(folder: Path) -> list:
     shutil.copy(folder / "productos.csv", folder.parent / "productos.csv")
     (folder / "productos.csv").unlink()
     return _descriptor(lambda d: _resource(d, "productos").update(path="../productos.csv"))(folder)
+
+
+def _extra_resource(path: str) -> Callable[[Path], list]:
+    """The descriptor lists one more resource, whose file is outside the folder: it would be published."""
+    return _descriptor(lambda d: d["resources"].append({"name": "extra", "path": path}))
+
+
+def _nested(levels: int) -> Callable[[Path], list]:
+    return _written("datapackage.json", b"[" * levels + b"]" * levels)
+
+
+def _oversized(folder: Path) -> list:
+    """A valid descriptor of 2 MB: its description is a long text."""
+    return _descriptor(lambda d: d.update(description="Texto de relleno. " * 120_000))(folder)
+
+
+SECRET = "contenido de fuera de la carpeta del plan\n"
+
+
+def _linked(file: str) -> Callable[[Path], list]:
+    """`file` (relative to the plan folder) replaced by a symbolic link to a file outside the folder."""
+
+    def spoil(folder: Path) -> list:
+        outside = folder.parent / "fuera.txt"
+        outside.write_text(SECRET, encoding="utf-8")
+        path = folder / file
+        path.unlink(missing_ok=True)
+        path.symlink_to(outside)
+        return [folder]
+
+    return spoil
+
+
+def _linked_commentary(folder: Path) -> list:
+    """comentarios/ moved out of the plan folder, and a link to it in its place."""
+    shutil.move(folder / "comentarios", folder.parent / "comentarios")
+    (folder / "comentarios").symlink_to(folder.parent / "comentarios")
+    return [folder]
+
+
+def _linked_within(folder: Path) -> list:
+    """A link to another file of the same folder: a link all the same."""
+    (folder / "productos.csv").rename(folder / "productos-original.csv")
+    (folder / "productos.csv").symlink_to("productos-original.csv")
+    return [folder]
+
+
+def _replaced_by(make: Callable[[Path], None]) -> Callable[[Path], list]:
+    def spoil(folder: Path) -> list:
+        (folder / "productos.csv").unlink()
+        make(folder / "productos.csv")
+        return [folder]
+
+    return spoil
+
+
+def _linked_workbook(folder: Path) -> list:
+    """The plan as one workbook kept elsewhere, and a link to it in the plan folder."""
+    path = workbook_only(folder)
+    path.rename(folder.parent / "pom.xlsx")
+    path.symlink_to(folder.parent / "pom.xlsx")
+    return [path]
+
+
+def _linked_execution(folder: Path) -> list:
+    """The execution file given as a link to a file elsewhere."""
+    link = folder.parent / "ejecucion_2025.csv"
+    link.symlink_to(EXECUTION_CSV)
+    return [link, "--plan", folder]
 
 
 def _execution(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], list]:
@@ -387,8 +457,100 @@ CASES = [
         "valor negativo (-9111422): no puede ser menor que 0",
     ),
     Case(
-        "descriptor-con-ruta-fuera-de-la-carpeta", _outside, "{carpeta}", None, None, "falta el archivo productos.csv"
+        "descriptor-con-ruta-fuera-de-la-carpeta",
+        _outside,
+        "datapackage.json",
+        None,
+        None,
+        'la tabla «productos» tiene la ruta "../productos.csv", pero sus datos están siempre en productos.csv',
     ),
+    # Whatever the descriptor lists is published in the book's data package: only the plan's tables.
+    Case(
+        "descriptor-con-recurso-de-ruta-absoluta",
+        _extra_resource("/etc/passwd"),
+        "datapackage.json",
+        None,
+        None,
+        'el recurso n.º 19 ("extra", ruta "/etc/passwd") no es una tabla del plan: quítelo de «resources»',
+    ),
+    Case(
+        "descriptor-con-recurso-que-sale-de-la-carpeta",
+        _extra_resource("../../../../etc/hostname"),
+        "datapackage.json",
+        None,
+        None,
+        'el recurso n.º 19 ("extra", ruta "../../../../etc/hostname") no es una tabla del plan',
+    ),
+    Case(
+        "descriptor-anidado-5000-niveles",
+        _nested(5000),
+        "datapackage.json",
+        None,
+        None,
+        "el archivo anida más de 32 niveles de listas y objetos",
+    ),
+    Case(
+        "descriptor-anidado-40-niveles",
+        _nested(40),
+        "datapackage.json",
+        None,
+        None,
+        "el archivo anida más de 32 niveles de listas y objetos",
+    ),
+    Case(
+        "descriptor-de-2-mb",
+        _oversized,
+        "datapackage.json",
+        None,
+        None,
+        "y el máximo es 1,024 KB",
+    ),
+    # Only regular files of the plan folder are read: no link, wherever it points.
+    Case(
+        "readme-enlace-fuera-de-la-carpeta",
+        _linked("README.md"),
+        "README.md",
+        None,
+        None,
+        "es un enlace simbólico: solo se leen archivos que están de verdad dentro de la carpeta",
+    ),
+    Case(
+        "comentario-enlace-fuera-de-la-carpeta",
+        _linked("comentarios/anexos.md"),
+        "comentarios/anexos.md",
+        None,
+        None,
+        "es un enlace simbólico",
+    ),
+    Case(
+        "carpeta-de-comentarios-enlazada",
+        _linked_commentary,
+        "comentarios/anexos.md",
+        None,
+        None,
+        "la carpeta «comentarios» es un enlace simbólico",
+    ),
+    Case("tabla-enlace-fuera-de-la-carpeta", _linked("productos.csv"), "productos.csv", None, None, "enlace simbólico"),
+    Case("tabla-enlace-dentro-de-la-carpeta", _linked_within, "productos.csv", None, None, "enlace simbólico"),
+    Case("descriptor-enlace", _linked("datapackage.json"), "datapackage.json", None, None, "enlace simbólico"),
+    Case(
+        "tabla-que-es-una-carpeta",
+        _replaced_by(Path.mkdir),
+        "productos.csv",
+        None,
+        None,
+        "es una carpeta, no un archivo",
+    ),
+    Case(
+        "tabla-que-es-una-tuberia",
+        _replaced_by(os.mkfifo),
+        "productos.csv",
+        None,
+        None,
+        "es un dispositivo o una tubería, no un archivo",
+    ),
+    Case("excel-enlace", _linked_workbook, "pom.xlsx", None, None, "es un enlace simbólico"),
+    Case("ejecucion-enlace", _linked_execution, "ejecucion_2025.csv", None, None, "es un enlace simbólico"),
     Case(
         "descriptor-no-es-json",
         _written("datapackage.json", b'{"formato_pom": 2,'),

@@ -1,6 +1,8 @@
 """The `pom` command end to end, as an analyst runs it."""
 
+import fcntl
 import io
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,9 +12,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR, ROOT, interruptible, pom
+from conftest import EXECUTION_CSV, PLAN_DIR, ROOT, interruptible, pom
 
 from pom_lib.data.contract import plan_resources
+from pom_lib.publish.publication import LOCK, one_build_at_a_time
 
 PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 
@@ -190,3 +193,211 @@ def test_an_output_folder_that_does_not_exist_is_explained(tmp_path):
     result = pom("matriz", PLAN_DIR, "-o", target)
     assert result.returncode == 1
     assert result.stderr == f"No se pudo leer o escribir «{target}»: no existe ese archivo o su carpeta.\n"
+
+
+# --- Where outputs go: never into the project's own folders, never over anything --------------------
+
+HEADLINES = {
+    "matriz": "No se escribió la matriz",
+    "exportar": "No se pudo exportar el plan",
+    "importar": "No se importó el libro (no se escribió nada)",
+    "nuevo-plan": "No se creó el plan nuevo (no se escribió nada)",
+    "plantilla": "No se pudo crear la plantilla",
+}
+
+
+def _arguments(command: str, target) -> list:
+    """The command writing its output to `target` (the input of «importar» need not exist: it is never read)."""
+    return {
+        "matriz": ["matriz", PLAN_DIR, "-o", target],
+        "exportar": ["exportar", PLAN_DIR, "-o", target],
+        "importar": ["importar", "plan.xlsx", "-o", target],
+        "nuevo-plan": ["nuevo-plan", PLAN_DIR, "--periodo", "2026-2030", "-o", target],
+        "plantilla": ["plantilla", PLAN_DIR, "--anio", 2025, "-o", target],
+    }[command]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A book project (it has _config.yml) with the project's own folders and a plan in data/."""
+    root = tmp_path / "proyecto"
+    for name in ("pom_lib", "notebooks", "tests", ".git", ".ci", "book", "ediciones", "_build", "data/ejecucion"):
+        (root / name).mkdir(parents=True)
+    (root / "_config.yml").write_text("title: Libro de prueba\n", encoding="utf-8")
+    (root / "data" / "plan-vigente").mkdir()
+    return root
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
+
+
+# Outside data/, every project folder is refused for every command; inside it, only a new entry
+# right in data/ (a plan folder) or in data/ejecucion/ (a template) is accepted, by its command.
+FOLDERS = ["pom_lib", "notebooks", "tests", ".git", ".ci", "book", "ediciones", "_build"]
+REFUSED = [
+    *((command, f"{folder}/salida.xlsx", folder) for command in HEADLINES for folder in FOLDERS),
+    ("matriz", "data/matriz.csv", "data"),
+    ("exportar", "data/plan.xlsx", "data"),
+    ("exportar", "data/ejecucion/plan.xlsx", "data"),
+    ("plantilla", "data/ejecucion_2025.xlsx", "data"),
+    ("plantilla", "data/plan-vigente/ejecucion_2025.xlsx", "data"),
+    ("importar", "data/plan-vigente/revisado", "data"),
+    ("importar", "data/ejecucion/revisado", "data"),
+    ("nuevo-plan", "data/plan-vigente/2026", "data"),
+    ("nuevo-plan", "data/plan-2026-2030.xlsx", "data"),
+]
+
+
+@pytest.mark.parametrize("command, target, folder", REFUSED, ids=[f"{c}-{t}" for c, t, _ in REFUSED])
+def test_an_output_inside_the_project_folders_is_refused(project, command, target, folder):
+    before = _tree(project)
+    result = pom(*_arguments(command, target), cwd=project)
+    assert result.returncode == 1
+    headline = f"{HEADLINES[command]}: 1 problema(s) encontrado(s).\n"
+    assert result.stderr.startswith(f"{headline}  - {target}: está en {folder}/")
+    assert "que es parte del proyecto" in result.stderr and "Traceback" not in result.stderr
+    assert _tree(project) == before
+
+
+@pytest.mark.parametrize("command", HEADLINES)
+def test_the_project_itself_is_never_an_output(project, command):
+    result = pom(*_arguments(command, "."), cwd=project)
+    assert result.returncode == 1
+    assert "  - .: contiene el proyecto" in result.stderr
+
+
+@pytest.mark.parametrize("command", HEADLINES)
+def test_the_library_checkout_is_protected_from_any_folder(tmp_path, command):
+    """Run from a folder that is no book project, an output into this library's own code is refused all the same."""
+    target = ROOT / "pom_lib" / "salida.xlsx"
+    result = pom(*_arguments(command, target), cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"  - {target}: está en pom_lib/, que es parte del proyecto" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("command", HEADLINES)
+def test_an_output_never_replaces_what_exists(project, command):
+    existing = project / "trabajo.xlsx"
+    existing.write_bytes(b"trabajo del analista")
+    link = project / "enlace.xlsx"
+    link.symlink_to(project / "no-existe.xlsx")  # writing through it would create a file elsewhere
+    for target in (existing.name, link.name):
+        result = pom(*_arguments(command, target), cwd=project)
+        assert result.returncode == 1
+        assert f"  - {target}: ya existe y no lo creó este comando: no se reemplaza" in result.stderr
+    assert existing.read_bytes() == b"trabajo del analista" and not (project / "no-existe.xlsx").exists()
+
+
+def test_outputs_go_where_they_belong(project):
+    """Plans in data/<new folder>, templates in data/ejecucion/, the rest outside the project's folders."""
+    steps = [
+        ["exportar", PLAN_DIR, "-o", "plan.xlsx"],
+        ["importar", "plan.xlsx", "-o", "data/plan-revisado"],
+        ["nuevo-plan", PLAN_DIR, "--periodo", "2026-2030", "-o", "data/plan-2026-2030"],
+        ["plantilla", PLAN_DIR, "--anio", 2025, "-o", "data/ejecucion/ejecucion_2025.xlsx"],
+        ["matriz", PLAN_DIR, "-o", "matriz.csv"],
+    ]
+    for step in steps:
+        result = pom(*step, cwd=project)
+        assert result.returncode == 0, (step, result.stderr)
+    for made in ("plan.xlsx", "data/plan-revisado/plan.csv", "data/plan-2026-2030/plan.csv", "matriz.csv"):
+        assert (project / made).is_file(), made
+    assert (project / "data/ejecucion/ejecucion_2025.xlsx").is_file()
+    # Asked again, nothing is replaced.
+    template = (project / "data/ejecucion/ejecucion_2025.xlsx").read_bytes()
+    assert pom(*steps[3], cwd=project).returncode == 1
+    assert (project / "data/ejecucion/ejecucion_2025.xlsx").read_bytes() == template
+
+
+@pytest.mark.parametrize("target", ["pom_lib/sitio", "tests/sitio", ".git/sitio", "data/sitio", "_build/sitio", "."])
+def test_the_site_never_goes_into_the_project_folders(project, target):
+    (project / "ediciones.yml").write_text(
+        "ediciones:\n- {anio: 2025, plan: data/plan-vigente, ejecucion: '', plan_anterior: '', fuente: book}\n",
+        encoding="utf-8",
+    )
+    before = _tree(project)
+    result = pom("sitio", "-o", target, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"El sitio no se pudo construir (el anterior se conserva): «{project / target}")
+    assert "Traceback" not in result.stderr
+    assert _tree(project) == sorted([*before, LOCK.as_posix()])  # only the lock every build takes
+
+
+# --- One build at a time in a project ----------------------------------------------------------------
+
+BUSY = "tra edición se está construyendo en esta carpeta (proceso {pid}); espere a que termine."
+
+
+@pytest.mark.parametrize(
+    "arguments", [["edicion", "--plan", PLAN_DIR, "--edicion", 2025], ["sitio"], ["archivar", "--edicion", 2025]]
+)
+def test_a_second_build_stops_at_once_while_one_holds_the_project(project, arguments):
+    """The lock is held here (as a running build holds it); the command, started meanwhile, touches nothing."""
+    lock = project / LOCK
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242\n")
+        held.flush()
+        before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+        result = pom(*arguments, cwd=project)
+        assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+    assert result.returncode == 1
+    assert BUSY.format(pid=4242) in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+
+
+def _holder(root: Path, then: str) -> subprocess.Popen:
+    """Another process that takes the project's lock, says «dentro», then does `then`."""
+    script = (
+        "import os, signal, sys\n"
+        "from pom_lib.publish.publication import one_build_at_a_time\n"
+        f"with one_build_at_a_time({str(root)!r}):\n"
+        "    print('dentro', flush=True)\n"
+        f"    {then}\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "dentro\n"
+    return process
+
+
+def test_a_build_in_another_process_holds_the_project_until_it_ends(project):
+    holder = _holder(project, "sys.stdin.read()")
+    result = pom("edicion", "--plan", PLAN_DIR, "--edicion", 2025, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"La edición no se pudo construir: O{BUSY.format(pid=holder.pid)}\n")
+    holder.communicate("")
+    with one_build_at_a_time(project):
+        pass
+
+
+def test_a_crashed_build_does_not_keep_the_project_locked(project):
+    holder = _holder(project, "os.kill(os.getpid(), signal.SIGKILL)")
+    assert holder.wait() == -signal.SIGKILL
+    with one_build_at_a_time(project):
+        pass
+
+
+def _linked_readme(folder: Path, outside: Path) -> None:
+    outside.write_text("contenido de fuera de la carpeta del plan", encoding="utf-8")
+    (folder / "README.md").unlink()
+    (folder / "README.md").symlink_to(outside)
+
+
+def test_the_previous_plan_and_the_execution_file_are_read_only_as_regular_files(project, tmp_path):
+    """`pom edicion --plan-anterior` and `--ejecucion` refuse links before anything is built."""
+    previous = project / "data" / "plan-anterior"
+    shutil.copytree(PLAN_DIR, previous)
+    _linked_readme(previous, tmp_path / "fuera.md")
+    result = pom("edicion", "--plan", PLAN_DIR, "--edicion", 2026, "--plan-anterior", previous, cwd=project)
+    assert result.returncode == 1
+    assert "El plan anterior no es válido: 1 problema(s) encontrado(s).\n  - README.md: es un enlace simbólico" in (
+        result.stderr
+    )
+    execution = project / "data" / "ejecucion" / "ejecucion_2025.csv"
+    execution.symlink_to(EXECUTION_CSV)
+    result = pom("edicion", "--plan", PLAN_DIR, "--edicion", 2026, cwd=project)
+    assert result.returncode == 1
+    assert "  - ejecucion_2025.csv: es un enlace simbólico" in result.stderr
+    assert not (project / "book").exists() or not any((project / "book").iterdir())

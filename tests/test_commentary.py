@@ -126,3 +126,30 @@ def test_a_block_in_an_unknown_place_or_chapter_is_an_error(plan_copy):
     with pytest.raises(PlanError) as raised:
         commentary_reviews(load_plan(plan_copy))
     assert "comentarios/capitulo_inventado.md: no hay ningún capítulo con este nombre" in str(raised.value)
+
+
+def test_a_linked_commentary_file_is_never_read_nor_confirmed_through(plan_copy, tmp_path):
+    """Confirming writes the file: through a link, it would write outside the plan folder."""
+    outside = tmp_path / "fuera.md"
+    outside.write_text("---\nlugar: resumen\ncifras: {}\n---\nTexto de otro lugar.\n", encoding="utf-8")
+    (plan_copy / "comentarios" / "anexos.md").unlink()
+    (plan_copy / "comentarios" / "anexos.md").symlink_to(outside)
+    for attempt in (
+        lambda: commentary.read_blocks(plan_copy, "anexos"),
+        lambda: commentary.confirm(plan_copy, "anexos", {}),
+    ):
+        with pytest.raises(PlanError) as refused:
+            attempt()
+        assert [problem.file for problem in refused.value.problems] == ["comentarios/anexos.md"]
+        assert "es un enlace simbólico" in refused.value.problems[0].message
+    assert outside.read_text(encoding="utf-8").endswith("Texto de otro lugar.\n")
+
+
+def test_a_header_nested_past_the_parsers_limit_is_a_located_problem():
+    text = "---\nlugar: resumen\ncifras: " + "[" * 5000 + "]" * 5000 + "\n---\nTexto.\n"
+    with pytest.raises(PlanError) as refused:
+        commentary.parse(text, "anexos", "comentarios/anexos.md")
+    assert [str(problem) for problem in refused.value.problems] == [
+        "comentarios/anexos.md, fila 1: el encabezado del comentario no se puede leer; escriba «lugar:» y "
+        "«cifras:» como en los demás bloques"
+    ]

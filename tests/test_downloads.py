@@ -4,12 +4,15 @@ import io
 import json
 import os
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from conftest import PLAN_DIR
+from spoil import workbook_only
 
+from pom_lib.core.errors import PlanError
 from pom_lib.export import downloads
 from pom_lib.export.matrix import EXPORT_COLUMNS
 
@@ -175,3 +178,62 @@ def test_a_table_download_has_plain_numbers_in_csv_and_formatted_numbers_in_exce
     assert sheet["C2"].value == 401812176 and sheet["C2"].number_format == '"Q"#,##0'
     assert sheet["D2"].value == 42.5 and sheet["C3"].value is None
     assert sheet.freeze_panes == "A2"
+
+
+# --- Only the plan folder's own files are published --------------------------------------------------
+
+SECRET = b"contenido de fuera de la carpeta del plan"
+
+
+def _zipped(files: dict[str, bytes]) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(downloads.deterministic_zip(files)))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_data_package_holds_the_plan_files_and_nothing_the_descriptor_or_a_link_points_to(plan_copy, tmp_path):
+    outside = tmp_path / "fuera.txt"
+    outside.write_bytes(SECRET)
+    descriptor = json.loads((plan_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] += [{"name": "a", "path": str(outside)}, {"name": "b", "path": "../fuera.txt"}]
+    (plan_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (plan_copy / "notas.txt").symlink_to(outside)  # a stray link, not a file of the plan
+    (plan_copy / "borrador.txt").write_text("notas sueltas", encoding="utf-8")
+    files = _zipped(downloads.package_files(plan_copy))
+    # Not the team's commentary either: the book publishes a block only once it is confirmed.
+    expected = {"datapackage.json", "README.md", *(path.name for path in PLAN_DIR.glob("*.csv"))}
+    assert len(expected) == 1 + 1 + 18
+    assert set(files) == {f"plan/{name}" for name in expected}
+    assert not any(SECRET in content for content in files.values())
+    assert files["plan/README.md"] == (PLAN_DIR / "README.md").read_bytes()
+
+
+@pytest.mark.parametrize("linked", ["README.md", "datapackage.json", "productos.csv"])
+def test_a_linked_plan_file_is_refused_never_published(plan_copy, tmp_path, linked):
+    outside = tmp_path / "fuera.txt"
+    outside.write_bytes(SECRET)
+    (plan_copy / linked).unlink()
+    (plan_copy / linked).symlink_to(outside)
+    with pytest.raises(PlanError) as refused:
+        downloads.package_files(plan_copy)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"{linked}: es un enlace simbólico: solo se leen archivos que están de verdad dentro de la carpeta; "
+        "ponga allí una copia del archivo en lugar del enlace"
+    ]
+
+
+def test_a_plan_folder_named_by_a_relative_path_still_zips_under_its_own_name(plan_copy, monkeypatch):
+    monkeypatch.chdir(plan_copy / "comentarios")
+    names = _zipped(downloads.package_files(Path(".."))).keys()
+    assert "plan/datapackage.json" in names and all(name.startswith("plan/") for name in names)
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../fuera.csv", "plan/../../fuera.csv", "", "a//b"])
+def test_zip_member_names_are_plain_relative_names(name):
+    with pytest.raises(ValueError):
+        downloads.deterministic_zip({name: b"x"})
+
+
+def test_a_plan_folder_with_one_workbook_publishes_the_workbook(plan_copy):
+    workbook_only(plan_copy)
+    names = set(_zipped(downloads.package_files(plan_copy)))
+    assert names == {"plan/datapackage.json", "plan/pom.xlsx", "plan/README.md"}

@@ -202,3 +202,42 @@ def test_documents_sheet_only_names_files_of_the_plan_folder(exported, tmp_path)
     assert result.returncode == 1
     assert "«../fuera.md» no es un documento de la carpeta del plan" in result.stderr
     assert not (tmp_path / "fuera.md").exists() and not (tmp_path / "destino").exists()
+
+
+SECRET = "contenido de fuera de la carpeta del plan"
+
+
+def _workbook_text(path) -> str:
+    """Every cell of every sheet, as text."""
+    workbook = openpyxl.load_workbook(path)
+    return "\n".join(
+        str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row if value
+    )
+
+
+def test_export_carries_only_the_plan_files_never_what_a_link_points_to(plan_copy, tmp_path):
+    outside = tmp_path / "fuera.md"
+    outside.write_text(SECRET, encoding="utf-8")
+    (plan_copy / "notas.md").symlink_to(outside)  # a stray link beside the plan's files
+    target = tmp_path / "plan.xlsx"
+    result = pom("exportar", plan_copy, "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert "No se incluye notas.md" in result.stdout
+    assert SECRET not in _workbook_text(target)
+
+
+@pytest.mark.parametrize("linked", ["README.md", "comentarios/anexos.md"])
+def test_export_refuses_a_linked_document(plan_copy, tmp_path, linked):
+    outside = tmp_path / "fuera.md"
+    outside.write_text(SECRET, encoding="utf-8")
+    (plan_copy / linked).unlink()
+    (plan_copy / linked).symlink_to(outside)
+    target = tmp_path / "plan.xlsx"
+    result = pom("exportar", plan_copy, "-o", target)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "No se pudo exportar el plan: 1 problema(s) encontrado(s).\n"
+        f"  - {linked}: es un enlace simbólico: solo se leen archivos que están de verdad dentro de la carpeta; "
+        "ponga allí una copia del archivo en lugar del enlace\n"
+    )
+    assert not target.exists()

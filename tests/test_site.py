@@ -140,7 +140,21 @@ def test_index_and_switcher_data_units():
     assert pdf_name(2027) == "libro-pom-2027.pdf"
 
 
-@pytest.mark.parametrize("output", [".", "..", "book", "ediciones", "data", "book/sitio", "notebooks", "ediciones.yml"])
+@pytest.mark.parametrize(
+    "output",
+    [
+        ".",
+        "..",
+        "book",
+        "ediciones",
+        "data",
+        "book/sitio",
+        "notebooks",
+        "ediciones.yml",
+        "pom_lib/sitio",
+        "tests/sitio",
+    ],
+)
 def test_site_never_replaces_what_it_did_not_build(site, output, monkeypatch, capsys):
     root = site["root"]
     before = {name: tree_hash(root / name) for name in ("book", "ediciones", "data", "notebooks", "_site")}
@@ -151,7 +165,7 @@ def test_site_never_replaces_what_it_did_not_build(site, output, monkeypatch, ca
     assert err.startswith("El sitio no se pudo construir (el anterior se conserva): «") and "Traceback" not in err
     assert {name: tree_hash(root / name) for name in before} == before
     assert (root / "ediciones.yml").read_text(encoding="utf-8") == registry
-    assert not (root / "book" / "sitio").exists()
+    assert not (root / "book" / "sitio").exists() and not (root / "pom_lib").exists()
 
 
 def test_the_site_folder_is_marked_as_built_by_pom(site):

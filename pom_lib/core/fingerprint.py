@@ -7,6 +7,7 @@ does not invalidate anything, and any change of content does.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import sysconfig
 from functools import cache
@@ -28,16 +29,21 @@ def file_fingerprint(path: Path) -> str:
 
 
 def tree_fingerprint(path: Path) -> str:
-    """A folder's files, by relative path and content (caches of Python and Jupyter left out); or one file."""
+    """A folder's files, by relative path and content (caches of Python and Jupyter left out); or one file.
+
+    A symbolic link in the folder counts by where it points, never by what it points to: nothing
+    outside the folder is read (and the commands refuse such links anyway).
+    """
     path = Path(path)
     if path.is_file():
         return file_fingerprint(path)
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in sorted(p for p in path.rglob("*") if p.is_symlink() or p.is_file()):
         relative = file.relative_to(path)
         if {"__pycache__", ".ipynb_checkpoints"} & set(relative.parts):
             continue
-        digest.update(relative.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+        content = os.readlink(file).encode("utf-8") if file.is_symlink() else file.read_bytes()
+        digest.update(relative.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
     return digest.hexdigest()
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from pom_lib.core import paths
 from pom_lib.core.errors import PlanError, Problem
 
 FOLDER = "comentarios"
@@ -87,14 +88,15 @@ class Review:
         )
 
 
-def commentary_path(plan_folder: Path, chapter: str) -> Path:
-    return Path(plan_folder) / FOLDER / f"{chapter}.md"
+def commentary_path(plan_folder: Path, chapter: str) -> Path | None:
+    """The chapter's commentary file, None when the plan has none; PlanError when it is a link or no file."""
+    return paths.folder_file(Path(plan_folder), f"{FOLDER}/{chapter}.md")
 
 
 def read_blocks(plan_folder: Path, chapter: str) -> list[Block]:
     """The commentary blocks of one chapter (none when the plan has no file for it)."""
     path = commentary_path(plan_folder, chapter)
-    if not path.is_file():
+    if path is None:
         return []
     return parse(path.read_text(encoding="utf-8"), chapter, f"{FOLDER}/{path.name}")
 
@@ -113,7 +115,7 @@ def parse(text: str, chapter: str, file: str) -> list[Block]:
         body_end = following[0] if following else len(lines)
         try:
             header = yaml.safe_load("\n".join(lines[start + 1 : end])) or {}
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):  # YAML nested past the parser's limit, too
             problems.append(
                 Problem(
                     file,

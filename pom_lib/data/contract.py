@@ -1,7 +1,9 @@
 """The plan data contract: the library's schema and the rules every chapter relies on.
 
 A plan folder's datapackage.json says which format it follows (`formato_pom`); its own
-copy of the schemas is never used, so a folder cannot loosen a rule. Rules that a Table
+copy of the schemas is never used, so a folder cannot loosen a rule, and the tables it lists
+can only be the library's, each in its own file of the folder. A plan folder is read and
+published as a fixed list of its own files (`package_paths`), never as whatever it points to. Rules that a Table
 Schema cannot express (one target population, a main indicator, every year covered…)
 are checked here, after the schema check, with messages that name file, row and column.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from functools import cache
 from importlib import resources
@@ -17,11 +20,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from pom_lib.core.errors import Problem
+from pom_lib.core import formatting as fmt
+from pom_lib.core import paths
+from pom_lib.core.errors import PlanError, Problem
+from pom_lib.data import commentary
 
 FORMAT = 2
 FORMAT_KEY = "formato_pom"
 DESCRIPTOR = "datapackage.json"
+README = "README.md"
+# A plan's datapackage.json takes some 35 KB and nests 8 levels (itself > resources > schema > fields >
+# constraints > enum); far beyond both is another file, or one made to exhaust the reader.
+DESCRIPTOR_MAX_BYTES = 1024 * 1024
+DESCRIPTOR_MAX_DEPTH = 32
 # Roles of cifras_clave.csv; only the target population has no year.
 ROLE_TARGET_POPULATION = "poblacion_objetivo"
 ROLE_ELIGIBLE = "poblacion_elegible"
@@ -45,31 +56,76 @@ def plan_resources() -> list[dict]:
     return plan_schema()["resources"]
 
 
-def descriptor_problems(folder: Path) -> list[Problem]:
-    """What keeps a folder's datapackage.json from declaring the current format.
-
-    A folder in format 1 (no `formato_pom`) gets the exact list of changes to make,
-    computed from its own files.
-    """
-    path = folder / DESCRIPTOR
-    if not path.is_file():
-        return [
-            Problem(
-                str(folder),
-                f"falta el archivo {DESCRIPTOR}, que declara el formato de los datos del plan; "
-                "cópielo de la versión anterior del plan",
-            )
-        ]
+def read_descriptor(folder: Path) -> dict:
+    """A plan folder's datapackage.json, read only when it is a regular file of the folder of bounded
+    size and nesting; raises PlanError saying what is wrong with it."""
+    path = paths.folder_file(folder, DESCRIPTOR)
+    if path is None:
+        raise PlanError(
+            [
+                Problem(
+                    str(folder),
+                    f"falta el archivo {DESCRIPTOR}, que declara el formato de los datos del plan; "
+                    "cópielo de la versión anterior del plan",
+                )
+            ]
+        )
+    size = path.stat().st_size
+    if size > DESCRIPTOR_MAX_BYTES:
+        raise PlanError(
+            [
+                Problem(
+                    DESCRIPTOR,
+                    f"el archivo pesa {fmt.integer(size // 1024)} KB y el máximo es "
+                    f"{fmt.integer(DESCRIPTOR_MAX_BYTES // 1024)} KB: la descripción de un plan ocupa unas "
+                    "decenas de KB; compruebe que es el archivo correcto",
+                )
+            ]
+        )
+    too_deep = Problem(
+        DESCRIPTOR,
+        f"el archivo anida más de {DESCRIPTOR_MAX_DEPTH} niveles de listas y objetos: la descripción de un plan "
+        "no pasa de unos pocos; compruebe que es el archivo correcto",
+    )
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
-        return [Problem(DESCRIPTOR, "el archivo está dañado: no es JSON válido", row=line)]
+        raise PlanError([Problem(DESCRIPTOR, "el archivo está dañado: no es JSON válido", row=line)]) from error
+    except RecursionError as error:  # the parser's own limit, far above DESCRIPTOR_MAX_DEPTH
+        raise PlanError([too_deep]) from error
+    if _depth(descriptor) > DESCRIPTOR_MAX_DEPTH:
+        raise PlanError([too_deep])
     if not isinstance(descriptor, dict):
-        return [Problem(DESCRIPTOR, "el archivo debe ser un objeto JSON con la descripción del plan")]
+        raise PlanError([Problem(DESCRIPTOR, "el archivo debe ser un objeto JSON con la descripción del plan")])
+    return descriptor
+
+
+def _depth(value: object) -> int:
+    """How many lists and objects nest in a JSON value, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            pending += [(child, level + 1) for child in children]
+    return deepest
+
+
+def descriptor_problems(folder: Path) -> list[Problem]:
+    """What keeps a folder's datapackage.json from declaring the current format and the library's tables.
+
+    A folder in format 1 (no `formato_pom`) gets the exact list of changes to make,
+    computed from its own files.
+    """
+    try:
+        descriptor = read_descriptor(folder)
+    except PlanError as error:
+        return error.problems
     version = descriptor.get(FORMAT_KEY)
     if version == FORMAT:
-        return []
+        return _resource_problems(descriptor.get("resources", []))
     if version is None:
         reason = f"los datos siguen el formato 1, que esta versión ya no lee. Para pasarlos al formato {FORMAT}:"
         return [Problem(DESCRIPTOR, reason), *_format1_steps(folder)]
@@ -82,10 +138,86 @@ def descriptor_problems(folder: Path) -> list[Problem]:
     ]
 
 
+def _resource_problems(resources: object) -> list[Problem]:
+    """Resources other than the library's tables, or a table in another file than its own, are refused:
+    whatever the descriptor lists is published with the plan."""
+    own = {resource["name"]: resource["path"] for resource in plan_resources()}
+    if not isinstance(resources, list):
+        return [Problem(DESCRIPTOR, "«resources» debe ser la lista de las tablas del plan")]
+    problems = []
+    for number, resource in enumerate(resources, start=1):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        path = resource.get("path") if isinstance(resource, dict) else None
+        if name not in own:
+            problems.append(
+                Problem(
+                    DESCRIPTOR,
+                    f"el recurso n.º {number} ({json.dumps(name, ensure_ascii=False)}, ruta "
+                    f"{json.dumps(path, ensure_ascii=False)}) no es una tabla del plan: quítelo de «resources», "
+                    "que solo lista las tablas del plan, cada una en su archivo de la carpeta",
+                )
+            )
+        elif path != own[name]:
+            problems.append(
+                Problem(
+                    DESCRIPTOR,
+                    f"la tabla «{name}» tiene la ruta {json.dumps(path, ensure_ascii=False)}, pero sus datos están "
+                    f'siempre en {own[name]}, dentro de la carpeta del plan: escriba "path": "{own[name]}"',
+                )
+            )
+    return problems
+
+
+def workbooks_in(folder: Path) -> list[str]:
+    """The Excel workbooks of a folder, by name (not the lock files Excel leaves beside an open one, ~$…)."""
+    return sorted(
+        entry.name
+        for entry in Path(folder).iterdir()
+        if entry.suffix.lower() == ".xlsx" and not entry.name.startswith("~$")
+    )
+
+
+def document_paths(folder: Path) -> list[str]:
+    """The plan's documents by relative path: README.md and the team's commentary (comentarios/*.md).
+
+    Links are listed too, so that reading them refuses them (paths.folder_file).
+    """
+    folder = Path(folder)
+    names = [README] if os.path.lexists(folder / README) else []
+    notes = folder / commentary.FOLDER
+    if notes.is_dir():
+        names += sorted(f"{commentary.FOLDER}/{entry.name}" for entry in notes.iterdir() if entry.suffix == ".md")
+    return names
+
+
+def package_paths(folder: Path) -> list[str]:
+    """The files of a plan folder that the book publishes as its data package, by relative path:
+    datapackage.json, the tables (the contract's CSV files, or the folder's one workbook when it has
+    none of them) and README.md. Nothing else in the folder is ever published: not even the team's
+    commentary, which the book shows only once confirmed."""
+    folder = Path(folder)
+    tables = [r["path"] for r in plan_resources() if os.path.lexists(folder / r["path"])]
+    if not tables:
+        workbooks = workbooks_in(folder)
+        tables = workbooks if len(workbooks) == 1 else []
+    return [DESCRIPTOR, *tables, *([README] if os.path.lexists(folder / README) else [])]
+
+
+def document_problems(folder: Path) -> list[Problem]:
+    """A document that is not a regular file of the folder (a link, say): the plan publishes its documents."""
+    problems = []
+    for name in document_paths(folder):
+        try:
+            paths.folder_file(folder, name)
+        except PlanError as error:
+            problems += error.problems
+    return problems
+
+
 def _format1_steps(folder: Path) -> list[Problem]:
     """The changes from format 1 to format 2, row by row where the files allow it."""
     steps = [Problem(DESCRIPTOR, f'añada la línea "{FORMAT_KEY}": {FORMAT}, al principio del objeto')]
-    figures = _csv_rows(folder / "cifras_clave.csv")
+    figures = _csv_rows(folder, "cifras_clave.csv")
     if figures and "rol" not in figures[0]:
         steps.append(Problem("cifras_clave.csv", "añada después de «clave» las columnas «rol» y «anio»", row=1))
         for number, row in enumerate(figures[1:], start=2):
@@ -99,7 +231,7 @@ def _format1_steps(folder: Path) -> list[Problem]:
                         column="rol",
                     )
                 )
-    population = _csv_rows(folder / "poblacion_objetivo.csv")
+    population = _csv_rows(folder, "poblacion_objetivo.csv")
     if population and "rol" not in population[0]:
         steps.append(
             Problem(
@@ -114,7 +246,7 @@ def _format1_steps(folder: Path) -> list[Problem]:
             {
                 row[header.index("unidad_medida")]
                 for name in ("productos.csv", "subproductos.csv")
-                for header, *rows in [_csv_rows(folder / name) or [[]]]
+                for header, *rows in [_csv_rows(folder, name) or [[]]]
                 if "unidad_medida" in header
                 for row in rows
                 if len(row) == len(header)
@@ -142,13 +274,15 @@ def _format1_role(key: str) -> tuple[str, str]:
     return "", ""
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
-    if not path.is_file():
-        return []
+def _csv_rows(folder: Path, name: str) -> list[list[str]]:
+    """The rows of a format-1 table, for its steps to format 2; none when it cannot be read as it is."""
     try:
+        path = paths.folder_file(folder, name)
+        if path is None:
+            return []
         with path.open(encoding="utf-8-sig", newline="") as file:
             return list(csv.reader(file))
-    except (UnicodeDecodeError, csv.Error):
+    except (PlanError, UnicodeDecodeError, csv.Error):
         return []
 
 

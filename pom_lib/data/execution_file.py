@@ -9,13 +9,14 @@ known identifiers, years inside the period, and products that add up to their su
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from pom_lib.core import formatting as fmt
-from pom_lib.core import spanish
+from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data.plan import Plan, product_parts
 from pom_lib.data.reading import CheckedTable, RawTable, open_workbook, read_csv_table, read_sheet
@@ -102,7 +103,7 @@ def execution_file_for(root: Path, year: int) -> Path | None:
     found = [
         path
         for path in (Path(root) / EXECUTION_FOLDER / f"ejecucion_{year}{suffix}" for suffix in SUFFIXES)
-        if path.is_file()
+        if os.path.lexists(path)  # a link is found too, and refused when read
     ]
     if len(found) > 1:
         names = spanish.join(path.name for path in found)
@@ -118,13 +119,15 @@ def execution_file_for(root: Path, year: int) -> Path | None:
 
 
 def _read_raw(source: Path, field_names: list[str]) -> RawTable:
-    if not source.exists():
+    """The file's table; it must be a regular file (not a link to one elsewhere)."""
+    path = paths.folder_file(source.parent, source.name)
+    if path is None:
         raise PlanError([Problem(str(source), "no existe este archivo")])
     suffix = source.suffix.lower()
-    if source.is_file() and suffix == ".csv":
-        return read_csv_table(source, field_names)
-    if source.is_file() and suffix == ".xlsx":
-        return read_sheet(open_workbook(source), source, TABLE)
+    if suffix == ".csv":
+        return read_csv_table(path, field_names)
+    if suffix == ".xlsx":
+        return read_sheet(open_workbook(path), path, TABLE)
     raise PlanError(
         [Problem(source.name, f"se esperaba un archivo CSV (.csv) o un libro de Excel (.xlsx) con la hoja «{TABLE}»")]
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pom_lib.core import spanish
+from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, units
 from pom_lib.data.completeness import completeness_problems
@@ -78,6 +79,7 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     folder = _plan_folder(source)
     resources = _read_descriptor(source, folder)
     tables, problems = _read_tables(source, folder, resources)
+    problems += contract.document_problems(folder) if source.is_dir() else []
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
     years, period_problems = _plan_period(checked)
     problems += (
@@ -131,6 +133,7 @@ def _plan_folder(source: Path) -> Path:
     if source.is_dir():
         return source
     if source.is_file() and source.suffix.lower() == ".xlsx":
+        paths.folder_file(source.parent, source.name)  # a link to a workbook elsewhere is refused
         return source.parent
     if source.exists():
         raise PlanError([Problem(str(source), "se esperaba la carpeta del plan o un libro de Excel (.xlsx)")])
@@ -168,14 +171,11 @@ def _read_tables(source: Path, folder: Path, resources: list[dict]) -> tuple[dic
 
 def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
     """The folder's single workbook when it has none of the CSV files, else None."""
-    if any((folder / resource["path"]).is_file() for resource in resources):
+    if any(os.path.lexists(folder / resource["path"]) for resource in resources):
         return None
-    # Names starting with ~$ are the lock files Excel leaves next to an open workbook.
-    workbooks = sorted(
-        path for path in folder.iterdir() if path.suffix.lower() == ".xlsx" and not path.name.startswith("~$")
-    )
+    workbooks = contract.workbooks_in(folder)
     if len(workbooks) > 1:
-        names = ", ".join(path.name for path in workbooks)
+        names = ", ".join(workbooks)
         raise PlanError(
             [
                 Problem(
@@ -196,12 +196,12 @@ def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
                 )
             ]
         )
-    return workbooks[0]
+    return paths.folder_file(folder, workbooks[0])
 
 
 def _read_csv_resource(folder: Path, resource: dict) -> RawTable:
-    path = folder / resource["path"]
-    if not path.is_file():
+    path = paths.folder_file(folder, resource["path"])
+    if path is None:
         raise PlanError([Problem(str(folder), f"falta el archivo {resource['path']}")])
     return read_csv_table(path, [field["name"] for field in resource["schema"]["fields"]])
 

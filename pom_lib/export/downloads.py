@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -21,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from pom_lib.core import paths
+from pom_lib.data import contract
 from pom_lib.data.plan import Plan
 from pom_lib.export.matrix import EXPORT_COLUMNS, FIXED_TIME, tidy_matrix, to_csv_text, to_xlsx_bytes, workbook_bytes
 from pom_lib.export.spreadsheet_safety import defused, excel_csv
@@ -43,10 +45,16 @@ MATRIX_COLUMNS = {
 
 
 def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
-    """A ZIP archive of `files` (name → bytes) whose bytes depend only on its contents."""
+    """A ZIP archive of `files` (name → bytes) whose bytes depend only on its contents.
+
+    Names are plain relative names («carpeta/archivo.csv»): unpacking the archive never writes
+    outside the folder it is unpacked in.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
+            if not paths.is_plain(name):
+                raise ValueError(f"nombre no admitido en un ZIP: {name!r}")
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the machine that builds the book
@@ -58,21 +66,17 @@ def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
 def package_files(source: Path) -> dict[str, bytes]:
     """The data package's files under a folder named like the plan folder.
 
-    A folder gives its datapackage.json, every resource it lists and README.md; a workbook
-    gives itself.
+    A folder gives its own files (contract.package_paths: datapackage.json, the tables and README.md),
+    each a regular file of the folder; a workbook gives itself. Whatever else the folder holds or its
+    descriptor names is never read.
     """
-    source = Path(source)
-    if source.is_file():
-        return {source.name: source.read_bytes()}
-    descriptor_path = source / "datapackage.json"
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    names = [
-        "datapackage.json",
-        *(r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)),
-    ]
-    if (source / "README.md").is_file():
-        names.append("README.md")
-    return {f"{source.name}/{name}": (source / name).read_bytes() for name in names}
+    source = Path(source).absolute()
+    if not source.is_dir():
+        return {source.name: paths.folder_file(source.parent, source.name).read_bytes()}
+    folder = Path(os.path.normpath(source))
+    return {
+        f"{folder.name}/{name}": paths.folder_file(folder, name).read_bytes() for name in contract.package_paths(folder)
+    }
 
 
 def package_zip(source: Path) -> bytes:

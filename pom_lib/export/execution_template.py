@@ -68,7 +68,10 @@ def template_bytes(plan: Plan, year: int) -> bytes:
 
 
 def write_template(plan: Plan, year: int, path: Path) -> None:
-    path.write_bytes(template_bytes(plan, year))
+    """Write the template to a new file (an existing one may already hold the analyst's figures)."""
+    content = template_bytes(plan, year)
+    with Path(path).open("xb") as file:
+        file.write(content)
 
 
 def _item_rows(plan: Plan, year: int) -> list[list]:

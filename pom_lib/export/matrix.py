@@ -95,8 +95,10 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def write_matrix(table: pd.DataFrame, path: Path, file_format: str) -> None:
-    if file_format == "csv":
-        # A file is most often opened in Excel: it gets the byte-order mark (the standard output does not).
-        path.write_bytes(excel_csv(to_csv_text(table)))
-    else:
-        path.write_bytes(to_xlsx_bytes(table))
+    """Write the matrix to a new file (an existing file is never replaced).
+
+    A CSV file is most often opened in Excel: it gets the byte-order mark (the standard output does not).
+    """
+    content = excel_csv(to_csv_text(table)) if file_format == "csv" else to_xlsx_bytes(table)
+    with Path(path).open("xb") as file:
+        file.write(content)

@@ -18,11 +18,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pom_lib.core.errors import PlanError, Problem
-from pom_lib.data import commentary, contract
+from pom_lib.core import paths
+from pom_lib.data import contract
 from pom_lib.data.reading import open_workbook, read_csv_table, read_sheet
-
-README = "README.md"
 
 
 @dataclass
@@ -70,10 +68,16 @@ def workbook_tables(path: Path) -> dict[str, list[list[str]]]:
 
 
 def read_folder(folder: Path) -> PlanPackage:
-    tables = raw_tables(lambda resource: read_csv_table(folder / resource["path"], field_names(resource["name"])))
-    descriptor = json.loads((folder / contract.DESCRIPTOR).read_text(encoding="utf-8"))
-    metadata = {k: v for k, v in descriptor.items() if k not in (contract.FORMAT_KEY, "resources")}
-    documents = {path: (folder / path).read_bytes().decode("utf-8") for path in _document_paths(folder)}
+    """A valid plan folder's package: its descriptor, tables and documents, each a regular file of the folder."""
+    tables = raw_tables(
+        lambda resource: read_csv_table(paths.folder_file(folder, resource["path"]), field_names(resource["name"]))
+    )
+    metadata = {
+        k: v for k, v in contract.read_descriptor(folder).items() if k not in (contract.FORMAT_KEY, "resources")
+    }
+    documents = {
+        name: paths.folder_file(folder, name).read_bytes().decode("utf-8") for name in contract.document_paths(folder)
+    }
     known = {contract.DESCRIPTOR, *(r["path"] for r in contract.plan_resources()), *documents}
     left_out = sorted(
         path.relative_to(folder).as_posix()
@@ -81,14 +85,6 @@ def read_folder(folder: Path) -> PlanPackage:
         if path.is_file() and path.relative_to(folder).as_posix() not in known
     )
     return PlanPackage(metadata, tables, documents, left_out)
-
-
-def _document_paths(folder: Path) -> list[str]:
-    paths = [README] if (folder / README).is_file() else []
-    notes = folder / commentary.FOLDER
-    if notes.is_dir():
-        paths += [f"{commentary.FOLDER}/{path.name}" for path in sorted(notes.glob("*.md"))]
-    return paths
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
@@ -106,24 +102,13 @@ def descriptor_text(metadata: dict) -> str:
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
 
 
-def refuse_existing(target: Path) -> None:
-    """A command that writes a plan folder never writes over anything that exists."""
-    if target.exists():
-        raise PlanError(
-            [
-                Problem(
-                    str(target),
-                    "ya existe: elija una carpeta nueva (este comando nunca escribe sobre "
-                    "una carpeta o un archivo que ya existen)",
-                )
-            ]
-        )
-
-
 def write_folder(package: PlanPackage, target: Path) -> None:
-    """Write the package as a new plan folder; the folder appears only once every file is written."""
+    """Write the package as a new plan folder; the folder appears only once every file is written.
+
+    The caller has checked the place (paths.check_output); renaming the finished folder into place
+    fails rather than replace a folder that has anything in it.
+    """
     target = Path(target)
-    refuse_existing(target)
     staging = target.with_name(f".{target.name}.nuevo")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

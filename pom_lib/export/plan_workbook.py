@@ -39,14 +39,7 @@ from pom_lib.data import commentary, contract
 from pom_lib.data.reading import open_workbook
 from pom_lib.data.validation import load_tables
 from pom_lib.export.matrix import workbook_bytes
-from pom_lib.export.plan_package import (
-    README,
-    PlanPackage,
-    field_names,
-    read_folder,
-    refuse_existing,
-    workbook_tables,
-)
+from pom_lib.export.plan_package import PlanPackage, field_names, read_folder, workbook_tables
 
 INSTRUCTIONS, METADATA, DOCUMENTS = "instrucciones", "paquete", "documentos"
 METADATA_COLUMNS = ["campo", "valor", "formato"]
@@ -60,7 +53,7 @@ AUTHOR = "Libro POM"
 REQUIRED_HEADER = PatternFill("solid", fgColor="FFD966")
 OPTIONAL_HEADER = PatternFill("solid", fgColor="D9D9D9")
 WIDTHS = (8, 60)
-DOCUMENT_PATH = re.compile(rf"{re.escape(README)}|{commentary.FOLDER}/[\w.-]+\.md")
+DOCUMENT_PATH = re.compile(rf"{re.escape(contract.README)}|{commentary.FOLDER}/[\w.-]+\.md")
 
 
 def package_workbook(package: PlanPackage) -> bytes:
@@ -76,8 +69,9 @@ def package_workbook(package: PlanPackage) -> bytes:
 
 def write_workbook(package: PlanPackage, path: Path) -> None:
     """Write the workbook to a new file (an existing file is never replaced)."""
-    refuse_existing(path)
-    path.write_bytes(package_workbook(package))
+    content = package_workbook(package)
+    with Path(path).open("xb") as file:
+        file.write(content)
 
 
 # --- Tables ----------------------------------------------------------------------------------------
@@ -399,7 +393,7 @@ def _read_documents(sheet: Worksheet, path: Path) -> tuple[dict, list[Problem]]:
                 Problem(
                     path.name,
                     f"«{name}» no es un documento de la carpeta del plan: escriba "
-                    f"{README} o {commentary.FOLDER}/<capítulo>.md",
+                    f"{contract.README} o {commentary.FOLDER}/<capítulo>.md",
                     row=number,
                     column="archivo",
                     sheet=DOCUMENTS,

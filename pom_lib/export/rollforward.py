@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pom_lib.core import spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary
-from pom_lib.export.plan_package import README, PlanPackage, field_names
+from pom_lib.data.contract import README
+from pom_lib.export.plan_package import PlanPackage, field_names
 
 PERIOD = re.compile(r"(\d{4})-(\d{4})")
 # Yearly tables: the column that names the item of each row (None: one row per year).

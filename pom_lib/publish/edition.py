@@ -218,8 +218,9 @@ def _step(label: str):
 
 
 def _resolve(path: Path | str, root: Path) -> Path:
-    path = Path(path)
-    return (path if path.is_absolute() else root / path).resolve()
+    """An input's absolute path; its last part is not followed, so a link given as an input is refused when read."""
+    path = Path(os.path.normpath(Path(root) / path))  # «data/x/..» is data
+    return path.parent.resolve() / path.name
 
 
 def _relative(path: Path, start: Path) -> str:

@@ -6,10 +6,14 @@ first rename, a journal listing every step is written into the work folder; each
 done again without harm. Ctrl-C is held back while the steps run; after a crash or a kill, the
 next run finds the journal and finishes the publication before anything else (`recover`).
 A replaced folder is moved aside into a folder made for it, then removed: nothing else is deleted.
+
+Only one build runs in a project at a time (`one_build_at_a_time`): an edition, an archive and the
+site share work folders and the folders they replace.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -18,7 +22,11 @@ import signal
 from contextlib import contextmanager
 from pathlib import Path
 
+from pom_lib.core.errors import EditionError
+
 JOURNAL = "diario.json"
+# Held (flock) by the build running in the project, and holding its process number.
+LOCK = Path("_build") / "construccion.lock"
 
 
 def publish(root: Path, work: Path, folders: list[tuple[Path, Path]], files: dict[Path, str]) -> None:
@@ -53,6 +61,31 @@ def recover_and_say(root: Path, work: Path, what: str) -> None:
     placed = recover(root, work)
     if placed:
         print(f"Se completó la publicación {what}, que se había interrumpido ({', '.join(placed)}).", flush=True)
+
+
+@contextmanager
+def one_build_at_a_time(root: Path):
+    """Hold the project's build lock while the block runs; EditionError at once if another process holds it.
+
+    The operating system releases the lock when the process ends, however it ends, so a crashed
+    build never blocks the next one. The file stays: removing it could let two builds hold two locks.
+    """
+    path = Path(root) / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "desconocido"
+            raise EditionError(
+                f"Otra edición se está construyendo en esta carpeta (proceso {holder}); espere a que termine."
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _complete(root: Path, journal: Path) -> list[str]:

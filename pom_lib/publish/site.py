@@ -29,10 +29,11 @@ from pathlib import Path
 
 import yaml
 
+from pom_lib.core import paths
+from pom_lib.core.errors import PlanError
 from pom_lib.data.plan import load_plan
 from pom_lib.publish.books import BUILDERS, pdf_filename, render
 from pom_lib.publish.edition import (
-    ARCHIVE,
     CURRENT,
     EditionError,
     chapter_stems,
@@ -50,8 +51,6 @@ STAGING_SUFFIX = ".nuevo"
 WORK = ".sitio"
 # Written into every site folder built here: the one kind of existing folder `pom sitio` replaces.
 MARK = ".pom-sitio"
-# Project folders a site never goes into.
-PROJECT_FOLDERS = (CURRENT, ARCHIVE, "data")
 
 
 def pdf_name(year: int) -> str:
@@ -200,32 +199,20 @@ publicaron. <a href="{LATEST}/index.html">Ir a la última edición ({latest["ani
 
 
 def check_output(root: Path, output: Path) -> None:
-    """Refuse a site folder that would replace what `pom sitio` did not build."""
-    root, output = Path(root).resolve(), Path(output).resolve()
-    if output == root or output in root.parents:
+    """Refuse a site folder that would replace what `pom sitio` did not build (paths.check_output)."""
+    try:
+        paths.check_output(output, root, mark=MARK)
+    except PlanError as error:
+        problem = error.problems[0]
         raise EditionError(
-            f"«{output}» contiene el proyecto: el sitio se escribe en una carpeta propia, por "
-            f"ejemplo _site (la de omisión)."
-        )
-    for name in PROJECT_FOLDERS:
-        if output == root / name or root / name in output.parents:
-            raise EditionError(
-                f"«{output}» está en {name}/, que es parte del proyecto: elija otra carpeta para el "
-                f"sitio, por ejemplo _site (la de omisión)."
-            )
-    if output.is_file():
-        raise EditionError(f"«{output}» es un archivo: elija una carpeta para el sitio, por ejemplo _site.")
-    if output.is_dir() and not (output / MARK).is_file() and any(output.iterdir()):
-        raise EditionError(
-            f"«{output}» ya existe y no es un sitio construido por «pom sitio»: no se reemplaza. "
-            f"Elija una carpeta que no exista, por ejemplo _site (la de omisión)."
-        )
+            f"«{problem.file}» {problem.message} (para el sitio, por ejemplo _site, la de omisión)."
+        ) from error
 
 
 def build_site(root: Path, output: Path | str = "_site") -> Path:
     """Build every edition of ediciones.yml into `output` (relative to root); return its index.html."""
     root = Path(root).resolve()
-    output = (Path(output) if Path(output).is_absolute() else root / output).resolve()
+    output = Path(output) if Path(output).is_absolute() else root / output
     work = root / WORK
     recover_and_say(root, work, "del sitio anterior")
     entries = read_registry(root)
@@ -234,6 +221,7 @@ def build_site(root: Path, output: Path | str = "_site") -> Path:
             "No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición (pom edicion la registra)."
         )
     check_output(root, output)
+    output = output.resolve()
     staging = output.with_name(output.name + STAGING_SUFFIX)
     check_output(root, staging)
     shutil.rmtree(staging, ignore_errors=True)
