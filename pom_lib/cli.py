@@ -18,6 +18,9 @@ from pom_lib.core.errors import PlanError
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
 # `pom --help` answers at once, and a Ctrl-C during those imports ends like any other.
 
+# Problems listed at most: more would scroll away unread, and the first ones show what is wrong.
+MAX_SHOWN = 1000
+
 # argparse's own error messages, in the Spanish an analyst reads them.
 USAGE_ERRORS = [
     (r"the following arguments are required: (.+)", r"faltan argumentos obligatorios: \1"),
@@ -66,9 +69,19 @@ def _headed(headline: str):
 
 
 def _print_problems(error: PlanError) -> int:
-    print(f"{error.headline}: {len(error.problems)} problema(s) encontrado(s).", file=sys.stderr)
-    for problem in error.problems:
+    """The problems under their headline; past MAX_SHOWN, the first ones and how many there are in all."""
+    from pom_lib.core import formatting as fmt
+
+    total = len(error.problems)
+    print(f"{error.headline}: {fmt.integer(total)} problema(s) encontrado(s).", file=sys.stderr)
+    for problem in error.problems[:MAX_SHOWN]:
         print(f"  - {problem}", file=sys.stderr)
+    if total > MAX_SHOWN:
+        print(
+            f"Se muestran los primeros {fmt.integer(MAX_SHOWN)} de {fmt.integer(total)} problemas: corríjalos y "
+            "valide de nuevo para ver los demás.",
+            file=sys.stderr,
+        )
     return 1
 
 
@@ -139,17 +152,22 @@ def cmd_comentarios(args) -> int:
 
 
 def _validate_execution(source: Path, plan_source: str) -> int:
-    from pom_lib.data.execution_file import TABLE, load_execution
+    from pom_lib.data.execution_file import FAR_BEYOND_GOAL, TABLE, far_beyond_goal, read_execution
     from pom_lib.data.plan import load_plan
     from pom_lib.present.monitoring import execution_summary
 
     plan = load_plan(plan_source)
     with _headed("El archivo de ejecución no es válido"):
-        execution = load_execution(source, plan)
+        execution = read_execution(source, plan)
     where = f" (hoja «{TABLE}»)" if source.suffix.lower() == ".xlsx" else ""
     print(f"Ejecución válida: {source.name}{where}, frente al {plan.info['titulo']}.")
-    for line in execution_summary(plan, execution):
+    for line in execution_summary(plan, execution.frame):
         print(f"  {line}")
+    warnings = far_beyond_goal(execution, plan)
+    if warnings:
+        print(f"Atención: {len(warnings)} valor(es) pasan de {FAR_BEYOND_GOAL} veces su meta del año; revíselos:")
+        for warning in warnings:
+            print(f"  - {warning}")
     return 0
 
 

@@ -133,6 +133,16 @@ def _workbook(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], lis
     return spoil
 
 
+def _renamed(sheet: str, name: str) -> Callable[[openpyxl.Workbook], None]:
+    """Rename a sheet; through another name first, as openpyxl takes «Productos» for «productos» itself."""
+
+    def edit(workbook: openpyxl.Workbook) -> None:
+        workbook[sheet].title = "renombrada"
+        workbook["renombrada"].title = name
+
+    return edit
+
+
 def _padded_workbook(folder: Path) -> list:
     """A workbook of a few hundred kilobytes that unpacks to 60 MB (a stray member, compressed)."""
     path = workbook_only(folder)
@@ -207,6 +217,17 @@ def _linked(file: str) -> Callable[[Path], list]:
         path = folder / file
         path.unlink(missing_ok=True)
         path.symlink_to(outside)
+        return [folder]
+
+    return spoil
+
+
+def _appended(file: str, lines: int, line: str) -> Callable[[Path], list]:
+    """`lines` more copies of `line` at the end of `file`."""
+
+    def spoil(folder: Path) -> list:
+        with (folder / file).open("a", encoding="utf-8") as handle:
+            handle.write(line * lines)
         return [folder]
 
     return spoil
@@ -358,7 +379,7 @@ CASES = [
         "metas_subproductos.csv",
         2,
         "meta_financiera",
-        "«1e309» no es una cifra",
+        "«1e309» pasa de 1,000,000,000,000,000 (10^15)",
     ),
     Case(
         "meta-nan",
@@ -407,7 +428,9 @@ CASES = [
         "plan.csv",
         2,
         "institucion",
-        "tiene el carácter «U+0007»",
+        "el texto «Ministeriode Relaciones Exteriores» tiene un carácter invisible en la posición 11: U+0007, "
+        "carácter de control",
+        absent="codificación",
     ),
     Case("csv-de-200-mb", _huge("acciones.csv"), "acciones.csv", None, None, "el archivo pesa 200.0 MB y el máximo"),
     Case(
@@ -444,6 +467,166 @@ CASES = [
         "nombre",
         "«AtenciÃ³n» tiene el carácter «³»",
         sheet="programas",
+    ),
+    # Text is text: invisible characters are named, never trimmed into something else.
+    Case(
+        "lugar-con-control-de-direccion",
+        _edit("poblacion_objetivo.csv", "Estados Unidos de América,lugar", "Estados \u202eUnidos de América,lugar"),
+        "poblacion_objetivo.csv",
+        2,
+        "region",
+        (
+            "el texto «Estados Unidos de América» tiene un carácter invisible en la posición 9: U+202E, control de "
+            "dirección de texto. No se ve en Excel ni en un editor de texto, pero invierte o reordena las letras",
+            "borre la celda y escriba su contenido de nuevo a mano",
+        ),
+    ),
+    Case(
+        "espacio-de-ancho-cero",
+        _edit("programas.csv", "Servicios de Política Exterior", "Servicios de Polí\u200btica Exterior"),
+        "programas.csv",
+        3,
+        "nombre",
+        "en la posición 18: U+200B, espacio de ancho cero",
+        absent="mal convertido",
+    ),
+    Case(
+        "marca-de-orden-de-bytes-en-medio-del-archivo",
+        _edit("acciones.csv", "\nservicios_consulares_02,", "\n\ufeffservicios_consulares_02,"),
+        "acciones.csv",
+        3,
+        "accion_id",
+        "«servicios_consulares_02» tiene un carácter invisible en la posición 1: U+FEFF, espacio de ancho cero",
+    ),
+    Case(
+        "tabulador-antes-de-una-formula",
+        _edit("unidades.csv", "Persona,", "\t=1+1,"),
+        "unidades.csv",
+        2,
+        "unidad_medida",
+        "el texto «=1+1» tiene un carácter invisible en la posición 1: U+0009, tabulador",
+    ),
+    Case(
+        "excel-control-de-direccion",
+        _workbook(_cell("poblacion_objetivo", "C2", "Estados \u202eUnidos de América")),
+        "pom.xlsx",
+        2,
+        "region",
+        "U+202E, control de dirección de texto",
+        sheet="poblacion_objetivo",
+    ),
+    Case(
+        "nombre-de-diez-mil-caracteres",
+        _edit("productos.csv", "PRD03,politica_exterior,3,Coordinación", "PRD03,politica_exterior,3," + "abcd " * 2000),
+        "productos.csv",
+        4,
+        "nombre",
+        "el texto tiene 10,062 caracteres y en esta columna caben hasta 250: abrévielo",
+    ),
+    Case(
+        "palabra-de-600-caracteres",
+        _edit("marco_estrategico.csv", ',"Ejecutar efectivamente', ',"' + "x" * 600 + " Ejecutar efectivamente"),
+        "marco_estrategico.csv",
+        3,
+        "texto",
+        "la palabra «xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…» tiene 600 caracteres y una palabra puede tener hasta 60",
+    ),
+    # Cross-references: what the book would silently drop or count in the wrong place.
+    Case(
+        "vinculo-con-un-objetivo-inexistente",
+        _edit("objetivos_programas.csv", "\n3,politica_exterior,", "\n9,politica_exterior,"),
+        "objetivos_programas.csv",
+        4,
+        "objetivo_orden",
+        "el objetivo operativo 9 no existe: marco_estrategico.csv tiene los objetivos operativos 1, 2, 3 y 4",
+    ),
+    Case(
+        "vinculo-con-un-subproducto-de-otro-programa",
+        _edit("objetivos_programas.csv", "SUB07 SUB12 SUB14 SUB15", "SUB07 SUB12 SUB14 SUB15 SUB21"),
+        "objetivos_programas.csv",
+        4,
+        "subproductos",
+        "el subproducto SUB21 es del programa «Actividades Centrales», no de «Servicios de Política Exterior»",
+    ),
+    Case(
+        "vinculo-con-un-subproducto-inexistente",
+        _edit("objetivos_programas.csv", "SUB07 SUB12 SUB14 SUB15", "SUB07 SUB12 SUB14 SUB15 SUB99"),
+        "objetivos_programas.csv",
+        4,
+        "subproductos",
+        "el subproducto SUB99 no existe en subproductos.csv",
+    ),
+    Case(
+        "dos-programas-con-el-mismo-nombre",
+        _edit("programas.csv", ",2,Servicios de Política Exterior,", ",2,Actividades Centrales,"),
+        "programas.csv",
+        5,
+        "nombre",
+        "el programa «Actividades Centrales» se llama igual que el de la fila 3: en el libro no se distinguirían",
+    ),
+    Case(
+        "dos-productos-del-mismo-programa-con-el-mismo-nombre",
+        _edit(
+            "productos.csv",
+            "4,Coordinación y representación diplomática de carácter multilateral e integración regional,",
+            "4,COORDINACIÓN Y REPRESENTACIÓN  diplomática de carácter bilateral y cultural,",
+        ),
+        "productos.csv",
+        5,
+        "nombre",
+        "se llama igual que el de la fila 4 del mismo programa",
+    ),
+    # Numbers a plan cannot mean.
+    Case(
+        "meta-de-1e27",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,401812176", "PRD01,2025,1252155,1e27"),
+        "metas_productos.csv",
+        2,
+        "meta_financiera",
+        "«1e27» pasa de 1,000,000,000,000,000 (10^15), más de lo que puede ser una meta",
+    ),
+    Case(
+        "meta-fisica-de-21-cifras",
+        _edit("metas_productos.csv", "PRD01,2025,1252155,", "PRD01,2025,100000000000000000000,"),
+        "metas_productos.csv",
+        2,
+        "meta_fisica",
+        "«100000000000000000000» pasa de 1,000,000,000,000,000",
+    ),
+    Case(
+        "ejecucion-de-1e300",
+        _execution(_cell("ejecucion", "K2", 1e300)),
+        "ejecucion_2025.xlsx",
+        2,
+        "ejecucion_fisica",
+        "«1e+300» pasa de 1,000,000,000,000,000",
+        sheet="ejecucion",
+    ),
+    # Tables far larger than a plan, refused before they are checked cell by cell.
+    Case(
+        "tabla-de-mas-de-cien-mil-filas",
+        _appended("metas_subproductos.csv", 100_000, "SUB01,2025,1,1\n"),
+        "metas_subproductos.csv",
+        None,
+        None,
+        "la tabla tiene más de 100,000 filas (el archivo tiene 100,141 líneas)",
+    ),
+    Case(
+        "excel-hoja-de-mas-de-cien-mil-filas",
+        _workbook(_cell("acciones", "A100002", "x")),
+        "pom.xlsx",
+        None,
+        None,
+        "la tabla tiene más de 100,000 filas (la hoja llega a la fila 100,002)",
+        sheet="acciones",
+    ),
+    Case(
+        "tabla-con-mas-de-mil-errores",
+        _appended("metas_subproductos.csv", 1_100, "SUB01,2025,1,1\n"),
+        "metas_subproductos.csv",
+        None,
+        None,
+        "la revisión de esta tabla se detuvo en sus primeros 1,000 errores",
     ),
     # The descriptor is not trusted: its paths and its rules are the library's.
     Case(
@@ -763,6 +946,16 @@ CASES = [
         None,
         None,
         "falta la hoja «productos» en el libro; ¿quiso decir «producto»?",
+    ),
+    Case(
+        "excel-hoja-con-mayuscula",
+        _workbook(_renamed("productos", "Productos")),
+        "pom.xlsx",
+        None,
+        None,
+        "falta la hoja «productos» en el libro; la hoja «Productos» se llama casi igual: "
+        "cambie su nombre a «productos»",
+        absent="subproductos",
     ),
     Case(
         "excel-celdas-combinadas",

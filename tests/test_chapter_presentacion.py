@@ -36,10 +36,12 @@ def test_the_plan_in_figures(chapter):
     assert values["frase_estructura"] == "5 programas, 14 productos y 28 subproductos"
     # 980 million in 2025, 1,350 million in 2029: +37.8 % in four years.
     assert values["frase_asignacion"] == (
-        f"El total anual de metas financieras pasa de Q980.0 millones a Q1,350.0 millones, un aumento de 37.8{NBSP}% en cuatro años."
+        "El total anual de metas financieras pasa de Q980.0 millones a Q1,350.0 millones, "
+        f"un aumento de 37.8{NBSP}% en cuatro años."
     )
     assert values["frase_programa_mayor"] == (
-        "«Servicios Consulares y de Atención al Migrante» es el programa de mayores metas financieras en todos los años."
+        "«Servicios Consulares y de Atención al Migrante» es el programa de mayores metas financieras en "
+        "todos los años."
     )
     assert values["frase_red"].startswith("; {doc}`red_consular` cita")
 
@@ -106,7 +108,8 @@ def test_institution_names_take_their_article(plan_copy):
 def test_allocation_sentence_for_any_period():
     sentence = Presentation._allocation_sentence
     assert sentence(pd.Series({2026: 100e6, 2027: 90e6})) == (
-        f"El total anual de metas financieras pasa de Q100.0 millones a Q90.0 millones, una disminución de 10.0{NBSP}% en un año."
+        "El total anual de metas financieras pasa de Q100.0 millones a Q90.0 millones, "
+        f"una disminución de 10.0{NBSP}% en un año."
     )
     assert sentence(pd.Series({2031: 100e6, 2033: 100e6})) == (
         "El total anual de metas financieras es el mismo en 2031 y en 2033: Q100.0 millones."

@@ -53,6 +53,25 @@ def test_validar_lists_every_problem_without_traceback(plan_copy):
     )
 
 
+def test_a_long_problem_list_shows_its_first_problems_and_the_total(plan_copy, monkeypatch):
+    from pom_lib import cli
+
+    monkeypatch.setattr(cli, "MAX_SHOWN", 2)
+    goals = plan_copy / "metas_productos.csv"
+    text = goals.read_text(encoding="utf-8")
+    for product in ("PRD01", "PRD02", "PRD03"):
+        text = text.replace(f"{product},2025,", f"{product},2025,-", 1)
+    goals.write_text(text, encoding="utf-8")
+    result = pom("validar", plan_copy)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "El plan no es válido: 3 problema(s) encontrado(s).",
+        "  - metas_productos.csv, fila 2, columna «meta_fisica»: valor negativo (-1252155): no puede ser menor que 0",
+        "  - metas_productos.csv, fila 7, columna «meta_fisica»: valor negativo (-80000): no puede ser menor que 0",
+        "Se muestran los primeros 2 de 3 problemas: corríjalos y valide de nuevo para ver los demás.",
+    ]
+
+
 def test_validar_reports_a_reconciliation_finding_but_accepts_the_plan(plan_copy):
     totals = plan_copy / "totales_anuales.csv"
     totals.write_text(

@@ -66,6 +66,21 @@ def test_validar_lists_every_problem_of_an_execution_file_without_traceback(tmp_
     ]
 
 
+def test_validar_warns_of_an_execution_far_beyond_its_goal(tmp_path):
+    """SUB01's 2025 goal is 1,485,960 documents: 1,400,000,000 is 942 times that, almost surely a slip."""
+    slipped = tmp_path / "ejecucion.csv"
+    text = EXECUTION_CSV.read_text(encoding="utf-8")
+    slipped.write_text(text.replace("SUB01,2025,,1400000,", "SUB01,2025,,1400000000,"), encoding="utf-8")
+    result = pom("validar", slipped, "--plan", PLAN_DIR)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "Atención: 1 valor(es) pasan de 10 veces su meta del año; revíselos:",
+        "  - ejecucion.csv, fila 3, columna «ejecucion_fisica»: la ejecución física de SUB01 en 2025 "
+        "(1,400,000,000) es 942 veces su meta del año (1,485,960): compruebe que no se escribió en otra unidad "
+        "o con ceros de más",
+    ]
+
+
 def test_validar_an_execution_file_against_a_missing_plan(tmp_path):
     result = pom("validar", EXECUTION_CSV, "--plan", tmp_path / "no-existe")
     assert result.returncode == 1

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+from chapter_helpers import end_in
 
 from pom_lib.compute import strategic_framework
 from pom_lib.data.plan import load_plan
@@ -140,6 +141,15 @@ def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
     central = strategic_framework.program_products(plan, "actividades_centrales")
     assert central["producto_id"].tolist() == ["PRD08", "PRD09", "PRD10", "PRD11", "PRD12", "PRD14"]
     assert pd.isna(central.set_index("producto_id").loc["PRD14", "variacion_pct"])  # Q0 in 2025
+
+
+def test_a_one_year_plan_lists_each_programs_products_with_its_only_year(plan_copy):
+    end_in(plan_copy, 2025)
+    table = strategic_framework.program_products_table(load_plan(plan_copy), "servicios_consulares")
+    assert table.columns.tolist() == ["Código", "Producto", "2025", "Peso"]
+    # PRD01 and PRD02 in 2025: Q401,812,176 and Q14,931,906 of Q416,744,082.
+    assert table["2025"].tolist() == ["Q401,812,176", "Q14,931,906"]
+    assert table["Peso"].tolist() == ["96.4\u00a0%", "3.6\u00a0%"]
 
 
 def test_objective_links_cover_the_whole_budget_and_mark_their_basis(plan):

@@ -6,11 +6,20 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT
+from conftest import PLAN_DIR, ROOT, pom
 
 from pom_lib.cli import build_parser
 from pom_lib.core.errors import PlanError
-from pom_lib.publish.edition import CURRENT, EditionError, check_registry, read_registry, registry_with, write_registry
+from pom_lib.publish.edition import (
+    CURRENT,
+    EditionError,
+    InputError,
+    check_edition_year,
+    check_registry,
+    read_registry,
+    registry_with,
+    write_registry,
+)
 from pom_lib.render import sphinx_tables
 
 
@@ -125,3 +134,26 @@ def test_switcher_only_in_site_builds():
 
 def test_site_is_ignored_by_git():
     assert "_site/" in (Path(ROOT) / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("year", [2025, 2029, 2030])
+def test_an_edition_is_of_a_year_of_its_plan_or_the_year_after(plan, year):
+    check_edition_year(plan, year)
+
+
+@pytest.mark.parametrize("year", [99999999999999999999, 1900, -5, 2024, 2031])
+def test_an_edition_year_outside_its_plan_is_refused_with_the_range(plan, year):
+    with pytest.raises(InputError) as error:
+        check_edition_year(plan, year)
+    assert error.value.problems[0].message == (
+        f"la edición {year} no es del plan 2025-2029: sus ediciones van de 2025 a 2030 (la de 2030 informa la "
+        "ejecución de su último año); use uno de esos años, o la carpeta del plan de ese año en --plan"
+    )
+
+
+def test_pom_edicion_refuses_a_year_outside_the_plan_before_building(tmp_path):
+    result = pom("edicion", "--plan", PLAN_DIR, "--edicion", "99999999999999999999", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "--edicion: la edición 99999999999999999999 no es del plan 2025-2029" in result.stderr
+    assert not (tmp_path / "book").exists()

@@ -196,11 +196,21 @@ def test_a_shorter_period_drops_figures_outside_it(tmp_path):
     assert {r["anio"] for r in _rows(target, "cifras_clave") if r["anio"]} == {"2028"}
 
 
-@pytest.mark.parametrize("text", ["2026", "2030-2026", "dos mil", "2026-30"])
-def test_a_period_must_read_first_and_last_year(text):
+NOT_PERIODS = ("2026", "dos mil", "2026-30")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        *((text, "escriba el primer y el último año separados por un guion, como 2026-2030") for text in NOT_PERIODS),
+        ("2030-2026", "los años están al revés: el primero (2030) es posterior al último (2026); escriba 2026-2030"),
+        ("1990-1994", "los años deben estar entre 2000 y 2100"),
+    ],
+)
+def test_a_period_must_read_first_and_last_year(text, reason):
     with pytest.raises(PlanError) as error:
         parse_period(text)
-    assert "como 2026-2030" in error.value.problems[0].message
+    assert error.value.problems[0].message == f"«{text}» no es un período: {reason}"
 
 
 def test_nothing_is_written_over_an_existing_folder(tmp_path):

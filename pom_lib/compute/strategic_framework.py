@@ -197,9 +197,10 @@ def program_highlights(plan: Plan) -> dict[str, str]:
 def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
     """The products that fund a program: first- and last-year financial goals and their change.
 
-    Columns: producto_id, producto, unidad_medida, meta_financiera_<first>, meta_financiera_<last>,
-    variacion_pct (NaN when the first year is zero), participacion_programa (share of the
-    program's budget over the whole period, percentage points).
+    Columns: producto_id, producto, unidad_medida, meta_financiera_<first>, meta_financiera_<last>
+    (one column in a one-year plan), variacion_pct (NaN when the first year is zero or the plan has
+    one year), participacion_programa (share of the program's budget over the whole period,
+    percentage points).
     """
     first, last = plan.years[0], plan.years[-1]
     goals = plan["metas_productos"].set_index(["producto_id", "anio"])["meta_financiera"].astype(float)
@@ -211,8 +212,7 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
         "producto_id",
         "producto",
         "unidad_medida",
-        f"meta_financiera_{first}",
-        f"meta_financiera_{last}",
+        *dict.fromkeys([f"meta_financiera_{first}", f"meta_financiera_{last}"]),
         "variacion_pct",
         "participacion_programa",
     ]
@@ -225,7 +225,7 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
                 "unidad_medida": product.unidad_medida,
                 f"meta_financiera_{first}": start,
                 f"meta_financiera_{last}": end,
-                "variacion_pct": 100 * (end - start) / start if start else float("nan"),
+                "variacion_pct": 100 * (end - start) / start if start and last > first else float("nan"),
                 "participacion_programa": 100 * period[product.producto_id] / program_total
                 if program_total
                 else float("nan"),
@@ -235,19 +235,17 @@ def program_products(plan: Plan, program_id: str) -> pd.DataFrame:
 
 
 def program_products_table(plan: Plan, program_id: str) -> pd.DataFrame:
-    """program_products as formatted Spanish text for display.Table (year columns: financial goals)."""
+    """program_products as formatted Spanish text for display.Table (year columns: financial goals;
+    a one-year plan has one year column and no change)."""
     first, last = plan.years[0], plan.years[-1]
     data = program_products(plan, program_id)
-    return pd.DataFrame(
-        {
-            "Código": data["producto_id"],
-            "Producto": data["producto"],
-            str(first): [fmt.quetzales(v) for v in data[f"meta_financiera_{first}"]],
-            str(last): [fmt.quetzales(v) for v in data[f"meta_financiera_{last}"]],
-            "Variación": [fmt.signed_percent(v) for v in data["variacion_pct"]],
-            "Peso": [fmt.percent(v) for v in data["participacion_programa"]],
-        }
-    )
+    columns = {"Código": data["producto_id"], "Producto": data["producto"]}
+    for year in dict.fromkeys([first, last]):
+        columns[str(year)] = [fmt.quetzales(v) for v in data[f"meta_financiera_{year}"]]
+    if last > first:
+        columns["Variación"] = [fmt.signed_percent(v) for v in data["variacion_pct"]]
+    columns["Peso"] = [fmt.percent(v) for v in data["participacion_programa"]]
+    return pd.DataFrame(columns)
 
 
 @dataclass(frozen=True)

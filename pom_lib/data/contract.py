@@ -3,9 +3,10 @@
 A plan folder's datapackage.json says which format it follows (`formato_pom`); its own
 copy of the schemas is never used, so a folder cannot loosen a rule, and the tables it lists
 can only be the library's, each in its own file of the folder. A plan folder is read and
-published as a fixed list of its own files (`package_paths`), never as whatever it points to. Rules that a Table
-Schema cannot express (one target population, a main indicator, every year covered…)
-are checked here, after the schema check, with messages that name file, row and column.
+published as a fixed list of its own files (`package_paths`), never as whatever it points to. Rules
+that a Table Schema cannot express (one target population, a main indicator, every year covered,
+links to objectives that exist, names that tell rows apart…) are checked here, after the schema
+check, with messages that name file, row and column.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pom_lib.core import formatting as fmt
-from pom_lib.core import paths
+from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary
 
@@ -42,6 +43,8 @@ ROLE_WOMEN = "mujeres"
 # poblacion_objetivo.csv: the row that groups every place not listed on its own.
 REST_ROLE = "resto"
 MAIN_FICHE_LEVEL = "producto"
+# marco_estrategico.csv: the statements objetivos_programas.csv links to programs, by their `orden`.
+OPERATIONAL_OBJECTIVE = "objetivo_operativo"
 
 
 @cache
@@ -370,7 +373,79 @@ def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], l
                         "fichas_metas",
                         f"la ficha «{fiche}» no tiene meta para {listed}: escriba una fila por año del plan",
                     )
+    _objective_link_rules(tables, labels, problem)
+    _same_name_rules(tables, rows, problem)
     return problems
+
+
+def _objective_link_rules(tables: dict[str, pd.DataFrame], labels: dict[str, str], problem) -> None:
+    """Each link of objetivos_programas names an operational objective that exists, and subproducts of its program.
+
+    A link to a missing objective would silently vanish from the book, and a subproduct of
+    another program would count that program's money as this one's.
+    """
+    links, framework = tables.get("objetivos_programas"), tables.get("marco_estrategico")
+    programs, products, subproducts = (tables.get(name) for name in ("programas", "productos", "subproductos"))
+    if any(table is None for table in (links, framework, programs, products, subproducts)):
+        return
+    program_name = dict(zip(programs["programa_id"], programs["nombre"]))
+    objectives = sorted(int(o) for o in framework.loc[framework["tipo"] == OPERATIONAL_OBJECTIVE, "orden"])
+    existing = (
+        f"{labels['marco_estrategico']} tiene los objetivos operativos {spanish.join(map(str, objectives))}"
+        if objectives
+        else f"{labels['marco_estrategico']} no tiene objetivos operativos"
+    )
+    product_program = dict(zip(products["producto_id"], products["programa_id"]))
+    program_of = {row.subproducto_id: product_program.get(row.producto_id) for row in subproducts.itertuples()}
+    for i, link in enumerate(links.itertuples()):
+        if int(link.objetivo_orden) not in objectives:
+            problem(
+                "objetivos_programas",
+                f"el objetivo operativo {link.objetivo_orden} no existe: {existing} (filas de tipo "
+                f"«{OPERATIONAL_OBJECTIVE}», columna «orden»); corrija el número o agregue el objetivo allí",
+                i,
+                "objetivo_orden",
+            )
+        for sub in str(link.subproductos).split() if pd.notna(link.subproductos) else []:
+            if sub not in program_of:
+                problem(
+                    "objetivos_programas",
+                    f"el subproducto {sub} no existe en {labels['subproductos']}",
+                    i,
+                    "subproductos",
+                )
+            elif program_of[sub] != link.programa_id:
+                problem(
+                    "objetivos_programas",
+                    f"el subproducto {sub} es del programa «{program_name.get(program_of[sub])}», no de "
+                    f"«{program_name.get(link.programa_id)}»: en esta fila solo caben subproductos de "
+                    f"{link.programa_id}; quítelo, o póngalo en una fila de su programa",
+                    i,
+                    "subproductos",
+                )
+
+
+def _same_name_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], problem) -> None:
+    """Two programs, or two products of one program, may not share a name: the book could not tell them apart."""
+    for table, noun, group in (("programas", "programa", None), ("productos", "producto", "programa_id")):
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        seen = {}
+        for i, name in enumerate(frame["nombre"]):
+            if pd.isna(name):
+                continue
+            key = (frame[group].iloc[i] if group else None, " ".join(str(name).split()).casefold())
+            if key in seen:
+                where = " del mismo programa" if group else ""
+                problem(
+                    table,
+                    f"el {noun} «{name}» se llama igual que el de la fila {rows[table][seen[key]]}{where}: en el libro "
+                    "no se distinguirían; cambie el nombre de uno de los dos",
+                    i,
+                    "nombre",
+                )
+            seen.setdefault(key, i)
 
 
 def main_fiche(fiches: pd.DataFrame) -> str:

@@ -34,6 +34,10 @@ EXECUTION_FOLDER = Path("data") / "ejecucion"
 SUFFIXES = (".xlsx", ".csv")
 # Amounts are typed with at most two decimals: a smaller gap is float noise, not a mistake.
 TOLERANCE = 0.005
+# An execution this many times its goal is almost surely a slip (thousands typed as units, a zero
+# too many): it is valid, but `pom validar` points at it before it is published.
+FAR_BEYOND_GOAL = 10
+GOAL_OF = {"ejecucion_fisica": ("meta_fisica", "física"), "ejecucion_financiera": ("meta_financiera", "financiera")}
 
 
 def execution_schema() -> dict:
@@ -49,6 +53,11 @@ def load_execution(source: Path, plan: Plan) -> pd.DataFrame:
     elemento_id (string), anio, cuatrimestre (Int64, NA = whole year), ejecucion_fisica,
     ejecucion_financiera, presupuesto_vigente (Float64, NA = no data).
     """
+    return read_execution(source, plan).frame
+
+
+def read_execution(source: Path, plan: Plan) -> CheckedTable:
+    """load_execution's table, with where each row is in the analyst's file."""
     source = Path(source)
     schema = execution_schema()
     raw = _read_raw(source, [field["name"] for field in schema["fields"]])
@@ -65,7 +74,39 @@ def load_execution(source: Path, plan: Plan) -> pd.DataFrame:
         )
     if problems:
         raise PlanError(_wrong_plan_problems(raw, table, plan) + problems)
-    return table.frame
+    return table
+
+
+def far_beyond_goal(table: CheckedTable, plan: Plan) -> list[Problem]:
+    """Rows whose execution is more than FAR_BEYOND_GOAL times its item's goal for the year (a warning).
+
+    A goal of zero has no multiple: execution against it is left to the semáforo.
+    """
+    goals = plan.goals.assign(elemento_id=plan.goals["subproducto_id"].fillna(plan.goals["producto_id"]))
+    goals = goals.set_index(["elemento_id", "anio"])
+    warnings = []
+    for number, row in zip(table.row_numbers, table.frame.itertuples()):
+        for measure, (goal_column, label) in GOAL_OF.items():
+            done = getattr(row, measure)
+            key = (row.elemento_id, row.anio)
+            goal = goals[goal_column].get(key) if key in goals.index else None
+            if pd.isna(done) or goal is None or pd.isna(goal) or goal <= 0 or done <= FAR_BEYOND_GOAL * goal:
+                continue
+            as_text = fmt.quetzales if measure == "ejecucion_financiera" else _quantity
+            warnings.append(
+                table.raw.problem(
+                    f"la ejecución {label} de {row.elemento_id} en {_period_text(row.anio, _period(row))} "
+                    f"({as_text(done)}) es {fmt.integer(done / goal)} veces su meta del año ({as_text(goal)}): "
+                    "compruebe que no se escribió en otra unidad o con ceros de más",
+                    row=number,
+                    column=measure,
+                )
+            )
+    return warnings
+
+
+def _period(row) -> int:
+    return 0 if pd.isna(row.cuatrimestre) else int(row.cuatrimestre)
 
 
 def _wrong_plan_problems(raw: RawTable, table: CheckedTable | None, plan: Plan) -> list[Problem]:

@@ -4,8 +4,8 @@ Every table comes back as text, the way a CSV file would hold it (numbers typed 
 Excel become their CSV spelling, a cell formatted as percent the percentage it shows),
 together with the row number the analyst sees in their editor, so that later problems
 can point at the right place. Text that cannot be Spanish (a file saved in another
-encoding), a formula Excel never calculated and absurdly large files are refused here.
-Files are only read, never modified.
+encoding), invisible characters, a formula Excel never calculated and absurdly large files
+or tables are refused here. Files are only read, never modified.
 """
 
 from __future__ import annotations
@@ -35,11 +35,39 @@ DELIMITERS = (",", ";")
 # A plan's tables take kilobytes; a file (or a workbook's unpacked content) this large is the
 # wrong file, and reading it whole would take minutes and gigabytes.
 MAX_BYTES = 50 * 1024 * 1024
+# A plan's tables have tens or hundreds of rows; a table with far more is the wrong file, and
+# checking it cell by cell would take minutes and gigabytes: it is refused before that.
+MAX_ROWS = 100_000
 # Encodings whose Spanish letters come out as symbols when read as Windows-1252 (Mac, MS-DOS).
 FOREIGN_ENCODINGS = {"mac_roman": "Mac Roman (Mac)", "cp850": "cp850 (MS-DOS)"}
 # Dashes and apostrophes may join two words («Guatemala–México», «d’Ivoire»); between two
 # lowercase letters they are a misread letter («Poblaci—n» is «Población» in Mac Roman).
 JOINERS = "–—‘’·"
+# Characters that show nothing yet change a text: direction controls reorder the letters after
+# them in the book (U+202E shows «abc» as «cba»), zero-width characters split or join words
+# unseen and make two equal names differ, control characters (a tab) are no text at all.
+DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+UNSEEN_CHANGE = "cambia el texto sin que se vea"
+INVISIBLE = {  # character: what it is, and what it does to the text
+    "\t": ("tabulador", "no es parte de un texto, y al principio de una celda puede hacer de ella una fórmula"),
+    "\u00ad": ("guion suave", UNSEEN_CHANGE),
+    "\u2028": ("separador de línea", UNSEEN_CHANGE),
+    "\u2029": ("separador de párrafo", UNSEEN_CHANGE),
+    **dict.fromkeys(
+        DIRECTION_CONTROLS, ("control de dirección de texto", "invierte o reordena las letras que lo siguen")
+    ),
+    **dict.fromkeys(
+        ZERO_WIDTH,
+        ("espacio de ancho cero", "parte o une palabras sin que se vea y hace distintos dos textos que se ven iguales"),
+    ),
+}
+# Trimmed from both ends of a cell: spaces of any width and line breaks, never meaningful there.
+# Any other invisible character is refused, not trimmed: «\t=1+1» must not become a formula.
+TRIMMED = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\r\n"
+# A line of a CSV file and its ending (\n, \r\n or an old Mac's \r), found one at a time: a copy of
+# the whole text in lines would take several times the file's size.
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
 # Excel scales a number by 100 for a % outside quotes (and not escaped) in its number format.
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
 
@@ -91,13 +119,13 @@ def read_csv_table(path: Path, field_names: Sequence[str]) -> RawTable:
     """Read a CSV file, guessing its encoding and its delimiter from the expected columns."""
     data = _read_bytes(path)
     text = _decode(data)
-    if not text.strip():
+    if not text or text.isspace():
         raise PlanError([Problem(path.name, "el archivo está vacío")])
-    delimiter = _detect_delimiter(text.splitlines()[0], field_names, path.name)
-    grid, line_numbers = _parse_csv(text, delimiter)
+    delimiter = _detect_delimiter(LINE.match(text).group().rstrip("\r\n"), field_names, path.name)
+    grid, line_numbers = _parse_csv(text, delimiter, path.name)
     table = _table_from_grid(path.name, None, grid, line_numbers)
     _raise_if_any(_blank_header_problems(table))
-    _raise_if_any(_foreign_text_problems(table, lambda: _encoding_advice(data)))
+    _raise_if_any(_invisible_character_problems(table) + _foreign_text_problems(table, lambda: _encoding_advice(data)))
     return table
 
 
@@ -120,10 +148,9 @@ def open_workbook(path: Path) -> ExcelWorkbook:
                     )
                 ]
             )
-        return ExcelWorkbook(
-            openpyxl.load_workbook(io.BytesIO(data), data_only=True),
-            openpyxl.load_workbook(io.BytesIO(data), read_only=True),
-        )
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        _raise_if_any(_long_sheet_problems(path.name, formulas))
+        return ExcelWorkbook(openpyxl.load_workbook(io.BytesIO(data), data_only=True), formulas)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
         raise PlanError(
             [
@@ -157,7 +184,8 @@ def read_sheet(workbook: ExcelWorkbook, workbook_path: Path, sheet_name: str) ->
         + _uncalculated_formula_problems(sheet, workbook.formulas[sheet_name], table)
     )
     _raise_if_any(
-        _foreign_text_problems(
+        _invisible_character_problems(table)
+        + _foreign_text_problems(
             table,
             lambda: "corrija el texto de la celda: probablemente se copió de un archivo abierto con otra codificación",
         )
@@ -165,10 +193,37 @@ def read_sheet(workbook: ExcelWorkbook, workbook_path: Path, sheet_name: str) ->
     return table
 
 
+def _long_sheet_problems(file: str, workbook: Workbook) -> list[Problem]:
+    """Sheets with more rows than a plan's table can have, by the size Excel records for each sheet."""
+    return [
+        Problem(file, _too_many_rows(f"la hoja llega a la fila {fmt.integer(sheet.max_row)}"), sheet=sheet.title)
+        for sheet in workbook.worksheets
+        if (sheet.max_row or 0) > MAX_ROWS + 1
+    ]
+
+
+def _too_many_rows(extent: str) -> str:
+    return (
+        f"la tabla tiene más de {fmt.integer(MAX_ROWS)} filas ({extent}), muchas más de las que tiene un plan: "
+        "compruebe que es el archivo correcto"
+    )
+
+
 def _missing_sheet_message(sheet_name: str, existing: list[str]) -> str:
-    guess = difflib.get_close_matches(sheet_name, existing, n=1)
+    """Suggest the sheet the analyst meant: the same name in other capitals first, else the closest one."""
+    by_folded = {name.strip().casefold(): name for name in existing}
+    if sheet_name.casefold() in by_folded:
+        found = by_folded[sheet_name.casefold()]
+        return (
+            f"falta la hoja «{sheet_name}» en el libro; la hoja «{found}» se llama casi igual: "
+            f"cambie su nombre a «{sheet_name}», escrito exactamente así"
+        )
+    guess = difflib.get_close_matches(sheet_name.casefold(), list(by_folded), n=1)
     if guess:
-        return f"falta la hoja «{sheet_name}» en el libro; ¿quiso decir «{guess[0]}»? Cambie el nombre de la hoja"
+        return (
+            f"falta la hoja «{sheet_name}» en el libro; ¿quiso decir «{by_folded[guess[0]]}»? "
+            "Cambie el nombre de la hoja"
+        )
     names = ", ".join(f"«{name}»" for name in existing)
     return f"falta la hoja «{sheet_name}» en el libro (sus hojas son: {names})"
 
@@ -240,12 +295,18 @@ def _detect_delimiter(header_line: str, field_names: Sequence[str], file: str) -
     raise PlanError([Problem(file, f"no se puede saber qué separa las columnas: {reason}", row=1)])
 
 
-def _parse_csv(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """Records of the CSV and the line where each starts (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _parse_csv(text: str, delimiter: str, file: str) -> tuple[list[list[str]], list[int]]:
+    """Records of the CSV and the line where each starts (a quoted cell may span lines).
+
+    A file with more than MAX_ROWS rows below its header is refused as soon as that is known.
+    """
+    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=delimiter)
     grid, line_numbers = [], []
     next_line = 1
     for record in reader:
+        if len(grid) > MAX_ROWS:
+            lines = text.count("\n") + (not text.endswith("\n"))
+            raise PlanError([Problem(file, _too_many_rows(f"el archivo tiene {fmt.integer(lines)} líneas"))])
         grid.append(record)
         line_numbers.append(next_line)
         next_line = reader.line_num + 1
@@ -256,7 +317,8 @@ def _cell_text(value: object, number_format: str = "General") -> str:
     """A cell's value as a CSV would hold it: what Excel shows, without its formatting.
 
     Excel keeps whole numbers as floats, and a cell formatted as percent holds a hundredth
-    of what it shows (47.1 % is 0.471): the text is the percentage shown, 47.1.
+    of what it shows (47.1 % is 0.471): the text is the percentage shown, 47.1. Past 2^53 a
+    float is no exact whole number: it keeps its exponent (1e+300), as Excel shows it.
     """
     if value is None:
         return ""
@@ -264,7 +326,7 @@ def _cell_text(value: object, number_format: str = "General") -> str:
         return "true" if value else "false"
     if isinstance(value, int | float) and "%" in _FORMAT_LITERALS.sub("", number_format):
         return format((Decimal(repr(value)) * 100).normalize(), "f")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
         return str(int(value))
     return str(value)
 
@@ -272,10 +334,10 @@ def _cell_text(value: object, number_format: str = "General") -> str:
 def _table_from_grid(file: str, sheet: str | None, grid: list[list[str]], row_numbers: list[int]) -> RawTable:
     """Build a table from raw cells, dropping trailing empty rows and columns.
 
-    Cells are stripped: spaces around a value are never meaningful in the plan and are
-    invisible in Excel.
+    Cells are trimmed of spaces and line breaks around their value (TRIMMED): never meaningful in
+    the plan, and invisible in Excel.
     """
-    grid = [[cell.strip() for cell in row] for row in grid]
+    grid = [[cell.strip(TRIMMED) for cell in row] for row in grid]
     while grid and not any(grid[-1]):
         grid.pop()
     width = max((_last_filled(row) for row in grid), default=0)
@@ -337,15 +399,56 @@ def _uncalculated_formula_problems(sheet: Worksheet, formulas: Worksheet, table:
     return problems
 
 
+def _invisible(char: str) -> tuple[str, str] | None:
+    """What an invisible character is and does, in words, or None for a visible one (or a line break).
+
+    NUL and the control characters above U+007F are left to _foreign_character: they come from
+    reading a file in the wrong encoding, not from typing.
+    """
+    if char in INVISIBLE:
+        return INVISIBLE[char]
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return "carácter de formato invisible", UNSEEN_CHANGE
+    if category == "Cc" and char not in "\x00\n\r" and char < "\x80":
+        return "carácter de control", "no es parte de un texto"
+    return None
+
+
+def _invisible_character_problems(table: RawTable) -> list[Problem]:
+    """One problem per cell holding an invisible character, naming the first one and where it is."""
+    problems = []
+    for number, row in zip([1, *table.row_numbers], [table.header, *table.rows]):
+        for position, text in enumerate(row):
+            index = next((i for i, char in enumerate(text) if _invisible(char)), None)
+            if index is None:
+                continue
+            name, effect = _invisible(text[index])
+            visible = "".join(c for c in text if not _invisible(c))
+            shown = visible if len(visible) <= 60 else visible[:60] + "…"
+            column = table.header[position] if number > 1 and position < len(table.header) else None
+            problems.append(
+                table.problem(
+                    f"el texto «{shown}» tiene un carácter invisible en la posición {index + 1}: "
+                    f"U+{ord(text[index]):04X}, {name}. No se ve en Excel ni en un editor de texto, pero {effect}: "
+                    "borre la celda y escriba su contenido de nuevo a mano, sin copiar y pegar",
+                    row=number,
+                    column=column or get_column_letter(position + 1),
+                )
+            )
+    return problems
+
+
 def _foreign_character(text: str) -> int | None:
     """Where `text` has a character that Spanish text never has, or None.
 
     Control characters and box drawing come from reading a file in the wrong encoding; so do
     symbols inside a word («Poblaci¢n», «PoblaciÃ³n»): that is where accented letters were.
+    Invisible characters are not counted here: _invisible_character_problems names them.
     """
     for index, char in enumerate(text):
         category = unicodedata.category(char)
-        if char in "\t\n\r" or (char.isascii() and category != "Cc"):
+        if char in "\n\r" or _invisible(char) or (char.isascii() and category != "Cc"):
             continue
         if category in ("Cc", "Cs", "Co", "Cn") or char == "\ufffd" or "\u2500" <= char <= "\u259f":
             return index

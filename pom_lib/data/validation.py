@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pom_lib.core import formatting as fmt
 from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, units
@@ -43,6 +44,13 @@ THOUSANDS = re.compile(r"-?\d{1,3}([,. ]\d{3})+")
 DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 # Errors about one cell; any other error with a row number concerns the whole row.
 CELL_ERRORS = ("type-error", "constraint-error")
+# No amount or quantity of a plan reaches a thousand trillion (quetzales or units): a larger
+# number is a typing slip, and beyond about 10^28 it could not even be printed.
+MAX_FIGURE = 10**15
+# The book cannot break a word between lines: a longer one runs off the page.
+MAX_WORD = 60
+# How much of a cell a message quotes.
+SHOWN_CHARACTERS = 60
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,9 @@ def check_tables(
     """Check raw tables against their Table Schemas (`schemas[name]` for `tables[name]`).
 
     Checks the header (unknown, misspelled, missing and repeated columns; names in
-    `ignored_columns` are accepted and dropped), the shape of each row, and with frictionless
-    every value's type and constraints, primary keys and foreign keys between the tables.
+    `ignored_columns` are accepted and dropped), the shape of each row, words too long for a
+    line, and with frictionless every value's type and constraints, primary keys and foreign
+    keys between the tables.
     Returns the tables whose columns could be matched to their schema, in schema column
     order, and every problem found, in the order of `schemas`.
     """
@@ -116,6 +125,7 @@ def check_tables(
         problems += _header_problems(table, field_names, ignored_columns) + _row_shape_problems(table)
         if all(table.header.count(field) == 1 for field in field_names):
             contents[name] = _content(table, schema)
+            problems += _long_word_problems(contents[name])
     checked, content_problems = _validate_contents(contents)
     return checked, problems + content_problems
 
@@ -261,11 +271,41 @@ def _content(table: RawTable, schema: dict) -> _Content:
     return _Content(table, schema, rows, [number for _, number in kept])
 
 
+def _long_word_problems(content: _Content) -> list[Problem]:
+    """Text cells with a word longer than MAX_WORD (cells longer than their column allows are reported apart)."""
+    problems = []
+    for position, field in enumerate(content.schema["fields"]):
+        if field["type"] != "string":
+            continue
+        limit = field.get("constraints", {}).get("maxLength", math.inf)
+        for row, number in zip(content.rows, content.row_numbers):
+            cell = row[position]
+            word = max(cell.split(), key=len, default="")
+            if len(word) > MAX_WORD and len(cell) <= limit:
+                problems.append(
+                    content.raw.problem(
+                        f"la palabra «{_shown(word, 30)}» tiene {fmt.integer(len(word))} caracteres y una palabra "
+                        f"puede tener hasta {MAX_WORD}: el libro no puede partirla entre dos líneas; sepárela con "
+                        "espacios o abréviela",
+                        row=number,
+                        column=field["name"],
+                    )
+                )
+    return problems
+
+
+def _shown(cell: str, length: int = SHOWN_CHARACTERS) -> str:
+    """A cell as a message quotes it: whole when short, else its beginning."""
+    return cell if len(cell) <= length else cell[:length] + "…"
+
+
 def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, CheckedTable], list[Problem]]:
     """Check values, keys and references with frictionless; type every table.
 
-    Numbers must be finite: frictionless reads «Infinity», «NaN» and «1e309», so those cells
-    are reported here, and frictionless' own verdict on them (NaN breaks «minimum») is dropped.
+    Numbers must be finite and at most MAX_FIGURE: frictionless reads «Infinity», «NaN» and
+    numbers of any size («1e309»), so those cells are reported here, and frictionless' own
+    verdict on them (NaN breaks «minimum», 1e27 is no integer) is dropped. Frictionless stops
+    looking at a table after its first thousand errors; the table then says so.
     """
     import frictionless  # imported only when validating: every chapter imports this module, few validate
 
@@ -283,20 +323,22 @@ def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, Checked
     checked, problems = {}, []
     for task in report.tasks:
         content = contents[task.name]
-        non_finite = _non_finite_cells(content)
-        errors = [error for error in task.errors if _cell_of(error) not in non_finite]
+        unusable = _unusable_number_cells(content)
+        errors = [error for error in task.errors if _cell_of(error) not in unusable]
         table_problems = [_translate(error, content, contents) for error in errors]
         table_problems += [
-            content.raw.problem(
-                f"«{cell}» no es una cifra: escriba el número tal como figura en el "
-                "documento (solo se admiten números finitos)",
-                row=content.row_numbers[row - 2],
-                column=field,
-            )
-            for (row, field), cell in non_finite.items()
+            content.raw.problem(message, row=content.row_numbers[row - 2], column=field)
+            for (row, field), message in unusable.items()
         ]
+        if any(warning.startswith("reached error limit") for warning in task.warnings):
+            problems.append(
+                content.raw.problem(
+                    f"la revisión de esta tabla se detuvo en sus primeros {fmt.integer(len(task.errors))} errores: "
+                    "corríjalos y valide de nuevo para ver si hay más"
+                )
+            )
         problems += sorted(table_problems, key=lambda problem: problem.row or 0)
-        checked[task.name] = _checked_table(package.get_resource(task.name), content, errors, set(non_finite))
+        checked[task.name] = _checked_table(package.get_resource(task.name), content, errors, set(unusable))
     return checked, problems
 
 
@@ -305,17 +347,32 @@ def _cell_of(error: frictionless.Error) -> tuple[int | None, str | None]:
     return getattr(error, "row_number", None), getattr(error, "field_name", None)
 
 
-def _non_finite_cells(content: _Content) -> dict[tuple[int, str], str]:
-    """Number cells that read as infinite or not-a-number, by (frictionless row number, field name)."""
+def _unusable_number_cells(content: _Content) -> dict[tuple[int, str], str]:
+    """Number cells that read as infinite, not-a-number or beyond MAX_FIGURE, and what to say about each,
+    by (frictionless row number, field name)."""
     positions = [
-        (index, field["name"]) for index, field in enumerate(content.schema["fields"]) if field["type"] == "number"
+        (index, field["name"])
+        for index, field in enumerate(content.schema["fields"])
+        if field["type"] in ("number", "integer")
     ]
     found = {}
     for row_index, row in enumerate(content.rows):
         for position, name in positions:
-            with contextlib.suppress(ValueError):
-                if not math.isfinite(float(row[position])):
-                    found[(row_index + 2, name)] = row[position]  # frictionless counts the header as 1
+            with contextlib.suppress(ArithmeticError):
+                value = Decimal(row[position])
+                if not value.is_finite():
+                    message = (
+                        f"«{_shown(row[position])}» no es una cifra: escriba el número tal como figura en el "
+                        "documento (solo se admiten números finitos)"
+                    )
+                elif abs(value) > MAX_FIGURE:
+                    message = (
+                        f"«{_shown(row[position])}» pasa de {fmt.integer(MAX_FIGURE)} (10^15), más de lo que puede "
+                        "ser una meta o una ejecución de un plan: revise los ceros y el formato de la celda"
+                    )
+                else:
+                    continue
+                found[(row_index + 2, name)] = message  # frictionless counts the header as 1
     return found
 
 
@@ -331,7 +388,7 @@ def _translate(error: frictionless.Error, content: _Content, contents: dict[str,
     row = content.row_numbers[row_number - 2] if row_number else None  # frictionless counts the header as 1
     column = getattr(error, "field_name", None)
     if error.type == "type-error":
-        message = _type_message(error.cell, content.field(column)["type"])
+        message = _type_message(_shown(error.cell), content.field(column)["type"])
     elif error.type == "constraint-error":
         message = _constraint_message(error.cell, content.field(column), error.note)
     elif error.type == "primary-key":
@@ -386,6 +443,12 @@ def _constraint_message(cell: str, field: dict, note: str) -> str:
     limit = field.get("constraints", {}).get(constraint)
     if constraint == "required":
         return "falta el valor"
+    if constraint == "maxLength":
+        return (
+            f"el texto tiene {fmt.integer(len(cell))} caracteres y en esta columna caben hasta {fmt.integer(limit)}: "
+            "abrévielo"
+        )
+    cell = _shown(cell)
     if constraint == "minimum" and limit == 0:
         return f"valor negativo ({cell}): no puede ser menor que 0"
     if constraint == "minimum":

@@ -52,19 +52,23 @@ class Rollover:
 
 
 def parse_period(text: str) -> tuple[int, int]:
-    """«2026-2030» → (2026, 2030); raises PlanError with the expected form."""
+    """«2026-2030» → (2026, 2030); raises PlanError saying what is wrong and the expected form."""
     found = PERIOD.fullmatch(text.strip())
-    if not found or not 2000 <= int(found[1]) <= int(found[2]) <= 2100:
-        raise PlanError(
-            [
-                Problem(
-                    "--periodo",
-                    f"«{text}» no es un período: escriba el primer y el último año "
-                    "separados por un guion, como 2026-2030",
-                )
-            ]
+    if not found:
+        raise _not_a_period(text, "escriba el primer y el último año separados por un guion, como 2026-2030")
+    first, last = int(found[1]), int(found[2])
+    if first > last:
+        raise _not_a_period(
+            text,
+            f"los años están al revés: el primero ({first}) es posterior al último ({last}); escriba {last}-{first}",
         )
-    return int(found[1]), int(found[2])
+    if not 2000 <= first <= last <= 2100:
+        raise _not_a_period(text, "los años deben estar entre 2000 y 2100")
+    return first, last
+
+
+def _not_a_period(text: str, reason: str) -> PlanError:
+    return PlanError([Problem("--periodo", f"«{text}» no es un período: {reason}")])
 
 
 def roll_forward(package: PlanPackage, first: int, last: int, name: str) -> Rollover:

@@ -247,9 +247,10 @@ def load_inputs(
     the edition's plan when its period has started by the cutoff year, else the previous plan.
     With `snapshots` (a folder of the build cache), a plan validated by an earlier edition is
     not validated again, and once every input is valid the plans are stored there.
-    Raises PlanError (InputError for the execution file and the previous plan) or EditionError.
+    Raises PlanError (InputError for the edition year, the execution file and the previous plan) or EditionError.
     """
     plan = _validated_plan(plan_dir, snapshots)
+    check_edition_year(plan, edition_year)
     previous = None
     if previous_plan is not None:
         try:
@@ -280,6 +281,24 @@ def load_inputs(
             if valid is not None and read_snapshot(valid.source, snapshots) is None:
                 write_snapshot(snapshots, valid.source, valid.tables)
     return plan, previous
+
+
+def check_edition_year(plan: Plan, edition_year: int) -> None:
+    """An edition presents its plan in one of the plan's years, or the year after the last one, whose edition
+    reports the execution of the whole period (the cutoff year is the year before the edition)."""
+    first, last = plan.years[0], plan.years[-1]
+    if not first <= edition_year <= last + 1:
+        raise InputError(
+            "El año de la edición no corresponde al plan",
+            [
+                Problem(
+                    "--edicion",
+                    f"la edición {edition_year} no es del plan {plan.period}: sus ediciones van de {first} a "
+                    f"{last + 1} (la de {last + 1} informa la ejecución de su último año); use uno de esos años, "
+                    "o la carpeta del plan de ese año en --plan",
+                )
+            ],
+        )
 
 
 def recover_interrupted(root: Path) -> None:
