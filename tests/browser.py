@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Shared memory in /tmp: a CI container's /dev/shm (64 MB) is too small for Chromium.
+    "--disable-dev-shm-usage",
 ]
 
 # Elements wider than the viewport (their own scroll boxes excepted) and the page's own overflow.

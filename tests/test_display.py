@@ -13,7 +13,7 @@ import pytest
 from myst_nb.core.variables import format_plain_text
 
 from pom_lib.core.escaping import latex as latex_escape
-from pom_lib.present.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures
+from pom_lib.present.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures, stored_figures
 from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
 METAS = pd.DataFrame(
@@ -167,6 +167,33 @@ def test_a_chart_brings_its_alt_text_and_its_data():
     _, metadata = figure._repr_mimebundle_()
     assert metadata[METADATA_KEY]["alt"] == "El total sube."
     assert metadata[METADATA_KEY]["datos"] == {"columnas": ["anio", "total"], "filas": [[2025, 980.0], [2026, 1080.5]]}
+
+
+def test_a_chart_stores_each_figure_rounded_to_what_it_measures():
+    # The same projection computed with and without AVX-512 differs in its last digit.
+    data = pd.DataFrame(
+        {
+            "escenario": ["Tendencia del plan", "Tendencia del plan"],
+            "anio": [2032, 2032],
+            "personas": [1899438.754743545, 1899438.7547435449],
+            "cobertura_pct": [53.633813994136105, 53.63381399413611],
+            "meta_financiera": [1716581936.2690384, None],
+            "meta_fisica_tcac": [5.000065047607327, -0.508960339053233],
+            "es_proyeccion": [True, False],
+        }
+    )
+    assert stored_figures(data) == {
+        "columnas": list(data.columns),
+        "filas": [
+            ["Tendencia del plan", 2032, 1899439, 53.6338, 1716581936.27, 5.0001, True],
+            ["Tendencia del plan", 2032, 1899439, 53.6338, None, -0.509, False],
+        ],
+    }
+
+
+def test_a_chart_column_of_fractions_must_say_what_it_measures():
+    with pytest.raises(ValueError, match="«razon»"):
+        stored_figures(pd.DataFrame({"razon": [0.5]}))
 
 
 def test_figure_outputs_are_vector_and_byte_identical_between_runs():

@@ -20,7 +20,6 @@ stores Markdown whose plan text is already escaped. Paste either in the same cha
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -255,6 +254,43 @@ class Table:
         return latex + "\n"
 
 
+def stored_decimals(column: str) -> int:
+    """The decimals a chart's figures keep where they are stored (notebook, download), by what the
+    column measures: percentages and growth rates (``_pct``, ``_tcac``) four, quetzales (financial
+    goals and execution, the plan's ``total`` and its ``variacion``) centavos, persons and physical
+    units whole.
+
+    A figure computed on another processor may differ in its last binary digit; rounded to what
+    it means, it is stored the same on every machine.
+    """
+    if column.endswith(("_pct", "_tcac")):
+        return 4
+    if "financiera" in column or column in ("total", "variacion"):
+        return 2
+    if column == "personas" or column.startswith(
+        ("meta_fisica", "ejecucion_fisica", "meta_absoluta", "ejecucion_absoluta")
+    ):
+        return 0
+    raise ValueError(
+        f"La columna «{column}» de los datos de un gráfico no dice qué mide: nómbrela como las demás "
+        "(…_pct, meta_financiera…, personas…) o declare sus decimales en display.stored_decimals."
+    )
+
+
+def stored_figures(data: pd.DataFrame) -> dict[str, list]:
+    """A chart's figures as the book stores them: column names and rows of plain values, each
+    fractional number rounded to its column's stored_decimals (whole ones as integers), missing as None.
+    """
+    rounded = data.copy()
+    for column in data.columns:
+        if pd.api.types.is_float_dtype(data[column]):
+            decimals = stored_decimals(str(column))
+            values = data[column].round(decimals)
+            rounded[column] = values.astype("Int64") if decimals == 0 else values
+    rows = rounded.astype(object).where(rounded.notna(), None).values.tolist()
+    return {"columnas": [str(c) for c in data.columns], "filas": rows}
+
+
 @dataclass
 class Chart:
     """A chart as pom_lib.present.charts makes it: the figure, the finding it shows (its alt text), its data."""
@@ -314,8 +350,7 @@ class Figure:
             "name": self.name,
         }
         if not self.data.empty:
-            split = json.loads(self.data.to_json(orient="split", index=False, double_precision=15))
-            meta["datos"] = {"columnas": [str(c) for c in split["columns"]], "filas": split["data"]}
+            meta["datos"] = stored_figures(self.data)
         data = {"image/svg+xml": svg, "application/pdf": base64.b64encode(pdf).decode("ascii")}
         return data, {METADATA_KEY: meta}
 
