@@ -582,7 +582,8 @@ def _unmeasured_money(finding: Finding) -> Chart:
         f"{fmt.percent(finding.figures['participacion'])} de las metas financieras del período no se mide con "
         f"ningún indicador del plan; sobre cada barra, la parte de ese año sin indicador."
     )
-    return Chart(fig, alt, yearly.reset_index())
+    data = yearly.rename(columns={"medido": "meta_financiera_medida", "sin_indicador": "meta_financiera_sin_indicador"})
+    return Chart(fig, alt, data.reset_index())
 
 
 @_styled
@@ -664,7 +665,8 @@ def _reallocation(finding: Finding) -> Chart:
         f"en {figures['anio_salida']}"
         + (f"; la de {figures['contraparte_id']} se mueve en sentido contrario." if figures["contraparte_id"] else ".")
     )
-    return Chart(fig, alt, yearly.rename_axis("anio").reset_index())
+    data = yearly.rename_axis("anio").reset_index().melt(id_vars="anio", var_name="subproducto_id")
+    return Chart(fig, alt, data.rename(columns={"value": "meta_financiera"}))
 
 
 FINDING_CHARTS = {
