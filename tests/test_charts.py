@@ -170,6 +170,16 @@ def test_population_shows_shares_of_the_whole_and_its_alt_text_the_concentration
     assert chart.data["personas"].sum() == total
 
 
+def test_line_charts_say_so_and_label_at_most_seven_years(plan):
+    scenarios = projections.default_scenarios(3.0)
+    chart = charts.budget_projection(plan, projections.budget_projection(plan, 2033, scenarios))
+    assert chart.alt.startswith(
+        "Línea del total anual del plan, año por año, prolongada por una línea discontinua por escenario hasta 2033. "
+    )
+    years = [int(t.get_text()) for t in _texts(chart.figure) if t.get_text().isdigit() and len(t.get_text()) == 4]
+    assert years == [2025, 2027, 2029, 2031, 2033]
+
+
 def test_value_labels_use_guatemalan_formats(plan):
     coverage = [t.get_text() for t in charts.coverage_trajectory(plan).figure.axes[0].texts]
     assert "47.1\u00a0%" in coverage and "36.1\u00a0%" in coverage

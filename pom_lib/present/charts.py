@@ -259,7 +259,7 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
     ax.yaxis.set_major_formatter(_points)
     last = int(path.index[-1])
     alt = (
-        f"{_lines_kind('la cobertura meta del plan', projection)}. "
+        f"{_lines_kind('de la cobertura meta del plan', projection)}. "
         f"La cobertura pasa de {fmt.percent(path['cobertura_pct'].iloc[0])} en {base} (línea de base) a "
         f"{fmt.percent(path['cobertura_pct'].iloc[-1])} en {last}"
     )
@@ -271,8 +271,9 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
 
 
 def _lines_kind(what: str, projection: pd.DataFrame | None) -> str:
-    """«Línea de <what>, año por año[, prolongada por una línea discontinua por escenario hasta 2033]»."""
-    kind = f"Línea de {what}, año por año"
+    """«Línea <what>, año por año[, prolongada por una línea discontinua por escenario hasta 2033]»;
+    `what` is «del total…» or «de la cobertura…»."""
+    kind = f"Línea {what}, año por año"
     if projection is None:
         return kind
     return kind + f", prolongada por una línea discontinua por escenario hasta {int(projection['anio'].max())}"
@@ -303,7 +304,7 @@ def _year_axis(ax: plt.Axes) -> None:
     """Whole years, within the data, on the horizontal axis of a line chart; its legend under the plot."""
     ax.set_xlabel("Año")
     first, last = (round(v) for v in ax.dataLim.intervalx)
-    step = max(1, -(-(last - first + 1) // 12))  # at most a dozen labels
+    step = max(1, -(-(last - first + 1) // 7))  # at most seven labels: more touch at WIDTH
     ax.set_xticks(range(first, last + 1, step))
     _legend_below(ax)
 
@@ -322,7 +323,7 @@ def budget_projection(plan: Plan, projection: pd.DataFrame) -> Chart:
     first, last = int(totals.index[0]), int(totals.index[-1])
     as_millions = lambda v: fmt.millions_of_quetzales(v)  # noqa: E731
     alt = (
-        f"{_lines_kind('el total anual del plan', projection)}. "
+        f"{_lines_kind('del total anual del plan', projection)}. "
         f"El total del plan pasa de {as_millions(totals.iloc[0])} en {first} a {as_millions(totals.iloc[-1])} "
         f"en {last}; {_scenario_endings(projection, 'total', as_millions)}."
     )
