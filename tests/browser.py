@@ -2,8 +2,9 @@
 
 Pages are served by a local http.server (over file:// the theme's search previews fail), and
 each page is checked at a phone and a laptop width: what it loads and from where, console
-errors, page-level horizontal overflow, axe-core's serious and critical violations, and the
-link to the PDF. Used by the tests and, to measure a build by hand, as a script:
+errors, page-level horizontal overflow, axe-core's serious and critical violations, the
+link to the PDF, and the charts: never shown wider than drawn and, on the phone, no text of a
+chart under pom_lib.present.charts.MIN_TEXT_PX CSS px. Used by the tests and, to measure a build by hand, as a script:
 
     .venv/bin/python tests/browser.py _build/html
 """
@@ -21,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from pom_lib.present.charts import MIN_TEXT_PX, PHONE_SCREEN
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (390, 1366)
+WIDTHS = (PHONE_SCREEN, 1366)
 HEIGHT = 900
 LOCAL_SCHEMES = {"data", "blob", "about"}
 SERIOUS = {"serious", "critical"}
@@ -70,6 +73,40 @@ _COVERED_JS = """() => {
     if (b.width && b.right > t.left + 1 && b.left < t.right - 1) hits.push(el.tagName.toLowerCase());
   }
   return hits;
+}"""
+
+# Every chart's text as the browser renders it. A chart is an <img> of an SVG, whose inside the page
+# cannot reach: its SVG is fetched and drawn inline, off screen, at the size the page gives the
+# <img>, and each text's size is read from the browser's own transform to the screen. Matplotlib
+# draws text as glyph outlines (svg.fonttype "path"): one group per line, scaled so that its em is
+# 100 units; a real <text> counts with its computed font size.
+CHART_TEXT_JS = """async () => {
+  const charts = [];
+  for (const img of document.querySelectorAll('figure.pom-figura img')) {
+    const box = img.getBoundingClientRect();
+    const src = img.currentSrc || img.src;
+    if (box.width === 0 || !src.endsWith('.svg')) continue;
+    const markup = await (await fetch(src)).text();
+    const svg = new DOMParser().parseFromString(markup, 'image/svg+xml').documentElement;
+    svg.setAttribute('width', box.width);
+    svg.setAttribute('height', box.height);
+    const holder = document.createElement('div');
+    holder.style.cssText = 'position:absolute;left:-20000px;top:0';
+    holder.appendChild(document.importNode(svg, true));
+    document.body.appendChild(holder);
+    const texts = [];
+    const scale = el => { const m = el.getScreenCTM(); return Math.hypot(m.a, m.b); };
+    for (const g of holder.querySelectorAll('g[id^="text_"] g[transform*="scale("]')) {
+      const note = [...g.parentElement.childNodes].find(n => n.nodeType === Node.COMMENT_NODE);
+      texts.push({px: 100 * scale(g), text: note ? note.textContent.trim() : ''});
+    }
+    for (const t of holder.querySelectorAll('text')) {
+      texts.push({px: parseFloat(getComputedStyle(t).fontSize) * scale(t), text: t.textContent.trim()});
+    }
+    holder.remove();
+    charts.push({src: src.split('/').pop(), shown: box.width, drawn: img.naturalWidth, texts});
+  }
+  return charts;
 }"""
 
 
@@ -152,6 +189,7 @@ def check_page(browser, base: str, page_name: str, width: int, axe: bool = True)
     covered = page.evaluate(_COVERED_JS)
     if covered:
         report.problems.append(f"el recuadro «Contenido» tapa {len(covered)} tablas o figuras")
+    report.problems += _chart_problems(page.evaluate(CHART_TEXT_JS), width)
     if page.locator("a.pom-pdf[href$='.pdf']").count() == 0:
         report.problems.append("sin enlace «Descargar PDF»")
     if axe:
@@ -163,6 +201,26 @@ def check_page(browser, base: str, page_name: str, width: int, axe: bool = True)
                 report.problems.append(f"axe {violation['impact']} {violation['id']}: {targets}")
     context.close()
     return report
+
+
+def chart_text_sizes(charts: list[dict]) -> list[float]:
+    """The size of every text of every chart, in CSS px as rendered."""
+    return [text["px"] for chart in charts for text in chart["texts"]]
+
+
+def _chart_problems(charts: list[dict], width: int) -> list[str]:
+    """Charts shown wider than drawn (their text grows past its print size) and, on the phone, text too small."""
+    problems = []
+    for chart in charts:
+        if not chart["texts"]:
+            problems.append(f"figura {chart['src']}: no se encontró su texto")
+            continue
+        if chart["shown"] > chart["drawn"] + 1:
+            problems.append(f"figura {chart['src']} mostrada a {chart['shown']:.0f} px, dibujada a {chart['drawn']} px")
+        smallest = min(chart["texts"], key=lambda t: t["px"])
+        if width <= PHONE_SCREEN and smallest["px"] < MIN_TEXT_PX:
+            problems.append(f"figura {chart['src']}: texto de {smallest['px']:.1f} px («{smallest['text']}»)")
+    return problems
 
 
 def check_site(html: Path, pages: list[str], widths=WIDTHS, axe: bool = True) -> list[PageReport]:

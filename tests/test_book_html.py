@@ -10,7 +10,9 @@ printed page shows the table whole. The pages come from conftest's `published` b
 from pathlib import Path
 
 import pytest
-from browser import AXE, check_page, check_site, chromium, serve
+from browser import AXE, CHART_TEXT_JS, HEIGHT, chart_text_sizes, check_page, check_site, chromium, serve
+
+from pom_lib.present.charts import MIN_TEXT_PX, PHONE_SCREEN
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
@@ -36,6 +38,23 @@ def test_every_page_reads_well_on_a_phone_and_a_laptop(published, pages):
     reports = check_site(published["html"], pages)
     problems = {f"{r.page} a {r.width} px": r.problems for r in reports if r.problems}
     assert problems == {}
+
+
+def test_every_chart_s_text_reads_at_eleven_px_or_more_on_a_phone(published, pages):
+    """Measured as the browser draws each chart, on every page with charts (check_site reports the
+    same on every page; here the count proves the check found them all)."""
+    with serve(published["html"]) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": PHONE_SCREEN, "height": HEIGHT})
+        page = context.new_page()
+        measured, shown = [], 0
+        for name in pages:
+            page.goto(base + name, wait_until="networkidle")
+            shown += page.locator("figure.pom-figura img").count()
+            measured += page.evaluate(CHART_TEXT_JS)
+        context.close()
+    assert shown > 0 and len(measured) == shown
+    assert all(chart["texts"] for chart in measured)
+    assert min(chart_text_sizes(measured)) >= MIN_TEXT_PX
 
 
 def test_the_landing_page_weighs_less_than_a_megabyte(published):

@@ -1,10 +1,11 @@
 """Chapter «Matriz de planificación multianual»: figures from the matrix, sentences true for any plan."""
 
+import json
 from collections import defaultdict
 
 import pytest
 from chapter_helpers import change_rows, end_in, read_rows, single_program
-from conftest import PLAN_DIR
+from conftest import PLAN_DIR, ROOT
 
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
 from pom_lib.data.plan import load_plan
@@ -116,7 +117,14 @@ def test_a_three_year_plan_and_a_one_year_plan(plan_copy, tmp_path):
         == "El plan abarca un solo año, 2025: no hay variación interanual que analizar."
     )
     assert chapter.values["frase_aumento"] == chapter.values["frase_programas"] == ""
-    assert chapter.growth_figure() is None
+
+
+def test_the_yearly_totals_and_their_change_are_a_table_with_no_chart_repeating_it():
+    # A bar chart of the yearly change only repeated the figures of the table beside it.
+    template = json.loads((ROOT / "notebooks" / "matriz_planificacion.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(cell["source"]) for cell in template["cells"] if cell["cell_type"] == "code"]
+    at = code.index("chapter.totals_table()")
+    assert not any("figure" in cell for cell in code[at - 1 : at + 2])
 
 
 def test_commentary_is_held_back_when_its_figures_change(chapter, plan_copy):

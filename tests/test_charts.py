@@ -1,12 +1,16 @@
-"""Every chart is legible at print size, honest in its scales, and says its finding in its alt text."""
+"""Every chart reads on a phone and in print, is honest in its scales, and its alt text says what it
+shows: the kind of chart it is and its finding."""
 
 import pandas as pd
+import pytest
 from conftest import PLAN_DIR
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
 from matplotlib.text import Text
 
-from pom_lib.compute import projections
+from pom_lib.compute import findings, projections
 from pom_lib.data.plan import Plan
 from pom_lib.present import charts
 
@@ -17,11 +21,31 @@ def _all_charts(plan):
         "population": charts.population_by_region(plan),
         "coverage": charts.coverage_trajectory(plan, projections.coverage_projection(plan, 2033, scenarios)),
         "budget": charts.budget_by_program(plan),
-        "growth": charts.yearly_growth(plan),
         "projection": charts.budget_projection(plan, projections.budget_projection(plan, 2033, scenarios)),
         "products": charts.product_growth(plan),
         "components": charts.indicator_components(plan, "FICHA_PRODUCTO"),
+        "execution": charts.execution_projection(
+            EXECUTION_PATH, "meta", "ejecucion", "Ejecución financiera", "quetzales", ("Meta del plan nuevo", NEWER)
+        ),
+        **{f.key: charts.finding_chart(f) for f in findings.findings(plan) if f.key in charts.FINDING_CHARTS},
     }
+
+
+# Two observed years and two projected ones, and a newer plan's goals: every line execution_projection draws.
+EXECUTION_PATH = pd.DataFrame(
+    {
+        "anio": [2025, 2026, 2027, 2028],
+        "es_proyeccion": [False, False, True, True],
+        "meta": [100e6, 120e6, 140e6, 160e6],
+        "ejecucion": [90e6, 100e6, 110e6, 120e6],
+    }
+)
+NEWER = pd.DataFrame({"anio": [2026, 2027, 2028], "meta": [125e6, 150e6, 170e6]})
+
+
+@pytest.fixture(scope="module")
+def all_charts(plan):
+    return _all_charts(plan)
 
 
 def _texts(fig):
@@ -34,17 +58,26 @@ def _texts(fig):
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
 
 
-def test_charts_print_at_their_size_with_text_of_at_least_nine_points(plan):
-    for name, chart in _all_charts(plan).items():
+def test_text_drawn_at_nine_and_a_half_points_shows_at_twelve_px_on_a_390_px_phone():
+    # A 4-inch chart is 384 CSS px; on the phone it gets 374 px: 9.5 pt × 96/72 × 374/384 = 12.34 px.
+    assert charts.WIDTH == 4.0 and charts.PHONE_CHART == 374
+    assert charts.phone_px(9.5) == pytest.approx(12.337, abs=0.001)
+    # 11 px needs 11 / (96/72 × 374/384) = 8.47 pt.
+    assert charts.MIN_FONT == pytest.approx(8.471, abs=0.001)
+
+
+def test_every_text_of_every_chart_reads_at_eleven_px_or_more_on_a_phone(all_charts):
+    assert charts.MIN_TEXT_PX == 11
+    for name, chart in all_charts.items():
         fig = chart.figure
         assert fig.get_size_inches()[0] == charts.WIDTH, name
         assert fig.get_size_inches()[1] <= 9.0, name  # fits the PDF's text block
         sizes = [t.get_fontsize() for t in _texts(fig)]
-        assert sizes and min(sizes) >= charts.MIN_FONT, (name, min(sizes))
+        assert sizes and min(charts.phone_px(s) for s in sizes) >= charts.MIN_TEXT_PX, (name, min(sizes))
 
 
-def test_no_text_falls_outside_the_figure(plan):
-    for name, chart in _all_charts(plan).items():
+def test_no_text_falls_outside_the_figure(all_charts):
+    for name, chart in all_charts.items():
         fig = chart.figure
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
@@ -57,16 +90,61 @@ def test_no_text_falls_outside_the_figure(plan):
             )
 
 
-def test_no_title_is_drawn_in_the_chart_the_caption_carries_it(plan):
-    for name, chart in _all_charts(plan).items():
+def test_no_title_is_drawn_in_the_chart_the_caption_carries_it(all_charts):
+    for name, chart in all_charts.items():
         assert chart.figure._suptitle is None, name
         assert not chart.figure.axes[0].get_title(), name
 
 
-def test_magnitudes_sit_on_linear_axes(plan):
-    for name, chart in _all_charts(plan).items():
+def test_magnitudes_sit_on_linear_axes(all_charts):
+    for name, chart in all_charts.items():
         ax = chart.figure.axes[0]
         assert ax.get_xscale() == "linear" and ax.get_yscale() == "linear", name
+
+
+def _drawn_kinds(fig) -> set[str]:
+    """What the chart draws, read from its artists: bars, dots (scatter) and data lines (two points or more)."""
+    ax = fig.axes[0]
+    kinds = set()
+    if any(isinstance(c, BarContainer) for c in ax.containers):
+        kinds.add("barras")
+    if any(isinstance(c, PathCollection) for c in ax.collections):
+        kinds.add("puntos")
+    if any(len(line.get_xdata()) > 2 for line in ax.get_lines()):
+        kinds.add("líneas")
+    return kinds
+
+
+# How an alt text names each kind of chart, and words it must not use for a chart that is not of that kind.
+KIND_WORDS = {"barras": ("barra",), "puntos": ("punto",), "líneas": ("línea",)}
+
+
+def test_each_alt_text_opens_with_the_kind_of_chart_it_describes(all_charts):
+    for name, chart in all_charts.items():
+        drawn = _drawn_kinds(chart.figure)
+        assert drawn, name
+        description = chart.alt.lower()
+        for kind, words in KIND_WORDS.items():
+            said = any(w in description for w in words)
+            assert said == (kind in drawn), (name, kind, chart.alt)
+
+
+def test_the_dot_plot_says_dots_and_its_zero_line_runs_beside_the_dots_never_through_the_names(plan):
+    chart = charts.product_growth(plan)
+    assert chart.alt.startswith("Gráfico de puntos, una fila por producto")
+    assert "barra" not in chart.alt.lower()
+    fig = chart.figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    names = [t.get_window_extent(renderer) for t in ax.texts]
+    zero = [c for c in ax.collections if isinstance(c, LineCollection) and all(s[0][0] == 0 for s in c.get_segments())]
+    assert len(zero) == 1
+    for (x0, y0), (x1, y1) in zero[0].get_segments():
+        (sx, sy0), (_, sy1) = ax.transData.transform([(x0, y0), (x1, y1)])
+        for box in names:
+            crosses = box.x0 <= sx <= box.x1 and min(sy0, sy1) < box.y1 and max(sy0, sy1) > box.y0
+            assert not crosses
 
 
 def test_labels_are_whole_names_never_cut(plan):
@@ -86,9 +164,20 @@ def test_population_shows_shares_of_the_whole_and_its_alt_text_the_concentration
     share = f"{100 * top['personas'] / total:.1f}\u00a0%"
     labels = [t.get_text() for t in chart.figure.axes[0].texts]
     assert share in labels
-    assert chart.alt.startswith(f"{top['region']} concentra el {share} de la población objetivo")
+    assert chart.alt.startswith("Barras horizontales, una por lugar")
+    assert f"{top['region']} concentra el {share} de la población objetivo" in chart.alt
     assert f"{top['personas']:,}" in chart.alt
     assert chart.data["personas"].sum() == total
+
+
+def test_line_charts_say_so_and_label_at_most_seven_years(plan):
+    scenarios = projections.default_scenarios(3.0)
+    chart = charts.budget_projection(plan, projections.budget_projection(plan, 2033, scenarios))
+    assert chart.alt.startswith(
+        "Línea del total anual del plan, año por año, prolongada por una línea discontinua por escenario hasta 2033. "
+    )
+    years = [int(t.get_text()) for t in _texts(chart.figure) if t.get_text().isdigit() and len(t.get_text()) == 4]
+    assert years == [2025, 2027, 2029, 2031, 2033]
 
 
 def test_value_labels_use_guatemalan_formats(plan):
@@ -106,16 +195,13 @@ def test_bars_use_the_okabe_ito_palette(plan):
 def test_alt_texts_state_the_findings_in_figures_from_the_data(plan):
     totals = pd.read_csv(PLAN_DIR / "totales_anuales.csv").set_index("anio")["meta_financiera"]
     budget = charts.budget_by_program(plan)
-    assert budget.alt.startswith(
+    assert budget.alt.startswith("Barras apiladas, una por año")
+    assert (
         f"El total anual pasa de Q{totals.iloc[0] / 1e6:,.1f} millones en {totals.index[0]} a "
         f"Q{totals.iloc[-1] / 1e6:,.1f} millones en {totals.index[-1]}"
-    )
-    growth = 100 * totals.pct_change().dropna()
-    yearly = charts.yearly_growth(plan).alt
-    assert yearly.startswith("El total del plan crece todos los años")
-    assert f"{growth.idxmax()} (+{growth.max():.1f}\u00a0%)" in yearly
+    ) in budget.alt
     components = charts.indicator_components(plan, "FICHA_PRODUCTO").alt
-    assert components.startswith("El numerador suma 3 subproductos y pasa de 1,332,155 personas en 2025 a 1,619,247")
+    assert "El numerador suma 3 subproductos y pasa de 1,332,155 personas en 2025 a 1,619,247" in components
 
 
 def test_indicator_components_stack_the_formula_subproducts(plan):

@@ -202,8 +202,6 @@ class IndicatorFiches(Chapter):
         return Figure(
             charts.indicator_components(self.plan, self.plan.main_fiche),
             caption="Subproductos que suma el numerador del indicador principal, por año",
-            alt="Barras apiladas, una por año, con lo que aporta cada subproducto del numerador del "
-            "indicador y el total sobre cada barra.",
             source=self.plan.citation("matriz de planificación"),
             name="figura-componentes",
         )

@@ -229,8 +229,6 @@ class PlanningMatrix(Chapter):
         return Figure(
             charts.budget_by_program(self.plan),
             caption="Metas financieras por programa y año",
-            alt="Barras apiladas, una por año, con la meta financiera de cada programa en millones de "
-            "quetzales y el total anual sobre cada barra.",
             source=self.plan.citation(MATRIX_SOURCE),
             name="figura-programas",
         )
@@ -241,18 +239,4 @@ class PlanningMatrix(Chapter):
             caption="Total anual de las metas financieras y su variación",
             source=self.plan.citation(MATRIX_SOURCE),
             name="tabla-totales",
-        )
-
-    def growth_figure(self) -> Figure | None:
-        """The yearly change of the total; none for a one-year plan, which has no change."""
-        from pom_lib.present import charts
-
-        if len(self.plan.years) < 2:
-            return None
-        return Figure(
-            charts.yearly_growth(self.plan),
-            caption="Crecimiento interanual del total de las metas financieras",
-            alt="Barras, una por año, con la variación porcentual del total anual respecto del año anterior.",
-            source=self.plan.citation(MATRIX_SOURCE),
-            name="figura-crecimiento",
         )

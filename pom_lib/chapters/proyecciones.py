@@ -177,8 +177,6 @@ class Projections(Chapter):
         return Figure(
             charts.product_growth(self.plan),
             caption="Crecimiento anual promedio de las metas físicas y financieras, por producto",
-            alt="Pares de barras horizontales por producto con la tasa de crecimiento anual compuesta de "
-            "la meta física y de la meta financiera.",
             source=self.plan.citation(f"{MATRIX_SOURCE}; cálculos de elaboración propia"),
             name="figura-crecimiento-productos",
         )
@@ -329,8 +327,6 @@ class Projections(Chapter):
         return Figure(
             charts.coverage_trajectory(self.plan, self.coverage),
             caption="Cobertura: metas del plan y proyección por escenario",
-            alt="Línea continua con la cobertura meta del plan y líneas discontinuas, una por escenario, "
-            "que la prolongan hasta el horizonte de proyección.",
             source=self._main_fiche_source(),
             name="figura-proyeccion-cobertura",
         )
@@ -349,8 +345,6 @@ class Projections(Chapter):
         return Figure(
             charts.budget_projection(self.plan, self.budget),
             caption="Presupuesto total: metas del plan y proyección por escenario",
-            alt="Línea continua con el total anual del plan y líneas discontinuas, una por escenario, que "
-            "lo prolongan hasta el horizonte de proyección.",
             source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
             name="figura-proyeccion-presupuesto",
         )

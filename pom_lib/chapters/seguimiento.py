@@ -384,28 +384,24 @@ class ExecutionMonitoring(Chapter):
             goals = monitoring.newer_indicator_goals(newer)
             indicator = (label, goals[goals["anio"].isin(years)])
         beside = f", con las metas del plan {newer.period} en línea punteada" if newer is not None else ""
-        dotted = "; línea punteada con las metas del plan más reciente." if newer is not None else "."
         paths = (
             (
                 m.financial_path,
                 ("meta_financiera", "ejecucion_financiera", "quetzales", financial),
                 f"Ejecución financiera de los productos: plan {plan} y ritmo observado",
                 f"Metas financieras del plan {plan} y ejecución de los productos, observada y proyectada{beside}",
-                "Línea continua con la suma anual de las metas financieras de los productos; línea de la "
-                "ejecución observada y su prolongación discontinua al ritmo observado hasta el último año",
             ),
             (
                 m.coverage_path,
                 ("meta_absoluta", "ejecucion_absoluta", self.unit, indicator),
                 f"Indicador principal: plan {plan} y ritmo observado",
                 f"Indicador principal: metas del plan {plan} y valores observados y proyectados{beside}",
-                "Línea continua con la meta anual del indicador; línea de lo observado y su prolongación "
-                "discontinua al ritmo observado",
             ),
         )
-        for path, (goal, executed, unit, newer_goals), title, caption, alt in paths:
+        # Each chart's alt text says what it draws and what it shows (charts.execution_projection).
+        for path, (goal, executed, unit, newer_goals), title, caption in paths:
             chart = charts.execution_projection(path, goal, executed, title, unit, newer_goals, f"Meta del plan {plan}")
-            display(Figure(chart, caption=caption, alt=alt + dotted, source=self.source))
+            display(Figure(chart, caption=caption, source=self.source))
         display(
             Table(
                 monitoring.projection_table(m.projection, m.monitored, newer),

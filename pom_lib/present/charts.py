@@ -1,15 +1,17 @@
 """The book's charts: honest scales, readable text, and an alt text that states what they show.
 
-Every function returns a ``display.Chart``: the matplotlib figure, its alt text (the finding,
-in one or two Spanish sentences computed from the data) and the figures it draws, which the
-book offers for download. Pass it to ``display.Figure`` with a caption and a source.
+Every function returns a ``display.Chart``: the matplotlib figure, its alt text (what kind of
+chart it is and the finding, in Spanish sentences computed from the data) and the figures it
+draws, which the book offers for download. Pass it to ``display.Figure`` with a caption and a source.
 
-Legibility rules, checked by the tests for any plan: the figure is ``WIDTH`` inches wide (it is
-printed at that size, and fills a phone's width), no text is smaller than ``MIN_FONT`` points,
-labels wrap instead of being cut, magnitudes sit on linear axes that start at zero, and the
-caption carries the title (none is drawn in the chart). Charts of many items show the
-``TOP`` largest and group the rest in one bar, so they stay readable for a plan of any size;
-the download keeps every item.
+Legibility rules, checked by the tests for any plan: the figure is ``WIDTH`` inches wide, close to
+a phone's screen, and is shown at that size: printed as drawn, and on a page never wider than
+drawn (so a laptop does not blow its text up) and narrower only on a screen narrower than the
+chart. On a phone ``PHONE_SCREEN`` px wide, where a chart gets ``PHONE_CHART`` CSS px, no text is
+smaller than ``MIN_TEXT_PX`` CSS px (``MIN_FONT`` points as drawn). Labels wrap instead of being
+cut, magnitudes sit on linear axes that start at zero, and the caption carries the title (none is
+drawn in the chart). Charts of many items show the ``TOP`` largest and group the rest in one
+bar, so they stay readable for a plan of any size; the download keeps every item.
 """
 
 from __future__ import annotations
@@ -34,30 +36,51 @@ from pom_lib.compute.projections import coverage_path
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.data.plan import Plan
-from pom_lib.present.display import OKABE_ITO, Chart
+from pom_lib.present.display import FIGURE_WIDTH, OKABE_ITO, Chart
 
-WIDTH = 5.2
-MIN_FONT = 9.0
+# Inches (96 CSS px each: 384 px), a little more than the PHONE_CHART px a chart gets on a phone.
+WIDTH = FIGURE_WIDTH
+# The phone every chart must read on: its screen and the width a figure takes on it, in CSS px
+# (the screen less the page's side padding, which the figure's negative margins win back in part:
+# pom.css). The browser tests measure the text as rendered.
+PHONE_SCREEN = 390
+PHONE_CHART = 374
+MIN_TEXT_PX = 11.0
+FONT = 9.5
+
+
+def phone_px(points: float) -> float:
+    """How tall text of `points` points drawn in a chart shows on the phone, in CSS px."""
+    shown = min(1.0, PHONE_CHART / (WIDTH * 96))
+    return points * 96 / 72 * shown
+
+
+# The smallest type size (points) that still reads at MIN_TEXT_PX on the phone.
+MIN_FONT = MIN_TEXT_PX / phone_px(1.0)
 TOP = 12
 # Tallest chart, in inches: it must fit the PDF's text block with its caption.
 MAX_HEIGHT = 8.5
-# Characters per line of a category label beside a horizontal bar, and of a legend entry.
-LABEL_CHARS_ABOVE = 68
-LEGEND_CHARS = 48
+# Characters per line of a category label beside a horizontal bar, and of a legend entry, at FONT.
+LABEL_CHARS_ABOVE = 52
+LEGEND_CHARS = 36
 # Height of one line of label text, and the space a chart needs besides its plotting area, in inches.
 _LINE = 0.165
 _FRAME = 0.9
+# Height of one item's row of bars or dots, and the gap under it before the next name, in lines of text.
+_BAND = 1.0
+_GAP = 0.2
 GRID = "#dddddd"
+ZERO = "#333333"
 
-# Every text of a chart at MIN_FONT or more, whatever the caller's matplotlib settings.
+# Every text of a chart at FONT, whatever the caller's matplotlib settings.
 STYLE = {
-    "font.size": 9.5,
-    "axes.labelsize": 9.5,
-    "xtick.labelsize": 9.5,
-    "ytick.labelsize": 9.5,
-    "legend.fontsize": 9.5,
-    "figure.titlesize": 10,
-    "axes.titlesize": 10,
+    "font.size": FONT,
+    "axes.labelsize": FONT,
+    "xtick.labelsize": FONT,
+    "ytick.labelsize": FONT,
+    "legend.fontsize": FONT,
+    "figure.titlesize": FONT,
+    "axes.titlesize": FONT,
 }
 
 _millions = FuncFormatter(lambda v, _pos: fmt.decimal(v / 1e6, 0))
@@ -91,13 +114,16 @@ def _wrap(text: str, width: int = LEGEND_CHARS) -> str:
 
 def _item_lines(label: str, bars: int) -> float:
     """Height of one item of a _rows_figure chart, in lines of text: its name, its bars, a gap."""
-    return _wrap(label, LABEL_CHARS_ABOVE).count("\n") + 1 + bars * 1.1 + 0.35
+    return _wrap(label, LABEL_CHARS_ABOVE).count("\n") + 1 + bars * _BAND + _GAP
 
 
 def _fitting(labels: list[str], bars: int, extra: float = 0.0) -> int:
-    """How many of the leading items (at most TOP) fit MAX_HEIGHT, keeping room for one more
-    that groups the rest."""
-    budget = (MAX_HEIGHT - _FRAME - extra) / _LINE - (1 + bars * 1.1 + 0.35)
+    """How many of the leading items (at most TOP) fit MAX_HEIGHT: all of them if they fit, else
+    those that leave room for one more that groups the rest."""
+    budget = (MAX_HEIGHT - _FRAME - extra) / _LINE
+    if len(labels) <= TOP + 1 and sum(_item_lines(label, bars) for label in labels) <= budget:
+        return len(labels)
+    budget -= 1 + bars * _BAND + _GAP
     count, used = 0, 0.0
     for label in labels[:TOP]:
         used += _item_lines(label, bars)
@@ -117,7 +143,7 @@ def _rows_figure(labels: list[str], bars: int, extra: float = 0.0) -> tuple[Figu
     wrapped = [_wrap(label, LABEL_CHARS_ABOVE) for label in labels]
     positions, top = [], 0.0
     for label in wrapped:
-        positions.append(top + label.count("\n") + 1 + bars * 0.55)  # the bars, under the name
+        positions.append(top + label.count("\n") + 1 + bars * _BAND / 2)  # the bars, under the name
         top += _item_lines(label, bars)
     fig, ax = _figure(_FRAME + extra + top * _LINE)
     ax.set_ylim(top, 0)
@@ -126,14 +152,14 @@ def _rows_figure(labels: list[str], bars: int, extra: float = 0.0) -> tuple[Figu
     for label, position in zip(wrapped, positions):
         ax.text(
             0.0,
-            position - bars * 0.55 - 0.15,
+            position - bars * _BAND / 2 - 0.15,
             label,
             transform=ax.get_yaxis_transform(),
             va="bottom",
             ha="left",
             linespacing=1.1,
             zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
         )
     return fig, ax, positions
 
@@ -178,6 +204,7 @@ def population_by_region(plan: Plan) -> Chart:
     _horizontal_grid(ax)
     # The places named are never the row that groups the rest of the world (framework's rule).
     where = strategic_framework.population_concentration(plan)
+    kind = "Barras horizontales, una por lugar, con su participación en la población objetivo. "
     if where["region"] is None:
         alt = f"La población objetivo suma {fmt.integer(total)} personas"
     else:
@@ -201,7 +228,7 @@ def population_by_region(plan: Plan) -> Chart:
             "participacion_pct": (100 * population / total).values,
         }
     )
-    return Chart(fig, alt + ".", data)
+    return Chart(fig, kind + alt + ".", data)
 
 
 # --- Coverage and budget lines --------------------------------------------------------------------
@@ -232,6 +259,7 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
     ax.yaxis.set_major_formatter(_points)
     last = int(path.index[-1])
     alt = (
+        f"{_lines_kind('de la cobertura meta del plan', projection)}. "
         f"La cobertura pasa de {fmt.percent(path['cobertura_pct'].iloc[0])} en {base} (línea de base) a "
         f"{fmt.percent(path['cobertura_pct'].iloc[-1])} en {last}"
     )
@@ -240,6 +268,15 @@ def coverage_trajectory(plan: Plan, projection: pd.DataFrame | None = None) -> C
         alt += "; " + _scenario_endings(projection, "cobertura_pct", fmt.percent)
         data = pd.concat([data, projection[["escenario", "anio", "personas", "cobertura_pct"]]], ignore_index=True)
     return Chart(fig, alt + ".", data[["escenario", "anio", "personas", "cobertura_pct"]])
+
+
+def _lines_kind(what: str, projection: pd.DataFrame | None) -> str:
+    """«Línea <what>, año por año[, prolongada por una línea discontinua por escenario hasta 2033]»;
+    `what` is «del total…» or «de la cobertura…»."""
+    kind = f"Línea {what}, año por año"
+    if projection is None:
+        return kind
+    return kind + f", prolongada por una línea discontinua por escenario hasta {int(projection['anio'].max())}"
 
 
 def _scenario_endings(projection: pd.DataFrame, column: str, as_text) -> str:
@@ -267,7 +304,7 @@ def _year_axis(ax: plt.Axes) -> None:
     """Whole years, within the data, on the horizontal axis of a line chart; its legend under the plot."""
     ax.set_xlabel("Año")
     first, last = (round(v) for v in ax.dataLim.intervalx)
-    step = max(1, -(-(last - first + 1) // 12))  # at most a dozen labels
+    step = max(1, -(-(last - first + 1) // 7))  # at most seven labels: more touch at WIDTH
     ax.set_xticks(range(first, last + 1, step))
     _legend_below(ax)
 
@@ -286,6 +323,7 @@ def budget_projection(plan: Plan, projection: pd.DataFrame) -> Chart:
     first, last = int(totals.index[0]), int(totals.index[-1])
     as_millions = lambda v: fmt.millions_of_quetzales(v)  # noqa: E731
     alt = (
+        f"{_lines_kind('del total anual del plan', projection)}. "
         f"El total del plan pasa de {as_millions(totals.iloc[0])} en {first} a {as_millions(totals.iloc[-1])} "
         f"en {last}; {_scenario_endings(projection, 'total', as_millions)}."
     )
@@ -328,6 +366,7 @@ def budget_by_program(plan: Plan) -> Chart:
     leader = shown[last].idxmax()
     first = budget.columns[0]
     alt = (
+        "Barras apiladas, una por año, con la meta financiera de cada programa y el total del año encima. "
         f"El total anual pasa de {fmt.millions_of_quetzales(bottom.iloc[0])} en {first} a "
         f"{fmt.millions_of_quetzales(bottom.iloc[-1])} en {last}; «{leader}» es el programa de mayor peso en "
         f"{last}, con el {fmt.percent(100 * shown.loc[leader, last] / bottom.iloc[-1])} del total."
@@ -337,46 +376,12 @@ def budget_by_program(plan: Plan) -> Chart:
 
 
 @_styled
-def yearly_growth(plan: Plan) -> Chart:
-    """Bars: change of the yearly total over the previous year, in percent."""
-    totals = analysis.yearly_totals(plan).dropna()
-    growth = totals["variacion_pct"]
-    fig, ax = _figure(3.0)
-    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[3] for v in growth]
-    bars = ax.bar([str(y) for y in totals.index], growth, color=colours, width=0.6)
-    ax.bar_label(bars, labels=[fmt.signed_percent(v) for v in growth], padding=3)
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel("Año")
-    ax.set_ylabel("Variación sobre el año anterior (%)")
-    ax.yaxis.set_major_formatter(_points)
-    low, high = min(0.0, float(growth.min())), max(0.0, float(growth.max()))
-    ax.set_ylim(low * 1.3, high * 1.3 or 1.0)
-    rising = int((growth > 0).sum())
-    if rising == len(growth):
-        trend = "El total del plan crece todos los años"
-    elif rising == 0:
-        trend = "El total del plan no crece ningún año"
-    else:
-        trend = f"El total del plan crece en {spanish.count(rising, 'año')} de {len(growth)}"
-    alt = (
-        (
-            f"{trend}: la mayor variación es la de {growth.idxmax()} ({fmt.signed_percent(growth.max())}) y la "
-            f"menor la de {growth.idxmin()} ({fmt.signed_percent(growth.min())})."
-        )
-        if len(growth) > 1
-        else (f"{trend}: {fmt.signed_percent(growth.iloc[0])} en {growth.index[0]}.")
-    )
-    data = totals.reset_index().rename(columns={"index": "anio"})
-    return Chart(fig, alt, data)
-
-
-@_styled
 def product_growth(plan: Plan) -> Chart:
     """Dots per product: average yearly growth of its physical and of its financial goal.
 
     Products are ordered by their last-year financial goal; beyond ``TOP`` (fewer when their names
-    are long, so the chart fits a page), the rest are one
-    bar with the growth of their combined goals.
+    are long, so the chart fits a page), the rest are one row with the growth of their combined goals.
+    The zero line is drawn beside each row's dots only, never across the names above them.
     """
     growth = analysis.product_growth(plan).dropna(subset=["meta_fisica_tcac"])
     first, last = plan.years[0], plan.years[-1]
@@ -404,7 +409,14 @@ def product_growth(plan: Plan) -> Chart:
     ax.hlines(positions, physical, financial, color="#999999", linewidth=1.0, zorder=2)
     ax.scatter(physical, positions, s=36, color=OKABE_ITO[0], label="Meta física", zorder=3)
     ax.scatter(financial, positions, s=36, marker="s", color=OKABE_ITO[1], label="Meta financiera", zorder=3)
-    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.vlines(
+        [0.0] * len(positions),
+        [p - _BAND / 2 for p in positions],
+        [p + _BAND / 2 for p in positions],
+        color=ZERO,
+        linewidth=0.8,
+        zorder=2,
+    )
     ax.set_xlabel(f"Crecimiento anual compuesto {first}-{last} (%)")
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.xaxis.set_major_formatter(_points)
@@ -413,6 +425,8 @@ def product_growth(plan: Plan) -> Chart:
     fastest = growth.loc[growth["meta_financiera_tcac"].idxmax()]
     steady = int((growth["meta_fisica_tcac"].abs() < 0.05).sum())
     alt = (
+        "Gráfico de puntos, una fila por producto, con el crecimiento anual compuesto de su meta física "
+        f"(círculo) y de su meta financiera (cuadrado), {first}-{last}. "
         f"La meta financiera que más crece es la de {fastest['producto_id']} «{fastest['producto']}», "
         f"{fmt.percent(fastest['meta_financiera_tcac'])} al año; "
         f"{spanish.count(steady, 'producto')} de {len(growth)} "
@@ -464,6 +478,8 @@ def indicator_components(plan: Plan, fiche_id: str) -> Chart:
     _legend_below(ax)
     largest = values.sum().idxmax()
     alt = (
+        "Barras apiladas, una por año, con lo que aporta cada subproducto del numerador del indicador "
+        "y el total del primer y del último año encima. "
         f"El numerador suma {spanish.count(len(terms), 'subproducto')} y pasa de "
         f"{fmt.integer(bottom.iloc[0])} personas en {years[0]} a {fmt.integer(bottom.iloc[-1])} en {years[-1]}; "
         f"{largest} aporta el {fmt.percent(100 * values[largest].sum() / values.values.sum())} del período."
@@ -504,7 +520,9 @@ def execution_projection(
     projected = path[path["es_proyeccion"].astype(bool)]
     fig, ax = _figure(3.6)
     ax.plot(years, path[goal].astype(float), marker="o", color=OKABE_ITO[0], linewidth=2.2, label=goal_label)
+    kind = ["línea continua de la meta", "línea de la ejecución observada"]
     if newer is not None and not newer[1].empty:
+        kind.append(f"línea punteada de «{newer[0]}»")
         ax.plot(
             newer[1]["anio"].astype(int),
             newer[1][goal].astype(float),
@@ -523,6 +541,7 @@ def execution_projection(
         label="Ejecución observada",
     )
     if not projected.empty and not observed.empty and projected[executed].notna().any():
+        kind[1] += ", prolongada con línea discontinua al ritmo observado"
         tail = pd.concat([observed.tail(1), projected])
         ax.plot(
             tail["anio"],
@@ -547,7 +566,11 @@ def execution_projection(
     ax.set_ylim(0, ax.get_ylim()[1])
     ax.set_ylabel("Millones de quetzales" if in_quetzales else unit.capitalize())
     ax.yaxis.set_major_formatter(_millions if in_quetzales else _persons)
-    alt = f"{title}. La meta de {int(last['anio'])} es {as_text(float(last[goal]))}"
+    kind = spanish.join(kind)
+    alt = (
+        f"{title}. {kind[0].upper()}{kind[1:]}, año por año. "
+        f"La meta de {int(last['anio'])} es {as_text(float(last[goal]))}"
+    )
     if pd.notna(last[executed]):
         alt += f"; al ritmo observado se llegaría a {as_text(float(last[executed]))}"
     return Chart(fig, alt + ".", path[["anio", "es_proyeccion", goal, executed]])
@@ -579,8 +602,9 @@ def _unmeasured_money(finding: Finding) -> Chart:
     ax.yaxis.set_major_formatter(_millions)
     _legend_below(ax, columns=2)
     alt = (
+        "Barras apiladas, una por año, con las metas financieras medidas por un indicador y las que no. "
         f"{fmt.percent(finding.figures['participacion'])} de las metas financieras del período no se mide con "
-        f"ningún indicador del plan; sobre cada barra, la parte de ese año sin indicador."
+        "ningún indicador del plan; sobre cada barra, la parte de ese año sin indicador."
     )
     data = yearly.rename(columns={"medido": "meta_financiera_medida", "sin_indicador": "meta_financiera_sin_indicador"})
     return Chart(fig, alt, data.reset_index())
@@ -608,7 +632,8 @@ def _uncovered_population(finding: Finding) -> Chart:
     ax.xaxis.set_major_formatter(_persons)
     _legend_below(ax)
     alt = (
-        f"De {fmt.integer(figures['poblacion_objetivo'])} personas de la población objetivo, la meta de "
+        "Una barra horizontal, la población objetivo, dividida en la meta del último año y quienes quedan "
+        f"fuera. De {fmt.integer(figures['poblacion_objetivo'])} personas de la población objetivo, la meta de "
         f"{figures['anio']} alcanza a {fmt.integer(figures['meta'])}; {fmt.integer(figures['fuera'])} quedan fuera."
     )
     data = pd.DataFrame({"grupo": [p[0] for p in parts], "personas": [p[1] for p in parts]})
@@ -640,6 +665,8 @@ def _cost_outpacing(finding: Finding) -> Chart:
     ax.set_ylim(0, float(index.max().max()) * 1.15)
     ax.set_ylabel(f"Índice, {figures['anio_inicio']} = 100")
     alt = (
+        f"Dos líneas, año por año, con las metas financiera y física de {figures['producto_id']} como índice "
+        f"({figures['anio_inicio']} = 100). "
         f"La meta financiera de {figures['producto_id']} crece {fmt.signed_percent(figures['financiera_pct'])} "
         f"entre {figures['anio_inicio']} y {figures['anio_fin']}; su meta física, "
         f"{fmt.signed_percent(figures['fisica_pct'])}."
@@ -659,7 +686,9 @@ def _reallocation(finding: Finding) -> Chart:
     ax.set_ylim(0, float(yearly.max().max()) * 1.15)
     ax.set_ylabel("Millones de quetzales")
     ax.yaxis.set_major_formatter(_millions)
+    kind = "Una línea" if len(yearly.columns) == 1 else "Líneas, una por subproducto,"
     alt = (
+        f"{kind} con la meta financiera de cada año. "
         f"La meta financiera de {figures['subproducto_id']} pasa de {fmt.millions_of_quetzales(figures['antes'])} "
         f"a {fmt.millions_of_quetzales(figures['maximo'])} y vuelve a {fmt.millions_of_quetzales(figures['despues'])} "
         f"en {figures['anio_salida']}"

@@ -33,6 +33,8 @@ from pom_lib.present.table_layout import SHORT_TEXT, Layout, plan_layout
 from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+# Width of the book's charts, in inches: close to a phone's screen (pom_lib.present.charts).
+FIGURE_WIDTH = 4.0
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 MISSING = "—"
 _FIGURE = r"[-−+]?Q?\s?[\d,]+(?:\.\d+)?\s?%?"
@@ -407,7 +409,7 @@ def setup_figures() -> None:
             # TrueType fonts in the PDF figures: crisper text than Type 3 in every viewer.
             "pdf.fonttype": 42,
             "axes.prop_cycle": cycler(color=OKABE_ITO),
-            "figure.figsize": (5.2, 3.6),
+            "figure.figsize": (FIGURE_WIDTH, 3.6),
             "font.size": 9.5,
             "axes.spines.top": False,
             "axes.spines.right": False,
