@@ -43,8 +43,6 @@ from pom_lib.render.sphinx_tables import (
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 MISSING = "—"
-# Rows that close a breaking table on the same page.
-LAST_ROWS_TOGETHER = 3
 _NUMERIC = re.compile(r"^[-−+]?Q?\s?[\d,]+(\.\d+)?\s?%?$")
 _HTML_ALIGN = {"l": "", "c": "pom-c", "r": "pom-num"}
 _LATEX_ALIGN = {
@@ -210,20 +208,17 @@ class Table:
     def _header_latex(self, part: Part) -> str:
         return " & ".join(rf"\textbf{{{escaping.latex_breakable(self.header[i])}}}" for i in part.columns) + r" \\"
 
-    def _rows_latex(self, part: Part, shown: int, together: int = 1) -> list[str]:
-        """The rows; the last `together` with no page break between them (longtable's \\*), so that a
-        table's last page never holds a row or two alone."""
+    def _rows_latex(self, part: Part, shown: int) -> list[str]:
         n = len(part.columns)
         spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
 
         def row(index: int, cells: Sequence[str]) -> str:
-            end = r" \\*" if shown - together <= index < shown - 1 else r" \\"
             escaped = [escaping.latex_breakable(cells[i]) for i in part.columns]
             shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
             filled = [c for c in escaped if c]
             if index in self.emphasis and len(filled) == 1:
                 # A heading row (a program): its one text spans the table instead of wrapping in a column.
-                return shade + spanning + rf"{{\textbf{{{filled[0]}}}}}" + end
+                return shade + spanning + rf"{{\textbf{{{filled[0]}}}}} \\"
             if index in self.emphasis or index in self.strong:
                 escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
             if index in self.indented and self.label_column in part.columns:
@@ -231,7 +226,7 @@ class Table:
                 indent = r"\hspace*{1em}" if part.widths is None else r"\leftskip=1em\relax "
                 at = part.columns.index(self.label_column)
                 escaped[at] = indent + escaped[at]
-            return shade + " & ".join(escaped) + end
+            return shade + " & ".join(escaped) + r" \\"
 
         return [row(i, r) for i, r in enumerate(self.rows[:shown])]
 
@@ -290,7 +285,7 @@ class Table:
             r"\bottomrule",
             *closing,
             r"\endlastfoot",
-            *self._rows_latex(part, layout.shown_rows, together=LAST_ROWS_TOGETHER),
+            *self._rows_latex(part, layout.shown_rows),
             r"\end{longtable}",
             r"\endgroup",
         ]

@@ -45,6 +45,11 @@ PREAMBLE = r"""
   \fancyfoot[RO]{{\py@HeaderFamily\thepage}}%
   \fancyfoot[LO]{{\py@HeaderFamily\truncate{0.85\headwidth}{\nouppercase{\rightmark}}}}%
   \fancyhead[RO]{{\py@HeaderFamily\truncate{\headwidth}{\@title\sphinxheadercomma\py@release}}}%
+  \if@twoside
+    \fancyfoot[LE]{{\py@HeaderFamily\thepage}}%
+    \fancyfoot[RE]{{\py@HeaderFamily\truncate{0.85\headwidth}{\nouppercase{\leftmark}}}}%
+    \fancyhead[LE]{{\py@HeaderFamily\truncate{\headwidth}{\@title\sphinxheadercomma\py@release}}}%
+  \fi
   \renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}
 \makeatother
 % The break opportunities of very long words (pom_lib.core.escaping) are nothing in bookmarks.
@@ -163,8 +168,8 @@ def _keep_headings_with_tables(app: Any, doctree: nodes.document) -> None:
 
     Before a table that breaks across pages, the heading asks for the room the table needs to
     start: otherwise the table would move on and leave the heading alone. A table set on landscape
-    pages that follows its heading and a few lines takes them along onto its first turned page, so
-    the portrait page before is not left with only a heading and a sentence.
+    pages that follows its heading and a few lines takes them along onto its first turned page, and
+    the few lines after it too, so no portrait page is left with only a heading or a sentence.
     """
     for section in list(doctree.findall(nodes.section)):
         body = [child for child in section.children if not isinstance(child, nodes.title)]
@@ -179,7 +184,8 @@ def _keep_headings_with_tables(app: Any, doctree: nodes.document) -> None:
             # Both at the level of the section's children, outside the cell environments around the table.
             opening = nodes.raw("", "\\begin{landscape}\n", format="latex")
             section.parent.insert(section.parent.index(section), opening)
-            section.insert(section.index(holder) + 1, nodes.raw("", "\\end{landscape}\n", format="latex"))
+            last = _short_text_after(section, holder)
+            section.insert(section.index(last) + 1, nodes.raw("", "\\end{landscape}\n", format="latex"))
 
 
 def _landscape_table_after_short_lead(section: nodes.section, body: list) -> nodes.Element | None:
@@ -200,6 +206,27 @@ def _landscape_table_after_short_lead(section: nodes.section, body: list) -> nod
         if lead > SHORT_LEAD:
             return None
     return None
+
+
+def _short_text_after(section: nodes.section, holder: nodes.Element) -> nodes.Element:
+    """The last of the paragraphs or text cells right after the table (up to SHORT_LEAD characters) that close the
+    landscape pages with it: alone on the portrait page after, they would leave it nearly empty."""
+    last, text = holder, 0
+    for child in section.children[section.index(holder) + 1 :]:
+        text += len(child.astext())
+        if text > SHORT_LEAD or not _plain_text(child):
+            break
+        last = child
+    return last
+
+
+def _plain_text(node: nodes.Node) -> bool:
+    """A paragraph, or a cell that prints only text: no heading, table or figure."""
+    if isinstance(node, nodes.paragraph):
+        return True
+    if not isinstance(node, nodes.container):
+        return False
+    return not any(next(node.findall(kind), None) for kind in (nodes.section, nodes.rubric, pom_table, nodes.figure))
 
 
 def _has_figure(node: nodes.Node) -> bool:
