@@ -1,6 +1,9 @@
 """display.py: tables and figures render the same way every time, escaped, with caption and source."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -14,7 +17,13 @@ from myst_nb.core.variables import format_plain_text
 
 from pom_lib.core.escaping import latex as latex_escape
 from pom_lib.present.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures, stored_figures
-from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+from pom_lib.render.sphinx_tables import (
+    DOWNLOADS_MARK_LATEX,
+    LABEL_MARK,
+    LANDSCAPE_END_MARK,
+    LANDSCAPE_MARK,
+    METADATA_KEY,
+)
 
 METAS = pd.DataFrame(
     {
@@ -123,14 +132,54 @@ def test_long_text_columns_wrap_in_paragraph_columns_sharing_the_line():
         }
     )
     latex = Table(wide, "Subproductos", "POM.")._repr_latex_()
-    fractions = [float(f) for f in re.findall(r"p\{([0-9.]+)\\dimexpr\\linewidth-40pt\\relax\}", latex)]
+    fractions = [float(f) for f in re.findall(r"p\{([0-9.]+)\\dimexpr\\linewidth-10\\tabcolsep\\relax\}", latex)]
     assert len(fractions) == 6 and sum(fractions) == pytest.approx(1, abs=0.001)
     assert fractions[1] == max(fractions)  # the long text takes what the figures leave
 
 
-def test_landscape_can_be_forced():
-    latex = _table(landscape=True)._repr_latex_()
-    assert latex.startswith("\\begin{sidewaystable}")
+def test_a_turned_table_is_set_on_landscape_pages_never_as_a_rotated_float():
+    data, metadata = _table(landscape=True)._repr_mimebundle_()
+    latex = data["text/latex"]
+    # The mark becomes \begin{landscape} (pdflscape: the page itself turns in a viewer).
+    assert latex.startswith(LANDSCAPE_MARK + "\\begingroup")
+    assert r"\begin{longtable}" in latex and latex.endswith(LANDSCAPE_END_MARK)
+    assert "sideways" not in latex and r"\begin{table}" not in latex
+    assert metadata[METADATA_KEY]["apaisada"] is True
+    assert r"\setlength{\tabcolsep}{6pt}" in latex  # amounts side by side never touch
+
+
+def _breaks(latex: str) -> int:
+    return latex.count(r"\allowbreak{}")
+
+
+def test_a_600_character_word_may_break_anywhere_in_its_cell():
+    word = "Ministeriode" * 50
+    table = pd.DataFrame({"Código": ["PRD01"], "Producto": [word], "2025": ["Q1,000"]})
+    latex = Table(table, "Metas", "POM.")._repr_latex_()
+    assert _breaks(latex) == len(word) - 1  # a break opportunity between every two of its characters
+    assert re.search(r"p\{[0-9.]+\\dimexpr", latex)  # in a paragraph column that wraps it
+    assert latex.replace(r"\allowbreak{}", "").count(word) == 1
+    assert _breaks(Table(METAS, "Metas", "POM.")._repr_latex_()) == 0  # ordinary words are left whole
+
+
+def test_a_fifty_year_matrix_is_set_in_parts_that_repeat_code_name_and_unit():
+    years = [str(y) for y in range(2025, 2075)]
+    rows = [
+        {"Código": f"PRD{i:02d}", "Producto": f"Producto número {i} del plan", "Unidad": "Persona"}
+        | {y: "Q1,234,567,890" for y in years}
+        for i in range(20)
+    ]
+    latex = Table(pd.DataFrame(rows), "Metas financieras", "POM.", landscape=True)._repr_latex_()
+    parts = latex.count(r"\begin{longtable}")
+    assert 4 <= parts <= 10
+    assert latex.count(r"\addtocounter{table}{-1}") == parts - 1  # the parts share the table's number
+    assert latex.count(LABEL_MARK) == 1 and latex.count("Fuente: POM.") == 1
+    assert latex.count(r"\textbf{Producto}") == 2 * parts  # first head and continuation head of every part
+    assert latex.count("Producto número 7 del plan") == parts
+    for year in years:  # every year in exactly one part (its head, twice)
+        assert latex.count(rf"\textbf{{{year}}}") == 2
+    assert f"parte 1 de {parts}: 2025 a " in latex and f"parte {parts} de {parts}: " in latex
+    assert latex.count(LANDSCAPE_MARK) == 1 and latex.count(LANDSCAPE_END_MARK) == 1
 
 
 def test_mimebundle_carries_both_reprs_numbering_metadata_and_the_cells():
@@ -274,3 +323,59 @@ def test_a_table_too_wide_only_for_its_headers_wraps_the_headers():
     fractions = re.findall(r"p\{([0-9.]+)\\dimexpr", latex)
     assert len(fractions) == len(headers)  # every column shares the width; headers wrap
     assert sum(float(f) for f in fractions) == pytest.approx(1, abs=0.001)
+
+
+def _typeset(tmp_path, table: Table) -> Path:
+    """The table's LaTeX in a bare A4 document with the book's margins and packages, as a PDF."""
+
+    body = table._repr_latex_().replace(LABEL_MARK, "").replace(LANDSCAPE_MARK, "\\begin{landscape}\n")
+    body = body.replace(LANDSCAPE_END_MARK, "\\end{landscape}\n")
+    source = tmp_path / "tabla.tex"
+    source.write_text(
+        "\\documentclass[a4paper,11pt]{report}\\usepackage[margin=1in]{geometry}\\usepackage{fontspec}"
+        "\\setmainfont{FreeSerif}[Extension=.otf,UprightFont=*,BoldFont=*Bold,ItalicFont=*Italic]"
+        "\\usepackage[table]{xcolor}\\usepackage{booktabs,longtable,pdflscape,needspace}\\begin{document}\n"
+        + body.replace(DOWNLOADS_MARK_LATEX, "")
+        + "\\end{document}\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):  # longtable settles its column widths on the second run
+        subprocess.run(["xelatex", "-interaction=nonstopmode", source.name], cwd=tmp_path, capture_output=True)
+    return tmp_path / "tabla.pdf"
+
+
+def _words_beyond_the_text_block(pdf: Path) -> list[str]:
+    """Words poppler places beside or above the 1-inch margins of their page (a turned page measured
+    turned), but for the page number: in the foot, which a turned page shows at its side."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1000", str(pdf)], capture_output=True, text=True).stdout
+    turned = {int(n) for n, angle in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info) if angle in ("90", "270")}
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', boxes, re.S)
+    outside = []
+    for number, (width, height, words) in enumerate(pages, start=1):
+        width = float(height) if number in turned else float(width)
+        for x0, y0, x1, _, word in re.findall(
+            r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', words
+        ):
+            if not word.isdigit() and (min(float(x0), float(y0)) < 72 - 2 or float(x1) > width - 72 + 2):
+                outside.append(word)
+    return outside
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="sin xelatex")
+def test_a_fifty_year_matrix_with_a_600_character_word_stays_inside_its_pages(tmp_path):
+
+    word = "Ministeriode" * 50
+    years = [str(y) for y in range(2025, 2075)]
+    rows = [
+        {"Código": f"PRD{i:02d}", "Producto": word if i == 3 else f"Producto número {i} del plan", "Unidad": "Persona"}
+        | {y: "Q1,234,567,890" for y in years}
+        for i in range(12)
+    ]
+    pdf = _typeset(tmp_path, Table(pd.DataFrame(rows), "Metas financieras", "POM.", landscape=True))
+    assert _words_beyond_the_text_block(pdf) == []
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert all(year in text for year in years)
+    assert re.sub(r"\s", "", text).count(word) >= 1  # the long word is whole, only broken across lines
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page rot:\s+90", info)  # landscape pages, turned for the viewer

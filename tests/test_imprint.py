@@ -28,17 +28,30 @@ def test_imprint_records_edition_date_version_address_and_pdf_name():
         "version": "2",
         "url": "https://libro.example.org/2026/",
         "pdf": "libro-pom-2026.pdf",
+        "autor": "Libro POM",
     }
     assert imprint.imprint(INFO, 2026, date(2026, 3, 5))["url"] == ""
+    assert imprint.imprint(INFO, 2026, date(2026, 3, 5), author="Equipo de Análisis")["autor"] == "Equipo de Análisis"
 
 
 def test_citation_is_complete_and_in_spanish():
     edition = imprint.imprint(INFO, 2026, date(2026, 3, 5), "2", "https://libro.example.org")
     assert imprint.edition_line(edition) == "Edición 2026 · versión 2 · publicada el 5 de marzo de 2026"
     assert imprint.citation(edition) == (
-        "Libro POM (2026). Plan Operativo Multianual 2026-2030: libro analítico (Secretaría de Ejemplo & Pruebas, "
-        "SEP). Edición 2026, versión 2, publicada el 5 de marzo de 2026. https://libro.example.org/2026/"
+        "Libro POM (2026). Análisis del Plan Operativo Multianual 2026-2030 de la Secretaría de Ejemplo & Pruebas "
+        "(SEP): libro analítico. Edición 2026, versión 2, publicada el 5 de marzo de 2026. https://libro.example.org/2026/"
     )
+
+
+def test_the_cover_says_who_analyses_whose_plan_and_cites_as_the_footers_do():
+    edition = imprint.imprint(INFO, 2026, date(2026, 3, 5), author="Equipo de Análisis")
+    page = cover(edition)
+    title = page[page.index(r"\Huge") : page.index(r"\par")]
+    assert r"Análisis del Plan Operativo Multianual 2026-2030 de la Secretaría de Ejemplo \& Pruebas" in title
+    assert r"Análisis: Equipo de Análisis" in page  # the author writes the analysis ...
+    assert r"Plan y cifras: Secretaría de Ejemplo \& Pruebas (SEP)" in page  # ... the institution owns the plan
+    assert "Equipo de Análisis (2026). Análisis del Plan" in page
+    assert "pdfauthor={Equipo de Análisis; cifras: Secretaría" in metadata(edition)
 
 
 def test_pdf_metadata_and_cover_escape_the_plan_text():

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from citable import misplaced_figures
 from conftest import ROOT, TEST_SITE
+from editions import page_text
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
@@ -312,3 +313,109 @@ def test_table_downloads_hold_the_plan_figures_as_numbers(built):
     chart = csv.DictReader(io.StringIO((folder / "figura-poblacion.csv").read_text(encoding="utf-8-sig")))
     population = {r["region"]: float(r["personas"]) for r in _csv("poblacion_objetivo.csv")}
     assert {r["region"]: float(r["personas"]) for r in chart} == population
+
+
+# --- The PDF's pages: upright, never near-empty, with every heading in the contents --------------
+
+
+def _pdf_pages_text(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _sideways_pages(pdf: Path) -> list[int]:
+    """Pages where most words run up or down the page: a table turned on a portrait page (a turned
+    page, /Rotate 90, reads upright; a chart's axis title or a turned page's running head are few words)."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sideways = []
+    for number, words in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", boxes, re.S), start=1):
+        sizes = [
+            (float(x1) - float(x0), float(y1) - float(y0))
+            for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', words
+            )
+            if len(word) >= 4
+        ]
+        if sizes and sum(height > width for width, height in sizes) > len(sizes) / 3:
+            sideways.append(number)
+    return sideways
+
+
+def _page_turns(pdf: Path) -> dict[int, tuple[float, float, int]]:
+    """Each page's width, height and /Rotate, as pdfinfo reports them."""
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = {int(n): (float(w), float(h)) for n, w, h in re.findall(r"Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", info)}
+    turns = {int(n): int(angle) for n, angle in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info)}
+    return {n: (*sizes[n], turns.get(n, 0)) for n in sizes}
+
+
+def test_no_table_is_turned_on_a_portrait_page_wide_ones_have_landscape_pages(built):
+    assert _sideways_pages(built["pdf"]) == []
+    turns = _page_turns(built["pdf"])
+    landscape = [n for n, (width, height, turn) in turns.items() if turn in (90, 270) or width > height]
+    pages = _pdf_pages_text(built["pdf"])
+    # The planning matrix is wide: its pages are landscape pages, which a viewer shows turned.
+    matrix = [n for n, text in enumerate(pages, start=1) if "Metas físicas por producto y subproducto" in text]
+    assert matrix and set(matrix[1:]) <= set(landscape), (matrix, landscape)
+
+
+def test_no_pdf_page_has_five_lines_of_text_or_fewer(built):
+    """Counting the running head and foot. The one page allowed is one whose text a figure as tall as
+    a page (charts grow with the plan's products) leaves behind: the figure fills the next page."""
+    pages = _pdf_pages_text(built["pdf"])
+    lines = {n: len([x for x in text.splitlines() if x.strip()]) for n, text in enumerate(pages, start=1)}
+    near_empty = {n: count for n, count in lines.items() if count <= 5}
+    before_a_page_figure = {n for n in near_empty if n < len(pages) and re.search(r"Figura \d+: ", pages[n])}
+    assert {n: c for n, c in near_empty.items() if n not in before_a_page_figure} == {}
+    assert len(before_a_page_figure) <= 1
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\-\u00ad]", "", text.replace(NBSP, " "))
+
+
+def _html_headings(page: Path) -> list[str]:
+    """The headings a reader sees in a chapter's page: its sections and those its code prints (rubrics)."""
+    import html as html_module
+
+    source = page.read_text(encoding="utf-8")
+    article = source[source.index('<article class="bd-article"') : source.index("</article>")]
+    # Sections and rubrics alike are <h1>-<h3> (a rubric has class="rubric" and no link of its own).
+    found = [heading for _, heading in re.findall(r"<h([1-3])[^>]*>(.*?)</h\1>", article, re.S)]
+    found = [re.sub(r'<a class="headerlink".*?</a>', "", heading, flags=re.S) for heading in found]
+    return [html_module.unescape(re.sub(r"<[^>]+>", "", heading)).strip() for heading in found]
+
+
+def test_the_pdf_contents_list_every_heading_of_the_html_pages(built):
+    pages = _pdf_pages_text(built["pdf"])
+    start = next(n for n, text in enumerate(pages) if "Índice" in text.split("\n", 3)[0] + text[:200])
+    end = next(n for n, text in enumerate(pages) if "Índice de tablas" in text)
+    contents = _squeezed("".join(pages[start:end]))
+    missing = {}
+    for stem in built["stems"]:
+        headings = _html_headings(built["html"] / f"{stem}.html")
+        assert headings, stem
+        missing[stem] = [heading for heading in headings if _squeezed(heading) not in contents]
+    assert {stem: found for stem, found in missing.items() if found} == {}
+    # Chapter 3 of the real plan prints its own headings: they are there too.
+    assert "Lareddiplomática" in contents or "red_consular" not in built["stems"]
+
+
+def test_one_citation_on_the_cover_in_every_footer_and_in_the_annexes(built):
+    from pom_lib.render import imprint
+
+    citation = imprint.citation(built["edition"])
+    assert built["edition"]["autor"] in citation and built["edition"]["institucion"] in citation
+    cover = _pdf_pages_text(built["pdf"])[0]
+    assert _squeezed(citation) in _squeezed(cover)
+    # The analysis is the book's: the cover names its author, and the institution as the plan's owner.
+    assert _squeezed(f"Análisis: {built['edition']['autor']}") in _squeezed(cover)
+    assert _squeezed(imprint.analysis_title(built["edition"])) in _squeezed(cover)
+    for stem in built["stems"]:
+        assert citation in page_text(built["html"] / f"{stem}.html"), stem
+    annexes = page_text(built["html"] / "anexos.html")
+    assert annexes.count(citation) == 2  # under «Cómo citar» and in the footer
+    text = _squeezed(built["pdf_text"])
+    assert text.count(_squeezed(citation)) == 2  # the cover and the annexes

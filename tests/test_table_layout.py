@@ -37,12 +37,51 @@ def test_a_table_too_wide_for_portrait_turns_the_page():
     assert layout.landscape
 
 
-def test_portrait_can_be_required_and_then_everything_shrinks_to_fit():
+def test_portrait_can_be_required_and_then_the_columns_split_into_parts():
     header = [f"Columna {i}" for i in range(14)]
     rows = [[f"Q{i},234,567,890" for i in range(14)] for _ in range(5)]
     layout = plan_layout(header, rows, "r" * 14, landscape=False)
-    assert not layout.landscape
-    assert sum(layout.widths) == pytest.approx(_room(layout, 14), abs=0.1)
+    assert not layout.landscape and len(layout.parts) > 1 and not layout.floating
+    # No column repeats (none is text) and each is in exactly one part, in order.
+    assert [c for part in layout.parts for c in part.columns] == list(range(14))
+    for part in layout.parts:  # each part fits the page with its amounts whole
+        assert _natural_width(header, rows, part.columns) <= _room(layout, len(part.columns))
+
+
+def _natural_width(header, rows, columns):
+    return sum(max(text_width(c) for c in [f"**{header[i]}**", *(r[i] for r in rows)]) for i in columns)
+
+
+def _matrix(years: range) -> tuple[list[str], list[list[str]]]:
+    """A matrix as the book prints it: code, name and unit, then one amount per year."""
+    header = ["Código", "Producto / subproducto", "Unidad", *(str(y) for y in years)]
+    rows = [[f"PRD{i:02d}", LONG_NAME, "Persona", *(["Q1,234,567,890"] * len(years))] for i in range(30)]
+    return header, rows
+
+
+def test_a_fifty_year_matrix_splits_its_years_into_parts_that_repeat_the_names():
+    header, rows = _matrix(range(2025, 2075))
+    layout = plan_layout(header, rows, "lll" + "r" * 50, landscape=True)
+    assert layout.landscape and layout.repeated == 3
+    assert 4 <= len(layout.parts) <= 10
+    years = [part.columns[3:] for part in layout.parts]
+    assert all(part.columns[:3] == (0, 1, 2) for part in layout.parts)  # code, name and unit in every part
+    assert [c for group in years for c in group] == list(range(3, 53))  # every year once, in order
+    sizes = [len(group) for group in years]
+    assert max(sizes) - min(sizes) <= max(sizes) // 2  # groups of (nearly) equal size, not one leftover year
+    for part in layout.parts:
+        widths = part.widths or [
+            max(text_width(c, bold=True) for c in [header[i], *(r[i] for r in rows)]) for i in part.columns
+        ]
+        assert sum(widths) <= _room(layout, len(part.columns)) + 0.1
+        assert all(w >= text_width("Q1,234,567,890") for w in widths[3:])  # amounts never break
+        assert widths[1] >= MIN_TEXT
+
+
+def test_a_five_year_matrix_stays_in_one_part():
+    header, rows = _matrix(range(2025, 2030))
+    layout = plan_layout(header, rows, "lll" + "r" * 5, landscape=True)
+    assert len(layout.parts) == 1 and layout.repeated == 0 and layout.parts[0].columns == tuple(range(8))
 
 
 def test_a_table_longer_than_a_page_breaks_instead_of_floating():

@@ -122,13 +122,11 @@ class Annexes(Chapter):
         )
 
     def citation_markdown(self) -> str:
-        """How to cite the book and the plan document; every text from the data is escaped."""
+        """How to cite the plan document; every text from the data is escaped. The book's own citation
+        is the edition's (pom_lib.render.imprint), which the template prints as on the cover."""
         title, institution = md(self.plan.info["titulo"]), md(self.plan.info["institucion"])
-        edition = f" Edición {self.edition}." if self.edition is not None else ""
         return (
-            f"> Libro POM. *{title}, {institution}: libro analítico*.{edition}\n\n"
-            "Para citar el documento analizado:\n\n"
-            f"> {institution}. *{title}*. {md(self.plan.info['lugar_fecha'])}.\n"
+            f"Para citar el documento analizado:\n\n> {institution}. *{title}*. {md(self.plan.info['lugar_fecha'])}.\n"
         )
 
     def edition_markdown(self) -> str:

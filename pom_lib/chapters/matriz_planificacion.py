@@ -220,7 +220,6 @@ class PlanningMatrix(Chapter):
             caption="Metas financieras por programa y año (quetzales)",
             source=self.plan.citation(f"{MATRIX_SOURCE}; agrupación por programa de elaboración propia"),
             name="tabla-programas",
-            landscape=True,
         )
 
     def programs_figure(self) -> Figure:

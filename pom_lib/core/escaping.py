@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from collections.abc import Callable
 
 # CommonMark lets a backslash make any ASCII punctuation character literal. These characters
 # make markup anywhere in a line: code and roles ({role}`x`), emphasis, links, substitutions
@@ -46,6 +47,11 @@ _LATEX_SPECIAL = {
     "'": r"\textquotesingle{}",
     "`": r"\textasciigrave{}",
 }
+# A word longer than this (no Spanish word is) may break anywhere, so that it never crosses the
+# margin or a table column however narrow: a code, an address or a run of characters.
+LONG_WORD = 20
+_LONG_WORD_RE = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+BREAK = r"\allowbreak{}"
 # «--» and «---» are ligatures (en and em dash) in TeX fonts: a brace between the hyphens keeps them.
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL) + r"|-(?=-)|\s*\n\s*")
 
@@ -75,6 +81,16 @@ def _escape_line_start(match: re.Match) -> str:
 def latex(text: object) -> str:
     """Text as LaTeX source that prints it literally; line breaks become spaces."""
     return _LATEX_RE.sub(_latex_replacement, str(text))
+
+
+def latex_breakable(text: object, encode: Callable[[str], str] = latex) -> str:
+    """As latex() (or `encode`), for a paragraph or a table cell: a word longer than LONG_WORD
+    characters gets a break opportunity after each character, so it never crosses a margin."""
+    text, pieces, start = str(text), [], 0
+    for word in _LONG_WORD_RE.finditer(text):
+        pieces += [encode(text[start : word.start()]), BREAK.join(encode(c) for c in word.group())]
+        start = word.end()
+    return "".join(pieces) + encode(text[start:])
 
 
 def _latex_replacement(match: re.Match) -> str:

@@ -29,8 +29,15 @@ from typing import Any
 import pandas as pd
 
 from pom_lib.core import escaping
-from pom_lib.present.table_layout import SHORT_TEXT, Layout, plan_layout
-from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+from pom_lib.present.table_layout import SHORT_TEXT, TABCOLSEP_PT, Layout, Part, plan_layout
+from pom_lib.render.sphinx_tables import (
+    DOWNLOADS_MARK_HTML,
+    DOWNLOADS_MARK_LATEX,
+    LABEL_MARK,
+    LANDSCAPE_END_MARK,
+    LANDSCAPE_MARK,
+    METADATA_KEY,
+)
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 # Width of the book's charts, in inches: close to a phone's screen (pom_lib.present.charts).
@@ -114,6 +121,8 @@ class Table:
             "name": self.name,
             # What a heading right before it must leave room for in the PDF (a float needs none).
             "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
+            # Set on landscape pages of its own, which may take the heading before it along.
+            "apaisada": layout.landscape,
             "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]},
         }
         return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
@@ -170,18 +179,45 @@ class Table:
 
     def _repr_latex_(self) -> str:
         layout = self.layout()
-        n = len(self.header)
-        if layout.widths is None:
-            spec = "".join(self.align)
-        else:
-            # Paragraph columns sharing the line: each its fraction of what the gaps leave.
-            room = rf"\dimexpr\linewidth-{8 * (n - 1)}pt\relax"
-            total = sum(layout.widths)
-            spec = "".join(f"{_LATEX_ALIGN[a]}p{{{w / total:.4f}{room}}}" for a, w in zip(self.align, layout.widths))
+        source = rf"Fuente: {escaping.latex_breakable(self.source)}"
+        if layout.shown_rows < len(self.rows):
+            source += (
+                rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
+                "completa está en la versión HTML del libro y en sus descargas."
+            )
+        source += " " + DOWNLOADS_MARK_LATEX
+        size = rf"\{layout.font}\setlength{{\tabcolsep}}{{{TABCOLSEP_PT}pt}}"
+        if layout.floating:
+            return self._float_latex(layout.parts[0], size, source)
+        count = len(layout.parts)
+        parts = [
+            self._longtable_latex(part, layout, size, number, count, source if number == count else "")
+            for number, part in enumerate(layout.parts, start=1)
+        ]
+        latex = "\n".join(parts)
+        if layout.landscape:
+            # The extension opens the landscape pages here, or before the heading the table follows.
+            latex = LANDSCAPE_MARK + latex + "\n" + LANDSCAPE_END_MARK
+        return latex if latex.endswith("\n") else latex + "\n"
+
+    def _spec(self, part: Part) -> str:
+        align = [self.align[i] for i in part.columns]
+        if part.widths is None:
+            return "".join(align)
+        # Paragraph columns sharing the line: each its fraction of what the gaps leave.
+        room = rf"\dimexpr\linewidth-{2 * (len(part.columns) - 1)}\tabcolsep\relax"
+        total = sum(part.widths)
+        return "".join(f"{_LATEX_ALIGN[a]}p{{{w / total:.4f}{room}}}" for a, w in zip(align, part.widths))
+
+    def _header_latex(self, part: Part) -> str:
+        return " & ".join(rf"\textbf{{{escaping.latex_breakable(self.header[i])}}}" for i in part.columns) + r" \\"
+
+    def _rows_latex(self, part: Part, shown: int) -> list[str]:
+        n = len(part.columns)
         spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
 
         def row(index: int, cells: Sequence[str]) -> str:
-            escaped = [escaping.latex(c) for c in cells]
+            escaped = [escaping.latex_breakable(cells[i]) for i in part.columns]
             shade = r"\rowcolor{black!6}" if index in self.emphasis else ""
             filled = [c for c in escaped if c]
             if index in self.emphasis and len(filled) == 1:
@@ -189,71 +225,80 @@ class Table:
                 return shade + spanning + rf"{{\textbf{{{filled[0]}}}}} \\"
             if index in self.emphasis or index in self.strong:
                 escaped = [rf"\textbf{{{c}}}" if c else c for c in escaped]
-            if index in self.indented:
+            if index in self.indented and self.label_column in part.columns:
                 # \leftskip indents every line of a wrapping cell; it must stay outside any group.
-                indent = r"\hspace*{1em}" if layout.widths is None else r"\leftskip=1em\relax "
-                escaped[self.label_column] = indent + escaped[self.label_column]
+                indent = r"\hspace*{1em}" if part.widths is None else r"\leftskip=1em\relax "
+                at = part.columns.index(self.label_column)
+                escaped[at] = indent + escaped[at]
             return shade + " & ".join(escaped) + r" \\"
 
-        header = " & ".join(rf"\textbf{{{escaping.latex(h)}}}" for h in self.header) + r" \\"
-        body = [row(i, r) for i, r in enumerate(self.rows[: layout.shown_rows])]
-        source = rf"Fuente: {escaping.latex(self.source)}"
-        if layout.shown_rows < len(self.rows):
-            source += (
-                rf" Se muestran las primeras {layout.shown_rows:,} de {len(self.rows):,} filas; la tabla "
-                "completa está en la versión HTML del libro y en sus descargas."
-            )
-        source += " " + DOWNLOADS_MARK_LATEX
-        size = rf"\{layout.font}\setlength{{\tabcolsep}}{{4pt}}"
-        if layout.floating:
-            float_env = "sidewaystable" if layout.landscape else "table"
-            lines = [
-                rf"\begin{{{float_env}}}[htbp]",
-                size,
-                rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
-                r"\vspace{3pt}",
-                rf"\begin{{tabular}}{{@{{}}{spec}@{{}}}}",
-                r"\toprule",
-                header,
-                r"\midrule",
-                *body,
-                r"\bottomrule",
-                r"\end{tabular}",
-                rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
-                rf"\end{{{float_env}}}",
-            ]
-            return "\n".join(lines) + "\n"
+        return [row(i, r) for i, r in enumerate(self.rows[:shown])]
+
+    def _float_latex(self, part: Part, size: str, source: str) -> str:
         lines = [
-            r"\begingroup" + size,
+            r"\begin{table}[htbp]",
+            size,
+            rf"\caption{{{escaping.latex_breakable(self.caption)}}}{LABEL_MARK}",
+            r"\vspace{3pt}",
+            rf"\begin{{tabular}}{{@{{}}{self._spec(part)}@{{}}}}",
+            r"\toprule",
+            self._header_latex(part),
+            r"\midrule",
+            *self._rows_latex(part, len(self.rows)),
+            r"\bottomrule",
+            r"\end{tabular}",
+            rf"\par\vspace{{3pt}}{{\footnotesize\raggedright {source}\par}}",
+            r"\end{table}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def _longtable_latex(self, part: Part, layout: Layout, size: str, number: int, count: int, source: str) -> str:
+        """One part of a table that breaks across pages; the source closes the last part."""
+        n = len(part.columns)
+        caption = escaping.latex_breakable(self.caption)
+        if count == 1:
+            first, again = rf"\caption{{{caption}}}{LABEL_MARK}", r"\caption[]{(continuación)}"
+        else:
+            # Every part carries the table's number; only the first counts it and enters the list.
+            shown = f"parte {number} de {count}: {self._span(part, layout.repeated)}"
+            again = rf"\caption[]{{(continuación) — {escaping.latex_breakable(shown)}}}"
+            first = rf"\caption[{caption}]{{{caption} — {escaping.latex_breakable(shown)}}}{LABEL_MARK}"
+            first = first if number == 1 else again
+        spanning = rf"\multicolumn{{{n}}}{{@{{}}>{{\raggedright\arraybackslash}}p{{\linewidth}}@{{}}}}"
+        closing = [rf"{spanning}{{\footnotesize {source}}} \\"] if source else []
+        lines = [
+            r"\begingroup" + size + ("" if number == 1 else r"\addtocounter{table}{-1}"),
             # Room for the caption, the header and the first rows, so no header is left without rows
             # (\Needspace: \needspace misplaces a long table that follows a heading).
             rf"\Needspace{{{layout.lead_lines + 2}\baselineskip}}",
-            rf"\begin{{longtable}}{{@{{}}{spec}@{{}}}}",
-            rf"\caption{{{escaping.latex(self.caption)}}}{LABEL_MARK}",
+            rf"\begin{{longtable}}{{@{{}}{self._spec(part)}@{{}}}}",
+            first,
             r"\\",
             r"\toprule",
-            header,
+            self._header_latex(part),
             r"\midrule",
             r"\endfirsthead",
-            r"\caption[]{(continuación)} \\",
+            again + r" \\",
             r"\toprule",
-            header,
+            self._header_latex(part),
             r"\midrule",
             r"\endhead",
             rf"\midrule \multicolumn{{{n}}}{{r}}{{\footnotesize\itshape Continúa en la página siguiente}} \\",
             r"\endfoot",
             # The source closes the table's last page: it can never be left alone on the next one.
             r"\bottomrule",
-            rf"{spanning}{{\footnotesize {source}}} \\",
+            *closing,
             r"\endlastfoot",
-            *body,
+            *self._rows_latex(part, layout.shown_rows),
             r"\end{longtable}",
             r"\endgroup",
         ]
-        latex = "\n".join(lines)
-        if layout.landscape:
-            latex = "\\begin{landscape}\n" + latex + "\n\\end{landscape}"
-        return latex + "\n"
+        return "\n".join(lines)
+
+    def _span(self, part: Part, repeated: int) -> str:
+        """«2035 a 2044»: the first and last of the part's own columns (after the repeated ones)."""
+        own = [self.header[i] for i in part.columns[repeated:]]
+        return own[0] if len(own) == 1 else f"{own[0]} a {own[-1]}"
 
 
 def stored_decimals(column: str) -> int:

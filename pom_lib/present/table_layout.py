@@ -8,10 +8,13 @@ is turned. A table is set in one of these layouts: portrait or landscape, \\smal
 
 It *fits* with its natural columns (no cell wraps) or with the long text columns wrapping
 (at least ``MIN_TEXT`` characters wide) and headers broken between words. A table that fits
-on one page is a float: it is never split, its source line stays under it, and text fills the
-page around it. A longer one breaks across pages with a repeated header. Only the first
-``MAX_PDF_ROWS`` rows of a very long table are printed; the HTML page and the downloads hold
-it whole (and the PDF says so), which keeps any plan within TeX's default memory.
+on a portrait page is a float: it is never split, its source line stays under it, and text fills
+the page around it. A longer one breaks across pages with a repeated header; a turned one is set
+on landscape pages of its own. A table too wide for any layout (a plan of many years) is split
+into parts: each repeats the leading text columns (code, name, unit) and takes as many of the
+other columns as fit, in groups of equal size. Only the first ``MAX_PDF_ROWS`` rows of a very
+long table are printed; the HTML page and the downloads hold it whole (and the PDF says so),
+which keeps any plan within TeX's default memory.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ CAPACITY = {("small", False): 96, ("footnotesize", False): 108, ("small", True):
 # Lines of table text down the text block, per (type size, landscape).
 PAGE_LINES = {("small", False): 54, ("footnotesize", False): 60, ("small", True): 34, ("footnotesize", True): 38}
 ORDER = [("small", False), ("footnotesize", False), ("small", True), ("footnotesize", True)]
-# Space between two columns (2 × \tabcolsep of 4pt), in characters.
-GAP = 1.7
+# Space between two columns: 2 × TABCOLSEP, about two and a half characters, so that two
+# right-aligned amounts side by side never read as one.
+TABCOLSEP_PT = 6
+GAP = 2.6
 # A wrapping text column is never narrower than this.
 MIN_TEXT = 18
 # Text columns whose longest cell is shorter than this keep their natural width.
@@ -36,23 +41,40 @@ MAX_PDF_ROWS = 120
 
 
 @dataclass(frozen=True)
+class Part:
+    """Columns of the table set together, by index, and their widths."""
+
+    columns: tuple[int, ...]
+    # Characters per column when the columns share the line (paragraph columns); None: natural widths.
+    widths: tuple[float, ...] | None
+
+
+@dataclass(frozen=True)
 class Layout:
     font: str
     landscape: bool
-    # Characters per column when the columns share the line (paragraph columns); None: natural widths.
-    widths: tuple[float, ...] | None
-    # Short enough to be kept whole on one page.
+    # One part for a table that fits; several, one after the other, for a table too wide for the page.
+    parts: tuple[Part, ...]
+    # Short enough to be kept whole on one portrait page.
     floating: bool
     # Rows printed in the PDF; the rest are only in the HTML page and the downloads.
     shown_rows: int
     # Lines of the caption, the header and the first rows: room a breaking table needs to start.
     lead_lines: int
+    # Leading columns that every part repeats (a table in several parts): code, name, unit.
+    repeated: int = 0
+
+    @property
+    def widths(self) -> tuple[float, ...] | None:
+        """The widths of the first (for most tables, the only) part."""
+        return self.parts[0].widths
 
 
 def text_width(text: str, bold: bool = False) -> float:
-    """Approximate width of `text` in characters of average width."""
-    width = sum(1.3 if c.isupper() else 0.55 if c in " .,:;!|il'" else 1.0 for c in text)
-    return width * (1.08 if bold else 1.0)
+    """Approximate width of `text` in characters of average width (about 0.465 em of the book's
+    serif type); figures are half an em and capitals wider, so amounts are never underestimated."""
+    width = sum(1.45 if c.isupper() else 1.12 if c.isdigit() else 0.55 if c in " .,:;!|il'" else 1.0 for c in text)
+    return width * (1.1 if bold else 1.0)
 
 
 def _longest_word(text: str) -> float:
@@ -86,45 +108,105 @@ def plan_layout(
 
     Of the layouts where the table fits, the one that takes fewest pages, preferring the larger
     type (unless the smaller saves a tenth of the height) and portrait (unless landscape halves
-    the pages): a turned page breaks the reading and leaves the heading before it alone.
+    the pages): a turned page breaks the reading. Where it fits in none, the widest layout with
+    the table split into parts (see _split).
     """
-    shown = list(rows[:MAX_PDF_ROWS])
-    columns = len(header)
-    cells = [[text_width(r[i], bold=n in bold_rows) for n, r in enumerate(shown)] for i in range(columns)]
-    longest = [max(c, default=0.0) for c in cells]
-    long_text = [a == "l" and w > SHORT_TEXT for a, w in zip(align, longest)]
-    natural = [max(w, text_width(h, bold=True)) for w, h in zip(longest, header)]
-    needed = [MIN_TEXT if wrap else max(w, _longest_word(h)) for w, h, wrap in zip(longest, header, long_text)]
+    table = _Cells(header, rows[:MAX_PDF_ROWS], align, bold_rows)
+    every = tuple(range(len(header)))
     candidates = [o for o in ORDER if landscape is None or o[1] == landscape]
-    fitting = []
-    for option in candidates:
-        room = _room(option, columns)
-        if sum(natural) <= room:
-            widths = None
-        elif sum(needed) <= room:
-            widths = _shares(needed, natural, long_text, room)
-        else:
-            continue
-        lines = _row_lines(header, widths or natural, bold=True) + sum(
-            _row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown)
-        )
-        fitting.append((option, widths, lines))
-    if not fitting:  # nothing fits: the last layout, every column shrunk alike
+    fitting = [(o, *fit) for o in candidates if (fit := table.fit(o, every)) is not None]
+    if fitting:
+        option, widths, lines = _best(fitting)
+        parts, repeated = (Part(every, widths),), 0
+    else:
         option = candidates[-1]
-        widths = _shares(needed, natural, long_text, _room(option, columns))
-        fitting.append((option, widths, sum(_row_lines(r, widths) for r in [header, *shown])))
-    option, widths, lines = _best(fitting)
-    floating = len(rows) == len(shown) and lines + FRAME_LINES <= PAGE_LINES[option] - 4
+        parts, repeated = _split(table, option)
+        lines = sum(table.lines(p.columns, p.widths) for p in parts)
+    first = parts[0]
     return Layout(
         option[0],
         option[1],
-        tuple(round(w, 2) for w in widths) if widths else None,
-        floating=floating,
-        shown_rows=len(shown),
-        lead_lines=FRAME_LINES
-        + _row_lines(header, widths or natural, bold=True)
-        + sum(_row_lines(r, widths or natural, bold=n in bold_rows) for n, r in enumerate(shown[:2])),
+        parts,
+        floating=len(parts) == 1
+        and not option[1]
+        and len(rows) == len(table.rows)
+        and lines + FRAME_LINES <= PAGE_LINES[option] - 4,
+        shown_rows=len(table.rows),
+        lead_lines=FRAME_LINES + table.lines(first.columns, first.widths, first_rows=2),
+        repeated=repeated,
     )
+
+
+class _Cells:
+    """The measures of a table's cells that its layouts are chosen from."""
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[str]], align: str, bold_rows: set[int]):
+        self.header, self.rows, self.align, self.bold_rows = list(header), list(rows), align, bold_rows
+        longest = [
+            max((text_width(r[i], bold=n in bold_rows) for n, r in enumerate(rows)), default=0.0)
+            for i in range(len(header))
+        ]
+        self.wraps = [a == "l" and w > SHORT_TEXT for a, w in zip(align, longest)]
+        self.natural = [max(w, text_width(h, bold=True)) for w, h in zip(longest, header)]
+        self.needed = [
+            MIN_TEXT if wrap else max(w, _longest_word(h)) for w, h, wrap in zip(longest, header, self.wraps)
+        ]
+
+    def fit(self, option: tuple[str, bool], columns: Sequence[int]) -> tuple[tuple[float, ...] | None, int] | None:
+        """(widths, lines) of `columns` set together in `option`, or None where they do not fit."""
+        room = _room(option, len(columns))
+        natural = [self.natural[i] for i in columns]
+        needed = [self.needed[i] for i in columns]
+        if sum(natural) <= room:
+            widths = None
+        elif sum(needed) <= room:
+            widths = _shares(needed, natural, [self.wraps[i] for i in columns], room)
+        else:
+            return None
+        return widths, self.lines(columns, widths)
+
+    def shrunk(self, option: tuple[str, bool], columns: Sequence[int]) -> tuple[float, ...]:
+        """Widths of `columns` that fit `option` however much each must wrap."""
+        pick = [self.needed[i] for i in columns], [self.natural[i] for i in columns], [self.wraps[i] for i in columns]
+        return _shares(*pick, _room(option, len(columns)))
+
+    def lines(self, columns: Sequence[int], widths: Sequence[float] | None, first_rows: int | None = None) -> int:
+        """Lines the header and the rows (or only the first `first_rows`) take in `columns`."""
+        widths = widths or [self.natural[i] for i in columns]
+        rows = self.rows if first_rows is None else self.rows[:first_rows]
+        pick = lambda cells: [cells[i] for i in columns]  # noqa: E731
+        return _row_lines(pick(self.header), widths, bold=True) + sum(
+            _row_lines(pick(r), widths, bold=n in self.bold_rows) for n, r in enumerate(rows)
+        )
+
+
+def _split(table: _Cells, option: tuple[str, bool]) -> tuple[tuple[Part, ...], int]:
+    """Parts of a table too wide for the page, and how many leading columns each repeats: the leading
+    text columns in every part, and the others in as few groups as fit, of sizes that differ by one
+    at most."""
+    columns = len(table.header)
+    keys = next((i for i, a in enumerate(table.align) if a != "l"), columns)
+    keys = min(keys, columns - 1)
+    rest = list(range(keys, columns))
+    count = 1
+    while count < len(rest) and any(table.fit(option, group) is None for group in _groups(keys, rest, count)):
+        count += 1
+    parts = []
+    for group in _groups(keys, rest, count):
+        fit = table.fit(option, group)
+        parts.append(Part(group, fit[0] if fit else table.shrunk(option, group)))
+    return tuple(parts), keys
+
+
+def _groups(keys: int, rest: list[int], count: int) -> list[tuple[int, ...]]:
+    """`rest` in `count` consecutive groups whose sizes differ by one at most, each after the `keys` first columns."""
+    size, extra = divmod(len(rest), count)
+    groups, start = [], 0
+    for number in range(count):
+        end = start + size + (1 if number < extra else 0)
+        groups.append((*range(keys), *rest[start:end]))
+        start = end
+    return groups
 
 
 def _best(fitting: list) -> tuple:

@@ -44,7 +44,7 @@ from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, describe, pd
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
-from pom_lib.render.imprint import imprint
+from pom_lib.render.imprint import AUTHOR, imprint
 from pom_lib.render.imprint import pdf_name as edition_pdf_name
 
 __all__ = ["ChapterError", "EditionError", "pdf_filename"]
@@ -158,7 +158,8 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     title = f"{plan.info['titulo']} — Libro analítico"
     institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
-    author = f"Edición {edition_year} · {institution}"
+    # The analysis is the book's (its configured author); the institution owns the plan.
+    author = settings.get("author") or AUTHOR
     settings["title"], settings["author"] = title, author
     # Plan text, so escaped where Sphinx takes it as markup: the PDF's title page (LaTeX) and the
     # footer (HTML). The HTML pages get the title as text from pom_lib.render.theme_es.
@@ -173,7 +174,12 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
     config = settings["sphinx"]["config"]
     config["pom_edicion"] = imprint(
-        plan.info, edition_year, publication_date(entry), str(entry.get("version", 1)), config.get("pom_sitio_url", "")
+        plan.info,
+        edition_year,
+        publication_date(entry),
+        str(entry.get("version", 1)),
+        config.get("pom_sitio_url", ""),
+        author,
     )
     target.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target

@@ -12,8 +12,11 @@ from datetime import date
 
 from babel.dates import format_date
 
+from pom_lib.core import spanish
 from pom_lib.core.formatting import LOCALE
 
+# Who writes the analysis when the configuration names no author: the book's team, never the
+# institution, whose plan the book analyses.
 AUTHOR = "Libro POM"
 
 
@@ -22,11 +25,14 @@ def pdf_name(year: int) -> str:
     return f"libro-pom-{year}.pdf"
 
 
-def imprint(info: dict, year: int, published: date, version: str = "1", site_url: str = "") -> dict:
+def imprint(
+    info: dict, year: int, published: date, version: str = "1", site_url: str = "", author: str = AUTHOR
+) -> dict:
     """The edition's imprint from the plan's `info` (plan.csv), as plain data for the configuration.
 
     `site_url` is the published site's address (its editions live in <site_url>/<year>/); empty
-    when unknown, and then links from the PDF are relative to where the PDF sits.
+    when unknown, and then links from the PDF are relative to where the PDF sits. `author` writes
+    the analysis (the book's `author` in _config.yml).
     """
     url = f"{site_url.rstrip('/')}/{year}/" if site_url else ""
     return {
@@ -38,11 +44,21 @@ def imprint(info: dict, year: int, published: date, version: str = "1", site_url
         "version": str(version),
         "url": url,
         "pdf": pdf_name(year),
+        "autor": str(author or AUTHOR),
     }
 
 
 def book_title(edition: dict) -> str:
     return f"{edition['titulo_plan']}: libro analítico"
+
+
+def author(edition: dict) -> str:
+    return edition.get("autor") or AUTHOR
+
+
+def analysis_title(edition: dict) -> str:
+    """«Análisis del Plan Operativo Multianual 2025-2029 del Ministerio de …»: whose plan it is."""
+    return f"Análisis {spanish.of_definite(edition['titulo_plan'])} {spanish.of_definite(edition['institucion'])}"
 
 
 def publication_text(edition: dict) -> str:
@@ -56,11 +72,11 @@ def edition_line(edition: dict) -> str:
 
 
 def citation(edition: dict) -> str:
-    """A complete reference to the edition, in Spanish, as plain text."""
+    """The one reference to the edition, in Spanish, as plain text: the cover, every page's footer and
+    the annexes print this same text. The author is the book's; the institution is the plan's owner."""
     published = date.fromisoformat(edition["publicacion"])
     text = (
-        f"{AUTHOR} ({published.year}). {book_title(edition)} ({edition['institucion']}, "
-        f"{edition['siglas']}). Edición {edition['anio']}, versión {edition['version']}, publicada el "
-        f"{publication_text(edition)}."
+        f"{author(edition)} ({published.year}). {analysis_title(edition)} ({edition['siglas']}): libro analítico. "
+        f"Edición {edition['anio']}, versión {edition['version']}, publicada el {publication_text(edition)}."
     )
     return f"{text} {edition['url']}" if edition["url"] else text

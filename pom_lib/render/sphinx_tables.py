@@ -37,6 +37,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 
 from pom_lib.core import escaping
+from pom_lib.render import imprint
 
 METADATA_KEY = "pom"
 # Written by display.Table right after its LaTeX \caption; replaced here by the Sphinx label.
@@ -44,6 +45,11 @@ LABEL_MARK = "%pom-label"
 # Written by display.Table where its download links go; replaced here by links to its files.
 DOWNLOADS_MARK_HTML = "<!--pom-descargas-->"
 DOWNLOADS_MARK_LATEX = "%pom-descargas\n"
+# Written by display.Table where a table set on landscape pages opens and closes them; replaced here
+# by \begin{landscape} and \end{landscape}, or by nothing when pom_lib.render.pdf_book opens them
+# before the table's heading and closes them after the notebook cell that holds it.
+LANDSCAPE_MARK = "%pom-apaisada\n"
+LANDSCAPE_END_MARK = "%pom-fin-apaisada\n"
 _IMAGE_TYPES = {"image/svg+xml", "application/pdf", "image/png", "image/jpeg"}
 _MATH_OPENERS = ("$", r"\[", r"\(", r"\begin{equation", r"\begin{align")
 
@@ -105,7 +111,11 @@ class WrapNumberedOutputs(SphinxTransform):
                 continue
             meta = marked["pom"]
             if meta["kind"] == "table":
-                wrapper = pom_table(caption=meta["caption"], pom_inicio=meta.get("lineas_iniciales", 0))
+                wrapper = pom_table(
+                    caption=meta["caption"],
+                    pom_inicio=meta.get("lineas_iniciales", 0),
+                    pom_apaisada=meta.get("apaisada", False),
+                )
             else:
                 wrapper = nodes.figure(align="center", classes=["pom-figura"])
             bundle.replace_self(wrapper)
@@ -266,7 +276,14 @@ def _visit_body_latex(self: Any, node: pom_table_body) -> None:
         ids = parent["ids"] if isinstance(parent, pom_table) else []
         files = parent.get("pom_descargas", []) if isinstance(parent, pom_table) else []
         labels = "".join(self.hypertarget(node_id, anchor=False) for node_id in ids)
-        content = node["content"].replace(LABEL_MARK, labels).replace(DOWNLOADS_MARK_LATEX, _links_latex(self, files))
+        opened = isinstance(parent, pom_table) and parent.get("pom_apaisada_abierta")
+        content = (
+            node["content"]
+            .replace(LABEL_MARK, labels)
+            .replace(DOWNLOADS_MARK_LATEX, _links_latex(self, files))
+            .replace(LANDSCAPE_MARK, "" if opened else "\\begin{landscape}\n")
+            .replace(LANDSCAPE_END_MARK, "" if opened else "\\end{landscape}\n")
+        )
         self.body.append("\n" + content + "\n")
     raise nodes.SkipNode
 
@@ -347,6 +364,16 @@ _SWITCHER = """(function () {
 """
 
 
+# A page writes {{ cita_del_libro }} where it cites the book: the cover and the footers print the same.
+CITATION_SUBSTITUTION = "cita_del_libro"
+
+
+def _book_citation(app: Any, config: Any) -> None:
+    edition = config.pom_edicion
+    text = escaping.markdown(imprint.citation(edition)) if edition else ""
+    config.myst_substitutions = {**(config.myst_substitutions or {}), CITATION_SUBSTITUTION: text}
+
+
 def _add_switcher(app: Any, config: Any) -> None:
     # At config-inited there is no builder yet: the script goes to the registry only, and the HTML
     # builder adds it once to every page (other builders ignore scripts).
@@ -391,6 +418,7 @@ def setup(app: Any) -> dict[str, Any]:
     # Set only by `pom sitio`: the book built by `pom edicion` has no switcher (no site around it).
     app.add_config_value("pom_edicion_sitio", "", "html")
     app.connect("config-inited", _add_switcher)
+    app.connect("config-inited", _book_citation)
     # The book's stylesheet travels with this extension, so any book that loads it gets it.
     app.connect("builder-inited", _add_static_path)
     app.add_css_file("pom.css")
