@@ -107,11 +107,11 @@ def test_table_header_row_and_first_column_stay_in_view_when_it_scrolls(publishe
 def test_products_are_set_apart_from_their_subproducts_by_weight(published):
     with serve(published["html"]) as base, chromium() as browser:
         context, page = _matrix_page(browser, base, 1366)
-        weight = "row => Number(getComputedStyle(row.cells[1]).fontWeight)"
+        weight = "row => Number(getComputedStyle(row.cells[0]).fontWeight)"
         products = page.locator("table.pom-tabla tr.pom-producto").first.evaluate(weight)
         subproducts = page.locator("table.pom-tabla tr.pom-sub").first.evaluate(weight)
         assert products >= 600 and subproducts <= 400
-        indent = "row => parseFloat(getComputedStyle(row.cells[1]).paddingLeft)"
+        indent = "row => parseFloat(getComputedStyle(row.cells[0]).paddingLeft)"
         assert page.locator("tr.pom-sub").first.evaluate(indent) > page.locator("tr.pom-producto").first.evaluate(
             indent
         )
