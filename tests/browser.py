@@ -3,8 +3,9 @@
 Pages are served by a local http.server (over file:// the theme's search previews fail), and
 each page is checked at a phone and a laptop width: what it loads and from where, console
 errors, page-level horizontal overflow, axe-core's serious and critical violations, the
-link to the PDF, and the charts: never shown wider than drawn and, on the phone, no text of a
-chart under pom_lib.present.charts.MIN_TEXT_PX CSS px. Used by the tests and, to measure a build by hand, as a script:
+link to the PDF, tables cut short beside unused screen, rows whose fixed first cell is a bare code,
+and the charts: never shown wider than drawn and, on the phone, no text of a chart under
+pom_lib.present.charts.MIN_TEXT_PX CSS px. Used by the tests and, to measure a build by hand, as a script:
 
     .venv/bin/python tests/browser.py _build/html
 """
@@ -110,6 +111,35 @@ CHART_TEXT_JS = """async () => {
 }"""
 
 
+# A table cut short (its box scrolls sideways) while more than `spare` px of the screen stay unused to the
+# right of its box: the contents box's column or a margin it could have taken.
+_CLIPPED_JS = """(spare) => {
+  const width = document.documentElement.clientWidth;
+  const cut = [];
+  for (const box of document.querySelectorAll('article .pom-desplazable')) {
+    const unused = width - box.getBoundingClientRect().right;
+    if (box.scrollWidth > box.clientWidth + 1 && unused > spare) {
+      const title = box.closest('.pom-tabla-numerada')?.querySelector('.pom-titulo-tabla');
+      cut.push(`${(title ? title.textContent : 'tabla').trim()} (${Math.round(unused)} px libres)`);
+    }
+  }
+  return cut;
+}"""
+# Body rows whose first cell, the one that stays in view while a table scrolls sideways, holds only a code.
+BARE_CODE = r"^[A-Z]{3}\d{2,}$"
+_BARE_CODES_JS = """(pattern) => {
+  const code = new RegExp(pattern);
+  const bare = [];
+  for (const row of document.querySelectorAll('article table.pom-tabla tbody tr')) {
+    const text = row.cells[0]?.textContent.trim() ?? '';
+    if (code.test(text)) bare.push(text);
+  }
+  return bare;
+}"""
+# Free width beside a table that a cut-short table may leave (the article's own padding is less).
+SPARE = 100
+
+
 @dataclass
 class PageReport:
     """What one page did at one width."""
@@ -190,6 +220,12 @@ def check_page(browser, base: str, page_name: str, width: int, axe: bool = True)
     if covered:
         report.problems.append(f"el recuadro «Contenido» tapa {len(covered)} tablas o figuras")
     report.problems += _chart_problems(page.evaluate(CHART_TEXT_JS), width)
+    clipped = page.evaluate(_CLIPPED_JS, SPARE)
+    if clipped:
+        report.problems.append(f"tablas cortadas con más de {SPARE} px libres a su lado: {clipped}")
+    bare = page.evaluate(_BARE_CODES_JS, BARE_CODE)
+    if bare:
+        report.problems.append(f"la columna fija de {len(bare)} filas muestra solo un código: {bare[:5]}")
     if page.locator("a.pom-pdf[href$='.pdf']").count() == 0:
         report.problems.append("sin enlace «Descargar PDF»")
     if axe:

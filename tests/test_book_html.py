@@ -2,9 +2,11 @@
 
 Every page, served over loopback, at 390 and 1366 px: nothing wider than the screen, no
 console errors, no request to another host, no serious or critical axe-core violation, a link
-to the PDF, and the contents box over nothing. Then what a reader of tables relies on: the
-header row and the first column stay in view, products stand apart from subproducts, and a
-printed page shows the table whole. The pages come from conftest's `published` build.
+to the PDF, the contents box over nothing, no table cut short beside unused screen and no row
+whose fixed first cell is a bare code. The landing page opens on the main points and their figure.
+Then what a reader of tables relies on: the header row and the first column stay in view, products
+stand apart from subproducts, and a printed page shows the table whole. The pages come from
+conftest's `published` build.
 """
 
 from pathlib import Path
@@ -64,6 +66,33 @@ def test_the_landing_page_weighs_less_than_a_megabyte(published):
     assert report.bytes < LANDING_BUDGET, f"{report.bytes:,} bytes en {report.requests} peticiones"
 
 
+# Bottom (from the top of the page) of the main points list, its first point and the headline figure.
+_LANDING_JS = """() => {
+  const points = document.querySelector('ol.pom-hallazgos') || document.querySelector('article ol');
+  const bottom = (el) => (el ? Math.round(el.getBoundingClientRect().bottom + window.scrollY) : null);
+  return {list: bottom(points), first: bottom(points && points.querySelector('li')),
+          figure: bottom(document.querySelector('#figura-principal'))};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    # A laptop shows the whole list of main points and their figure on its first screen; a phone, the
+    # first point and the figure within its first two screens.
+    [(1366, 900, ("list", "figure")), (390, 844, ("first", "figure"))],
+)
+def test_the_landing_page_opens_on_the_main_points_and_their_figure(published, width, height, shown):
+    with serve(published["html"]) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(base + "index.html", wait_until="networkidle")
+        page.wait_for_url("**/resumen.html")
+        bottoms = page.evaluate(_LANDING_JS)
+        context.close()
+    screens = 1 if width > 390 else 2
+    assert {key: bottoms[key] for key in shown if bottoms[key] is None or bottoms[key] > screens * height} == {}
+
+
 def test_the_pdf_link_of_every_page_opens_the_pdf(published):
     with serve(published["html"]) as base, chromium() as browser:
         page = browser.new_page()
@@ -97,11 +126,11 @@ def test_table_header_row_and_first_column_stay_in_view_when_it_scrolls(publishe
 def test_products_are_set_apart_from_their_subproducts_by_weight(published):
     with serve(published["html"]) as base, chromium() as browser:
         context, page = _matrix_page(browser, base, 1366)
-        weight = "row => Number(getComputedStyle(row.cells[1]).fontWeight)"
+        weight = "row => Number(getComputedStyle(row.cells[0]).fontWeight)"
         products = page.locator("table.pom-tabla tr.pom-producto").first.evaluate(weight)
         subproducts = page.locator("table.pom-tabla tr.pom-sub").first.evaluate(weight)
         assert products >= 600 and subproducts <= 400
-        indent = "row => parseFloat(getComputedStyle(row.cells[1]).paddingLeft)"
+        indent = "row => parseFloat(getComputedStyle(row.cells[0]).paddingLeft)"
         assert page.locator("tr.pom-sub").first.evaluate(indent) > page.locator("tr.pom-producto").first.evaluate(
             indent
         )

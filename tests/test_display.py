@@ -16,7 +16,18 @@ import pytest
 from myst_nb.core.variables import format_plain_text
 
 from pom_lib.core.escaping import latex as latex_escape
-from pom_lib.present.display import OKABE_ITO, Cards, Chart, Figure, Table, _Prose, setup_figures, stored_figures
+from pom_lib.present.display import (
+    OKABE_ITO,
+    Cards,
+    Chart,
+    Figure,
+    Table,
+    _Prose,
+    code_and_name,
+    setup_figures,
+    stored_figures,
+)
+from pom_lib.present.tables import with_codes
 from pom_lib.render.sphinx_tables import (
     DOWNLOADS_MARK_LATEX,
     LABEL_MARK,
@@ -293,6 +304,51 @@ def test_row_roles_set_groups_items_and_sub_items_apart_in_both_outputs():
     assert r"SUB01 & \hspace*{1em}Subproducto & Q1" in latex
     # Blank cells of a heading row do not make a column of figures look like text.
     assert table.align == "llr"
+
+
+def test_codes_are_shown_with_their_names_in_the_fixed_first_column_and_downloaded_apart():
+    data = pd.DataFrame(
+        {
+            "Código": ["", "PRD01", "SUB01"],
+            "Producto": ["PROGRAMA", "Producto & más", "Subproducto"],
+            "Unidad": ["", "Persona", "Documento"],
+            "2025": ["", "Q2", "Q1"],
+        }
+    )
+    data.attrs.update(emphasis_rows=[0], strong_rows=[1], indent_rows=[2])
+    table = Table(with_codes(data, "Producto"), "Prueba", "Fuente de prueba")
+    html = table._repr_html_()
+    assert '<thead><tr><th scope="col">Producto</th><th scope="col">Unidad</th>' in html
+    assert '<tr class="pom-grupo"><th scope="row">PROGRAMA</th>' in html
+    assert '<tr class="pom-producto"><th scope="row">PRD01 Producto &amp; más</th><td>Persona</td>' in html
+    assert '<tr class="pom-sub"><th scope="row" class="pom-sangria">SUB01 Subproducto</th><td>Documento</td>' in html
+    latex = table._repr_latex_()
+    assert r"\textbf{PRD01 Producto \& más} & \textbf{Persona} & \textbf{Q2}" in latex
+    assert r"\hspace*{1em}SUB01 Subproducto & Documento & Q1" in latex
+    assert table.align == "llr"
+    downloads = table._repr_mimebundle_()[1][METADATA_KEY]["datos"]
+    assert downloads["columnas"] == ["Código", "Producto", "Unidad", "2025"]
+    assert downloads["filas"][2] == ["SUB01", "Subproducto", "Documento", "Q1"]
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "shown"),
+    [
+        ("SUB08", "Servicios de documentación", "SUB08 Servicios de documentación"),
+        ("", "TOTAL", "TOTAL"),
+        ("SUB28", "—", "SUB28"),
+        ("", "", ""),
+    ],
+)
+def test_code_and_name_reads_the_code_then_the_name(code, name, shown):
+    assert code_and_name(code, name) == shown
+
+
+def test_a_code_column_needs_the_column_of_its_names():
+    data = pd.DataFrame({"Código": ["PRD01"], "Producto": ["Producto"]})
+    data.attrs["code_column"] = "Código"
+    with pytest.raises(ValueError, match="necesita su columna de nombres"):
+        Table(data, "Prueba", "Fuente de prueba")
 
 
 def test_cards_show_each_value_over_its_label():

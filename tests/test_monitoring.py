@@ -88,7 +88,11 @@ def test_physical_table(followed):
     assert rows.loc["SUB11", ["Avance", "Semáforo"]].tolist() == [f"124.9{NBSP}%", "Sobreejecutado"]
     # 566 of 555 (102.0 %) stays «En meta» below the over-execution threshold.
     assert rows.loc["PRD04", ["Avance", "Semáforo"]].tolist() == [f"102.0{NBSP}%", "En meta"]
-    assert rows.loc["SUB01", "Producto / subproducto"].startswith("\u2003")
+    # As in the matrix: products in bold, subproducts indented under them, each code beside its name.
+    position = {code: i for i, code in enumerate(table["Código"])}
+    assert position["PRD01"] in table.attrs["strong_rows"] and position["SUB01"] in table.attrs["indent_rows"]
+    assert rows.loc["SUB01", "Producto / subproducto"] == "Servicios de documentación en el exterior"
+    assert table.attrs["code_column"] == "Código" and table.attrs["label_column"] == "Producto / subproducto"
     # Program headings are bold rows without a code.
     assert table.loc[0, "Código"] == "" and 0 in table.attrs["emphasis_rows"]
     assert table.loc[0, "Producto / subproducto"] == "SERVICIOS CONSULARES Y DE ATENCIÓN AL MIGRANTE"

@@ -9,6 +9,7 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
+from browser import check_site
 from editions import page_text, tree_hash
 
 from pom_lib.cli import main
@@ -106,6 +107,16 @@ def test_switcher_works_offline_in_the_browser(site):
         assert page.locator("h1").inner_text() == "Libro POM: ediciones publicadas"
         browser.close()
     assert problems == []
+
+
+def test_the_fictional_editions_pages_fit_a_phone_and_a_laptop(site):
+    """The 2026 edition (fictional plan, with its execution and changes) passes the published book's page
+    checks, its tables included: none cut short beside unused screen, none with a bare code as its fixed
+    first column."""
+    folder = site["site"] / "2026"
+    pages = sorted(f"2026/{p.name}" for p in folder.glob("*.html") if p.name not in ("search.html", "genindex.html"))
+    reports = check_site(site["site"], pages, axe=False)
+    assert {f"{r.page} a {r.width} px": r.problems for r in reports if r.problems} == {}
 
 
 def test_site_needs_editions(tmp_path):

@@ -72,7 +72,13 @@ def test_reconciliation_tables(plan, plan_copy):
 
 def test_outliers_and_unit_costs(plan):
     outliers = tables.outliers_table(plan, 50)
-    assert outliers.iloc[0][["Código", "Año", "Variación"]].tolist() == ["SUB14", "2026", "+8,623.8\u00a0%"]
+    assert outliers.iloc[0][["Código", "Nombre", "Año", "Variación"]].tolist() == [
+        "SUB14",
+        "Promoción en el exterior de la integración económica, inversión, turismo y comercio exterior",
+        "2026",
+        "+8,623.8\u00a0%",
+    ]
+    assert outliers.attrs["code_column"] == "Código" and outliers.attrs["label_column"] == "Nombre"
     assert outliers.iloc[0]["Explicación"] == (
         "El costo sigue a la asignación financiera, no al volumen: la meta financiera pasa de Q1,743,855 a "
         "Q159,740,794 (+9,060.2\u00a0%) mientras la meta física pasa de 1,679 a 1,763 (+5.0\u00a0%); en el mismo año, "
@@ -93,6 +99,11 @@ def test_outliers_and_unit_costs(plan):
 def test_reading_notes_list_the_ambiguous_rows(plan):
     notes = tables.reading_notes_table(plan)
     assert {"SUB16", "SUB20", "SUB22", "actividades_centrales"} <= set(notes["Código"])
+    named = notes.set_index("Código")["Nombre"]
+    assert named["actividades_centrales"] == "Actividades Centrales" and named["SUB20"] == (
+        "Subproducto sin nombre en el documento (SUB20)"
+    )
+    assert notes.attrs["code_column"] == "Código" and notes.attrs["label_column"] == "Nombre"
 
 
 def test_projection_table_puts_scenarios_in_rows(plan):

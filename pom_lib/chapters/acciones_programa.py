@@ -9,6 +9,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.present.display import Table
+from pom_lib.present.tables import with_codes
 
 
 class ProgramActions(Chapter):
@@ -147,7 +148,7 @@ class ProgramActions(Chapter):
             display(Markdown(strategic_framework.program_budget_markdown(self.plan, program.programa_id)))
             display(
                 Table(
-                    products,
+                    with_codes(products, "Producto"),
                     caption=f"Productos que financian el programa «{program.nombre}» y sus metas financieras "
                     "(quetzales)",
                     source=self.plan.citation(

@@ -20,6 +20,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan
+from pom_lib.present.tables import with_codes
 
 ADDED, REMOVED, RENAMED, UNIT, PROGRAM = "Agregado", "Retirado", "Renombrado", "Cambio de unidad", "Cambio de programa"
 CHANGE_ORDER = [ADDED, REMOVED, RENAMED, UNIT, PROGRAM]
@@ -204,7 +205,7 @@ def item_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
 
 def goal_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
     changes = goal_changes(previous, current)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Código": changes["elemento_id"],
             "Nombre": changes["nombre"],
@@ -217,6 +218,7 @@ def goal_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:
             "Diferencia financiera": [fmt.signed(v, fmt.quetzales) for v in changes["diferencia_financiera"]],
         }
     )
+    return with_codes(table, "Nombre")
 
 
 def total_changes_table(previous: Plan, current: Plan) -> pd.DataFrame:

@@ -65,6 +65,21 @@ def _positions(data: pd.DataFrame, key: str) -> set[int]:
     return {data.index.get_loc(i) for i in data.attrs.get(key, ())}
 
 
+def code_and_name(code: str, name: str) -> str:
+    """«SUB08» and «Servicios de …» read «SUB08 Servicios de …»; either one alone when the other is blank."""
+    return " ".join(part for part in (code, name) if part not in ("", MISSING))
+
+
+def _fold_codes(header: list[str], rows: list[list[str]], code: int, name: int) -> tuple[list[str], list[list[str]]]:
+    """The columns with each id joined to its name, under the name's heading, where the id column was."""
+
+    def fold(cells: list[str], joined: str) -> list[str]:
+        kept = [joined if i == code else cell for i, cell in enumerate(cells)]
+        return kept[:name] + kept[name + 1 :]
+
+    return fold(header, header[name]), [fold(row, code_and_name(row[code], row[name])) for row in rows]
+
+
 class Table:
     """A captioned table for both builders; cells are shown as given (format numbers first).
 
@@ -74,6 +89,10 @@ class Table:
     Row roles come from ``data.attrs``: ``emphasis_rows`` (group headings and totals: bold
     on a shaded band), ``strong_rows`` (items that have sub-items, such as a product: bold)
     and ``indent_rows`` (sub-items: indented in the ``label_column``, by default the first).
+    A ``code_column`` (``pom_lib.present.tables.with_codes``) holds ids whose names are in the
+    ``label_column``: the page and the PDF show both in one column at the id's place
+    («SUB08 Servicios de …»), so the fixed first column names its row; the downloads keep
+    the two columns apart.
     In HTML the table scrolls inside its own box, with its header row and first column
     fixed; in the PDF, ``pom_lib.present.table_layout`` chooses type size, orientation and column
     widths, and whether it floats or breaks across pages. ``landscape`` forces (True) or
@@ -91,12 +110,20 @@ class Table:
         landscape: bool | None = None,
         name: str | None = None,
     ):
-        self.header = [str(c) for c in data.columns]
-        self.rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+        self.download_header = [str(c) for c in data.columns]
+        self.download_rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+        self.header, self.rows = self.download_header, self.download_rows
         self.emphasis = _positions(data, "emphasis_rows")
         self.strong = _positions(data, "strong_rows")
         self.indented = _positions(data, "indent_rows")
         label = data.attrs.get("label_column")
+        code = data.attrs.get("code_column")
+        if code is not None:
+            if label is None:
+                raise ValueError(f"La columna de códigos «{code}» necesita su columna de nombres (label_column).")
+            self.header, self.rows = _fold_codes(
+                self.header, self.rows, self.header.index(code), self.header.index(label)
+            )
         self.label_column = self.header.index(label) if label is not None else 0
         self.caption = caption
         self.source = source
@@ -123,7 +150,10 @@ class Table:
             "lineas_iniciales": 0 if layout.floating else layout.lead_lines + 2,
             # Set on landscape pages of its own, which may take the heading before it along.
             "apaisada": layout.landscape,
-            "datos": {"columnas": self.header, "filas": [[c if c != MISSING else "" for c in r] for r in self.rows]},
+            "datos": {
+                "columnas": self.download_header,
+                "filas": [[c if c != MISSING else "" for c in r] for r in self.download_rows],
+            },
         }
         return {"text/html": self._repr_html_(), "text/latex": self._repr_latex_()}, {METADATA_KEY: meta}
 

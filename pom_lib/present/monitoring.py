@@ -31,7 +31,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.data.execution_file import CUATRIMESTRES_IN_A_YEAR, load_execution
 from pom_lib.data.plan import Plan
-from pom_lib.present.tables import SUBITEM
+from pom_lib.present.tables import with_codes
 
 LEVELS = ("producto", "subproducto")
 MEASURES = {"fisico": "meta física", "financiero": "meta financiera"}
@@ -60,23 +60,21 @@ def monitored_years(plan: Plan, edition_year: int) -> list[int]:
     return [year for year in plan.years if year <= cutoff_year(edition_year)]
 
 
-def _item_label(row) -> str:
-    return (SUBITEM if row.nivel == "subproducto" else "") + str(row.nombre)
-
-
-def _with_program_rows(table: pd.DataFrame, programs: pd.Series, blank: dict) -> pd.DataFrame:
-    """Insert a bold program heading before each program's first row."""
-    rows, emphasis = [], []
+def _with_program_rows(table: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Insert a program heading before each program's first row; products in bold, subproducts indented
+    under them, as in the planning matrix."""
+    rows, roles = [], {"emphasis_rows": [], "strong_rows": [], "indent_rows": []}
     previous = None
-    for (_, row), program in zip(table.iterrows(), programs):
+    for (_, row), program, level in zip(table.iterrows(), items["programa"], items["nivel"]):
         if program != previous:
-            emphasis.append(len(rows))
-            rows.append({**blank, "Producto / subproducto": str(program).upper()})
+            roles["emphasis_rows"].append(len(rows))
+            rows.append({**dict.fromkeys(table.columns, ""), "Producto / subproducto": str(program).upper()})
             previous = program
+        roles["strong_rows" if level == "producto" else "indent_rows"].append(len(rows))
         rows.append(row.to_dict())
     result = pd.DataFrame(rows, columns=table.columns)
-    result.attrs["emphasis_rows"] = emphasis
-    return result
+    result.attrs.update(roles)
+    return with_codes(result, "Producto / subproducto")
 
 
 def physical_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -85,7 +83,7 @@ def physical_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "Código": rows["elemento_id"].tolist(),
-            "Producto / subproducto": [_item_label(r) for r in rows.itertuples()],
+            "Producto / subproducto": rows["nombre"].tolist(),
             "Unidad": rows["unidad_medida"].tolist(),
             "Meta": [fmt.integer(v) for v in rows["meta_fisica"]],
             "Ejecutado": [fmt.integer(v) for v in rows["ejecucion_fisica"]],
@@ -93,7 +91,7 @@ def physical_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
             "Semáforo": rows["semaforo_fisico"].tolist(),
         }
     )
-    return _with_program_rows(table, rows["programa"], {c: "" for c in table.columns})
+    return _with_program_rows(table, rows)
 
 
 def has_current_budget(attainment: pd.DataFrame, year: int | None = None) -> bool:
@@ -111,7 +109,7 @@ def financial_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = attainment[attainment["anio"] == year]
     columns = {
         "Código": rows["elemento_id"].tolist(),
-        "Producto / subproducto": [_item_label(r) for r in rows.itertuples()],
+        "Producto / subproducto": rows["nombre"].tolist(),
         "Meta aprobada": [fmt.quetzales(v) for v in rows["meta_financiera"]],
     }
     budget = has_current_budget(attainment, year)
@@ -123,7 +121,7 @@ def financial_table(attainment: pd.DataFrame, year: int) -> pd.DataFrame:
         columns["Avance sobre el vigente"] = [fmt.percent(v) for v in rows["ejecucion_vigente_pct"]]
     columns["Semáforo"] = rows["semaforo_financiero"].tolist()
     table = pd.DataFrame(columns)
-    return _with_program_rows(table, rows["programa"], {c: "" for c in table.columns})
+    return _with_program_rows(table, rows)
 
 
 def semaforo_counts(attainment: pd.DataFrame) -> pd.DataFrame:
@@ -297,7 +295,7 @@ def projection_table(projection: pd.DataFrame, plan: Plan, newer: Plan | None = 
         table[f"Meta financiera {last}, plan {newer.period}"] = [
             fmt.quetzales(goals["meta_financiera"].get(code)) for code in rows["elemento_id"]
         ]
-    return table
+    return with_codes(table, "Producto")
 
 
 def goals_to_measure_table(plan: Plan, year: int, fiche_id: str | None = None) -> pd.DataFrame:
@@ -325,7 +323,7 @@ def goals_to_measure_table(plan: Plan, year: int, fiche_id: str | None = None) -
             f"Meta financiera {year}": fmt.MISSING,
         }
         table = pd.concat([table, pd.DataFrame([indicator])], ignore_index=True)
-    return table
+    return with_codes(table, "Producto o indicador")
 
 
 @dataclass

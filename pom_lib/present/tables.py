@@ -9,7 +9,17 @@ from pom_lib.compute.reconciliation import indicator_values, summary
 from pom_lib.core import formatting as fmt
 from pom_lib.data.plan import Plan
 
-SUBITEM = "\u2003"  # an em space indents a subproduct's name under its product (monitoring tables)
+
+def with_codes(table: pd.DataFrame, name_column: str, code_column: str = "Código") -> pd.DataFrame:
+    """Mark `table`'s ids (`code_column`) as the codes of the names in `name_column`.
+
+    display.Table then shows each id in front of its name, in one column («SUB08 Servicios de …»):
+    the column a phone keeps fixed while the table scrolls sideways names its row, never a bare code.
+    The downloads keep the ids and the names in their own columns.
+    """
+    table.attrs["code_column"] = code_column
+    table.attrs["label_column"] = name_column
+    return table
 
 
 def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
@@ -58,8 +68,7 @@ def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
     table.attrs["emphasis_rows"] = [i for i, level in enumerate(levels) if level == "programa"]
     table.attrs["strong_rows"] = [i for i, level in enumerate(levels) if level == "producto"]
     table.attrs["indent_rows"] = [i for i, level in enumerate(levels) if level == "subproducto"]
-    table.attrs["label_column"] = "Producto / subproducto"
-    return table
+    return with_codes(table, "Producto / subproducto")
 
 
 def yearly_totals_table(plan: Plan) -> pd.DataFrame:
@@ -88,7 +97,7 @@ def budget_by_program_table(plan: Plan) -> pd.DataFrame:
 def product_growth_table(plan: Plan) -> pd.DataFrame:
     growth = analysis.product_growth(plan)
     first, last = plan.years[0], plan.years[-1]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Código": growth["producto_id"],
             "Producto": growth["producto"],
@@ -100,6 +109,7 @@ def product_growth_table(plan: Plan) -> pd.DataFrame:
             "Financiera, anual": [fmt.signed_percent(v) for v in growth["meta_financiera_tcac"]],
         }
     )
+    return with_codes(table, "Producto")
 
 
 def unit_cost_table(plan: Plan, level: str = "producto") -> pd.DataFrame:
@@ -118,7 +128,7 @@ def unit_cost_table(plan: Plan, level: str = "producto") -> pd.DataFrame:
                 **{str(y): fmt.quetzales(by_year.get(y)) for y in plan.years},
             }
         )
-    return pd.DataFrame(rows)
+    return with_codes(pd.DataFrame(rows, columns=["Código", "Nombre", "Unidad", *map(str, plan.years)]), "Nombre")
 
 
 def unit_cost_explanation(outlier) -> str:
@@ -145,9 +155,10 @@ def unit_cost_explanation(outlier) -> str:
 
 def outliers_table(plan: Plan, threshold_pct: float) -> pd.DataFrame:
     outliers = analysis.unit_cost_outliers(plan, threshold_pct)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Código": outliers["elemento"],
+            "Nombre": outliers["nombre"],
             "Año": outliers["anio"].astype(str),
             "Costo unitario anterior": [fmt.quetzales(v) for v in outliers["costo_anterior"]],
             "Costo unitario": [fmt.quetzales(v) for v in outliers["costo_unitario"]],
@@ -155,6 +166,7 @@ def outliers_table(plan: Plan, threshold_pct: float) -> pd.DataFrame:
             "Explicación": [unit_cost_explanation(row) for row in outliers.itertuples()],
         }
     )
+    return with_codes(table, "Nombre")
 
 
 def fiche_table(plan: Plan, fiche_id: str) -> pd.DataFrame:
@@ -204,11 +216,15 @@ def reconciliation_detail_table(report: pd.DataFrame, only_failures: bool = True
 def reading_notes_table(plan: Plan) -> pd.DataFrame:
     """Rows of the data that carry a reading note (ambiguities of the source document)."""
     frames = []
-    for table, key in (("programas", "programa_id"), ("productos", "producto_id"), ("subproductos", "subproducto_id")):
-        data = plan[table]
+    for data, key, name in (
+        (plan.programs, "programa_id", "nombre"),
+        (plan.products, "producto_id", "nombre"),
+        # A subproduct the document leaves unnamed shows its label («Subproducto sin nombre…»).
+        (plan.subproducts, "subproducto_id", "etiqueta"),
+    ):
         noted = data[data["nota"].notna() & (data["nota"].astype(str).str.strip() != "")]
-        frames.append(pd.DataFrame({"Código": noted[key], "Nota de lectura": noted["nota"]}))
-    return pd.concat(frames, ignore_index=True)
+        frames.append(pd.DataFrame({"Código": noted[key], "Nombre": noted[name], "Nota de lectura": noted["nota"]}))
+    return with_codes(pd.concat(frames, ignore_index=True), "Nombre")
 
 
 def projection_table(projection: pd.DataFrame, value: str, as_text) -> pd.DataFrame:

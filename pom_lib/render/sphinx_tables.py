@@ -317,6 +317,12 @@ def _add_static_path(app: Any) -> None:
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
 
+def _add_tables_script(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """A page with tables gets the script that lets a wide one take the contents box's column (pom.css)."""
+    if doctree is not None and next(doctree.findall(pom_table), None) is not None:
+        app.add_js_file("pom-tablas.js", loading_method="defer")
+
+
 # The edition switcher of the site (pom_lib.publish.site): «Edición: [2025 ▾]» at the top of every page.
 # Its entries come from versiones.js at the site root, loaded as a script so the page also works
 # from file://; a new edition rewrites that file, never the pages of the editions before it.
@@ -422,6 +428,7 @@ def setup(app: Any) -> dict[str, Any]:
     # The book's stylesheet travels with this extension, so any book that loads it gets it.
     app.connect("builder-inited", _add_static_path)
     app.add_css_file("pom.css")
+    app.connect("html-page-context", _add_tables_script)
     # Selected by html_math_renderer in _config.yml: no page ever asks a CDN for MathJax.
     app.add_html_math_renderer(
         "sin-formulas", inline_renderers=(_reject_maths, None), block_renderers=(_reject_maths, None)
