@@ -223,6 +223,18 @@ def test_an_empty_sheet_gives_back_a_folder_without_the_table(tmp_path):
     assert tree_hash(back) == tree_hash(PLAN_DIR)
 
 
+def test_a_blank_or_missing_sheet_is_a_plan_without_acknowledgements(tmp_path):
+    workbook = tmp_path / "plan.xlsx"
+    assert pom("exportar", PLAN_DIR, "-o", workbook).returncode == 0
+    edited = openpyxl.load_workbook(workbook)
+    edited["discrepancias_reconocidas"].delete_rows(1)
+    edited.save(workbook)
+    assert pom("validar", workbook, "--estricto").returncode == 0
+    del edited["discrepancias_reconocidas"]
+    edited.save(workbook)
+    assert pom("validar", workbook, "--estricto").returncode == 0
+
+
 def test_a_stale_acknowledgement_in_a_workbook_names_its_sheet(discrepant, tmp_path):
     acknowledge(discrepant, "poblacion_elegible,2029,FICHA_PRODUCTO,1600000,1619000," + NOTE)
     workbook = tmp_path / "plan.xlsx"

@@ -185,12 +185,17 @@ def _read_tables(source: Path, folder: Path, resources: list[dict]) -> tuple[dic
 
 
 def read_table_sheet(workbook: ExcelWorkbook, path: Path, resource: dict) -> RawTable | None:
-    """A table's sheet; None for an optional table whose sheet is missing or has no rows (the exported
+    """A table's sheet; None for an optional table whose sheet is missing, blank or has no rows (the exported
     workbook always has the sheet, and leaves it empty for a table the plan does not have)."""
-    if contract.is_optional(resource) and resource["name"] not in workbook.values.sheetnames:
+    optional, name = contract.is_optional(resource), resource["name"]
+    if optional and (name not in workbook.values.sheetnames or _blank(workbook.values[name])):
         return None
-    table = read_sheet(workbook, path, resource["name"])
-    return None if contract.is_optional(resource) and not table.rows else table
+    table = read_sheet(workbook, path, name)
+    return None if optional and not table.rows else table
+
+
+def _blank(sheet) -> bool:
+    return all(value in (None, "") for row in sheet.iter_rows(values_only=True) for value in row)
 
 
 def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
