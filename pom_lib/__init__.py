@@ -19,5 +19,6 @@ ejecución                  execution
 población objetivo         target population
 cobertura                  coverage
 conciliación               reconciliation
+discrepancia reconocida    acknowledged discrepancy
 =========================  ==========================
 """

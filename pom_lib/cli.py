@@ -86,7 +86,7 @@ def _print_problems(error: PlanError) -> int:
 
 
 def cmd_validar(args) -> int:
-    from pom_lib.compute.reconciliation import reconcile, summary
+    from pom_lib.compute.reconciliation import reconcile, review_acknowledgements, summary
     from pom_lib.core import formatting as fmt
     from pom_lib.data.plan import load_plan
 
@@ -96,30 +96,60 @@ def cmd_validar(args) -> int:
     rows = sum(len(t) for t in plan.tables.values())
     print(f"Plan válido: {plan.info['titulo']} ({plan.info['institucion']}).")
     print(f"  {len(plan.tables)} tablas, {fmt.integer(rows)} filas.")
-    report = reconcile(plan)
-    for rule in summary(report).itertuples():
+    review = review_acknowledgements(plan, reconcile(plan))
+    for rule in summary(review.report).itertuples():
         mark = "✓" if rule.no_cumplen == 0 else "✗"
         print(f"  {mark} {rule.regla}: {rule.cumplen} de {rule.comprobaciones} comprobaciones cumplen.")
-    failures = report[~report["cumple"]]
-    if failures.empty:
+    if review.report["cumple"].all():
         print("Todas las reglas de conciliación se cumplen.")
-    else:
-        print(f"Atención: {len(failures)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
-        for row in failures.itertuples():
-            year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
-            print(
-                f"  - {row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
-                f"encontrado {fmt.decimal(row.encontrado, 1)}"
-            )
+    _print_failures(review, plan)
     _print_reviews(plan)
-    if args.estricto and not failures.empty:
+    if args.estricto and (not review.unacknowledged.empty or review.stale):
         print(
-            "Con --estricto, una comprobación que no cuadra es un error: revise la transcripción de esas cifras "
-            "contra el documento.",
+            "Con --estricto, una comprobación que no cuadra es un error (salvo que el plan la reconozca como del "
+            "documento, con sus mismas cifras), y también lo es un reconocimiento que ya no corresponde a los "
+            "datos: revise la transcripción de esas cifras contra el documento.",
             file=sys.stderr,
         )
         return 1
     return 0
+
+
+def _print_failures(review, plan) -> None:
+    """The failing checks the plan does not acknowledge (with the line that would), those it does, and the
+    acknowledgements that no longer match the data."""
+    from pom_lib.compute.reconciliation import acknowledgement_line
+    from pom_lib.core import formatting as fmt
+    from pom_lib.data import contract
+
+    def described(row) -> str:
+        year = "" if row.anio is None or str(row.anio) == "<NA>" else f" {row.anio}"
+        return (
+            f"{row.regla}{year}, {row.elemento}: esperado {fmt.decimal(row.esperado, 1)}, "
+            f"encontrado {fmt.decimal(row.encontrado, 1)}"
+        )
+
+    unacknowledged, acknowledged = review.unacknowledged, review.acknowledged
+    if not unacknowledged.empty:
+        print(f"Atención: {len(unacknowledged)} comprobación(es) no cuadran (se publican en «Calidad de los datos»):")
+        for row in unacknowledged.itertuples():
+            print(f"  - {described(row)}")
+        place = contract.table_place(plan.source, contract.ACKNOWLEDGEMENTS)
+        header = ",".join(contract.field_names(contract.ACKNOWLEDGEMENTS))
+        print(
+            f"Si una diferencia es del propio documento publicado, reconózcala: agregue su línea a {place} "
+            f"(con el encabezado {header} si aún no existe) y escriba en «nota» por qué:"
+        )
+        for row in unacknowledged.itertuples():
+            print(f"  {acknowledgement_line(row)}")
+    if not acknowledged.empty:
+        print(f"Reconocidas como del documento: {len(acknowledged)} comprobación(es) que no cuadran:")
+        for row in acknowledged.itertuples():
+            print(f"  - {described(row)} ({row.nota})")
+    if review.stale:
+        print(f"Reconocimientos que ya no corresponden a los datos: {len(review.stale)}:")
+        for problem in review.stale:
+            print(f"  - {problem}")
 
 
 def _print_reviews(plan) -> None:
@@ -297,6 +327,7 @@ def cmd_sitio(args) -> int:
 
 def cmd_exportar(args) -> int:
     from pom_lib.core import formatting as fmt
+    from pom_lib.data import contract
     from pom_lib.export.plan_workbook import read_package, write_workbook
 
     target = Path(args.salida)
@@ -305,7 +336,8 @@ def cmd_exportar(args) -> int:
         package = read_package(args.ruta)
         write_workbook(package, target)
     print(
-        f"Plan exportado a {target}: {len(package.tables)} hojas de datos ({fmt.integer(package.rows)} filas), "
+        f"Plan exportado a {target}: {len(contract.plan_resources())} hojas de datos "
+        f"({fmt.integer(package.rows)} filas), "
         f"instrucciones y {_documents_text(package)}."
     )
     for path in package.left_out:
@@ -415,7 +447,8 @@ def build_parser() -> SpanishParser:
     validar.add_argument(
         "--estricto",
         action="store_true",
-        help="termina con código 1 si alguna regla de conciliación no se cumple (para la integración continua)",
+        help="termina con código 1 si una comprobación de conciliación no cuadra y el plan no la reconoce como "
+        "del documento, o si un reconocimiento ya no corresponde a los datos (para la integración continua)",
     )
     validar.set_defaults(run=cmd_validar)
 

@@ -65,6 +65,8 @@ def write_workbook(folder: Path, path: Path) -> None:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for resource in plan_resources():
+        if not (folder / resource["path"]).exists():
+            continue  # an optional table the plan does not have
         sheet = workbook.create_sheet(resource["name"])
         header, *records = rows(folder / resource["path"])
         types = [field["type"] for field in resource["schema"]["fields"]]

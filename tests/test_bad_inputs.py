@@ -196,6 +196,15 @@ def _extra_resource(path: str) -> Callable[[Path], list]:
     return _descriptor(lambda d: d["resources"].append({"name": "extra", "path": path}))
 
 
+ACKNOWLEDGED = "discrepancias_reconocidas.csv"
+ACKNOWLEDGED_HEADER = "regla,anio,elemento,esperado,encontrado,nota\n"
+
+
+def _acknowledged(*lines: str) -> Callable[[Path], list]:
+    """The plan acknowledges discrepancies of its document: these lines below the header."""
+    return _written(ACKNOWLEDGED, (ACKNOWLEDGED_HEADER + "".join(f"{line}\n" for line in lines)).encode())
+
+
 def _nested(levels: int) -> Callable[[Path], list]:
     return _written("datapackage.json", b"[" * levels + b"]" * levels)
 
@@ -974,6 +983,133 @@ CASES = [
         "C",
         "la celda C1 está vacía",
         sheet="metas_productos",
+    ),
+    Case(
+        "discrepancia-regla-desconocida",
+        _acknowledged("total_anul,2027,TOTAL,1180000000,1180000001,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "regla",
+        ("«total_anul» no es un valor admitido", "total_anual", "poblacion_elegible"),
+    ),
+    Case(
+        "discrepancia-producto-inexistente",
+        _acknowledged("financiera_producto,2027,PRD99,1,2,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "elemento",
+        "«PRD99» no existe: en la regla «financiera_producto» el elemento es un identificador de productos.csv "
+        "(columna «producto_id»)",
+    ),
+    Case(
+        "discrepancia-ficha-inexistente",
+        _acknowledged("indicador_relativo,2027,COBERTURA,46.2,46.1,Redondeo del documento."),
+        ACKNOWLEDGED,
+        2,
+        "elemento",
+        "«COBERTURA» no existe: en la regla «indicador_relativo» el elemento es un identificador de fichas.csv",
+    ),
+    Case(
+        "discrepancia-mujeres-con-otra-cifra",
+        _acknowledged("mujeres,2029,poblacion_elegible_2029,1,2,El documento redondea."),
+        ACKNOWLEDGED,
+        2,
+        "elemento",
+        "el elemento es una cifra de rol «mujeres» de cifras_clave.csv (columna «clave»)",
+    ),
+    Case(
+        "discrepancia-total-con-otro-elemento",
+        _acknowledged("total_anual,2027,PRD01,1,2,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "elemento",
+        "en la regla «total_anual» el elemento es siempre «TOTAL», no «PRD01»",
+    ),
+    Case(
+        "discrepancia-anio-mal-escrito",
+        _acknowledged("total_anual,dos mil veintisiete,TOTAL,1,2,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "anio",
+        "«dos mil veintisiete» no es un número entero",
+    ),
+    Case(
+        "discrepancia-anio-de-cinco-cifras",
+        _acknowledged("total_anual,20277,TOTAL,1,2,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "anio",
+        "el valor 20277 es mayor que el máximo permitido (2100)",
+    ),
+    Case(
+        "discrepancia-sin-anio",
+        _acknowledged("poblacion_elegible,,FICHA_PRODUCTO,1,2,El documento redondea."),
+        ACKNOWLEDGED,
+        2,
+        "anio",
+        "la regla «poblacion_elegible» necesita el año de la comprobación",
+    ),
+    Case(
+        "discrepancia-poblacion-objetivo-con-anio",
+        _acknowledged("poblacion_objetivo,2029,poblacion_objetivo,1,2,El documento suma mal."),
+        ACKNOWLEDGED,
+        2,
+        "anio",
+        "la regla «poblacion_objetivo» se comprueba sin año: deje «anio» vacío",
+    ),
+    Case(
+        "discrepancia-repetida",
+        _acknowledged(
+            "total_anual,2027,TOTAL,1,2,El documento suma mal.", "total_anual,2027,TOTAL,1,2,Otra vez la misma."
+        ),
+        ACKNOWLEDGED,
+        3,
+        "elemento",
+        "la comprobación de la regla «total_anual» para «TOTAL» en 2027 ya está reconocida en la fila 2",
+    ),
+    Case(
+        "discrepancia-sin-nota",
+        _acknowledged("total_anual,2027,TOTAL,1,2,"),
+        ACKNOWLEDGED,
+        2,
+        "nota",
+        "falta el valor",
+    ),
+    Case(
+        "discrepancia-cifra-con-separadores",
+        _acknowledged('total_anual,2027,TOTAL,"1,180,000,000",2,El documento suma mal.'),
+        ACKNOWLEDGED,
+        2,
+        "esperado",
+        "escriba 1180000000, sin separadores de miles",
+    ),
+    Case(
+        "discrepancia-tabla-sin-filas",
+        _acknowledged(),
+        ACKNOWLEDGED,
+        None,
+        None,
+        "la tabla no tiene filas: bórrela si el plan no reconoce ninguna discrepancia",
+    ),
+    Case(
+        "discrepancia-sin-columna-nota",
+        _written(ACKNOWLEDGED, b"regla,anio,elemento,esperado,encontrado\ntotal_anual,2027,TOTAL,1,2\n"),
+        ACKNOWLEDGED,
+        1,
+        None,
+        "falta la columna «nota»",
+    ),
+    Case(
+        "excel-discrepancia-elemento-inexistente",
+        _then(
+            _acknowledged("fisica_producto,2027,PRD99,1,2,El documento suma mal."),
+            _workbook(lambda workbook: None),
+        ),
+        "pom.xlsx",
+        2,
+        "elemento",
+        "«PRD99» no existe: en la regla «fisica_producto» el elemento es un identificador de la hoja «productos»",
+        sheet="discrepancias_reconocidas",
     ),
     Case(
         "excel-que-no-es-excel",

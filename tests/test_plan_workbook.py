@@ -51,14 +51,18 @@ def exported(tmp_path_factory):
 def test_export_writes_one_sheet_per_table_and_says_what_it_carries(exported):
     path, output = exported
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["instrucciones", *TABLES, "paquete", "documentos"]
+    assert workbook.sheetnames == ["instrucciones", *TABLES, "discrepancias_reconocidas", "paquete", "documentos"]
     for table in TABLES:
         rows = [[("" if v is None else v) for v in row] for row in workbook[table].iter_rows(values_only=True)]
         expected = _csv_rows(PLAN_DIR, table)
         assert rows[0] == expected[0], table
         assert len(rows) == len(expected), table
     notes = len(list((PLAN_DIR / "comentarios").glob("*.md")))
-    assert "18 hojas de datos" in output and f"README.md y {notes} archivos de comentarios" in output
+    # The plan acknowledges no discrepancy: its optional sheet is there, with only its header.
+    assert [row for row in workbook["discrepancias_reconocidas"].iter_rows(values_only=True)] == [
+        ("regla", "anio", "elemento", "esperado", "encontrado", "nota")
+    ]
+    assert "19 hojas de datos" in output and f"README.md y {notes} archivos de comentarios" in output
     assert "pom importar" in output
 
 

@@ -48,6 +48,11 @@ class DataQuality(Chapter):
         return reconciliation.reconcile(self.plan)
 
     @cached_property
+    def review(self) -> reconciliation.AcknowledgementReview:
+        """The failing checks split by whether the plan acknowledges them as its document's own."""
+        return reconciliation.review_acknowledgements(self.plan, self.report)
+
+    @cached_property
     def notes(self) -> pd.DataFrame:
         return tables.reading_notes_table(self.plan)
 
@@ -63,11 +68,37 @@ class DataQuality(Chapter):
             "n_reglas": fmt.integer(len(reconciliation.summary(self.report))),
             "n_comprobaciones": fmt.integer(len(self.report)),
             "frase_conciliacion": narrative.reconciliation_sentence(self.report),
+            "frase_reconocidas": self._acknowledged_sentence(),
             "n_notas": fmt.integer(len(self.notes)),
             "frase_lecturas": self._notes_sentence(),
             "n_anomalias": fmt.integer(len(self.anomalies)),
             "frase_anomalias": self._anomalies_sentence(),
         }
+
+    def _acknowledged_sentence(self) -> str:
+        """How many of the failing checks the plan acknowledges as its document's own (empty when none)."""
+        acknowledged, failing = len(self.review.acknowledged), int((~self.report["cumple"]).sum())
+        if not acknowledged:
+            return ""
+        reason = "con su razón" if acknowledged == 1 else "con la razón de cada una"
+        table = "({numref}`tabla-reconocidas`)"
+        if acknowledged == failing == 1:
+            return (
+                f"La que no cuadra es una diferencia del propio documento publicado, que los datos reconocen "
+                f"{reason} {table}."
+            )
+        if acknowledged == failing:
+            return (
+                f"Las {fmt.integer(failing)} que no cuadran son diferencias del propio documento publicado, que los "
+                f"datos reconocen {reason} {table}."
+            )
+        others = failing - acknowledged
+        what = "es una diferencia" if acknowledged == 1 else "son diferencias"
+        rest = "la otra se detalla" if others == 1 else f"las otras {fmt.integer(others)} se detallan"
+        return (
+            f"De las {fmt.integer(failing)} que no cuadran, {fmt.integer(acknowledged)} {what} del propio documento "
+            f"publicado, que los datos reconocen {reason} {table}; {rest} en la {{numref}}`tabla-diferencias`."
+        )
 
     def _notes_sentence(self) -> str:
         count = len(self.notes)
@@ -123,19 +154,38 @@ class DataQuality(Chapter):
         )
 
     def show_differences(self) -> None:
-        """The checks that fail, or a sentence saying there are none."""
+        """The checks that fail, those the plan acknowledges apart with their note, or a sentence saying there are
+        none."""
         from IPython.display import Markdown, display
 
         if self.report["cumple"].all():
             display(Markdown("Ninguna comprobación presenta diferencias, por lo que no hay detalle que mostrar."))
             return
-        display(
-            Table(
-                tables.reconciliation_detail_table(self.report),
-                caption="Comprobaciones que no cuadran",
-                source=self.plan.citation("verificación de elaboración propia"),
-                name="tabla-diferencias",
-            )
+        for table in (self.differences_table(), self.acknowledged_table()):
+            if table is not None:
+                display(table)
+
+    def differences_table(self) -> Table | None:
+        """The failing checks the plan does not acknowledge."""
+        if self.review.unacknowledged.empty:
+            return None
+        return Table(
+            tables.reconciliation_detail_table(self.review.unacknowledged),
+            caption="Comprobaciones que no cuadran",
+            source=self.plan.citation("verificación de elaboración propia"),
+            name="tabla-diferencias",
+        )
+
+    def acknowledged_table(self) -> Table | None:
+        """The failing checks the plan acknowledges as differences of the published document, with their note."""
+        acknowledged = self.review.acknowledged
+        if acknowledged.empty:
+            return None
+        return Table(
+            tables.reconciliation_detail_table(acknowledged).assign(Razón=list(acknowledged["nota"])),
+            caption="Comprobaciones que no cuadran en el documento publicado, reconocidas en los datos",
+            source=self.plan.citation("verificación de elaboración propia; razón: paquete de datos del libro"),
+            name="tabla-reconocidas",
         )
 
     def notes_table(self) -> Table | None:

@@ -2,12 +2,22 @@
 
 A row of the report says: which rule, which year, which item, what the plan states
 (esperado), what its parts add up to (encontrado), the difference, and whether it holds.
+
+A published document need not add up: a plan acknowledges a check its document fails in
+discrepancias_reconocidas.csv (rule code, year, element, both figures and a note). An
+acknowledgement holds while the check fails with exactly those figures; once the figures change
+or the check holds, it no longer matches the data and says so (`review_acknowledgements`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+
 import pandas as pd
 
+from pom_lib.core.errors import Problem
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan, product_parts
 
@@ -21,6 +31,22 @@ RULE_INDICATOR_REL = "Indicador: dato relativo = dato absoluto / población obje
 RULE_POPULATION = "Población objetivo = suma por país o región"
 RULE_ELIGIBLE = "Población elegible de un año = meta absoluta del indicador en ese año"
 RULE_WOMEN = "Mujeres a asistir = porcentaje femenino × población elegible"
+
+# How discrepancias_reconocidas.csv names each rule (its elements: contract.ACKNOWLEDGED_ELEMENTS).
+RULE_CODES = {
+    RULE_FINANCIAL: "financiera_producto",
+    RULE_PHYSICAL: "fisica_producto",
+    RULE_TOTAL: "total_anual",
+    RULE_INDICATOR_ABS: "indicador_absoluto",
+    RULE_INDICATOR_REL: "indicador_relativo",
+    RULE_POPULATION: "poblacion_objetivo",
+    RULE_ELIGIBLE: "poblacion_elegible",
+    RULE_WOMEN: "mujeres",
+}
+RULE_NAMES = {code: rule for rule, code in RULE_CODES.items()}
+# An acknowledgement writes a figure with at most four decimals (a recomputed percentage such as
+# 46.1839); it names the computed figure when both round alike.
+FIGURE_DECIMALS = 4
 
 # Published percentages carry one decimal: a recomputed value holds when it rounds to it.
 RELATIVE_TOLERANCE = 0.05
@@ -262,3 +288,102 @@ def summary(report: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {"comprobaciones": grouped.size(), "cumplen": grouped.sum(), "no_cumplen": grouped.size() - grouped.sum()}
     ).reset_index()
+
+
+def figure_text(value: float) -> str:
+    """A figure as an acknowledgement writes it: digits, and a point with at most four decimals (46.1839)."""
+    text = f"{value:.{FIGURE_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _same_figure(written: float, computed: float) -> bool:
+    return abs(written - computed) <= 0.5 * 10**-FIGURE_DECIMALS + 1e-9
+
+
+def acknowledgement_line(finding) -> str:
+    """The line of discrepancias_reconocidas.csv that acknowledges a failing check (a report row), «nota» empty."""
+    year = "" if pd.isna(finding.anio) else str(int(finding.anio))
+    cells = [RULE_CODES[finding.regla], year, finding.elemento, figure_text(finding.esperado)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([*cells, figure_text(finding.encontrado), ""])
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class AcknowledgementReview:
+    """The report with the plan's acknowledgements applied, and those that no longer match it.
+
+    `report` adds to the reconciliation report `reconocida` (a failing check the plan acknowledges
+    with its very figures) and `nota` (the acknowledgement's note, else NA). `stale` names, by file
+    and row, each acknowledgement that matches no failing check.
+    """
+
+    report: pd.DataFrame
+    stale: list[Problem]
+
+    @property
+    def acknowledged(self) -> pd.DataFrame:
+        """Failing checks the plan acknowledges as its document's own."""
+        return self.report[~self.report["cumple"] & self.report["reconocida"]]
+
+    @property
+    def unacknowledged(self) -> pd.DataFrame:
+        """Failing checks nobody has acknowledged."""
+        return self.report[~self.report["cumple"] & ~self.report["reconocida"]]
+
+
+def _check_key(rule: str, year, element: str) -> tuple:
+    return rule, None if pd.isna(year) else int(year), element
+
+
+def review_acknowledgements(plan: Plan, report: pd.DataFrame) -> AcknowledgementReview:
+    """Match each acknowledgement of the plan to its check in `report` (see the module's docstring)."""
+    acknowledged = plan.tables.get(contract.ACKNOWLEDGEMENTS)
+    report = report.assign(reconocida=False, nota=pd.Series(pd.NA, index=report.index, dtype="string"))
+    if acknowledged is None:
+        return AcknowledgementReview(report, [])
+    positions = {
+        _check_key(RULE_CODES[rule], year, element): position
+        for position, (rule, year, element) in enumerate(zip(report["regla"], report["anio"], report["elemento"]))
+    }
+    stale = []
+    for row_number, row in acknowledged.iterrows():
+        position = positions.get(_check_key(row["regla"], row["anio"], row["elemento"]))
+        reason, column = _mismatch(row, None if position is None else report.iloc[position])
+        if reason:
+            stale.append(contract.table_problem(plan.source, contract.ACKNOWLEDGEMENTS, reason, row_number, column))
+        else:
+            report.iloc[position, report.columns.get_loc("reconocida")] = True
+            report.iloc[position, report.columns.get_loc("nota")] = row["nota"]
+    return AcknowledgementReview(report, stale)
+
+
+def _mismatch(acknowledgement: pd.Series, check: pd.Series | None) -> tuple[str | None, str | None]:
+    """Why an acknowledgement does not match its check (and the column to correct), or (None, None)."""
+    rule = acknowledgement["regla"]
+    where = f"«{acknowledgement['elemento']}»" + (
+        "" if pd.isna(acknowledgement["anio"]) else f" en {int(acknowledgement['anio'])}"
+    )
+    if check is None:
+        return (
+            f"la conciliación no tiene ninguna comprobación de la regla «{rule}» ({RULE_NAMES[rule]}) para {where}: "
+            "revise el año y el elemento, o borre la fila",
+            None,
+        )
+    figures = f"esperado {figure_text(check['esperado'])}, encontrado {figure_text(check['encontrado'])}"
+    if check["cumple"]:
+        return f"la comprobación de la regla «{rule}» para {where} ya cuadra ({figures}): borre la fila", None
+    changed = [
+        column
+        for column in ("esperado", "encontrado")
+        if not _same_figure(float(acknowledgement[column]), float(check[column]))
+    ]
+    if not changed:
+        return None, None
+    return (
+        f"las cifras de la comprobación de la regla «{rule}» para {where} cambiaron: la fila reconoce esperado "
+        f"{figure_text(acknowledgement['esperado'])}, encontrado {figure_text(acknowledgement['encontrado'])}, y "
+        f"la conciliación da {figures}; si la diferencia sigue siendo del documento, escriba estas cifras; si no, "
+        "corrija los datos y borre la fila",
+        ", ".join(changed),
+    )

@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import re
+from collections.abc import Collection
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary
+from pom_lib.data.reading import CheckedTable
 
 FORMAT = 2
 FORMAT_KEY = "formato_pom"
@@ -45,6 +47,23 @@ REST_ROLE = "resto"
 MAIN_FICHE_LEVEL = "producto"
 # marco_estrategico.csv: the statements objetivos_programas.csv links to programs, by their `orden`.
 OPERATIONAL_OBJECTIVE = "objetivo_operativo"
+# An optional table: a plan without it has none of its rows (the resource says "opcional": true).
+OPTIONAL_KEY = "opcional"
+# discrepancias_reconocidas.csv: reconciliation checks the published document itself fails.
+ACKNOWLEDGEMENTS = "discrepancias_reconocidas"
+# What each rule of that table checks an element of: (table, identifier column), or the one word it uses.
+ACKNOWLEDGED_ELEMENTS = {
+    "financiera_producto": ("productos", "producto_id"),
+    "fisica_producto": ("productos", "producto_id"),
+    "total_anual": "TOTAL",
+    "indicador_absoluto": ("fichas", "ficha_id"),
+    "indicador_relativo": ("fichas", "ficha_id"),
+    "poblacion_objetivo": "poblacion_objetivo",
+    "poblacion_elegible": ("fichas", "ficha_id"),
+    "mujeres": ("cifras_clave", "clave"),
+}
+# The one rule checked once for the whole plan, with no year.
+YEARLESS_RULE = "poblacion_objetivo"
 
 
 @cache
@@ -57,6 +76,39 @@ def plan_schema() -> dict:
 def plan_resources() -> list[dict]:
     """Every table of a plan: name, file name and Table Schema, in the book's order."""
     return plan_schema()["resources"]
+
+
+def is_optional(resource: dict) -> bool:
+    """Whether a plan may do without this table (then it has none of its rows)."""
+    return bool(resource.get(OPTIONAL_KEY, False))
+
+
+def resources_of(names: Collection[str]) -> list[dict]:
+    """The resources of the tables a plan has (every required one, and the optional ones in `names`),
+    in the book's order: what its datapackage.json lists."""
+    return [r for r in plan_resources() if not is_optional(r) or r["name"] in names]
+
+
+def field_names(table: str) -> list[str]:
+    """A table's columns, in the contract's order."""
+    resource = next(r for r in plan_resources() if r["name"] == table)
+    return [field["name"] for field in resource["schema"]["fields"]]
+
+
+def table_place(source: Path, table: str) -> str:
+    """Where the plan read from `source` keeps a table: its CSV file, or its sheet of the workbook."""
+    source = Path(source)
+    if source.is_dir():
+        return next(r["path"] for r in plan_resources() if r["name"] == table)
+    return f"{source.name}, hoja «{table}»"
+
+
+def table_problem(source: Path, table: str, message: str, row: int | None = None, column: str | None = None) -> Problem:
+    """A problem of one table of the plan read from `source`, placed as `table_place` says."""
+    source = Path(source)
+    if source.is_dir():
+        return Problem(table_place(source, table), message, row=row, column=column)
+    return Problem(source.name, message, row=row, column=column, sheet=table)
 
 
 def read_descriptor(folder: Path) -> dict:
@@ -180,6 +232,11 @@ def workbooks_in(folder: Path) -> list[str]:
     )
 
 
+def has_tables(folder: Path) -> bool:
+    """Whether the folder holds its tables as CSV files (any required one), rather than in a workbook."""
+    return any(os.path.lexists(Path(folder) / r["path"]) for r in plan_resources() if not is_optional(r))
+
+
 def document_paths(folder: Path) -> list[str]:
     """The plan's documents by relative path: README.md and the team's commentary (comentarios/*.md).
 
@@ -195,12 +252,12 @@ def document_paths(folder: Path) -> list[str]:
 
 def package_paths(folder: Path) -> list[str]:
     """The files of a plan folder that the book publishes as its data package, by relative path:
-    datapackage.json, the tables (the contract's CSV files, or the folder's one workbook when it has
-    none of them) and README.md. Nothing else in the folder is ever published: not even the team's
-    commentary, which the book shows only once confirmed."""
+    datapackage.json, the tables (the contract's CSV files, optional ones when present, or the folder's
+    one workbook when it has none of the required ones) and README.md. Nothing else in the folder is
+    ever published: not even the team's commentary, which the book shows only once confirmed."""
     folder = Path(folder)
     tables = [r["path"] for r in plan_resources() if os.path.lexists(folder / r["path"])]
-    if not tables:
+    if not has_tables(folder):
         workbooks = workbooks_in(folder)
         tables = workbooks if len(workbooks) == 1 else []
     return [DESCRIPTOR, *tables, *([README] if os.path.lexists(folder / README) else [])]
@@ -289,17 +346,20 @@ def _csv_rows(folder: Path, name: str) -> list[list[str]]:
         return []
 
 
-def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], labels: dict[str, str]) -> list[Problem]:
+def rule_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
     """The contract's rules beyond the schema, on tables that passed it.
 
-    `rows[name][i]` is the analyst's row number of `tables[name].iloc[i]` and `labels[name]`
-    the file (or sheet) name used in messages.
+    Problems are placed in the analyst's file, or workbook and sheet, by each table's row numbers;
+    messages name another table as `RawTable.label` does (productos.csv, la hoja «productos»).
     """
     problems = []
+    tables = {name: table.frame for name, table in checked.items()}
+    rows = {name: table.row_numbers for name, table in checked.items()}
+    labels = {name: table.raw.label for name, table in checked.items()}
 
     def problem(table: str, message: str, index: int | None = None, column: str | None = None) -> None:
         row = rows[table][index] if index is not None else None
-        problems.append(Problem(labels[table], message, row=row, column=column))
+        problems.append(checked[table].raw.problem(message, row=row, column=column))
 
     figures = tables.get("cifras_clave")
     if figures is not None:
@@ -375,6 +435,7 @@ def rule_problems(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], l
                     )
     _objective_link_rules(tables, labels, problem)
     _same_name_rules(tables, rows, problem)
+    _acknowledgement_rules(tables, rows, labels, problem)
     return problems
 
 
@@ -446,6 +507,59 @@ def _same_name_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]]
                     "nombre",
                 )
             seen.setdefault(key, i)
+
+
+def _acknowledgement_rules(
+    tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], labels: dict[str, str], problem
+) -> None:
+    """Each acknowledged discrepancy names its rule's kind of element, with a year unless the rule has none,
+    once; a table without rows acknowledges nothing and is refused, so that «no table» and «no rows» are one state."""
+    acknowledged = tables.get(ACKNOWLEDGEMENTS)
+    if acknowledged is None:
+        return
+    if acknowledged.empty:
+        problem(
+            ACKNOWLEDGEMENTS,
+            "la tabla no tiene filas: bórrela si el plan no reconoce ninguna discrepancia, o escriba una por fila "
+            "(pom validar muestra la línea de cada comprobación que no cuadra)",
+        )
+    seen = {}
+    for i, row in enumerate(acknowledged.itertuples()):
+        if row.regla == YEARLESS_RULE and pd.notna(row.anio):
+            problem(ACKNOWLEDGEMENTS, f"la regla «{row.regla}» se comprueba sin año: deje «anio» vacío", i, "anio")
+        elif row.regla != YEARLESS_RULE and pd.isna(row.anio):
+            problem(ACKNOWLEDGEMENTS, f"la regla «{row.regla}» necesita el año de la comprobación", i, "anio")
+        message = _element_problem(row.regla, row.elemento, tables, labels)
+        if message:
+            problem(ACKNOWLEDGEMENTS, message, i, "elemento")
+        key = (row.regla, None if pd.isna(row.anio) else int(row.anio), row.elemento)
+        if key in seen:
+            problem(
+                ACKNOWLEDGEMENTS,
+                f"la comprobación de la regla «{row.regla}» para «{row.elemento}»"
+                + (f" en {key[1]}" if key[1] is not None else "")
+                + f" ya está reconocida en la fila {rows[ACKNOWLEDGEMENTS][seen[key]]}: deje una sola",
+                i,
+                "elemento",
+            )
+        seen.setdefault(key, i)
+
+
+def _element_problem(rule: str, element: str, tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> str | None:
+    """What is wrong with the element an acknowledgement names for its rule, or None."""
+    kind = ACKNOWLEDGED_ELEMENTS[rule]
+    if isinstance(kind, str):
+        return None if element == kind else f"en la regla «{rule}» el elemento es siempre «{kind}», no «{element}»"
+    table, column = kind
+    frame = tables[table]
+    if table == "cifras_clave":
+        frame = frame[frame["rol"] == ROLE_WOMEN]
+        what = f"una cifra de rol «{ROLE_WOMEN}» de {labels[table]} (columna «{column}»)"
+    else:
+        what = f"un identificador de {labels[table]} (columna «{column}»)"
+    if element in set(frame[column]):
+        return None
+    return f"«{element}» no existe: en la regla «{rule}» el elemento es {what}"
 
 
 def main_fiche(fiches: pd.DataFrame) -> str:

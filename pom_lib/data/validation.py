@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
-import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, units
 from pom_lib.data.completeness import completeness_problems
-from pom_lib.data.reading import CheckedTable, RawTable, open_workbook, read_csv_table, read_sheet
+from pom_lib.data.reading import CheckedTable, ExcelWorkbook, RawTable, open_workbook, read_csv_table, read_sheet
 
 if TYPE_CHECKING:
     import frictionless
@@ -79,9 +78,12 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     them is present — missing ones are reported, never taken from a workbook, so one plan
     never mixes two sources. A folder without any of those CSVs must hold exactly one
     workbook, whose sheets are named like the tables (sheet «productos» = productos.csv).
+    An optional table (contract.is_optional) may be absent: no file, or no sheet or an empty one.
 
-    Returns one DataFrame per table, in descriptor order, columns in schema order:
+    Returns one DataFrame per table the plan has, in descriptor order, columns in schema order:
     integer → Int64, number → Float64, boolean → boolean, string → string; missing values are pd.NA.
+    The acknowledged discrepancies (contract.ACKNOWLEDGEMENTS) are indexed by the analyst's row number,
+    by which the reconciliation names an acknowledgement that no longer matches the data.
     """
     source = Path(source)
     folder = _plan_folder(source)
@@ -94,14 +96,14 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
         check_problems + period_problems + completeness_problems(checked, years) + units.declared_unit_problems(checked)
     )
     if not problems:
-        problems = contract.rule_problems(
-            {name: table.frame for name, table in checked.items()},
-            {name: table.row_numbers for name, table in checked.items()},
-            {name: table.raw.label for name, table in checked.items()},
-        )
+        problems = contract.rule_problems(checked)
     if problems:
         raise PlanError(problems)
-    return {name: table.frame for name, table in checked.items()}
+    frames = {name: table.frame for name, table in checked.items()}
+    if contract.ACKNOWLEDGEMENTS in checked:
+        acknowledged = checked[contract.ACKNOWLEDGEMENTS]
+        frames[contract.ACKNOWLEDGEMENTS] = acknowledged.frame.set_axis(acknowledged.row_numbers)
+    return frames
 
 
 def check_tables(
@@ -171,17 +173,34 @@ def _read_tables(source: Path, folder: Path, resources: list[dict]) -> tuple[dic
     for resource in resources:
         try:
             if workbook is not None:
-                tables[resource["name"]] = read_sheet(workbook, workbook_path, resource["name"])
+                table = read_table_sheet(workbook, workbook_path, resource)
             else:
-                tables[resource["name"]] = _read_csv_resource(folder, resource)
+                table = _read_csv_resource(folder, resource)
         except PlanError as error:
             problems += error.problems
+            continue
+        if table is not None:
+            tables[resource["name"]] = table
     return tables, problems
+
+
+def read_table_sheet(workbook: ExcelWorkbook, path: Path, resource: dict) -> RawTable | None:
+    """A table's sheet; None for an optional table whose sheet is missing, blank or has no rows (the exported
+    workbook always has the sheet, and leaves it empty for a table the plan does not have)."""
+    optional, name = contract.is_optional(resource), resource["name"]
+    if optional and (name not in workbook.values.sheetnames or _blank(workbook.values[name])):
+        return None
+    table = read_sheet(workbook, path, name)
+    return None if optional and not table.rows else table
+
+
+def _blank(sheet) -> bool:
+    return all(value in (None, "") for row in sheet.iter_rows(values_only=True) for value in row)
 
 
 def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
     """The folder's single workbook when it has none of the CSV files, else None."""
-    if any(os.path.lexists(folder / resource["path"]) for resource in resources):
+    if contract.has_tables(folder):
         return None
     workbooks = contract.workbooks_in(folder)
     if len(workbooks) > 1:
@@ -196,7 +215,7 @@ def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
             ]
         )
     if not workbooks:
-        expected = ", ".join(resource["path"] for resource in resources)
+        expected = ", ".join(resource["path"] for resource in resources if not contract.is_optional(resource))
         raise PlanError(
             [
                 Problem(
@@ -209,8 +228,11 @@ def _workbook_in(folder: Path, resources: list[dict]) -> Path | None:
     return paths.folder_file(folder, workbooks[0])
 
 
-def _read_csv_resource(folder: Path, resource: dict) -> RawTable:
+def _read_csv_resource(folder: Path, resource: dict) -> RawTable | None:
+    """A table's CSV file; None for an optional table without its file."""
     path = paths.folder_file(folder, resource["path"])
+    if path is None and contract.is_optional(resource):
+        return None
     if path is None:
         raise PlanError([Problem(str(folder), f"falta el archivo {resource['path']}")])
     return read_csv_table(path, [field["name"] for field in resource["schema"]["fields"]])

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from pom_lib.core import paths
 from pom_lib.data import contract
-from pom_lib.data.reading import open_workbook, read_csv_table, read_sheet
+from pom_lib.data.contract import field_names
+from pom_lib.data.reading import RawTable, open_workbook, read_csv_table
+from pom_lib.data.validation import read_table_sheet
 
 
 @dataclass
@@ -28,8 +30,9 @@ class PlanPackage:
     """A plan's content as text.
 
     `metadata`: datapackage.json without `formato_pom` and `resources` (name, title, sources…),
-    in file order. `tables[name]`: the rows of each table of the contract, cells as text in the
-    library's column order. `documents`: README.md and comentarios/*.md by relative path.
+    in file order. `tables[name]`: the rows of each table of the contract the plan has (an optional
+    table it lacks is left out), cells as text in the library's column order. `documents`:
+    README.md and comentarios/*.md by relative path.
     `left_out`: other files of the source folder, which no command carries along.
     """
 
@@ -47,31 +50,33 @@ class PlanPackage:
         return field_names(table).index(name)
 
 
-def field_names(table: str) -> list[str]:
-    resource = next(r for r in contract.plan_resources() if r["name"] == table)
-    return [f["name"] for f in resource["schema"]["fields"]]
-
-
 def raw_tables(read) -> dict[str, list[list[str]]]:
-    """Every table's rows in the library's column order; `read(resource)` gives its RawTable."""
+    """Every table's rows in the library's column order; `read(resource)` gives its RawTable, or None
+    for an optional table the plan does not have (then it is left out)."""
     tables = {}
     for resource in contract.plan_resources():
         raw = read(resource)
+        if raw is None:
+            continue
         positions = [raw.header.index(name) for name in field_names(resource["name"])]
         tables[resource["name"]] = [[row[p] if p < len(row) else "" for p in positions] for row in raw.rows]
     return tables
 
 
 def workbook_tables(path: Path) -> dict[str, list[list[str]]]:
+    """The tables of a valid workbook; an optional table's sheet, missing or empty, means the plan lacks it."""
     workbook = open_workbook(path)
-    return raw_tables(lambda resource: read_sheet(workbook, path, resource["name"]))
+    return raw_tables(lambda resource: read_table_sheet(workbook, path, resource))
 
 
 def read_folder(folder: Path) -> PlanPackage:
     """A valid plan folder's package: its descriptor, tables and documents, each a regular file of the folder."""
-    tables = raw_tables(
-        lambda resource: read_csv_table(paths.folder_file(folder, resource["path"]), field_names(resource["name"]))
-    )
+
+    def read(resource: dict) -> RawTable | None:
+        path = paths.folder_file(folder, resource["path"])
+        return None if path is None else read_csv_table(path, field_names(resource["name"]))
+
+    tables = raw_tables(read)
     metadata = {
         k: v for k, v in contract.read_descriptor(folder).items() if k not in (contract.FORMAT_KEY, "resources")
     }
@@ -96,9 +101,10 @@ def csv_text(header: list[str], rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def descriptor_text(metadata: dict) -> str:
-    """datapackage.json: the format first, the plan's metadata, then the library's resources."""
-    descriptor = {contract.FORMAT_KEY: contract.FORMAT, **metadata, "resources": contract.plan_resources()}
+def descriptor_text(package: PlanPackage) -> str:
+    """datapackage.json: the format first, the plan's metadata, then the library's resources of its tables."""
+    resources = contract.resources_of(package.tables)
+    descriptor = {contract.FORMAT_KEY: contract.FORMAT, **package.metadata, "resources": resources}
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -113,10 +119,10 @@ def write_folder(package: PlanPackage, target: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        for resource in contract.plan_resources():
+        for resource in contract.resources_of(package.tables):
             text = csv_text(field_names(resource["name"]), package.tables[resource["name"]])
             (staging / resource["path"]).write_text(text, encoding="utf-8")
-        (staging / contract.DESCRIPTOR).write_text(descriptor_text(package.metadata), encoding="utf-8")
+        (staging / contract.DESCRIPTOR).write_text(descriptor_text(package), encoding="utf-8")
         for path, text in package.documents.items():
             (staging / path).parent.mkdir(parents=True, exist_ok=True)
             (staging / path).write_bytes(text.encode("utf-8"))

@@ -1,7 +1,8 @@
 """The whole plan as one Excel workbook, and back (`pom exportar`, `pom importar`).
 
 One sheet per table of the library's schema, named like the table, with the columns in the
-schema's order; `pom validar libro.xlsx` reads the same workbook. Cells hold what the CSV file
+schema's order (an optional table the plan lacks gets an empty sheet, and an empty sheet gives
+no table back); `pom validar libro.xlsx` reads the same workbook. Cells hold what the CSV file
 holds, typed for Excel: integers and amounts as numbers (shown with thousands separators, «Q»
 for amounts and as many decimals as the value has), text as text (never a formula), true/false
 as text. Drop-down lists come from the schema: the values a column admits (enum, true/false)
@@ -111,7 +112,7 @@ def _currency(package: PlanPackage) -> str:
 
 def _write_table(sheet: Worksheet, resource: dict, package: PlanPackage) -> None:
     fields = resource["schema"]["fields"]
-    rows = package.tables[resource["name"]]
+    rows = package.tables.get(resource["name"], [])  # an optional table the plan lacks: an empty sheet
     currency = _currency(package)
     sheet.append([f["name"] for f in fields])
     for row in rows:
@@ -284,6 +285,9 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
         f"8. La hoja «{METADATA}» guarda el nombre, el título y las fuentes del paquete de datos "
         f"(formato «{JSON}»: texto JSON; cámbielo con cuidado). La hoja «{DOCUMENTS}» guarda el README de la "
         "carpeta y los comentarios del equipo (comentarios/*.md), que el libro publica junto a cada capítulo.",
+        f"9. La hoja «{contract.ACKNOWLEDGEMENTS}» es opcional: en ella se reconoce una comprobación de la "
+        "conciliación que no cuadra en el propio documento publicado («pom validar» muestra la fila que la "
+        "reconoce). Vacía, el plan no reconoce ninguna y su carpeta no tendrá ese archivo.",
         "",
         "Para revisar el libro antes de convertirlo:",
         "    pom validar <archivo>.xlsx",

@@ -13,6 +13,10 @@ published as if it were the new one's:
   last year to the new last year, the others by the shift of the first year); their key and
   description follow the year and their value is emptied. The indicators' baseline moves the
   same way, its values emptied.
+- Acknowledged discrepancies (discrepancias_reconocidas.csv) are not carried: each states the
+  figures of the old document's own arithmetic, which the new document publishes anew (and the
+  entering year's figures are empty), so none could hold; they are listed for review, and
+  `pom validar` gives the line that acknowledges a check the new document fails in turn.
 - The team's commentary is copied with every block marked for review (`revisar:`): the book
   holds it back until `pom comentarios --confirmar`. README.md is copied with a note on top.
 - Text cells that mention the old period (quoted statements, document sections) are kept as
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from pom_lib.core import spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary
-from pom_lib.data.contract import README
+from pom_lib.data.contract import ACKNOWLEDGEMENTS, README
 from pom_lib.export.plan_package import PlanPackage, field_names
 
 PERIOD = re.compile(r"(\d{4})-(\d{4})")
@@ -82,6 +86,7 @@ def roll_forward(package: PlanPackage, first: int, last: int, name: str) -> Roll
     def move(year: int) -> int:
         return last if year == old_last else year + first - old_first
 
+    _drop_acknowledgements(tables, result, old)
     _new_plan_row(tables, result, first, last, old, new)
     result.to_review += _mentions(tables, old)
     for table, key in YEARLY.items():
@@ -91,6 +96,19 @@ def roll_forward(package: PlanPackage, first: int, last: int, name: str) -> Roll
     _metadata(result.package, package.metadata, old, new, name, result)
     _documents(result.package, package.documents, old, new, result)
     return result
+
+
+def _drop_acknowledgements(tables: dict, result: Rollover, old: str) -> None:
+    rows = tables.pop(ACKNOWLEDGEMENTS, [])
+    if rows:
+        names = field_names(ACKNOWLEDGEMENTS)
+        rule, year, element = (names.index(c) for c in ("regla", "anio", "elemento"))
+        listed = spanish.join(" ".join(filter(None, (r[rule], r[year], r[element]))) for r in rows)
+        result.to_review.append(
+            f"{ACKNOWLEDGEMENTS}.csv: el plan {old} reconocía {spanish.count(len(rows), 'discrepancia')} de su "
+            f"documento ({listed}); no se copiaron, porque sus cifras son las del documento anterior: si el "
+            "documento nuevo tampoco cuadra, «pom validar» da la línea que reconoce cada comprobación"
+        )
 
 
 def _new_plan_row(tables: dict, result: Rollover, first: int, last: int, old: str, new: str) -> None:
