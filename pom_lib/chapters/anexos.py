@@ -14,7 +14,11 @@ from pom_lib.data import contract
 from pom_lib.data.plan import Plan
 from pom_lib.export import downloads
 from pom_lib.export.matrix import tidy_matrix
+from pom_lib.present import citable
 from pom_lib.present.display import Table
+
+# The page that shows the citable figures: the executive summary, the book's first page.
+SUMMARY = "resumen"
 
 NOTED_TABLES = ("programas", "productos", "subproductos")
 
@@ -110,8 +114,16 @@ class Annexes(Chapter):
         return self.plan.source.is_dir() and (self.plan.source / "README.md").is_file()
 
     def write_downloads(self, folder: str | Path) -> dict[str, Path]:
-        """The matrix and the data package as files, next to the chapter, where its download links point."""
-        return downloads.write_downloads(self.plan, folder)
+        """The matrix, the data package and the citable figures (cifras.json and cifras.csv, whose addresses
+        point into the executive summary) as files next to the chapter, where its download links point."""
+        paths = downloads.write_downloads(self.plan, folder)
+        rows = citable.citable_figures(self.plan, f"{SUMMARY}.html")
+        for name, data in ((citable.JSON_FILE, citable.json_bytes(rows)), (citable.CSV_FILE, citable.csv_bytes(rows))):
+            path = Path(folder) / name
+            if not path.is_file() or path.read_bytes() != data:  # unchanged files keep their date
+                path.write_bytes(data)
+            paths[name] = path
+        return paths
 
     def dictionary_table(self) -> Table:
         return Table(

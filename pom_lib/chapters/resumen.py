@@ -4,12 +4,11 @@ figures as cards, then every finding with its chart and the plan's other traits.
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 
 from pom_lib.chapters.base import Chapter
 from pom_lib.compute import findings
 from pom_lib.core.escaping import markdown as escape_markdown
-from pom_lib.present import citable, executive_summary
+from pom_lib.present import executive_summary
 from pom_lib.present import findings as findings_text
 from pom_lib.present.display import Cards
 
@@ -65,19 +64,6 @@ class Resumen(Chapter):
             ),
             name=name,
         )
-
-    def write_citable_figures(self, folder: str | Path) -> dict[str, Path]:
-        """cifras.json and cifras.csv in `folder` (book/descargas when published), rewritten only when they change."""
-        rows = citable.citable_figures(self.plan, f"{self.name}.html")
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = {}
-        for name, data in ((citable.JSON_FILE, citable.json_bytes(rows)), (citable.CSV_FILE, citable.csv_bytes(rows))):
-            path = folder / name
-            if not path.is_file() or path.read_bytes() != data:
-                path.write_bytes(data)
-            paths[name] = path
-        return paths
 
     def cards(self) -> Cards:
         return Cards(executive_summary.key_figures(self.plan))
