@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pom_lib.chapters.base import Chapter
 from pom_lib.compute import reconciliation
+from pom_lib.compute.findings import Finding
 from pom_lib.compute.reconciliation import indicator_values
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
@@ -27,9 +28,11 @@ class Annexes(Chapter):
     name = "anexos"
     places = ("glosario", "metodologia", "descargas")
 
-    def __init__(self, plan: Plan, edition: int | None = None):
+    def __init__(self, plan: Plan, edition: int | None = None, findings: list[Finding] | None = None):
         super().__init__(plan)
         self.edition = edition
+        # The edition's findings (chapters.resumen.edition_findings), for the citable figures; the plan's own when None.
+        self.findings = findings
 
     def compute_values(self) -> dict[str, str]:
         plan = self.plan
@@ -117,7 +120,7 @@ class Annexes(Chapter):
         """The matrix, the data package and the citable figures (cifras.json and cifras.csv, whose addresses
         point into the executive summary) as files next to the chapter, where its download links point."""
         paths = downloads.write_downloads(self.plan, folder)
-        rows = citable.citable_figures(self.plan, f"{SUMMARY}.html")
+        rows = citable.citable_figures(self.plan, f"{SUMMARY}.html", self.findings)
         for name, data in ((citable.JSON_FILE, citable.json_bytes(rows)), (citable.CSV_FILE, citable.csv_bytes(rows))):
             path = Path(folder) / name
             if not path.is_file() or path.read_bytes() != data:  # unchanged files keep their date

@@ -4,15 +4,39 @@ figures as cards, then every finding with its chart and the plan's other traits.
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from pom_lib.chapters.base import Chapter
 from pom_lib.compute import findings
+from pom_lib.compute.execution import Thresholds
 from pom_lib.core.escaping import markdown as escape_markdown
-from pom_lib.present import executive_summary
+from pom_lib.data.plan import Plan
+from pom_lib.present import executive_summary, monitoring
 from pom_lib.present import findings as findings_text
 from pom_lib.present.display import Cards
 
 SOURCE = "matriz de planificación, cifras clave y fichas de indicadores; cálculos propios"
+
+
+def edition_findings(
+    plan: Plan,
+    edition_year: int | None = None,
+    previous: Plan | None = None,
+    execution_file: str | Path | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> list[findings.Finding]:
+    """The edition's findings: the plan's, and with an execution file those of its execution (the lagging
+    products of the last year observed, the main indicator's shortfall at the observed pace)."""
+    execution = []
+    if execution_file:
+        followed = monitoring.monitoring(plan, previous, edition_year or plan.years[0], execution_file, thresholds)
+        if followed.has_data:
+            fiche = followed.monitored["fichas"].set_index("ficha_id").loc[followed.monitored.main_fiche]
+            execution = [
+                findings.lagging_products(followed.attainment, followed.cutoff),
+                findings.projected_shortfall(followed.coverage_path, str(fiche["unidad_medida"]).lower()),
+            ]
+    return findings.findings(plan, execution)
 
 
 class Resumen(Chapter):
@@ -21,9 +45,20 @@ class Resumen(Chapter):
 
     name = "resumen"
 
+    def __init__(
+        self,
+        plan: Plan,
+        edition_year: int | None = None,
+        previous: Plan | None = None,
+        execution_file: str | Path | None = None,
+        thresholds: Thresholds = Thresholds(),
+    ):
+        super().__init__(plan)
+        self.edition = (edition_year, previous, execution_file, thresholds)
+
     @cached_property
     def findings(self) -> list[findings.Finding]:
-        return findings.findings(self.plan)
+        return edition_findings(self.plan, *self.edition)
 
     @cached_property
     def main_points(self) -> list[findings.Finding]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pom_lib.compute import analysis, strategic_framework
+from pom_lib.compute.execution import REZAGADO
 from pom_lib.compute.projections import coverage_path
 from pom_lib.data.plan import Plan
 
@@ -202,6 +203,63 @@ def unquantified_commitments(plan: Plan) -> Finding | None:
     return Finding("compromisos_sin_meta", "red_consular", 0.0, {"enunciados": len(statements)})
 
 
+def lagging_products(attainment: pd.DataFrame, year: int) -> Finding | None:
+    """Products whose physical execution in `year` fell short of the semáforo's lowest class («Rezagado»).
+
+    `attainment` is compute.execution.attainment of the monitored plan; the weight is the share of that
+    year's financial goals held by the lagging products.
+    """
+    products = attainment[(attainment["nivel"] == "producto") & (attainment["anio"] == year)]
+    measured = products[products["ejecucion_fisica"].notna() & (products["meta_fisica"] > 0)]
+    lagging = measured[measured["semaforo_fisico"] == REZAGADO]
+    if lagging.empty:
+        return None
+    money = float(products["meta_financiera"].sum())
+    share = 100 * float(lagging["meta_financiera"].sum()) / money if money else 0.0
+    return Finding(
+        "productos_rezagados",
+        "seguimiento",
+        share,
+        {
+            "anio": year,
+            "rezagados": len(lagging),
+            "medidos": len(measured),
+            "ids": lagging["elemento_id"].astype(str).tolist(),
+            "participacion": share,
+            "por_producto": lagging.set_index("elemento_id")[["meta_fisica", "ejecucion_fisica"]].astype(float),
+        },
+    )
+
+
+def projected_shortfall(coverage_path: pd.DataFrame, unit: str) -> Finding | None:
+    """How far the main indicator's final goal would stay if the pace observed so far held to the end.
+
+    `coverage_path` is present.monitoring's coverage projection (anio, meta_absoluta, ejecucion_absoluta,
+    es_proyeccion); the weight is the share of the final goal that would be missing.
+    """
+    final = coverage_path.dropna(subset=["meta_absoluta", "ejecucion_absoluta"])
+    if final.empty or not final["es_proyeccion"].any():
+        return None
+    last = final.iloc[-1]
+    goal, reached = float(last["meta_absoluta"]), float(last["ejecucion_absoluta"])
+    if goal <= 0 or reached >= goal:
+        return None
+    path = coverage_path.set_index("anio")[["meta_absoluta", "ejecucion_absoluta"]].astype(float)
+    return Finding(
+        "brecha_proyectada",
+        "seguimiento",
+        100 * (goal - reached) / goal,
+        {
+            "anio": int(last["anio"]),
+            "meta": goal,
+            "alcanzado": reached,
+            "faltante": goal - reached,
+            "unidad": unit,
+            "por_anio": path,
+        },
+    )
+
+
 FINDERS = (
     unmeasured_money,
     uncovered_population,
@@ -212,9 +270,12 @@ FINDERS = (
 )
 
 
-def findings(plan: Plan) -> list[Finding]:
-    """Every finding the plan's data support, heaviest first (ties keep the order of FINDERS)."""
+def findings(plan: Plan, execution: list[Finding | None] = ()) -> list[Finding]:
+    """Every finding the plan's data support, and those of its execution (`lagging_products`,
+    `projected_shortfall`, computed by the caller when the edition has execution), heaviest first
+    (ties keep the order of FINDERS)."""
     found = [finding for finder in FINDERS if (finding := finder(plan)) is not None]
+    found += [finding for finding in execution if finding is not None]
     return sorted(found, key=lambda finding: -round(finding.weight, 6))
 
 

@@ -698,11 +698,62 @@ def _reallocation(finding: Finding) -> Chart:
     return Chart(fig, alt, data.rename(columns={"value": "meta_financiera"}))
 
 
+@_styled
+def _lagging(finding: Finding) -> Chart:
+    """Horizontal bars: each lagging product's physical execution as a share of its goal."""
+    figures = finding.figures
+    products = figures["por_producto"]
+    attained = 100 * products["ejecucion_fisica"] / products["meta_fisica"]
+    fig, ax, positions = _rows_figure(list(products.index), bars=1)
+    bars = ax.barh(positions, attained.values, color=OKABE_ITO[3], height=0.9)
+    ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in attained], padding=3)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"Ejecución física de {figures['anio']} (% de la meta)")
+    ax.xaxis.set_major_formatter(_points)
+    _horizontal_grid(ax)
+    alt = (
+        f"Barras horizontales, una por producto rezagado en {figures['anio']}: "
+        + spanish.join(f"{item} {fmt.percent(value, 0)}" for item, value in attained.items())
+        + " de su meta física."
+    )
+    data = pd.DataFrame({"elemento_id": products.index, "avance_fisico_pct": attained.values})
+    return Chart(fig, alt, data)
+
+
+@_styled
+def _shortfall(finding: Finding) -> Chart:
+    """Two lines: the main indicator's goals and its execution, observed then at the observed pace."""
+    figures = finding.figures
+    path = figures["por_anio"]
+    fig, ax = _figure(FINDING_HEIGHT)
+    ax.plot(path.index, path["meta_absoluta"], marker="o", color=OKABE_ITO[0], linewidth=2.2, label="Meta del plan")
+    ax.plot(
+        path.index,
+        path["ejecucion_absoluta"],
+        marker="s",
+        linestyle="--",
+        color=OKABE_ITO[1],
+        linewidth=2.2,
+        label="Ejecución observada y al ritmo observado",
+    )
+    _year_axis(ax)
+    ax.set_ylim(0, float(path.max().max()) * 1.15)
+    ax.set_ylabel(figures["unidad"].capitalize())
+    ax.yaxis.set_major_formatter(_persons)
+    alt = (
+        f"Gráfico de líneas: la meta del indicador principal llega a {fmt.integer(figures['meta'])} en "
+        f"{figures['anio']}; al ritmo observado, la ejecución llegaría a {fmt.integer(figures['alcanzado'])}."
+    )
+    return Chart(fig, alt, path.rename_axis("anio").reset_index())
+
+
 FINDING_CHARTS = {
     "dinero_sin_indicador": _unmeasured_money,
     "poblacion_fuera_de_la_meta": _uncovered_population,
     "costo_crece_mas_que_metas": _cost_outpacing,
     "reasignacion_de_ida_y_vuelta": _reallocation,
+    "productos_rezagados": _lagging,
+    "brecha_proyectada": _shortfall,
 }
 
 

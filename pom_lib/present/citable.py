@@ -118,12 +118,37 @@ def _finding_rows(finding: Finding, url: str) -> list[dict]:
                 url,
             )
         ]
+    if key == "productos_rezagados":
+        return [
+            _row(
+                key,
+                figures["rezagados"],
+                "productos",
+                str(figures["anio"]),
+                "Productos con ejecución física «Rezagado» en el semáforo",
+                fmt.integer(figures["rezagados"]),
+                url,
+            )
+        ]
+    if key == "brecha_proyectada":
+        return [
+            _row(
+                key,
+                round(figures["faltante"]),
+                figures["unidad"],
+                str(figures["anio"]),
+                "Lo que faltaría para la meta final del indicador principal al ritmo de ejecución observado",
+                f"{fmt.integer(figures['faltante'])} {figures['unidad']}",
+                url,
+            )
+        ]
     raise KeyError(key)
 
 
-def citable_figures(plan: Plan, page: str) -> list[dict]:
-    """The rows of cifras.json: the key figures (cards), the plan's structure and every finding.
-    `page` is the address of the page that shows them (the executive summary's, e.g. «resumen.html»)."""
+def citable_figures(plan: Plan, page: str, found: list[Finding] | None = None) -> list[dict]:
+    """The rows of cifras.json: the key figures (cards), the plan's structure and every finding (`found`,
+    the plan's own findings when None). `page` is the address of the page that shows them (the executive
+    summary's, e.g. «resumen.html»)."""
     rows = [
         _row(
             card.key, card.number, card.unit, card.period, card.label, card.value, f"{page}#{anchor('cifra', card.key)}"
@@ -138,7 +163,7 @@ def citable_figures(plan: Plan, page: str) -> list[dict]:
         ("subproductos", len(plan.subproducts)),
     ):
         rows.append(_row(key, count, key, "", f"Número de {key} del plan", fmt.integer(count), structure))
-    for finding in findings(plan):
+    for finding in findings(plan) if found is None else found:
         rows += _finding_rows(finding, f"{page}#{anchor('punto', finding.key)}")
     return rows
 

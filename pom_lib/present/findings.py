@@ -117,6 +117,27 @@ def _commitments(finding: Finding) -> str:
     )
 
 
+def _lagging(finding: Finding) -> str:
+    figures = finding.figures
+    count = f"{fmt.integer(figures['rezagados'])} de {spanish.count(figures['medidos'], 'producto')}"
+    verb = "quedó" if figures["rezagados"] == 1 else "quedaron"
+    return (
+        f"En {figures['anio']}, {_bold(count)} con ejecución informada {verb} «Rezagado» en el semáforo de su meta "
+        f"física; {'reúne' if figures['rezagados'] == 1 else 'reúnen'} {fmt.percent(figures['participacion'])} de "
+        "las metas financieras de ese año."
+    )
+
+
+def _shortfall(finding: Finding) -> str:
+    figures = finding.figures
+    unit = md(figures["unidad"])
+    return (
+        f"Al ritmo de ejecución observado, la meta de {figures['anio']} del indicador principal "
+        f"({fmt.integer(figures['meta'])} {unit}) quedaría en {fmt.integer(figures['alcanzado'])}: faltarían "
+        f"{_bold(fmt.integer(figures['faltante']) + ' ' + unit)} ({fmt.percent(finding.weight)} de la meta)."
+    )
+
+
 SENTENCES: dict[str, Callable[[Finding], str]] = {
     "dinero_sin_indicador": _unmeasured,
     "poblacion_fuera_de_la_meta": _uncovered,
@@ -124,6 +145,8 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
     "reasignacion_de_ida_y_vuelta": _reallocation,
     "dinero_sin_meta_fisica": _without_output,
     "compromisos_sin_meta": _commitments,
+    "productos_rezagados": _lagging,
+    "brecha_proyectada": _shortfall,
 }
 
 
@@ -143,6 +166,10 @@ def caption(finding: Finding) -> str:
     if finding.key == "reasignacion_de_ida_y_vuelta":
         items = spanish.join(md(column) for column in figures["por_anio"].columns)
         return f"Metas financieras de {items}, por año"
+    if finding.key == "productos_rezagados":
+        return f"Ejecución física de {figures['anio']} de los productos rezagados, en porcentaje de su meta"
+    if finding.key == "brecha_proyectada":
+        return f"Indicador principal: metas del plan y ejecución al ritmo observado hasta {figures['anio']}"
     raise KeyError(finding.key)
 
 
