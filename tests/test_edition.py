@@ -19,7 +19,7 @@ from editions import tree_hash
 from pom_lib.cli import main
 from pom_lib.core.errors import PlanError
 from pom_lib.publish.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
-from pom_lib.publish.publication import publish
+from pom_lib.publish.publication import LOCK, publish
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
@@ -206,8 +206,10 @@ def test_smoke_book_renders_offline_in_the_browser(edition):
 
 def _snapshot(root: Path) -> dict[str, str]:
     """The published book: book/ and every output in _build/. Not _build/cache, which may keep what a
-    stopped build finished before it stopped (a plan checked, a chapter run) for the next build."""
-    published = [root / "book", *(path for path in (root / "_build").iterdir() if path.name != "cache")]
+    stopped build finished before it stopped (a plan checked, a chapter run) for the next build, nor the
+    lock every build takes."""
+    kept = ("cache", LOCK.name)
+    published = [root / "book", *(path for path in (root / "_build").iterdir() if path.name not in kept)]
     return {path.name: tree_hash(path) for path in published}
 
 
