@@ -62,6 +62,8 @@ INVISIBLE = {  # character: what it is, and what it does to the text
         ("espacio de ancho cero", "parte o une palabras sin que se vea y hace distintos dos textos que se ven iguales"),
     ),
 }
+# The characters worth a closer look, one at a time: all but printable ASCII (line breaks included).
+UNUSUAL = re.compile(r"[^\x20-\x7e]")
 # Trimmed from both ends of a cell: spaces of any width and line breaks, never meaningful there.
 # Any other invisible character is refused, not trimmed: «\t=1+1» must not become a formula.
 TRIMMED = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\r\n"
@@ -420,7 +422,7 @@ def _invisible_character_problems(table: RawTable) -> list[Problem]:
     problems = []
     for number, row in zip([1, *table.row_numbers], [table.header, *table.rows]):
         for position, text in enumerate(row):
-            index = next((i for i, char in enumerate(text) if _invisible(char)), None)
+            index = next((match.start() for match in UNUSUAL.finditer(text) if _invisible(match.group())), None)
             if index is None:
                 continue
             name, effect = _invisible(text[index])
@@ -446,9 +448,10 @@ def _foreign_character(text: str) -> int | None:
     symbols inside a word («Poblaci¢n», «PoblaciÃ³n»): that is where accented letters were.
     Invisible characters are not counted here: _invisible_character_problems names them.
     """
-    for index, char in enumerate(text):
+    for match in UNUSUAL.finditer(text):
+        index, char = match.start(), match.group()
         category = unicodedata.category(char)
-        if char in "\n\r" or _invisible(char) or (char.isascii() and category != "Cc"):
+        if char in "\n\r" or _invisible(char):
             continue
         if category in ("Cc", "Cs", "Co", "Cn") or char == "\ufffd" or "\u2500" <= char <= "\u259f":
             return index

@@ -377,7 +377,7 @@ def _unusable_number_cells(content: _Content) -> dict[tuple[int, str], str]:
         for index, field in enumerate(content.schema["fields"])
         if field["type"] in ("number", "integer")
     ]
-    found = {}
+    found, limit = {}, fmt.integer(MAX_FIGURE)
     for row_index, row in enumerate(content.rows):
         for position, name in positions:
             with contextlib.suppress(ArithmeticError):
@@ -389,7 +389,7 @@ def _unusable_number_cells(content: _Content) -> dict[tuple[int, str], str]:
                     )
                 elif abs(value) > MAX_FIGURE:
                     message = (
-                        f"«{_shown(row[position])}» pasa de {fmt.integer(MAX_FIGURE)} (10^15), más de lo que puede "
+                        f"«{_shown(row[position])}» pasa de {limit} (10^15), más de lo que puede "
                         "ser una meta o una ejecución de un plan: revise los ceros y el formato de la celda"
                     )
                 else:
