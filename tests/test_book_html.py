@@ -66,12 +66,13 @@ def test_the_landing_page_weighs_less_than_a_megabyte(published):
     assert report.bytes < LANDING_BUDGET, f"{report.bytes:,} bytes en {report.requests} peticiones"
 
 
-# Bottom (from the top of the page) of the main points list, its first point and the headline figure.
+# Bottom (from the top of the page) of the main points list, its first point and the headline chart (the
+# drawing; its caption, source and downloads follow it).
 _LANDING_JS = """() => {
   const points = document.querySelector('ol.pom-hallazgos') || document.querySelector('article ol');
   const bottom = (el) => (el ? Math.round(el.getBoundingClientRect().bottom + window.scrollY) : null);
   return {list: bottom(points), first: bottom(points && points.querySelector('li')),
-          figure: bottom(document.querySelector('#figura-principal'))};
+          figure: bottom(document.querySelector('#figura-principal img'))};
 }"""
 
 

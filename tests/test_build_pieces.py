@@ -83,10 +83,19 @@ def test_declared_parameters_are_the_names_the_cell_assigns(tmp_path):
         _template(tmp_path / "a.ipynb", "edicion = 2025\nplan: str = ''  # ruta\nejecucion = ''\n# plan_anterior = ''"),
         as_version=4,
     )
-    assert declared_parameters(notebook, "a", "A") == {"edicion", "plan", "ejecucion"}
+    assert declared_parameters(notebook, "a", "A") == ["edicion", "plan", "ejecucion"]
     broken = nbformat.read(_template(tmp_path / "b.ipynb", "edicion = = 2025"), as_version=4)
     with pytest.raises(ChapterError, match=r"«B» \(b\.ipynb\).*no es Python válido"):
         declared_parameters(broken, "b", "B")
+
+
+def test_parameters_are_given_in_the_order_the_template_declares_them(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _template(notebooks / "uno.ipynb", "edicion = 2025\nplan = ''\nejecucion = ''\ncapitulos = []", heading="# Uno")
+    given = {"capitulos": ["uno"], "ejecucion": "", "plan": "../x", "edicion": 2026, "plan_anterior": ""}
+    (chapter,) = plan_chapters(["uno"], notebooks, tmp_path, given, {})
+    assert list(chapter.parameters) == ["edicion", "plan", "ejecucion", "capitulos"]
 
 
 def test_a_chapter_key_changes_with_each_input_it_uses_and_only_those(tmp_path):

@@ -39,7 +39,14 @@ def test_every_edition_has_html_pdf_and_data(site):
         folder = site["site"] / str(year)
         assert (folder / "index.html").is_file() and (folder / "seguimiento.html").is_file()
         assert (folder / pdf_name(year)).read_bytes().startswith(b"%PDF")
-        assert {p.name for p in (folder / "descargas").iterdir()} == {"matriz.csv", "matriz.xlsx", "paquete-datos.zip"}
+        assert {p.name for p in (folder / "descargas").iterdir()} == {
+            "matriz.csv",
+            "matriz.xlsx",
+            "paquete-datos.zip",
+            "cifras.json",
+            "cifras.csv",
+        }
+        assert (folder / "cifras.json").is_file()  # the citable figures, at the edition's root too
     # Each edition shows its own chapters: 2025 without execution, 2026 with the fixture's.
     assert "todavía no hay ejecución que medir" in page_text(site["site"] / "2025" / "seguimiento.html")
     assert "Asesoría Jurídica y Normativa" in page_text(site["site"] / "2026" / "cambios.html")

@@ -78,8 +78,8 @@ def scrub(notebook: nbformat.NotebookNode) -> None:
                 cell["id"] = "injected-parameters"
 
 
-def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) -> set[str]:
-    """The names the cell tagged «parameters» assigns (as papermill reads them)."""
+def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) -> list[str]:
+    """The names the cell tagged «parameters» assigns (as papermill reads them), in their order."""
     cell = next(
         (c for c in notebook.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None
     )
@@ -91,11 +91,11 @@ def declared_parameters(notebook: nbformat.NotebookNode, stem: str, title: str) 
         raise ChapterError(
             stem, title, f"la celda «parameters» no es Python válido ({error.msg}, línea {error.lineno})."
         ) from error
-    names = set()
+    names = {}
     for node in body:
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        names |= {target.id for target in targets if isinstance(target, ast.Name)}
-    return names
+        names |= dict.fromkeys(target.id for target in targets if isinstance(target, ast.Name))
+    return list(names)
 
 
 def plan_chapters(
@@ -116,7 +116,10 @@ def plan_chapters(
         notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
         title = chapter_title(notebook, stem)
         declared = declared_parameters(notebook, stem, title)
-        own = {k: v for k, v in parameters.items() if k not in OPTIONAL_PARAMETERS or k in declared}
+        # Injected in the order the template declares them, whatever order the caller gives.
+        ordered = [k for k in declared if k in parameters]
+        ordered += [k for k in parameters if k not in declared and k not in OPTIONAL_PARAMETERS]
+        own = {k: parameters[k] for k in ordered}
         named = [inputs[name] for name in sorted(own) if own[name] and name in inputs]
         key = combine(
             "capitulo", hashlib.sha256(content).hexdigest(), json.dumps(own, sort_keys=True), *named, environment
