@@ -337,7 +337,10 @@ _SWITCHER = """(function () {
     label.className = "pom-ediciones";
     label.style.cssText = "display:inline-flex;align-items:center;gap:.35rem;margin:0 .75rem;" +
         "font-size:.9rem;white-space:nowrap";
-    label.appendChild(document.createTextNode("Edición:"));
+    var text = document.createElement("span");
+    text.className = "pom-ediciones-rotulo";
+    text.textContent = "Edición:";
+    label.appendChild(text);
     var select = document.createElement("select");
     select.setAttribute("aria-label", "Edición del libro");
     select.style.cssText = "font-size:.9rem;padding:.1rem .25rem";
