@@ -12,7 +12,6 @@ from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan
-from pom_lib.export import downloads
 from pom_lib.export.matrix import tidy_matrix
 from pom_lib.present.display import Table
 
@@ -111,9 +110,13 @@ class Annexes(Chapter):
 
     def write_downloads(self, folder: str | Path) -> dict[str, Path]:
         """The matrix and the data package as files, next to the chapter, where its download links point."""
+        from pom_lib.export import downloads  # openpyxl: only for a chapter that writes its files
+
         return downloads.write_downloads(self.plan, folder)
 
     def dictionary_table(self) -> Table:
+        from pom_lib.export import downloads
+
         return Table(
             downloads.matrix_dictionary(),
             caption="Columnas de la matriz de planificación descargable",

@@ -30,7 +30,7 @@ import pandas as pd
 
 from pom_lib.core import escaping
 from pom_lib.present.table_layout import SHORT_TEXT, Layout, plan_layout
-from pom_lib.render.sphinx_tables import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
+from pom_lib.render.marks import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]

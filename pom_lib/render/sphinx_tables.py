@@ -37,13 +37,8 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 
 from pom_lib.core import escaping
+from pom_lib.render.marks import DOWNLOADS_MARK_HTML, DOWNLOADS_MARK_LATEX, LABEL_MARK, METADATA_KEY
 
-METADATA_KEY = "pom"
-# Written by display.Table right after its LaTeX \caption; replaced here by the Sphinx label.
-LABEL_MARK = "%pom-label"
-# Written by display.Table where its download links go; replaced here by links to its files.
-DOWNLOADS_MARK_HTML = "<!--pom-descargas-->"
-DOWNLOADS_MARK_LATEX = "%pom-descargas\n"
 _IMAGE_TYPES = {"image/svg+xml", "application/pdf", "image/png", "image/jpeg"}
 _MATH_OPENERS = ("$", r"\[", r"\(", r"\begin{equation", r"\begin{align")
 
