@@ -72,27 +72,21 @@ def _table_columns(schema: dict, rows: list[list[str]], largest: float) -> Colum
 
 
 def _column(field: dict, cells: list[str], missing: set[str], largest: float) -> list | None:
-    """The values of one column, or None at the first cell this module does not accept."""
+    """The values of one column, or None when any cell is not accepted."""
     constraints = field.get("constraints", {})
     kind = field["type"]
     if set(field) - FIELD_KEYS or kind not in CONSTRAINTS or set(constraints) - CONSTRAINTS[kind]:
         return None
     if not _plain_bounds(constraints):
         return None
-    read = _reader(kind, largest)
-    accepts = _checks(constraints)
-    values = []
-    for cell in cells:
-        if cell in missing:
-            if constraints.get("required"):
-                return None
-            values.append(None)
-            continue
-        value = read(cell)
-        if value is None or not accepts(value):
-            return None
-        values.append(value)
-    return values
+    written = [cell for cell in cells if cell not in missing]
+    if constraints.get("required") and len(written) < len(cells):
+        return None
+    values = list(map(_reader(kind, largest), written))
+    if any(value is None for value in values) or not _meet(values, constraints):
+        return None
+    read = iter(values)
+    return [None if cell in missing else next(read) for cell in cells]
 
 
 def _reader(kind: str, largest: float) -> Callable[[str], object]:
@@ -112,22 +106,19 @@ def _reader(kind: str, largest: float) -> Callable[[str], object]:
     return read
 
 
-def _checks(constraints: dict) -> Callable[[object], bool]:
-    """Whether a value meets the field's constraints (besides «required»), as frictionless tests them."""
-    tests = []
-    if "maxLength" in constraints:
-        tests.append(lambda value, limit=constraints["maxLength"]: len(value) <= limit)
-    if "minLength" in constraints:
-        tests.append(lambda value, limit=constraints["minLength"]: len(value) >= limit)
-    if "pattern" in constraints:
-        tests.append(lambda value, pattern=re.compile(f"^{constraints['pattern']}$"): bool(pattern.match(value)))
-    if "enum" in constraints:
-        tests.append(lambda value, choices=constraints["enum"]: value in choices)
-    if "minimum" in constraints:
-        tests.append(lambda value, limit=constraints["minimum"]: value >= limit)
-    if "maximum" in constraints:
-        tests.append(lambda value, limit=constraints["maximum"]: value <= limit)
-    return lambda value: all(test(value) for test in tests)
+def _meet(values: list, constraints: dict) -> bool:
+    """Whether every value meets the field's constraints (besides «required»), as frictionless tests them."""
+    if not values:
+        return True
+    tests = {
+        "maxLength": lambda limit: max(map(len, values)) <= limit,
+        "minLength": lambda limit: min(map(len, values)) >= limit,
+        "pattern": lambda pattern: all(map(re.compile(f"^{pattern}$").match, values)),
+        "enum": lambda choices: all(value in choices for value in values),
+        "minimum": lambda limit: min(values) >= limit,
+        "maximum": lambda limit: max(values) <= limit,
+    }
+    return all(tests[name](limit) for name, limit in constraints.items() if name != "required")
 
 
 def _plain_bounds(constraints: dict) -> bool:

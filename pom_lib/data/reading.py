@@ -44,6 +44,9 @@ FOREIGN_ENCODINGS = {"mac_roman": "Mac Roman (Mac)", "cp850": "cp850 (MS-DOS)"}
 # Dashes and apostrophes may join two words («Guatemala–México», «d’Ivoire»); between two
 # lowercase letters they are a misread letter («Poblaci—n» is «Población» in Mac Roman).
 JOINERS = "–—‘’·"
+# Printable ASCII, line breaks and the Latin-1 letters: a cell of these alone has neither an invisible
+# nor a foreign character, so most cells are never looked at one character at a time.
+PLAIN_TEXT = re.compile("[\x20-\x7e\n\rÀ-ÖØ-öø-ÿ]*")
 # Characters that show nothing yet change a text: direction controls reorder the letters after
 # them in the book (U+202E shows «abc» as «cba»), zero-width characters split or join words
 # unseen and make two equal names differ, control characters (a tab) are no text at all.
@@ -421,6 +424,8 @@ def _invisible_character_problems(table: RawTable) -> list[Problem]:
     problems = []
     for number, row in zip([1, *table.row_numbers], [table.header, *table.rows]):
         for position, text in enumerate(row):
+            if PLAIN_TEXT.fullmatch(text):
+                continue
             index = next((i for i, char in enumerate(text) if _invisible(char)), None)
             if index is None:
                 continue
@@ -447,6 +452,8 @@ def _foreign_character(text: str) -> int | None:
     symbols inside a word («Poblaci¢n», «PoblaciÃ³n»): that is where accented letters were.
     Invisible characters are not counted here: _invisible_character_problems names them.
     """
+    if PLAIN_TEXT.fullmatch(text):
+        return None
     for index, char in enumerate(text):
         category = unicodedata.category(char)
         if char in "\n\r" or _invisible(char) or (char.isascii() and category != "Cc"):
