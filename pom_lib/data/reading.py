@@ -46,7 +46,7 @@ FOREIGN_ENCODINGS = {"mac_roman": "Mac Roman (Mac)", "cp850": "cp850 (MS-DOS)"}
 JOINERS = "–—‘’·"
 # Printable ASCII, line breaks and the Latin-1 letters: a cell of these alone has neither an invisible
 # nor a foreign character, so most cells are never looked at one character at a time.
-PLAIN_TEXT = re.compile("[\x20-\x7e\n\rÀ-ÖØ-öø-ÿ]*")
+PLAIN_TEXT = re.compile(r"[\x20-\x7e\n\rÀ-ÖØ-öø-ÿ]*")
 # Characters that show nothing yet change a text: direction controls reorder the letters after
 # them in the book (U+202E shows «abc» as «cba»), zero-width characters split or join words
 # unseen and make two equal names differ, control characters (a tab) are no text at all.
