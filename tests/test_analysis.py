@@ -18,6 +18,12 @@ def test_budget_by_program_adds_up_to_the_totals(plan):
     assert shares["Servicios Consulares y de Atención al Migrante"] == pytest.approx(100 * 416_744_082 / 980e6)
 
 
+def test_a_figure_one_caller_changes_stays_whole_for_the_next(plan):
+    budget = analysis.budget_by_program(plan)
+    budget.loc["Servicios Consulares y de Atención al Migrante", 2025] = 0
+    assert analysis.budget_by_program(plan).loc["Servicios Consulares y de Atención al Migrante", 2025] == 416_744_082
+
+
 def test_yearly_growth(plan):
     totals = analysis.yearly_totals(plan)
     assert totals.loc[2026, "variacion"] == 100e6

@@ -184,3 +184,19 @@ def _store_cached_value(path: Path, sheet_name: str, coordinate: str, value: str
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in files.items():
             target.writestr(name, content)
+
+
+def test_the_characters_read_in_one_pass_are_never_invisible_nor_foreign():
+    """A cell of PLAIN_TEXT skips the character-by-character checks: each of its characters must pass them."""
+    import unicodedata
+
+    from pom_lib.data import reading
+
+    plain = [chr(code) for code in range(0x110000) if reading.PLAIN_TEXT.fullmatch(chr(code))]
+    assert {"a", "Z", "0", " ", "~", "\n", "á", "Ñ", "ü", "ÿ"} <= set(plain)
+    assert not {"\t", "\x00", "\u00ad", "ª", "×", "÷", "–", "«", "\u200b", "\ufffd"} & set(plain)
+    for char in plain:
+        assert reading._invisible(char) is None
+        # What _foreign_character never flags: line breaks, printable ASCII, letters (never a control).
+        assert char in "\n\r" or (char.isascii() and char.isprintable()) or char.isalpha()
+        assert not unicodedata.category(char).startswith("C") or char in "\n\r"

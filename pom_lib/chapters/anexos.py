@@ -13,7 +13,6 @@ from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan
-from pom_lib.export import downloads
 from pom_lib.export.matrix import tidy_matrix
 from pom_lib.present import citable
 from pom_lib.present.display import Table
@@ -119,6 +118,8 @@ class Annexes(Chapter):
     def write_downloads(self, folder: str | Path) -> dict[str, Path]:
         """The matrix, the data package and the citable figures (cifras.json and cifras.csv, whose addresses
         point into the executive summary) as files next to the chapter, where its download links point."""
+        from pom_lib.export import downloads  # openpyxl: only for a chapter that writes its files
+
         paths = downloads.write_downloads(self.plan, folder)
         rows = citable.citable_figures(self.plan, f"{SUMMARY}.html", self.findings)
         for name, data in ((citable.JSON_FILE, citable.json_bytes(rows)), (citable.CSV_FILE, citable.csv_bytes(rows))):
@@ -129,6 +130,8 @@ class Annexes(Chapter):
         return paths
 
     def dictionary_table(self) -> Table:
+        from pom_lib.export import downloads
+
         return Table(
             downloads.matrix_dictionary(),
             caption="Columnas de la matriz de planificación descargable",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pom_lib.data.plan import Plan
+from pom_lib.data.plan import Plan, per_plan
 
 
+@per_plan
 def budget_by_program(plan: Plan) -> pd.DataFrame:
     """Financial goals of the products summed by program (rows, in plan order) and year (columns)."""
     goals = plan.goals[plan.goals["nivel"] == "producto"]
@@ -46,6 +47,7 @@ def compound_growth(first, last, periods: int):
     return float(growth) if growth.ndim == 0 else growth
 
 
+@per_plan
 def product_growth(plan: Plan) -> pd.DataFrame:
     """Per product: first- and last-year goals, total change and average yearly growth."""
     first, last = plan.years[0], plan.years[-1]

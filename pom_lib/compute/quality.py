@@ -41,26 +41,26 @@ def units_outside_product_sum(plan: Plan) -> list[dict]:
 
 def zero_financial_goals(plan: Plan) -> list[dict]:
     goals = plan["metas_productos"]
-    zero = goals[goals["meta_financiera"] == 0].groupby("producto_id")["anio"].apply(list)
+    zero_rows = goals[goals["meta_financiera"] == 0]
+    zero = zero_rows.groupby("producto_id")["anio"].apply(list)
+    # Years without money but with a physical goal, by product.
+    physical = zero_rows[zero_rows["meta_fisica"] > 0].groupby("producto_id")["anio"].apply(list)
     return [
         {
             "tipo": "Meta financiera nula",
             "elemento": product_id,
             "descripcion": f"Sin asignación en {', '.join(str(y) for y in years)}"
-            + _physical_note(plan, product_id, years),
+            + _physical_note(physical.get(product_id, [])),
         }
         for product_id, years in zero.items()
     ]
 
 
-def _physical_note(plan: Plan, product_id: str, years: list[int]) -> str:
-    goals = plan["metas_productos"]
-    physical = goals[(goals["producto_id"] == product_id) & goals["anio"].isin(years) & (goals["meta_fisica"] > 0)]
-    if physical.empty:
+def _physical_note(years: list[int]) -> str:
+    if not years:
         return "."
     return (
-        f", aunque tiene meta física en {', '.join(str(y) for y in physical['anio'])}: "
-        "un producto sin costo asignado en el plan."
+        f", aunque tiene meta física en {', '.join(str(y) for y in years)}: un producto sin costo asignado en el plan."
     )
 
 

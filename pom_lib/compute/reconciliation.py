@@ -19,7 +19,7 @@ import pandas as pd
 
 from pom_lib.core.errors import Problem
 from pom_lib.data import contract
-from pom_lib.data.plan import Plan, product_parts
+from pom_lib.data.plan import Plan, per_plan, product_parts
 
 COLUMNS = ["regla", "anio", "elemento", "nombre", "esperado", "encontrado", "diferencia", "cumple"]
 
@@ -155,6 +155,7 @@ def total_rules(plan: Plan) -> list[dict]:
     ]
 
 
+@per_plan
 def indicator_values(plan: Plan) -> pd.DataFrame:
     """Each fiche's indicator recomputed from its formula, next to the published values.
 
@@ -274,6 +275,7 @@ def population_rules(plan: Plan) -> list[dict]:
     return findings
 
 
+@per_plan
 def reconcile(plan: Plan) -> pd.DataFrame:
     """Every rule over every item and year, as one report."""
     others = pd.DataFrame(total_rules(plan) + indicator_rules(plan) + population_rules(plan), columns=COLUMNS)

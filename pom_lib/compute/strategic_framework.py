@@ -17,7 +17,7 @@ from pom_lib.compute import analysis
 from pom_lib.core import escaping, spanish
 from pom_lib.core import formatting as fmt
 from pom_lib.data import contract
-from pom_lib.data.plan import Plan
+from pom_lib.data.plan import Plan, per_plan
 
 _NUMBERED_SECTION = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
 
@@ -117,6 +117,7 @@ def program_name(plan: Plan, program_id: str) -> str:
     return str(plan.programs.set_index("programa_id").loc[program_id, "nombre"])
 
 
+@per_plan
 def program_summary(plan: Plan) -> pd.DataFrame:
     """Per program, in plan order: named in the document?, actions, groups, products, budget and shares.
 

@@ -81,7 +81,9 @@ def _missing_goal_problems(
         )
     unread = set(goals.frame.loc[goals.frame["anio"].isna(), key])
     frame = goals.frame.dropna(subset=[key, "anio"])
-    covered = frame.groupby(key)["anio"].agg(lambda column: set(column.astype(int))).to_dict()
+    covered: dict[str, set[int]] = {}
+    for item, year in zip(frame[key], frame["anio"]):
+        covered.setdefault(item, set()).add(int(year))
     problems = []
     for item, row in listed:
         missing = [year for year in years if year not in covered.get(item, set())]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -12,6 +15,27 @@ from pom_lib.data import contract
 from pom_lib.data.snapshot import read_snapshot
 
 UNNAMED_SUBPRODUCT = "Subproducto sin nombre en el documento ({id})"
+Result = TypeVar("Result")
+
+
+def per_plan(function: Callable[..., Result]) -> Callable[..., Result]:
+    """A figure computed from a plan once per plan, however many chapters ask for it.
+
+    For functions of the plan (and hashable arguments) that only read it. A table is handed out
+    as a copy, so a caller that changes it changes only its own.
+    """
+
+    @functools.wraps(function)
+    def once(plan: Plan, *args, **kwargs) -> Result:
+        # A frozen dataclass still has its __dict__, where cached_property keeps its values too.
+        results = plan.__dict__.setdefault("_per_plan", {})
+        key = (function.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in results:
+            results[key] = function(plan, *args, **kwargs)
+        result = results[key]
+        return result.copy() if isinstance(result, pd.DataFrame | pd.Series) else result
+
+    return once
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,7 @@ class Plan:
         citation = f"{self.info['institucion']}, {self.info['titulo']} ({self.info['lugar_fecha']})"
         return f"{citation}, {section}." if section else f"{citation}."
 
+    @per_plan
     def key_figure(self, role: str, year: int | None = None) -> float | None:
         """A figure of cifras_clave.csv by its role (contract.ROLE_*) and year; None when the plan lacks it.
 

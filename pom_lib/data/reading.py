@@ -21,15 +21,16 @@ from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pom_lib.core import formatting as fmt
 from pom_lib.core.errors import PlanError, Problem
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read, not for a folder of CSV files
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DELIMITERS = (",", ";")
 # A plan's tables take kilobytes; a file (or a workbook's unpacked content) this large is the
@@ -43,6 +44,9 @@ FOREIGN_ENCODINGS = {"mac_roman": "Mac Roman (Mac)", "cp850": "cp850 (MS-DOS)"}
 # Dashes and apostrophes may join two words («Guatemala–México», «d’Ivoire»); between two
 # lowercase letters they are a misread letter («Poblaci—n» is «Población» in Mac Roman).
 JOINERS = "–—‘’·"
+# Printable ASCII, line breaks and the Latin-1 letters: a cell of these alone has neither an invisible
+# nor a foreign character, so most cells are never looked at one character at a time.
+PLAIN_TEXT = re.compile(r"[\x20-\x7e\n\rÀ-ÖØ-öø-ÿ]*")
 # Characters that show nothing yet change a text: direction controls reorder the letters after
 # them in the book (U+202E shows «abc» as «cba»), zero-width characters split or join words
 # unseen and make two equal names differ, control characters (a tab) are no text at all.
@@ -137,6 +141,8 @@ def open_workbook(path: Path) -> ExcelWorkbook:
     It is loaded from memory so the analyst's file stays closed while we inspect it.
     openpyxl reports a damaged or foreign file through many exception types.
     """
+    import openpyxl
+
     data = _read_bytes(path)
     try:
         unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
@@ -355,9 +361,7 @@ def _last_filled(row: list[str]) -> int:
 
 def _blank_header_problems(table: RawTable, skip: Set[int] = frozenset()) -> list[Problem]:
     """Header cells without a name (positions in `skip` are left out)."""
-    letters = [
-        get_column_letter(index + 1) for index, name in enumerate(table.header) if not name and index not in skip
-    ]
+    letters = [_column_letter(index + 1) for index, name in enumerate(table.header) if not name and index not in skip]
     return [
         table.problem(f"la celda {letter}1 está vacía: escriba en ella el nombre de la columna", row=1, column=letter)
         for letter in letters
@@ -369,7 +373,7 @@ def _merged_cell_problems(sheet: Worksheet, table: RawTable) -> list[Problem]:
     problems = []
     for cells in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         name = table.header[cells.min_col - 1] if cells.min_col <= len(table.header) else ""
-        column = name or get_column_letter(cells.min_col)
+        column = name or _column_letter(cells.min_col)
         problems.append(
             table.problem(
                 f"las celdas {cells.coord} están combinadas: sepárelas "
@@ -395,7 +399,7 @@ def _uncalculated_formula_problems(sheet: Worksheet, formulas: Worksheet, table:
                         "ábralo en Excel "
                         "y guárdelo (Excel calcula las fórmulas al guardar), o copie la columna y péguela como valores",
                         row=cell.row,
-                        column=column or get_column_letter(cell.column),
+                        column=column or _column_letter(cell.column),
                     )
                 )
     return problems
@@ -422,6 +426,8 @@ def _invisible_character_problems(table: RawTable) -> list[Problem]:
     problems = []
     for number, row in zip([1, *table.row_numbers], [table.header, *table.rows]):
         for position, text in enumerate(row):
+            if PLAIN_TEXT.fullmatch(text):
+                continue
             index = next((match.start() for match in UNUSUAL.finditer(text) if _invisible(match.group())), None)
             if index is None:
                 continue
@@ -435,7 +441,7 @@ def _invisible_character_problems(table: RawTable) -> list[Problem]:
                     f"U+{ord(text[index]):04X}, {name}. No se ve en Excel ni en un editor de texto, pero {effect}: "
                     "borre la celda y escriba su contenido de nuevo a mano, sin copiar y pegar",
                     row=number,
-                    column=column or get_column_letter(position + 1),
+                    column=column or _column_letter(position + 1),
                 )
             )
     return problems
@@ -448,6 +454,8 @@ def _foreign_character(text: str) -> int | None:
     symbols inside a word («Poblaci¢n», «PoblaciÃ³n»): that is where accented letters were.
     Invisible characters are not counted here: _invisible_character_problems names them.
     """
+    if PLAIN_TEXT.fullmatch(text):
+        return None
     for match in UNUSUAL.finditer(text):
         index, char = match.start(), match.group()
         category = unicodedata.category(char)
@@ -516,3 +524,10 @@ def _encoding_advice(data: bytes) -> str:
 def _raise_if_any(problems: list[Problem]) -> None:
     if problems:
         raise PlanError(problems)
+
+
+def _column_letter(number: int) -> str:
+    """Excel's name for the column at this position (1 → A), for messages about a CSV file as well."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)

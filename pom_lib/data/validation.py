@@ -23,7 +23,7 @@ import pandas as pd
 from pom_lib.core import formatting as fmt
 from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
-from pom_lib.data import contract, units
+from pom_lib.data import contract, plain_tables, units
 from pom_lib.data.completeness import completeness_problems
 from pom_lib.data.reading import CheckedTable, ExcelWorkbook, RawTable, open_workbook, read_csv_table, read_sheet
 
@@ -322,6 +322,24 @@ def _shown(cell: str, length: int = SHOWN_CHARACTERS) -> str:
 
 
 def _validate_contents(contents: dict[str, _Content]) -> tuple[dict[str, CheckedTable], list[Problem]]:
+    """Check values, keys and references; type every table.
+
+    Tables with nothing wrong are typed without frictionless (plain_tables); anything else is
+    checked by frictionless, which alone words the problems.
+    """
+    columns = plain_tables.typed_columns(
+        {name: (content.schema, content.rows) for name, content in contents.items()}, MAX_FIGURE
+    )
+    if columns is None:
+        return _frictionless_contents(contents)
+    checked = {
+        name: CheckedTable(content.raw, _frame(content, columns[name]), content.row_numbers, valid=True)
+        for name, content in contents.items()
+    }
+    return checked, []
+
+
+def _frictionless_contents(contents: dict[str, _Content]) -> tuple[dict[str, CheckedTable], list[Problem]]:
     """Check values, keys and references with frictionless; type every table.
 
     Numbers must be finite and at most MAX_FIGURE: frictionless reads «Infinity», «NaN» and
@@ -525,14 +543,25 @@ def _checked_table(
     for position, field in enumerate(content.schema["fields"]):
         name = field["name"]
         read = resource.schema.get_field(name).create_cell_reader()
-        values = [None if (number, name) in wrong_cells else _plain(read(row[position])[0]) for number, row in kept]
-        columns[name] = pd.Series(values, dtype=DTYPES.get(field["type"], "object"))
+        columns[name] = [None if (number, name) in wrong_cells else read(row[position])[0] for number, row in kept]
     row_numbers = [content.row_numbers[number - 2] for number, _ in kept]  # frictionless counts the header as 1
-    return CheckedTable(content.raw, pd.DataFrame(columns), row_numbers, valid)
+    return CheckedTable(content.raw, _frame(content, columns), row_numbers, valid)
+
+
+def _frame(content: _Content, columns: dict[str, list]) -> pd.DataFrame:
+    """A table's values read by column, in nullable pandas dtypes."""
+    return pd.DataFrame(
+        {
+            field["name"]: pd.Series(
+                list(map(_plain, columns[field["name"]])), dtype=DTYPES.get(field["type"], "object")
+            )
+            for field in content.schema["fields"]
+        }
+    )
 
 
 def _plain(value: object) -> object:
-    # frictionless parses numbers as Decimal; pandas' Float64 wants floats.
+    # Numbers are read as Decimal; pandas' Float64 wants floats.
     return float(value) if isinstance(value, Decimal) else value
 
 

@@ -7,12 +7,15 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl.workbook.workbook import Workbook
 
 from pom_lib.data.plan import Plan
 from pom_lib.export.spreadsheet_safety import defuse_workbook, defused_frame, excel_csv
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 EXPORT_COLUMNS = ["programa", "producto", "subproducto", "unidad_medida", "anio", "meta_fisica", "meta_financiera"]
 # Fixed timestamp inside the workbook, so the same plan always gives the same bytes.

@@ -13,8 +13,12 @@ one, «Población» opens as «PoblaciÃ³n». The book's CSV downloads carry it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from openpyxl.workbook.workbook import Workbook
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 # What a spreadsheet may read as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from pom_lib.core import escaping
 from pom_lib.present.table_layout import SHORT_TEXT, TABCOLSEP_PT, Layout, Part, plan_layout
-from pom_lib.render.sphinx_tables import (
+from pom_lib.render.marks import (
     DOWNLOADS_MARK_HTML,
     DOWNLOADS_MARK_LATEX,
     LABEL_MARK,

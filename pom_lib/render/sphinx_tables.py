@@ -38,18 +38,15 @@ from sphinx.transforms import SphinxTransform
 
 from pom_lib.core import escaping
 from pom_lib.render import imprint
+from pom_lib.render.marks import (
+    DOWNLOADS_MARK_HTML,
+    DOWNLOADS_MARK_LATEX,
+    LABEL_MARK,
+    LANDSCAPE_END_MARK,
+    LANDSCAPE_MARK,
+    METADATA_KEY,
+)
 
-METADATA_KEY = "pom"
-# Written by display.Table right after its LaTeX \caption; replaced here by the Sphinx label.
-LABEL_MARK = "%pom-label"
-# Written by display.Table where its download links go; replaced here by links to its files.
-DOWNLOADS_MARK_HTML = "<!--pom-descargas-->"
-DOWNLOADS_MARK_LATEX = "%pom-descargas\n"
-# Written by display.Table where a table set on landscape pages opens and closes them; replaced here
-# by \begin{landscape} and \end{landscape}, or by nothing when pom_lib.render.pdf_book opens them
-# before the table's heading and closes them after the notebook cell that holds it.
-LANDSCAPE_MARK = "%pom-apaisada\n"
-LANDSCAPE_END_MARK = "%pom-fin-apaisada\n"
 _IMAGE_TYPES = {"image/svg+xml", "application/pdf", "image/png", "image/jpeg"}
 _MATH_OPENERS = ("$", r"\[", r"\(", r"\begin{equation", r"\begin{align")
 
