@@ -46,13 +46,15 @@ test: revision $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest -n auto --dist loadfile
 
 # The quick checks, before the long suite: lint and format (ruff), the layers of pom_lib
-# (import-linter, pyproject.toml), chapter templates without outputs (nbstripout) and the CI files
-# (actionlint for GitHub's, GitLab's schema bundled with check-jsonschema), all offline.
+# (import-linter, pyproject.toml), chapter templates without outputs (nbstripout) and each one's .md
+# saying what its .ipynb says (jupytext, jupytext.toml), and the CI files (actionlint for GitHub's,
+# GitLab's schema bundled with check-jsonschema), all offline.
 revision: $(ENTORNO)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
+	$(VENV)/bin/python tests/paired_templates.py
 	$(VENV)/bin/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 

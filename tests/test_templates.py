@@ -1,11 +1,13 @@
-"""The chapter templates: each has its chapter in pom_lib, glues only what it computes, and book/ runs them
-as they are."""
+"""The chapter templates: each has its chapter in pom_lib, glues only what it computes, its MyST text says
+what it says, and book/ runs them as they are."""
 
 import re
 
+import jupytext
 import nbformat
 import pytest
 from conftest import ROOT
+from paired_templates import pair_problems
 
 from pom_lib.chapters import chapter_classes
 from pom_lib.publish.edition import chapter_stems
@@ -48,3 +50,38 @@ def _sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
 def test_the_published_chapters_are_the_templates_as_they_are(stem):
     executed = nbformat.read(BOOK / f"{stem}.ipynb", as_version=4)
     assert _sources(executed) == _sources(_template(stem))
+
+
+def test_every_template_has_its_myst_text_saying_the_same():
+    assert sorted(path.stem for path in NOTEBOOKS.glob("*.md")) == sorted(STEMS)
+    assert pair_problems(NOTEBOOKS) == []
+
+
+def _pair(folder, text: str) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("edicion = 2025", metadata={"tags": ["parameters"]}, id="uno-00"),
+        nbformat.v4.new_markdown_cell(text, id="uno-01"),
+    ]
+    nbformat.write(notebook, folder / "uno.ipynb")
+    jupytext.write(notebook, folder / "uno.md", fmt="md:myst")
+
+
+def test_a_text_edited_without_sync_is_named_with_the_command_to_run(tmp_path):
+    _pair(tmp_path, "# Uno\n\nUna frase.")
+    assert pair_problems(tmp_path) == []
+    text = tmp_path / "uno.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("Una frase.", "Otra frase."), encoding="utf-8")
+    [problem] = pair_problems(tmp_path)
+    assert problem.startswith(f"{tmp_path}/uno.md y {tmp_path}/uno.ipynb dicen cosas distintas.")
+    assert f"corra `.venv/bin/jupytext --sync {tmp_path}/uno.md`" in problem
+    assert "\n-Una frase.\n+Otra frase.\n" in problem
+
+
+def test_a_template_without_its_text_is_named(tmp_path):
+    _pair(tmp_path, "# Uno")
+    (tmp_path / "uno.md").unlink()
+    assert pair_problems(tmp_path) == [
+        f"Falta {tmp_path}/uno.md, el texto de {tmp_path}/uno.ipynb: "
+        f"corra `.venv/bin/jupytext --sync {tmp_path}/uno.ipynb` y confirme el .md."
+    ]
