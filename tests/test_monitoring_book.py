@@ -153,8 +153,8 @@ def test_chapters_get_the_edition_parameters_relative_to_book(project):
     cambios = nbformat.read(project / "book" / "cambios.ipynb", as_version=4)
     assert "umbral_verde" not in cambios.metadata["papermill"]["parameters"]
     # A chapter that does not declare them keeps its two parameters.
-    presentation = nbformat.read(project / "book" / "presentacion.ipynb", as_version=4)
-    assert {k: v for k, v in presentation.metadata["papermill"]["parameters"].items() if k != "capitulos"} == {
+    quality = nbformat.read(project / "book" / "calidad_datos.ipynb", as_version=4)
+    assert quality.metadata["papermill"]["parameters"] == {
         "edicion": 2026,
         "plan": "../tests/fixtures/plan-ficticio-2026-2030",
     }
