@@ -76,8 +76,8 @@ def test_sentences_of_the_fictional_vintage(compared):
     assert "cambian 4 metas de 4 elementos" in values["frase_metas"]
     assert "la de PRD01 en 2028 (+Q5,000,000)" in values["frase_metas"]
     assert values["frase_totales"] == (
-        "Sumados los años comunes (2026 a 2029), el presupuesto pasa de Q4,890,000,000 a Q4,906,100,000 "
-        "(+Q16,100,000, +0.33 %). 2025 sale del horizonte del plan, y se agrega 2030 (Q1,354,000,000)."
+        "Sumados los años comunes (2026 a 2029), el total de metas financieras pasa de Q4,890,000,000 a "
+        "Q4,906,100,000 (+Q16,100,000, +0.33 %). 2025 sale del horizonte del plan, y se agrega 2030 (Q1,354,000,000)."
     )
     assert values["frase_indicadores"] == (
         "Frente al plan 2025-2029, el plan 2026-2030 cambia la fórmula de 2 indicadores y cambia la línea de base de "

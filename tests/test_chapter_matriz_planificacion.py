@@ -84,7 +84,7 @@ def test_single_program_has_no_comparison_between_programs(plan_copy):
     single_program(plan_copy, "politica_exterior")
     values = PlanningMatrix(load_plan(plan_copy)).values
     assert values["frase_programa_mayor"] == (
-        "Todo el presupuesto corresponde a su único programa, «Servicios de Política Exterior»."
+        "Todas las metas financieras corresponden a su único programa, «Servicios de Política Exterior»."
     )
     assert values["frase_aumento"] == "Entre el primer y el último año, el total aumenta Q370,000,000."
     assert values["frase_programas"] == values["frase_a_la_baja"] == ""

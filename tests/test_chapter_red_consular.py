@@ -86,7 +86,7 @@ def test_budget_of_the_program_linked_to_the_indicator(plan, chapter):
         "total del plan."
     )
     assert values["producto_principal_peso"] == f"97.2{NBSP}%"
-    assert "Casi todo su presupuesto" in values["frase_programa_peso"]
+    assert "Casi todas sus metas financieras" in values["frase_programa_peso"]
     assert values["costo_unitario"] == "sube"
     trajectory = program_trajectory(plan, "servicios_consulares")
     assert trajectory["meta_financiera"].tolist()[-1] == 598_226_516 + 14_630_229

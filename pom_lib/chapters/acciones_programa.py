@@ -74,13 +74,13 @@ class ProgramActions(Chapter):
         if most["programa_id"] == richest["programa_id"]:
             return (
                 f"«{md(most['programa'])}» es a la vez el programa con más acciones "
-                f"({fmt.integer(most['acciones'])}) y el de mayor presupuesto "
+                f"({fmt.integer(most['acciones'])}) y el de mayores metas financieras "
                 f"({fmt.percent(most['participacion_periodo'])} de las metas financieras del período)."
             )
         return (
             f"«{md(most['programa'])}» es el programa con más acciones ({fmt.integer(most['acciones'])}) y pesa "
             f"{fmt.percent(most['participacion_periodo'])} de las metas financieras del período; "
-            f"«{md(richest['programa'])}», el de mayor presupuesto "
+            f"«{md(richest['programa'])}», el de mayores metas financieras "
             f"({fmt.percent(richest['participacion_periodo'])}), enumera "
             f"{spanish.count(int(richest['acciones']), 'acción', 'acciones')}."
         )

@@ -174,7 +174,8 @@ class EditionChanges(Chapter):
                 else f"se mantiene en {fmt.quetzales(after)}"
             )
             sentences.append(
-                f"Sumados los años comunes ({spanish.years_span(summary['anios_comunes'])}), el presupuesto {change}."
+                f"Sumados los años comunes ({spanish.years_span(summary['anios_comunes'])}), el total de metas "
+                f"financieras {change}."
             )
         left = [str(y) for y in totals.loc[totals["total_actual"].isna(), "anio"]]
         entered = totals[totals["total_anterior"].isna()]

@@ -101,7 +101,7 @@ class PlanningMatrix(Chapter):
         plan = self.plan
         largest = self._largest_program()
         if len(plan.programs) == 1:
-            return f"Todo el presupuesto corresponde a su único programa, «{md(largest)}»."
+            return f"Todas las metas financieras corresponden a su único programa, «{md(largest)}»."
         share = analysis.budget_shares(plan).loc[largest, plan.years[-1]]
         return (
             f"El programa «{md(largest)}» es el de mayor peso: en {plan.years[-1]} concentra el "

@@ -303,7 +303,7 @@ class Projections(Chapter):
         else:
             pace = f"El total del plan es el mismo en {first} y en {last}."
         return (
-            f"{pace} Si ese ritmo se mantuviera, el presupuesto llegaría a "
+            f"{pace} Si ese ritmo se mantuviera, el total anual de metas financieras llegaría a "
             f"{fmt.millions_of_quetzales(budget['tendencia'])} en {self.horizon}, frente a {final} en el último "
             f"año del plan; con la tasa alternativa, a {alternative}."
         )
@@ -344,7 +344,7 @@ class Projections(Chapter):
 
         return Figure(
             charts.budget_projection(self.plan, self.budget),
-            caption="Presupuesto total: metas del plan y proyección por escenario",
+            caption="Total anual de metas financieras: plan y proyección por escenario",
             source=self.plan.citation(f"{MATRIX_SOURCE}; proyección de elaboración propia"),
             name="figura-proyeccion-presupuesto",
         )

@@ -79,7 +79,7 @@ class NetworkExpansion(Chapter):
             "frase_capitulo": "Este capítulo cita esos enunciados y los sitúa frente a la población objetivo del "
             "plan"
             + (
-                f" y frente al presupuesto del programa «{program}», el que mide su indicador principal."
+                f" y frente a las metas financieras del programa «{program}», el que mide su indicador principal."
                 if program
                 else "."
             ),
@@ -228,19 +228,21 @@ class NetworkExpansion(Chapter):
             name = md(main["producto"])
             values |= {"producto_principal": name, "producto_principal_peso": fmt.percent(share)}
             if len(products) == 1:
-                sentences.append(f"Todo su presupuesto corresponde al producto «{name}».")
+                sentences.append(f"Todas sus metas financieras corresponden al producto «{name}».")
             elif share >= ALMOST_ALL_PCT:
                 sentences.append(
-                    f"Casi todo su presupuesto ({fmt.percent(share)} en el período) corresponde al producto «{name}»."
+                    f"Casi todas sus metas financieras ({fmt.percent(share)} en el período) corresponden al "
+                    f"producto «{name}»."
                 )
             elif share > MOST_PCT:
                 sentences.append(
-                    f"La mayor parte de su presupuesto ({fmt.percent(share)} en el período) corresponde "
+                    f"La mayor parte de sus metas financieras ({fmt.percent(share)} en el período) corresponde "
                     f"al producto «{name}»."
                 )
             else:
                 sentences.append(
-                    f"Su producto de mayor peso, «{name}», reúne {fmt.percent(share)} de su presupuesto en el período."
+                    f"Su producto de mayor peso, «{name}», reúne {fmt.percent(share)} de sus metas financieras "
+                    "en el período."
                 )
             values |= self._unit_cost_values(main)
             sentences.append(values.get("frase_costo", ""))
@@ -300,7 +302,10 @@ class NetworkExpansion(Chapter):
         if "frase_programa" not in self.values:
             return
         display(
-            Markdown(f"## El presupuesto del programa «{self.values['programa']}»\n\n{self.values['frase_programa']}\n")
+            Markdown(
+                f"## Las metas financieras del programa «{self.values['programa']}»\n\n"
+                f"{self.values['frase_programa']}\n"
+            )
         )
         link = strategic_framework.indicator_link(self.plan)
         display(self.program_table(link.program_id))

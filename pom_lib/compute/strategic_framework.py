@@ -369,7 +369,7 @@ def objective_links_table(plan: Plan, links: Iterable[ObjectiveLink] | None = No
     return pd.DataFrame(
         {
             "Objetivo operativo": data["objetivo"],
-            "Programa que lo atiende": [s or "Resto del presupuesto" for s in served],
+            "Programa que lo atiende": [s or "Resto de las metas financieras" for s in served],
             "Peso en el período": [fmt.percent(v) for v in data["participacion_periodo"]],
             "Vínculo": [v or "—" for v in data["vinculo"]],
         }
