@@ -54,11 +54,11 @@ class Resumen(Chapter):
         thresholds: Thresholds = Thresholds(),
     ):
         super().__init__(plan)
-        self.edition = (edition_year, previous, execution_file, thresholds)
+        self._edition_inputs = (edition_year, previous, execution_file, thresholds)
 
     @cached_property
     def findings(self) -> list[findings.Finding]:
-        return edition_findings(self.plan, *self.edition)
+        return edition_findings(self.plan, *self._edition_inputs)
 
     @cached_property
     def main_points(self) -> list[findings.Finding]:

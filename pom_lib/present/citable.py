@@ -32,117 +32,60 @@ def _row(key: str, value, unit: str, year: str, description: str, text: str, url
     return dict(zip(COLUMNS, (key, value, unit, year, description, text, url)))
 
 
-def _finding_rows(finding: Finding, url: str) -> list[dict]:
-    figures, key = finding.figures, finding.key
-    if key == "dinero_sin_indicador":
+def _figures_of(finding: Finding) -> list[tuple]:
+    """(key suffix, value, unit, year, description, text as shown) of each citable figure of a finding."""
+    f = finding.figures
+    if finding.key == "dinero_sin_indicador":
+        measured_by_none = "de las metas financieras del período que no mide ningún indicador del plan"
         return [
-            _row(
-                key,
-                round(figures["participacion"], 2),
-                "%",
-                "",
-                "Parte de las metas financieras del período que no mide ningún indicador del plan",
-                fmt.percent(figures["participacion"]),
-                url,
-            ),
-            _row(
-                f"{key}_monto",
-                round(figures["monto"], 2),
+            ("", round(f["participacion"], 2), "%", "", f"Parte {measured_by_none}", fmt.percent(f["participacion"])),
+            (
+                "_monto",
+                round(f["monto"], 2),
                 "quetzales",
                 "",
                 "Metas financieras del período que no mide ningún indicador del plan",
-                fmt.millions_of_quetzales(figures["monto"]),
-                url,
+                fmt.millions_of_quetzales(f["monto"]),
             ),
         ]
-    if key == "poblacion_fuera_de_la_meta":
+    if finding.key == "poblacion_fuera_de_la_meta":
+        description = "Personas de la población objetivo que quedan fuera de la meta de cobertura del último año"
+        return [("", round(f["fuera"]), "personas", str(f["anio"]), description, fmt.integer(f["fuera"]))]
+    if finding.key == "costo_crece_mas_que_metas":
+        description = (
+            f"Variación de la meta financiera de {f['producto_id']}, cuya meta física crece "
+            f"{fmt.signed_percent(f['fisica_pct'])}"
+        )
+        period = f"{f['anio_inicio']}-{f['anio_fin']}"
+        return [("", round(f["financiera_pct"], 2), "%", period, description, fmt.signed_percent(f["financiera_pct"]))]
+    if finding.key == "reasignacion_de_ida_y_vuelta":
+        description = f"Metas financieras que entran a {f['subproducto_id']} y vuelven a salir en {f['anio_salida']}"
+        period = f"{f['anio_entrada']}-{f['anio_salida'] - 1}"
         return [
-            _row(
-                key,
-                round(figures["fuera"]),
-                "personas",
-                str(figures["anio"]),
-                "Personas de la población objetivo que quedan fuera de la meta de cobertura del último año",
-                fmt.integer(figures["fuera"]),
-                url,
-            )
+            ("", round(f["adicional"], 2), "quetzales", period, description, fmt.millions_of_quetzales(f["adicional"]))
         ]
-    if key == "costo_crece_mas_que_metas":
-        return [
-            _row(
-                key,
-                round(figures["financiera_pct"], 2),
-                "%",
-                f"{figures['anio_inicio']}-{figures['anio_fin']}",
-                f"Variación de la meta financiera de {figures['producto_id']}, cuya meta física crece "
-                f"{fmt.signed_percent(figures['fisica_pct'])}",
-                fmt.signed_percent(figures["financiera_pct"]),
-                url,
-            )
-        ]
-    if key == "reasignacion_de_ida_y_vuelta":
-        return [
-            _row(
-                key,
-                round(figures["adicional"], 2),
-                "quetzales",
-                f"{figures['anio_entrada']}-{figures['anio_salida'] - 1}",
-                f"Metas financieras que entran a {figures['subproducto_id']} y vuelven a salir en "
-                f"{figures['anio_salida']}",
-                fmt.millions_of_quetzales(figures["adicional"]),
-                url,
-            )
-        ]
-    if key == "dinero_sin_meta_fisica":
-        return [
-            _row(
-                key,
-                round(figures["monto"], 2),
-                "quetzales",
-                "",
-                "Metas financieras de productos en años sin meta física",
-                fmt.millions_of_quetzales(figures["monto"]),
-                url,
-            )
-        ]
-    if key == "compromisos_sin_meta":
-        count = figures["enunciados"]
-        return [
-            _row(
-                key,
-                count,
-                "enunciados",
-                "",
-                "Enunciados de ampliación de la red que los datos del plan no vinculan con una meta",
-                spanish.count_in_words(count, "enunciado"),
-                url,
-            )
-        ]
-    if key == "productos_rezagados":
-        return [
-            _row(
-                key,
-                figures["rezagados"],
-                "productos",
-                str(figures["anio"]),
-                "Productos con ejecución física «Rezagado» en el semáforo",
-                fmt.integer(figures["rezagados"]),
-                url,
-            )
-        ]
-    if key == "brecha_proyectada":
-        return [
-            _row(
-                key,
-                round(figures["faltante"]),
-                figures["unidad"],
-                str(figures["anio"]),
-                "Lo que faltaría para la meta final del indicador principal al ritmo de ejecución observado",
-                f"{fmt.integer(figures['faltante'])} {figures['unidad']}",
-                url,
-            )
-        ]
-    raise KeyError(key)
+    if finding.key == "dinero_sin_meta_fisica":
+        description = "Metas financieras de productos en años sin meta física"
+        return [("", round(f["monto"], 2), "quetzales", "", description, fmt.millions_of_quetzales(f["monto"]))]
+    if finding.key == "compromisos_sin_meta":
+        description = "Enunciados de ampliación de la red que los datos del plan no vinculan con una meta"
+        count = f["enunciados"]
+        return [("", count, "enunciados", "", description, spanish.count_in_words(count, "enunciado"))]
+    if finding.key == "productos_rezagados":
+        description = "Productos con ejecución física «Rezagado» en el semáforo"
+        return [("", f["rezagados"], "productos", str(f["anio"]), description, fmt.integer(f["rezagados"]))]
+    if finding.key == "brecha_proyectada":
+        description = "Lo que faltaría para la meta final del indicador principal al ritmo de ejecución observado"
+        text = f"{fmt.integer(f['faltante'])} {f['unidad']}"
+        return [("", round(f["faltante"]), f["unidad"], str(f["anio"]), description, text)]
+    raise KeyError(finding.key)
+
+
+def _finding_rows(finding: Finding, url: str) -> list[dict]:
+    return [
+        _row(finding.key + suffix, value, unit, year, description, text, url)
+        for suffix, value, unit, year, description, text in _figures_of(finding)
+    ]
 
 
 def citable_figures(plan: Plan, page: str, found: list[Finding] | None = None) -> list[dict]:
