@@ -6,6 +6,7 @@ message. Every case also checks the exit code, that no Python traceback reaches 
 analyst, and that the analyst's files were left as they were.
 """
 
+import dataclasses
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from spoil import fingerprint, reencode, replace, rows, workbook_only, write_row
 
 from pom_lib.cli import main
 from pom_lib.core.errors import Problem
+from pom_lib.data import rules
 from pom_lib.data.plan import load_plan
 from pom_lib.export.execution_template import write_template
 
@@ -30,7 +32,8 @@ class Case:
     """One bad input: how to make it from a plan copy, and what `pom validar` must say about it.
 
     `spoil(folder)` spoils the copy and returns the arguments of `pom validar` after the
-    command's name. `absent` is text that must not appear (a wrong explanation).
+    command's name. `absent` is text that must not appear (a wrong explanation). `rule` is the
+    data rule (pom_lib.data.rules.RULES, by name) that must find the problem, for a problem found by one.
     """
 
     name: str
@@ -41,6 +44,7 @@ class Case:
     text: str | tuple[str, ...]
     sheet: str | None = None
     absent: str | None = None
+    rule: str | None = None
 
 
 def _in(folder: Path, file: str, old: str, new: str) -> list:
@@ -321,6 +325,7 @@ CASES = [
         3,
         "unidad_medida",
         "«PERSONAS» es la unidad «Persona» (fila 2) escrita de otra forma",
+        rule="units_declared_once",
     ),
     Case(
         "unidad-no-declarada",
@@ -341,6 +346,7 @@ CASES = [
         None,
         "anio",
         "falta el total del año 2027",
+        rule="every_year_has_its_total",
     ),
     Case(
         "producto-sin-metas",
@@ -349,6 +355,7 @@ CASES = [
         None,
         "producto_id",
         "el producto PRD03 (productos.csv, fila 4) no tiene metas",
+        rule="items_have_goals_every_year",
     ),
     Case(
         "subproducto-sin-un-anio",
@@ -357,6 +364,7 @@ CASES = [
         None,
         "anio",
         "faltan las metas de SUB05 para 2028",
+        rule="items_have_goals_every_year",
     ),
     Case(
         "metas-solo-encabezado",
@@ -365,6 +373,7 @@ CASES = [
         None,
         None,
         "la tabla no tiene filas debajo del encabezado",
+        rule="required_tables_have_rows",
     ),
     Case(
         "metas-subproductos-solo-encabezado",
@@ -373,6 +382,7 @@ CASES = [
         None,
         None,
         "la tabla no tiene filas, pero subproductos.csv tiene 28 subproductos",
+        rule="items_have_goals_every_year",
     ),
     Case(
         "meta-infinita",
@@ -540,6 +550,93 @@ CASES = [
         "texto",
         "la palabra «xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…» tiene 600 caracteres y una palabra puede tener hasta 60",
     ),
+    # What the chapters rely on: one plan row, one target population, a main indicator with its terms and goals.
+    Case(
+        "plan-sin-filas",
+        _header_only("plan.csv"),
+        "plan.csv",
+        None,
+        None,
+        "la tabla del plan debe tener exactamente una fila de datos (tiene 0)",
+        rule="one_plan_row",
+    ),
+    Case(
+        "sin-poblacion-objetivo-en-las-cifras",
+        _edit(
+            "cifras_clave.csv",
+            "poblacion_objetivo_total,poblacion_objetivo,,",
+            "poblacion_total,poblacion_elegible,2025,",
+        ),
+        "cifras_clave.csv",
+        None,
+        None,
+        "falta la cifra con rol «poblacion_objetivo» (la población objetivo total), que usan las fichas y el "
+        "capítulo de alcance",
+        rule="target_population_given_once",
+    ),
+    Case(
+        "cifra-sin-anio",
+        _edit("cifras_clave.csv", "cobertura_meta_2029,cobertura_meta,2029,", "cobertura_meta_2029,cobertura_meta,,"),
+        "cifras_clave.csv",
+        4,
+        "anio",
+        "la cifra con rol «cobertura_meta» necesita el año al que se refiere",
+        rule="key_figures_have_their_year",
+    ),
+    Case(
+        "dos-cifras-del-mismo-rol-y-anio",
+        _edit("cifras_clave.csv", "mujeres_2029,mujeres,2029,", "mujeres_2029,porcentaje_mujeres,2029,"),
+        "cifras_clave.csv",
+        6,
+        "rol",
+        "el rol «porcentaje_mujeres» ya tiene una cifra para 2029 (fila 5)",
+        rule="one_key_figure_per_role_and_year",
+    ),
+    Case(
+        "poblacion-objetivo-sin-filas",
+        _header_only("poblacion_objetivo.csv"),
+        "poblacion_objetivo.csv",
+        None,
+        None,
+        "la tabla no tiene filas: escriba al menos un lugar con su población objetivo",
+        rule="target_population_has_places",
+    ),
+    Case(
+        "dos-filas-de-resto",
+        _edit("poblacion_objetivo.csv", "Canadá,lugar", "Canadá,resto"),
+        "poblacion_objetivo.csv",
+        5,
+        "rol",
+        "solo una fila puede tener rol «resto» (la primera está en la fila 4)",
+        rule="one_rest_place",
+    ),
+    Case(
+        "sin-ficha-de-producto",
+        _edit("fichas.csv", "FICHA_PRODUCTO,producto,", "FICHA_PRODUCTO,subproducto,"),
+        "fichas.csv",
+        None,
+        None,
+        "falta una ficha de nivel «producto»: la primera es el indicador principal del plan",
+        rule="main_fiche_exists",
+    ),
+    Case(
+        "ficha-sin-terminos",
+        _drop_lines("fichas_formula.csv", "FICHA_SUBPRODUCTO,"),
+        "fichas.csv",
+        3,
+        "ficha_id",
+        "la ficha «FICHA_SUBPRODUCTO» no tiene términos en fichas_formula.csv",
+        rule="fiches_have_formula_terms",
+    ),
+    Case(
+        "ficha-sin-meta-de-un-anio",
+        _drop_lines("fichas_metas.csv", "FICHA_PRODUCTO,2027,"),
+        "fichas_metas.csv",
+        None,
+        None,
+        "la ficha «FICHA_PRODUCTO» no tiene meta para 2027: escriba una fila por año del plan",
+        rule="fiches_have_goals_every_year",
+    ),
     # Cross-references: what the book would silently drop or count in the wrong place.
     Case(
         "vinculo-con-un-objetivo-inexistente",
@@ -548,6 +645,7 @@ CASES = [
         4,
         "objetivo_orden",
         "el objetivo operativo 9 no existe: marco_estrategico.csv tiene los objetivos operativos 1, 2, 3 y 4",
+        rule="links_name_existing_objectives",
     ),
     Case(
         "vinculo-con-un-subproducto-de-otro-programa",
@@ -556,6 +654,7 @@ CASES = [
         4,
         "subproductos",
         "el subproducto SUB21 es del programa «Actividades Centrales», no de «Servicios de Política Exterior»",
+        rule="links_name_subproducts_of_their_program",
     ),
     Case(
         "vinculo-con-un-subproducto-inexistente",
@@ -564,6 +663,7 @@ CASES = [
         4,
         "subproductos",
         "el subproducto SUB99 no existe en subproductos.csv",
+        rule="links_name_subproducts_of_their_program",
     ),
     Case(
         "dos-programas-con-el-mismo-nombre",
@@ -572,6 +672,7 @@ CASES = [
         5,
         "nombre",
         "el programa «Actividades Centrales» se llama igual que el de la fila 3: en el libro no se distinguirían",
+        rule="program_names_differ",
     ),
     Case(
         "dos-productos-del-mismo-programa-con-el-mismo-nombre",
@@ -584,6 +685,7 @@ CASES = [
         5,
         "nombre",
         "se llama igual que el de la fila 4 del mismo programa",
+        rule="product_names_differ_within_program",
     ),
     # Numbers a plan cannot mean.
     Case(
@@ -928,6 +1030,7 @@ CASES = [
         6,
         "anio",
         "el año 2031 está fuera del período del plan (2025-2029)",
+        rule="years_within_period",
     ),
     Case("fila-vacia", _edit("totales_anuales.csv", "2026,", "\n2026,"), "totales_anuales.csv", 3, None, "fila vacía"),
     Case(
@@ -937,6 +1040,7 @@ CASES = [
         2,
         "anio_inicio",
         "el año de inicio (2030) es posterior al año de fin (2029)",
+        rule="period_in_order",
     ),
     # Excel workbooks.
     Case(
@@ -1000,6 +1104,7 @@ CASES = [
         "elemento",
         "«PRD99» no existe: en la regla «financiera_producto» el elemento es un identificador de productos.csv "
         "(columna «producto_id»)",
+        rule="acknowledged_elements_exist",
     ),
     Case(
         "discrepancia-ficha-inexistente",
@@ -1008,6 +1113,7 @@ CASES = [
         2,
         "elemento",
         "«COBERTURA» no existe: en la regla «indicador_relativo» el elemento es un identificador de fichas.csv",
+        rule="acknowledged_elements_exist",
     ),
     Case(
         "discrepancia-mujeres-con-otra-cifra",
@@ -1016,6 +1122,7 @@ CASES = [
         2,
         "elemento",
         "el elemento es una cifra de rol «mujeres» de cifras_clave.csv (columna «clave»)",
+        rule="acknowledged_elements_exist",
     ),
     Case(
         "discrepancia-total-con-otro-elemento",
@@ -1024,6 +1131,7 @@ CASES = [
         2,
         "elemento",
         "en la regla «total_anual» el elemento es siempre «TOTAL», no «PRD01»",
+        rule="acknowledged_elements_exist",
     ),
     Case(
         "discrepancia-anio-mal-escrito",
@@ -1048,6 +1156,7 @@ CASES = [
         2,
         "anio",
         "la regla «poblacion_elegible» necesita el año de la comprobación",
+        rule="acknowledgements_have_their_year",
     ),
     Case(
         "discrepancia-poblacion-objetivo-con-anio",
@@ -1056,6 +1165,7 @@ CASES = [
         2,
         "anio",
         "la regla «poblacion_objetivo» se comprueba sin año: deje «anio» vacío",
+        rule="acknowledgements_have_their_year",
     ),
     Case(
         "discrepancia-repetida",
@@ -1066,6 +1176,7 @@ CASES = [
         3,
         "elemento",
         "la comprobación de la regla «total_anual» para «TOTAL» en 2027 ya está reconocida en la fila 2",
+        rule="acknowledged_once",
     ),
     Case(
         "discrepancia-sin-nota",
@@ -1090,6 +1201,7 @@ CASES = [
         None,
         None,
         "la tabla no tiene filas: bórrela si el plan no reconoce ninguna discrepancia",
+        rule="acknowledgements_have_rows",
     ),
     Case(
         "discrepancia-sin-columna-nota",
@@ -1110,6 +1222,7 @@ CASES = [
         "elemento",
         "«PRD99» no existe: en la regla «fisica_producto» el elemento es un identificador de la hoja «productos»",
         sheet="discrepancias_reconocidas",
+        rule="acknowledged_elements_exist",
     ),
     Case(
         "excel-que-no-es-excel",
@@ -1136,12 +1249,25 @@ def _place(case: Case, folder: Path) -> str:
     return shown[: -len(": ·")]
 
 
+def _recorded(each: rules.Rule, found_by: dict[str, str]) -> rules.Rule:
+    """The rule, noting in `found_by` the name of the rule behind each problem it finds (by its text)."""
+
+    def check(tables: rules.PlanTables) -> list[Problem]:
+        problems = list(each.check(tables))
+        found_by.update(dict.fromkeys(map(str, problems), each.name))
+        return problems
+
+    return dataclasses.replace(each, check=check)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_input_is_refused_where_it_is(case, tmp_path, capsys):
+def test_bad_input_is_refused_where_it_is(case, tmp_path, capsys, monkeypatch):
     folder = tmp_path / "plan"
     shutil.copytree(PLAN_DIR, folder)
     arguments = case.spoil(folder)
     before = fingerprint(tmp_path)
+    found_by = {}
+    monkeypatch.setattr(rules, "RULES", [_recorded(each, found_by) for each in rules.RULES])
     code = main(["validar", *map(str, arguments)])
     out, err = capsys.readouterr()
     assert code == 1, out + err
@@ -1149,9 +1275,22 @@ def test_bad_input_is_refused_where_it_is(case, tmp_path, capsys):
     expected = f"  - {_place(case, folder)}: "
     lines = [line for line in err.splitlines() if line.startswith(expected)]
     texts = case.text if isinstance(case.text, tuple) else (case.text,)
-    assert any(all(text in line for text in texts) for line in lines), (
-        f"se esperaba «{expected}…{' … '.join(texts)}»; salida:\n{err}"
-    )
+    matching = [line for line in lines if all(text in line for text in texts)]
+    assert matching, f"se esperaba «{expected}…{' … '.join(texts)}»; salida:\n{err}"
+    if case.rule:
+        finders = {found_by.get(line.removeprefix("  - ")) for line in matching}
+        assert case.rule in finders, f"«{matching[0]}» no lo encontró la regla {case.rule}, sino {finders}"
     if case.absent:
         assert case.absent not in err
     assert fingerprint(tmp_path) == before
+
+
+def test_every_data_rule_says_what_it_checks_and_has_a_case():
+    exercised = {case.rule for case in CASES if case.rule}
+    names = [each.name for each in rules.RULES]
+    assert len(set(names)) == len(names), f"dos reglas con el mismo nombre: {names}"
+    assert exercised <= set(names), f"casos de reglas que no existen: {sorted(exercised - set(names))}"
+    without_case = [name for name in names if name not in exercised]
+    assert not without_case, f"reglas sin caso en CASES (declárelo con rule=…): {', '.join(without_case)}"
+    undocumented = [each.name for each in rules.RULES if not (each.check.__doc__ or "").strip()]
+    assert not undocumented, f"reglas sin docstring que diga qué comprueban: {', '.join(undocumented)}"

@@ -5,8 +5,8 @@ copy of the schemas is never used, so a folder cannot loosen a rule, and the tab
 can only be the library's, each in its own file of the folder. A plan folder is read and
 published as a fixed list of its own files (`package_paths`), never as whatever it points to. Rules
 that a Table Schema cannot express (one target population, a main indicator, every year covered,
-links to objectives that exist, names that tell rows apart…) are checked here, after the schema
-check, with messages that name file, row and column.
+links to objectives that exist, names that tell rows apart…) are in pom_lib.data.rules, which reads
+the roles and kinds named here.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from pom_lib.core import formatting as fmt
-from pom_lib.core import paths, spanish
+from pom_lib.core import paths
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary
-from pom_lib.data.reading import CheckedTable
 
 FORMAT = 2
 FORMAT_KEY = "formato_pom"
@@ -344,222 +343,6 @@ def _csv_rows(folder: Path, name: str) -> list[list[str]]:
             return list(csv.reader(file))
     except (PlanError, UnicodeDecodeError, csv.Error):
         return []
-
-
-def rule_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
-    """The contract's rules beyond the schema, on tables that passed it.
-
-    Problems are placed in the analyst's file, or workbook and sheet, by each table's row numbers;
-    messages name another table as `RawTable.label` does (productos.csv, la hoja «productos»).
-    """
-    problems = []
-    tables = {name: table.frame for name, table in checked.items()}
-    rows = {name: table.row_numbers for name, table in checked.items()}
-    labels = {name: table.raw.label for name, table in checked.items()}
-
-    def problem(table: str, message: str, index: int | None = None, column: str | None = None) -> None:
-        row = rows[table][index] if index is not None else None
-        problems.append(checked[table].raw.problem(message, row=row, column=column))
-
-    figures = tables.get("cifras_clave")
-    if figures is not None:
-        targets = [i for i, role in enumerate(figures["rol"]) if role == ROLE_TARGET_POPULATION]
-        if not targets:
-            problem(
-                "cifras_clave",
-                f"falta la cifra con rol «{ROLE_TARGET_POPULATION}» (la población objetivo total), "
-                "que usan las fichas y el capítulo de alcance",
-            )
-        for i in targets[1:]:
-            problem("cifras_clave", f"hay más de una cifra con rol «{ROLE_TARGET_POPULATION}»; deje una sola", i, "rol")
-        for i, (role, year) in enumerate(zip(figures["rol"], figures["anio"])):
-            if role == ROLE_TARGET_POPULATION and pd.notna(year):
-                problem("cifras_clave", "la población objetivo no lleva año: deje «anio» vacío", i, "anio")
-            elif role != ROLE_TARGET_POPULATION and pd.isna(year):
-                problem("cifras_clave", f"la cifra con rol «{role}» necesita el año al que se refiere", i, "anio")
-        seen = {}
-        for i, key in enumerate(zip(figures["rol"], figures["anio"])):
-            if key in seen and key[0] != ROLE_TARGET_POPULATION:
-                problem(
-                    "cifras_clave",
-                    f"el rol «{key[0]}» ya tiene una cifra para {key[1]} (fila {rows['cifras_clave'][seen[key]]})",
-                    i,
-                    "rol",
-                )
-            seen.setdefault(key, i)
-    population = tables.get("poblacion_objetivo")
-    if population is not None:
-        if population.empty:
-            problem(
-                "poblacion_objetivo", "la tabla no tiene filas: escriba al menos un lugar con su población objetivo"
-            )
-        rests = [i for i, role in enumerate(population["rol"]) if role == REST_ROLE]
-        for i in rests[1:]:
-            problem(
-                "poblacion_objetivo",
-                f"solo una fila puede tener rol «{REST_ROLE}» (la primera está en la fila "
-                f"{rows['poblacion_objetivo'][rests[0]]})",
-                i,
-                "rol",
-            )
-    fiches = tables.get("fichas")
-    if fiches is not None:
-        if not (fiches["nivel"] == MAIN_FICHE_LEVEL).any():
-            problem(
-                "fichas",
-                f"falta una ficha de nivel «{MAIN_FICHE_LEVEL}»: la primera es el indicador principal "
-                "del plan, que usan los capítulos de alcance, fichas y proyecciones",
-            )
-        formula = tables.get("fichas_formula")
-        if formula is not None:
-            with_terms = set(formula["ficha_id"])
-            for i, fiche in enumerate(fiches["ficha_id"]):
-                if fiche not in with_terms:
-                    problem(
-                        "fichas",
-                        f"la ficha «{fiche}» no tiene términos en fichas_formula.csv: escriba allí los "
-                        "subproductos cuya meta física suma el numerador del indicador",
-                        i,
-                        "ficha_id",
-                    )
-        goals, plan = tables.get("fichas_metas"), tables.get("plan")
-        if goals is not None and plan is not None and len(plan) == 1:
-            years = range(int(plan.at[0, "anio_inicio"]), int(plan.at[0, "anio_fin"]) + 1)
-            for fiche in fiches["ficha_id"]:
-                missing = sorted(set(years) - set(goals.loc[goals["ficha_id"] == fiche, "anio"].dropna().astype(int)))
-                if missing:
-                    listed = ", ".join(map(str, missing))
-                    problem(
-                        "fichas_metas",
-                        f"la ficha «{fiche}» no tiene meta para {listed}: escriba una fila por año del plan",
-                    )
-    _objective_link_rules(tables, labels, problem)
-    _same_name_rules(tables, rows, problem)
-    _acknowledgement_rules(tables, rows, labels, problem)
-    return problems
-
-
-def _objective_link_rules(tables: dict[str, pd.DataFrame], labels: dict[str, str], problem) -> None:
-    """Each link of objetivos_programas names an operational objective that exists, and subproducts of its program.
-
-    A link to a missing objective would silently vanish from the book, and a subproduct of
-    another program would count that program's money as this one's.
-    """
-    links, framework = tables.get("objetivos_programas"), tables.get("marco_estrategico")
-    programs, products, subproducts = (tables.get(name) for name in ("programas", "productos", "subproductos"))
-    if any(table is None for table in (links, framework, programs, products, subproducts)):
-        return
-    program_name = dict(zip(programs["programa_id"], programs["nombre"]))
-    objectives = sorted(int(o) for o in framework.loc[framework["tipo"] == OPERATIONAL_OBJECTIVE, "orden"])
-    existing = (
-        f"{labels['marco_estrategico']} tiene los objetivos operativos {spanish.join(map(str, objectives))}"
-        if objectives
-        else f"{labels['marco_estrategico']} no tiene objetivos operativos"
-    )
-    product_program = dict(zip(products["producto_id"], products["programa_id"]))
-    program_of = {row.subproducto_id: product_program.get(row.producto_id) for row in subproducts.itertuples()}
-    for i, link in enumerate(links.itertuples()):
-        if int(link.objetivo_orden) not in objectives:
-            problem(
-                "objetivos_programas",
-                f"el objetivo operativo {link.objetivo_orden} no existe: {existing} (filas de tipo "
-                f"«{OPERATIONAL_OBJECTIVE}», columna «orden»); corrija el número o agregue el objetivo allí",
-                i,
-                "objetivo_orden",
-            )
-        for sub in str(link.subproductos).split() if pd.notna(link.subproductos) else []:
-            if sub not in program_of:
-                problem(
-                    "objetivos_programas",
-                    f"el subproducto {sub} no existe en {labels['subproductos']}",
-                    i,
-                    "subproductos",
-                )
-            elif program_of[sub] != link.programa_id:
-                problem(
-                    "objetivos_programas",
-                    f"el subproducto {sub} es del programa «{program_name.get(program_of[sub])}», no de "
-                    f"«{program_name.get(link.programa_id)}»: en esta fila solo caben subproductos de "
-                    f"{link.programa_id}; quítelo, o póngalo en una fila de su programa",
-                    i,
-                    "subproductos",
-                )
-
-
-def _same_name_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], problem) -> None:
-    """Two programs, or two products of one program, may not share a name: the book could not tell them apart."""
-    for table, noun, group in (("programas", "programa", None), ("productos", "producto", "programa_id")):
-        frame = tables.get(table)
-        if frame is None:
-            continue
-        seen = {}
-        for i, name in enumerate(frame["nombre"]):
-            if pd.isna(name):
-                continue
-            key = (frame[group].iloc[i] if group else None, " ".join(str(name).split()).casefold())
-            if key in seen:
-                where = " del mismo programa" if group else ""
-                problem(
-                    table,
-                    f"el {noun} «{name}» se llama igual que el de la fila {rows[table][seen[key]]}{where}: en el libro "
-                    "no se distinguirían; cambie el nombre de uno de los dos",
-                    i,
-                    "nombre",
-                )
-            seen.setdefault(key, i)
-
-
-def _acknowledgement_rules(
-    tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], labels: dict[str, str], problem
-) -> None:
-    """Each acknowledged discrepancy names its rule's kind of element, with a year unless the rule has none,
-    once; a table without rows acknowledges nothing and is refused, so that «no table» and «no rows» are one state."""
-    acknowledged = tables.get(ACKNOWLEDGEMENTS)
-    if acknowledged is None:
-        return
-    if acknowledged.empty:
-        problem(
-            ACKNOWLEDGEMENTS,
-            "la tabla no tiene filas: bórrela si el plan no reconoce ninguna discrepancia, o escriba una por fila "
-            "(pom validar muestra la línea de cada comprobación que no cuadra)",
-        )
-    seen = {}
-    for i, row in enumerate(acknowledged.itertuples()):
-        if row.regla == YEARLESS_RULE and pd.notna(row.anio):
-            problem(ACKNOWLEDGEMENTS, f"la regla «{row.regla}» se comprueba sin año: deje «anio» vacío", i, "anio")
-        elif row.regla != YEARLESS_RULE and pd.isna(row.anio):
-            problem(ACKNOWLEDGEMENTS, f"la regla «{row.regla}» necesita el año de la comprobación", i, "anio")
-        message = _element_problem(row.regla, row.elemento, tables, labels)
-        if message:
-            problem(ACKNOWLEDGEMENTS, message, i, "elemento")
-        key = (row.regla, None if pd.isna(row.anio) else int(row.anio), row.elemento)
-        if key in seen:
-            problem(
-                ACKNOWLEDGEMENTS,
-                f"la comprobación de la regla «{row.regla}» para «{row.elemento}»"
-                + (f" en {key[1]}" if key[1] is not None else "")
-                + f" ya está reconocida en la fila {rows[ACKNOWLEDGEMENTS][seen[key]]}: deje una sola",
-                i,
-                "elemento",
-            )
-        seen.setdefault(key, i)
-
-
-def _element_problem(rule: str, element: str, tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> str | None:
-    """What is wrong with the element an acknowledgement names for its rule, or None."""
-    kind = ACKNOWLEDGED_ELEMENTS[rule]
-    if isinstance(kind, str):
-        return None if element == kind else f"en la regla «{rule}» el elemento es siempre «{kind}», no «{element}»"
-    table, column = kind
-    frame = tables[table]
-    if table == "cifras_clave":
-        frame = frame[frame["rol"] == ROLE_WOMEN]
-        what = f"una cifra de rol «{ROLE_WOMEN}» de {labels[table]} (columna «{column}»)"
-    else:
-        what = f"un identificador de {labels[table]} (columna «{column}»)"
-    if element in set(frame[column]):
-        return None
-    return f"«{element}» no existe: en la regla «{rule}» el elemento es {what}"
 
 
 def main_fiche(fiches: pd.DataFrame) -> str:

@@ -20,7 +20,8 @@ from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data.plan import Plan, product_parts
 from pom_lib.data.reading import CheckedTable, RawTable, open_workbook, read_csv_table, read_sheet
-from pom_lib.data.validation import check_tables, year_problems
+from pom_lib.data.rules import year_problems
+from pom_lib.data.validation import check_tables
 
 TABLE = "ejecucion"  # the table's name, and the workbook sheet that holds it
 # Columns the template adds so analysts see what they are filling in; accepted and ignored.

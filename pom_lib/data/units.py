@@ -3,21 +3,14 @@
 A unit typed «Personas» where the plan declares «Persona» is not a new unit: it is the same
 one with another case, accent or number. Left alone it would switch off the check that a
 product's physical goal adds up its subproducts of the same unit, so it is an error that
-names the declared spelling.
+names the declared spelling (the rule units_declared_once, and the schema check's message for a
+unit unknown to unidades.csv).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-import pandas as pd
-
-from pom_lib.core.errors import Problem
-
-if TYPE_CHECKING:
-    from pom_lib.data.reading import CheckedTable
 
 TABLE = "unidades"
 COLUMN = "unidad_medida"
@@ -47,27 +40,3 @@ def same_unit(typed: str, declared: str) -> bool:
 def closest_unit(typed: str, declared: Iterable[str]) -> str | None:
     """The declared unit that `typed` misspells, if any (an exact match is not a misspelling)."""
     return next((unit for unit in declared if unit != typed and same_unit(typed, unit)), None)
-
-
-def declared_unit_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
-    """Units declared twice under two spellings: the plan must use one."""
-    table = checked.get(TABLE)
-    if table is None:
-        return []
-    problems, seen = [], []
-    for unit, row in zip(table.frame[COLUMN], table.row_numbers):
-        if pd.isna(unit):  # already reported as missing
-            continue
-        first = next(((other, other_row) for other, other_row in seen if same_unit(unit, other)), None)
-        if first:
-            problems.append(
-                table.raw.problem(
-                    f"«{unit}» es la unidad «{first[0]}» (fila {first[1]}) escrita de otra forma (mayúsculas, tildes o "
-                    "plural): deje una sola y úsela igual en productos y subproductos",
-                    row=row,
-                    column=COLUMN,
-                )
-            )
-        else:
-            seen.append((unit, row))
-    return problems

@@ -24,13 +24,12 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import paths, spanish
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import contract, plain_tables, units
-from pom_lib.data.completeness import completeness_problems
 from pom_lib.data.reading import CheckedTable, ExcelWorkbook, RawTable, open_workbook, read_csv_table, read_sheet
+from pom_lib.data.rules import rule_problems
 
 if TYPE_CHECKING:
     import frictionless
 
-PERIOD_TABLES = ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas")
 DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
 # The descriptor's patterns, said in words an analyst can act on.
 PATTERN_HINTS = {
@@ -73,7 +72,7 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     """Read and validate every table of a plan; raise PlanError listing every problem found.
 
     `source` is either a plan folder or an Excel workbook (.xlsx). The tables and their
-    rules are the library's (contract.py); the folder's datapackage.json only declares the
+    rules are the library's (contract.py, rules.py); the folder's datapackage.json only declares the
     format. In a folder, the CSV files of the contract are read when any of
     them is present — missing ones are reported, never taken from a workbook, so one plan
     never mixes two sources. A folder without any of those CSVs must hold exactly one
@@ -91,12 +90,8 @@ def load_tables(source: Path) -> dict[str, pd.DataFrame]:
     tables, problems = _read_tables(source, folder, resources)
     problems += contract.document_problems(folder) if source.is_dir() else []
     checked, check_problems = check_tables(tables, {resource["name"]: resource["schema"] for resource in resources})
-    years, period_problems = _plan_period(checked)
-    problems += (
-        check_problems + period_problems + completeness_problems(checked, years) + units.declared_unit_problems(checked)
-    )
-    if not problems:
-        problems = contract.rule_problems(checked)
+    problems += check_problems
+    problems += rule_problems(checked, earlier=bool(problems))
     if problems:
         raise PlanError(problems)
     frames = {name: table.frame for name, table in checked.items()}
@@ -130,15 +125,6 @@ def check_tables(
             problems += _long_word_problems(contents[name])
     checked, content_problems = _validate_contents(contents)
     return checked, problems + content_problems
-
-
-def year_problems(table: CheckedTable, first: int, last: int, column: str = "anio") -> list[Problem]:
-    """Rows whose year lies outside the period first-last (an empty year is not judged here)."""
-    return [
-        table.raw.problem(f"el año {year} está fuera del período del plan ({first}-{last})", row=number, column=column)
-        for number, year in zip(table.row_numbers, table.frame[column])
-        if pd.notna(year) and not first <= year <= last
-    ]
 
 
 def _plan_folder(source: Path) -> Path:
@@ -563,30 +549,3 @@ def _frame(content: _Content, columns: dict[str, list]) -> pd.DataFrame:
 def _plain(value: object) -> object:
     # Numbers are read as Decimal; pandas' Float64 wants floats.
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _plan_period(checked: dict[str, CheckedTable]) -> tuple[list[int], list[Problem]]:
-    """The plan's years (none when they cannot be known), and the problems of its period.
-
-    The plan has one row with a valid period, and every yearly row lies inside it.
-    """
-    plan = checked.get("plan")
-    if plan is None or not plan.valid:
-        return [], []
-    frame = plan.frame
-    if len(frame) != 1:
-        return [], [
-            plan.raw.problem(f"la tabla del plan debe tener exactamente una fila de datos (tiene {len(frame)})")
-        ]
-    first, last = int(frame.at[0, "anio_inicio"]), int(frame.at[0, "anio_fin"])
-    if first > last:
-        return [], [
-            plan.raw.problem(
-                f"el año de inicio ({first}) es posterior al año de fin ({last})",
-                row=plan.row_numbers[0],
-                column="anio_inicio",
-            )
-        ]
-    return list(range(first, last + 1)), [
-        problem for name in PERIOD_TABLES if name in checked for problem in year_problems(checked[name], first, last)
-    ]
