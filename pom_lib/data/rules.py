@@ -259,11 +259,13 @@ def _missing_goal_problems(
             if listed
             else []
         )
-    unread = set(goals.frame.loc[goals.frame["anio"].isna(), key])
-    frame = goals.frame.dropna(subset=[key, "anio"])
     covered: dict[str, set[int]] = {}
-    for item, year in zip(frame[key], frame["anio"]):
-        covered.setdefault(item, set()).add(int(year))
+    unread = set()
+    for item, year in zip(goals.frame[key], goals.frame["anio"]):
+        if pd.isna(year):
+            unread.add(item)
+        elif pd.notna(item):
+            covered.setdefault(item, set()).add(int(year))
     problems = []
     for item, row in listed:
         missing = [year for year in years if year not in covered.get(item, set())]
@@ -405,9 +407,11 @@ def fiches_have_goals_every_year(tables: PlanTables) -> Iterator[Problem]:
     fiches, goals = tables.frame("fichas"), tables.frame("fichas_metas")
     if fiches is None or goals is None:
         return
+    given: dict[str, set[int]] = {}
+    for fiche, year in zip(goals["ficha_id"], goals["anio"]):
+        given.setdefault(fiche, set()).add(int(year))
     for fiche in fiches["ficha_id"]:
-        given = set(goals.loc[goals["ficha_id"] == fiche, "anio"].dropna().astype(int))
-        missing = ", ".join(str(year) for year in tables.years if year not in given)
+        missing = ", ".join(str(year) for year in tables.years if year not in given.get(fiche, set()))
         if missing:
             yield tables.problem(
                 "fichas_metas", f"la ficha «{fiche}» no tiene meta para {missing}: escriba una fila por año del plan"
@@ -452,9 +456,12 @@ def links_name_subproducts_of_their_program(tables: PlanTables) -> Iterator[Prob
         return
     program_name = dict(zip(programs["programa_id"], programs["nombre"]))
     product_program = dict(zip(products["producto_id"], products["programa_id"]))
-    program_of = {row.subproducto_id: product_program.get(row.producto_id) for row in subproducts.itertuples()}
-    for i, link in enumerate(links.itertuples()):
-        for sub in str(link.subproductos).split() if pd.notna(link.subproductos) else []:
+    program_of = {
+        sub: product_program.get(product)
+        for sub, product in zip(subproducts["subproducto_id"], subproducts["producto_id"])
+    }
+    for i, (program, listed) in enumerate(zip(links["programa_id"], links["subproductos"])):
+        for sub in str(listed).split() if pd.notna(listed) else []:
             if sub not in program_of:
                 yield tables.problem(
                     "objetivos_programas",
@@ -462,12 +469,12 @@ def links_name_subproducts_of_their_program(tables: PlanTables) -> Iterator[Prob
                     i,
                     "subproductos",
                 )
-            elif program_of[sub] != link.programa_id:
+            elif program_of[sub] != program:
                 yield tables.problem(
                     "objetivos_programas",
                     f"el subproducto {sub} es del programa «{program_name.get(program_of[sub])}», no de "
-                    f"«{program_name.get(link.programa_id)}»: en esta fila solo caben subproductos de "
-                    f"{link.programa_id}; quítelo, o póngalo en una fila de su programa",
+                    f"«{program_name.get(program)}»: en esta fila solo caben subproductos de "
+                    f"{program}; quítelo, o póngalo en una fila de su programa",
                     i,
                     "subproductos",
                 )
