@@ -18,8 +18,22 @@ from pom_lib.core.errors import Problem
 if TYPE_CHECKING:
     from pom_lib.data.reading import CheckedTable
 
-# Tables without which there is no plan to publish (the plan row itself is checked with its period).
-REQUIRED_TABLES = ("programas", "productos", "metas_productos", "totales_anuales")
+# Tables without which there is no plan to publish (the plan row itself is checked with its period): the
+# matrix, and what the book's reach and indicator chapters stand on (a fiche sums subproducts' goals over the
+# target population). A new plan's empty folder lists them all at once.
+REQUIRED_TABLES = (
+    "unidades",
+    "programas",
+    "productos",
+    "subproductos",
+    "metas_productos",
+    "totales_anuales",
+    "fichas",
+    "fichas_formula",
+    "fichas_metas",
+    "poblacion_objetivo",
+    "cifras_clave",
+)
 # Goal table, the table that lists its items, their identifier, and how messages name them.
 GOAL_TABLES = (
     ("metas_productos", "productos", "producto_id", "el producto", "productos"),

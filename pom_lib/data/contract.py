@@ -389,10 +389,6 @@ def rule_problems(checked: dict[str, CheckedTable]) -> list[Problem]:
             seen.setdefault(key, i)
     population = tables.get("poblacion_objetivo")
     if population is not None:
-        if population.empty:
-            problem(
-                "poblacion_objetivo", "la tabla no tiene filas: escriba al menos un lugar con su población objetivo"
-            )
         rests = [i for i, role in enumerate(population["rol"]) if role == REST_ROLE]
         for i in rests[1:]:
             problem(
