@@ -385,7 +385,10 @@ def cmd_nuevo_plan(args) -> int:
     if args.institucion is not None:
         return _blank_plan(args)
     if args.siglas is not None:
-        raise PlanError([Problem("--siglas", "las siglas son de un plan nuevo: úselas junto con --institucion")])
+        raise PlanError(
+            [Problem("--siglas", "las siglas son de un plan nuevo: úselas junto con --institucion")],
+            "No se creó el plan nuevo (no se escribió nada)",
+        )
     return _rolled_plan(args)
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 # Tables without which there is no plan to publish (the plan row itself is checked with its period): the
 # matrix, and what the book's reach and indicator chapters stand on (a fiche sums subproducts' goals over the
-# target population). A new plan's empty folder lists them all at once.
+# target population). A new plan's empty folder lists them all at once. The goals of subproducts and fiches
+# are asked for item by item once their items have rows (GOAL_TABLES here, the fiches' in the contract).
 REQUIRED_TABLES = (
     "unidades",
     "programas",
@@ -30,7 +31,6 @@ REQUIRED_TABLES = (
     "totales_anuales",
     "fichas",
     "fichas_formula",
-    "fichas_metas",
     "poblacion_objetivo",
     "cifras_clave",
 )
