@@ -229,6 +229,14 @@ def _validations(sheet) -> dict[str, tuple]:
     return {str(v.sqref).split(":")[0]: (v.type, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation}
 
 
+def test_the_form_lists_what_to_fill_by_sheet(form):
+    output = form[1]
+    assert "  hoja «plan»:\n    - fila 2, columna «lugar_fecha»: falta el valor\n" in output
+    for table in EMPTY_REQUIRED:
+        assert f"  hoja «{table}»:\n    - {NO_ROWS}" in output, table
+    assert "Escriba también en la hoja «documentos» el documento fuente" in output
+
+
 def test_the_form_has_instructions_in_spanish(form):
     workbook = openpyxl.load_workbook(form[0])
     text = "\n".join(str(row[0]) for row in workbook["instrucciones"].iter_rows(values_only=True) if row[0])
