@@ -6,10 +6,13 @@ no table back); `pom validar libro.xlsx` reads the same workbook. Cells hold wha
 holds, typed for Excel: integers and amounts as numbers (shown with thousands separators, «Q»
 for amounts and as many decimals as the value has), text as text (never a formula), true/false
 as text. Drop-down lists come from the schema: the values a column admits (enum, true/false)
-and the identifiers another table declares (foreign keys: units, programs, products…). Headers
+and the identifiers another table declares (foreign keys: units, programs, products…); number
+checks from its limits; and the checks whose limits are in another sheet, as the validator makes
+them (a goal's year within the plan sheet's period, a link to an operational objective). Headers
 are frozen and explain their column in a note.
 
-Three more sheets: «instrucciones» (how to edit and bring the workbook back), «paquete» (the
+Three more sheets: «instrucciones» (how to edit and bring the workbook back, what each sheet holds
+and in which order to fill them, what the validator checks), «paquete» (the
 data package's metadata: name, title, sources) and «documentos» (README.md and the team's
 commentary, comentarios/*.md, as text), so the workbook carries the whole folder and importing
 it gives the folder back byte for byte. Same plan, same bytes (matrix.workbook_bytes).
