@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pom_lib.core import paths
-from pom_lib.core.errors import PlanError
+from pom_lib.core.errors import PlanError, Problem
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
 # `pom --help` answers at once, and a Ctrl-C during those imports ends like any other.
@@ -29,6 +29,8 @@ USAGE_ERRORS = [
     (r"argument (\S+): invalid float value: (.+)", r"el argumento \1 debe ser un número, no \2"),
     (r"argument (\S+): expected one argument", r"al argumento \1 le falta su valor"),
     (r"unrecognized arguments: (.+)", r"argumentos no reconocidos: \1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"el argumento \1 no se puede usar junto con \2"),
+    (r"one of the arguments (.+) is required", r"falta uno de estos argumentos: \1"),
 ]
 
 
@@ -380,17 +382,34 @@ def cmd_importar(args) -> int:
 
 
 def cmd_nuevo_plan(args) -> int:
+    if args.institucion is not None:
+        return _blank_plan(args)
+    if args.siglas is not None:
+        raise PlanError(
+            [Problem("--siglas", "las siglas son de un plan nuevo: úselas junto con --institucion")],
+            "No se creó el plan nuevo (no se escribió nada)",
+        )
+    return _rolled_plan(args)
+
+
+def _new_plan_target(args) -> tuple[Path, bool, str]:
+    """Where the new plan goes, whether as a workbook, and its package name (from the file or folder name)."""
+    target = Path(args.salida)
+    as_workbook = target.suffix.lower() == ".xlsx"
+    paths.check_output(target, belongs_in=None if as_workbook else paths.PLANS)
+    name = re.sub(r"[^a-z0-9._-]+", "-", (target.stem if as_workbook else target.name).lower())
+    return target, as_workbook, name
+
+
+def _rolled_plan(args) -> int:
     from pom_lib.export.plan_package import write_folder
     from pom_lib.export.plan_workbook import read_package, write_workbook
     from pom_lib.export.rollforward import parse_period, roll_forward
 
-    target = Path(args.salida)
-    as_workbook = target.suffix.lower() == ".xlsx"
     with _headed("No se creó el plan nuevo (no se escribió nada)"):
         first, last = parse_period(args.periodo)
-        paths.check_output(target, belongs_in=None if as_workbook else paths.PLANS)
+        target, as_workbook, name = _new_plan_target(args)
         package = read_package(args.ruta)
-        name = re.sub(r"[^a-z0-9._-]+", "-", (target.stem if as_workbook else target.name).lower())
         result = roll_forward(package, first, last, name)
         (write_workbook if as_workbook else write_folder)(result.package, target)
     print(f"Plan {first}-{last} creado en {target}, con los identificadores del plan anterior.")
@@ -405,6 +424,44 @@ def cmd_nuevo_plan(args) -> int:
     return 0
 
 
+def _blank_plan(args) -> int:
+    from pom_lib.data.validation import load_tables
+    from pom_lib.export.blank_plan import blank_plan, parse_acronym, parse_institution, to_fill
+    from pom_lib.export.plan_package import write_folder
+    from pom_lib.export.plan_workbook import write_workbook
+    from pom_lib.export.rollforward import parse_period
+
+    with _headed("No se creó el plan nuevo (no se escribió nada)"):
+        institution = parse_institution(args.institucion)
+        if args.siglas is None:
+            raise PlanError([Problem("--siglas", "faltan las siglas de la institución (p. ej. --siglas INE)")])
+        acronym = parse_acronym(args.siglas)
+        first, last = parse_period(args.periodo)
+        target, as_workbook, name = _new_plan_target(args)
+        package = blank_plan(institution, acronym, first, last, name)
+        (write_workbook if as_workbook else write_folder)(package, target)
+    print(f"Plan {first}-{last} de {institution} ({acronym}) creado en {target}: las tablas del plan, vacías.")
+    try:
+        load_tables(target)
+        missing = {}
+    except PlanError as error:
+        missing = to_fill(error.problems)
+    print("Falta llenar, según «pom validar»:")
+    for place, lines in missing.items():
+        print(f"  {place}:")
+        for line in lines:
+            print(f"    - {line}")
+    print(
+        f"Escriba también en {'la hoja «documentos»' if as_workbook else 'README.md'} el documento fuente y las "
+        "lecturas de sus pasajes ambiguos."
+    )
+    print(
+        f"Luego ejecute «pom validar {target}»: cuando esas tablas tengan filas, comprueba también las reglas que "
+        "las cruzan (metas de cada año, sumas de la matriz, fichas e indicador)."
+    )
+    return 0
+
+
 def add_plan_file_commands(commands) -> None:
     exportar = commands.add_parser("exportar", help="escribe el plan completo en un libro de Excel para editarlo")
     exportar.add_argument("ruta", help="carpeta del plan (o libro .xlsx)")
@@ -416,8 +473,16 @@ def add_plan_file_commands(commands) -> None:
     importar.add_argument("-o", "--salida", required=True, help="carpeta del plan que se crea (no debe existir)")
     importar.set_defaults(run=cmd_importar)
 
-    nuevo = commands.add_parser("nuevo-plan", help="prepara el plan del período siguiente a partir de uno vigente")
-    nuevo.add_argument("ruta", help="carpeta del plan vigente (o libro .xlsx)")
+    nuevo = commands.add_parser(
+        "nuevo-plan",
+        help="prepara el plan del período siguiente a partir de uno vigente, o el primero de una institución",
+    )
+    origin = nuevo.add_mutually_exclusive_group(required=True)
+    origin.add_argument("ruta", nargs="?", help="carpeta del plan vigente (o libro .xlsx)")
+    origin.add_argument(
+        "--institucion", help="nombre de una institución sin plan anterior: crea su plan vacío, para llenarlo"
+    )
+    nuevo.add_argument("--siglas", help="siglas de la institución (2 a 12 letras o números), con --institucion")
     nuevo.add_argument("--periodo", required=True, help="período del plan nuevo, p. ej. 2026-2030")
     nuevo.add_argument(
         "-o", "--salida", required=True, help="carpeta nueva (p. ej. data/pom-2026-2030) o libro .xlsx que se crea"

@@ -598,8 +598,8 @@ CASES = [
         "poblacion_objetivo.csv",
         None,
         None,
-        "la tabla no tiene filas: escriba al menos un lugar con su población objetivo",
-        rule="target_population_has_places",
+        "la tabla no tiene filas debajo del encabezado; el plan necesita al menos una: cópielas del documento",
+        rule="required_tables_have_rows",
     ),
     Case(
         "dos-filas-de-resto",

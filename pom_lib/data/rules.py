@@ -40,8 +40,22 @@ from pom_lib.data.reading import CheckedTable
 
 # Tables whose rows each belong to one year of the plan.
 PERIOD_TABLES = ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas")
-# Tables without which there is no plan to publish (the plan row itself is checked with its period).
-REQUIRED_TABLES = ("programas", "productos", "metas_productos", "totales_anuales")
+# Tables without which there is no plan to publish (the plan row itself is checked with its period): the
+# matrix, and what the book's reach and indicator chapters stand on (a fiche sums subproducts' goals over the
+# target population). A new plan's empty folder lists them all at once. The goals of subproducts and fiches
+# are asked for item by item once their items have rows (GOAL_TABLES here, the fiches' below).
+REQUIRED_TABLES = (
+    "unidades",
+    "programas",
+    "productos",
+    "subproductos",
+    "metas_productos",
+    "totales_anuales",
+    "fichas",
+    "fichas_formula",
+    "poblacion_objetivo",
+    "cifras_clave",
+)
 # Goal table, the table that lists its items, their identifier, and how messages name them.
 GOAL_TABLES = (
     ("metas_productos", "productos", "producto_id", "el producto", "productos"),
@@ -342,16 +356,6 @@ def one_key_figure_per_role_and_year(tables: PlanTables) -> Iterator[Problem]:
                 "rol",
             )
         seen.setdefault(key, i)
-
-
-@rule(valid_plan=True)
-def target_population_has_places(tables: PlanTables) -> Iterator[Problem]:
-    """poblacion_objetivo.csv has at least one place with its target population."""
-    population = tables.frame("poblacion_objetivo")
-    if population is not None and population.empty:
-        yield tables.problem(
-            "poblacion_objetivo", "la tabla no tiene filas: escriba al menos un lugar con su población objetivo"
-        )
 
 
 @rule(valid_plan=True)

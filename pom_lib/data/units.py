@@ -14,6 +14,20 @@ from collections.abc import Iterable
 
 TABLE = "unidades"
 COLUMN = "unidad_medida"
+# Units of the physical goals that public institutions' plans commonly use, each with what one counts:
+# the starting list of a new plan, which keeps those it uses and adds its own.
+COMMON_UNITS = (
+    ("Persona", "Persona atendida o beneficiada"),
+    ("Documento", "Documento emitido o elaborado (informe, dictamen, estudio, resolución)"),
+    ("Evento", "Evento realizado (reunión, taller, capacitación, gestión)"),
+    ("Servicio", "Servicio prestado"),
+    ("Entidad", "Entidad, institución u organización atendida"),
+    ("Aporte", "Aporte o transferencia entregado"),
+    ("Kilómetro", "Kilómetro construido, mantenido o recorrido"),
+    ("Metro cuadrado", "Metro cuadrado construido o rehabilitado"),
+    ("Metro cúbico", "Metro cúbico"),
+    ("Hectárea", "Hectárea atendida"),
+)
 
 
 def _forms(word: str) -> set[str]:

@@ -6,10 +6,13 @@ no table back); `pom validar libro.xlsx` reads the same workbook. Cells hold wha
 holds, typed for Excel: integers and amounts as numbers (shown with thousands separators, «Q»
 for amounts and as many decimals as the value has), text as text (never a formula), true/false
 as text. Drop-down lists come from the schema: the values a column admits (enum, true/false)
-and the identifiers another table declares (foreign keys: units, programs, products…). Headers
+and the identifiers another table declares (foreign keys: units, programs, products…); number
+checks from its limits; and the checks whose limits are in another sheet, as the validator makes
+them (a goal's year within the plan sheet's period, a link to an operational objective). Headers
 are frozen and explain their column in a note.
 
-Three more sheets: «instrucciones» (how to edit and bring the workbook back), «paquete» (the
+Three more sheets: «instrucciones» (how to edit and bring the workbook back, what each sheet holds
+and in which order to fill them, what the validator checks), «paquete» (the
 data package's metadata: name, title, sources) and «documentos» (README.md and the team's
 commentary, comentarios/*.md, as text), so the workbook carries the whole folder and importing
 it gives the folder back byte for byte. Same plan, same bytes (matrix.workbook_bytes).
@@ -38,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data import commentary, contract
 from pom_lib.data.reading import open_workbook
+from pom_lib.data.rules import GOAL_TABLES, PERIOD_TABLES, REQUIRED_TABLES
 from pom_lib.data.validation import load_tables
 from pom_lib.export.matrix import workbook_bytes
 from pom_lib.export.plan_package import PlanPackage, field_names, read_folder, workbook_tables
@@ -54,6 +58,8 @@ AUTHOR = "Libro POM"
 REQUIRED_HEADER = PatternFill("solid", fgColor="FFD966")
 OPTIONAL_HEADER = PatternFill("solid", fgColor="D9D9D9")
 WIDTHS = (8, 60)
+# Goal tables: each needs rows as soon as the table of its items has them (the fiches' goals: a contract rule).
+GOALS = {goals for goals, *_ in GOAL_TABLES} | {"fichas_metas"}
 DOCUMENT_PATH = re.compile(rf"{re.escape(contract.README)}|{commentary.FOLDER}/[\w.-]+\.md")
 
 
@@ -164,10 +170,45 @@ def _add_validations(sheet: Worksheet, resource: dict, last_row: int) -> None:
     references = _references(resource)
     for index, field in enumerate(resource["schema"]["fields"], start=1):
         letter = get_column_letter(index)
-        validation = _validation(field, references.get(field["name"]))
+        validation = _cross_sheet_validation(resource["name"], field, f"{letter}2") or _validation(
+            field, references.get(field["name"])
+        )
         if validation is not None:
             validation.add(f"{letter}2:{letter}{last_row}")
             sheet.add_data_validation(validation)
+
+
+def _plan_cell(column: str) -> str:
+    """The absolute reference of a cell of the plan's one row, in the sheet «plan»."""
+    return f"plan!${get_column_letter(field_names('plan').index(column) + 1)}$2"
+
+
+def _cross_sheet_validation(table: str, field: dict, first_cell: str) -> DataValidation | None:
+    """The checks whose limits are in another sheet, as `pom importar` makes them: a goal's year lies in the
+    plan's period, and a link names an operational objective of the strategic framework."""
+    blank = not field.get("constraints", {}).get("required", False)
+    if table in PERIOD_TABLES and field["name"] == "anio":
+        return _checked(
+            "whole",
+            "between",
+            [_plan_cell("anio_inicio"), _plan_cell("anio_fin")],
+            blank,
+            "Escriba un año del período del plan (de anio_inicio a anio_fin, en la hoja «plan»).",
+        )
+    if table == "objetivos_programas" and field["name"] == "objetivo_orden":
+        kind, order = (get_column_letter(field_names("marco_estrategico").index(c) + 1) for c in ("tipo", "orden"))
+        sheet = "marco_estrategico"
+        return DataValidation(
+            type="custom",
+            formula1=f'COUNTIFS({sheet}!${kind}:${kind},"{contract.OPERATIONAL_OBJECTIVE}",'
+            f"{sheet}!${order}:${order},{first_cell})>0",
+            allow_blank=blank,
+            showErrorMessage=True,
+            errorTitle="Valor no admitido",
+            error=f"Escriba el número (columna «orden») de un objetivo de tipo «{contract.OPERATIONAL_OBJECTIVE}» "
+            f"de la hoja «{sheet}» (agréguelo allí primero si es nuevo).",
+        )
+    return None
 
 
 def _validation(field: dict, reference: tuple[str, str] | None) -> DataValidation | None:
@@ -260,6 +301,46 @@ def _plain_header(sheet: Worksheet, widths: tuple[int, ...]) -> None:
     sheet.freeze_panes = "A2"
 
 
+CHECKS = (
+    "- Cada columna: su tipo (texto, número entero, número, true o false), los valores admitidos y las columnas "
+    "obligatorias (encabezado amarillo); ningún número negativo, y los porcentajes entre 0 y 100.",
+    "- Cada identificador: único en su hoja, con la forma de su columna (PRD01, SUB01, claves en minúsculas); los "
+    "que nombran otra hoja deben existir en ella.",
+    "- Las tablas sin las que no hay plan tienen filas (ver arriba), y la hoja «plan» tiene una sola.",
+    "- Metas: cada producto y cada subproducto tiene una fila por año del período, cada año su total, cada ficha "
+    "su meta de cada año; ningún año fuera del período.",
+    "- Sumas de la matriz: la meta financiera de cada producto es la suma de sus subproductos, y la física la de "
+    "sus subproductos de la misma unidad; el total de cada año suma los productos.",
+    "- Fichas: hay una de nivel «producto» (la primera es el indicador principal); cada ficha nombra en "
+    "«fichas_formula» los subproductos cuya meta física suma su meta absoluta, y la meta relativa es esa suma "
+    "sobre la población objetivo, en por ciento.",
+    "- Población: una cifra de rol «poblacion_objetivo» en «cifras_clave» (sin año), igual a la suma de "
+    "«poblacion_objetivo»; la población elegible de un año es la meta absoluta de las fichas en ese año, y las "
+    "mujeres, su porcentaje de la población elegible.",
+    "- Una suma que no cuadra es un aviso (el documento publicado puede no cuadrar): reconózcala en "
+    f"«{contract.ACKNOWLEDGEMENTS}» con su razón, o corrija la transcripción.",
+)
+
+
+def _sheet_lines() -> list[str]:
+    """One line per table sheet: what it holds, whether it may stay empty and which sheets it takes values from."""
+    lines = []
+    for resource in contract.plan_resources():
+        name = resource["name"]
+        if contract.is_optional(resource):
+            need = "opcional: vacía, el plan no tiene esta tabla"
+        elif name == "plan":
+            need = "una sola fila"
+        elif name in REQUIRED_TABLES or name in GOALS:
+            need = "necesita al menos una fila"
+        else:
+            need = "puede quedar sin filas si el documento no tiene esta parte"
+        sources = sorted({table for table, _ in _references(resource).values() if table != name})
+        takes = f"; toma valores de {', '.join(f'«{s}»' for s in sources)}" if sources else ""
+        lines.append(f"  «{name}»: {resource.get('title', name)} ({need}{takes}).")
+    return lines
+
+
 def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
     sheet.title = INSTRUCTIONS
     plan = dict(zip(field_names("plan"), package.tables["plan"][0])) if package.tables["plan"] else {}
@@ -278,8 +359,10 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
         "en puntos (47.1 = 47.1 %).",
         "5. Deje vacía una celda sin dato. No escriba 0 en su lugar: 0 es un dato.",
         "6. Las listas desplegables ofrecen los valores admitidos: unidades de medida (hoja «unidades»), "
-        "programas, productos, subproductos y fichas (sus hojas) y los valores fijos de algunas columnas. "
-        "Un identificador nuevo se agrega primero en su hoja.",
+        "programas, productos, subproductos y fichas (sus hojas), true o false y los valores fijos de algunas "
+        "columnas. Un identificador nuevo se agrega primero en su hoja. Los años de las metas deben estar en el "
+        "período de la hoja «plan», el objetivo de «objetivos_programas» debe ser un objetivo operativo de "
+        "«marco_estrategico», y las cifras no pueden ser negativas: Excel rechaza lo demás con un mensaje.",
         "7. Conserve los identificadores: un producto o subproducto nuevo recibe el siguiente número libre; "
         "no reutilice un número retirado.",
         f"8. La hoja «{METADATA}» guarda el nombre, el título y las fuentes del paquete de datos "
@@ -294,6 +377,12 @@ def _write_instructions(sheet: Worksheet, package: PlanPackage) -> None:
         "Para convertirlo en una carpeta de plan nueva (nunca escribe sobre una carpeta existente):",
         "    pom importar <archivo>.xlsx -o data/<carpeta nueva>",
         "Los comandos indican cada problema con su hoja, fila y columna.",
+        "",
+        "Hojas, en el orden en que conviene llenarlas (cada una después de las hojas de las que toma valores):",
+        *_sheet_lines(),
+        "",
+        "Qué comprueban «pom validar» y «pom importar» (las mismas reglas que las listas y límites de las celdas):",
+        *CHECKS,
         "",
         "Hojas y columnas:",
     ]
