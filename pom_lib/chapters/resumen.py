@@ -7,11 +7,11 @@ from functools import cached_property
 from pathlib import Path
 
 from pom_lib.chapters.base import Chapter
-from pom_lib.compute import findings
+from pom_lib.compute import findings, monitoring
 from pom_lib.compute.execution import Thresholds
 from pom_lib.core.escaping import markdown as escape_markdown
 from pom_lib.data.plan import Plan
-from pom_lib.present import executive_summary, monitoring
+from pom_lib.present import executive_summary
 from pom_lib.present import findings as findings_text
 from pom_lib.present.display import Cards
 

@@ -234,7 +234,7 @@ def lagging_products(attainment: pd.DataFrame, year: int) -> Finding | None:
 def projected_shortfall(coverage_path: pd.DataFrame, unit: str) -> Finding | None:
     """How far the main indicator's final goal would stay if the pace observed so far held to the end.
 
-    `coverage_path` is present.monitoring's coverage projection (anio, meta_absoluta, ejecucion_absoluta,
+    `coverage_path` is compute.monitoring's coverage projection (anio, meta_absoluta, ejecucion_absoluta,
     es_proyeccion); the weight is the share of the final goal that would be missing.
     """
     final = coverage_path.dropna(subset=["meta_absoluta", "ejecucion_absoluta"])
