@@ -72,7 +72,7 @@ class Resumen(Chapter):
         return next((finding for finding in self.main_points if finding.key in FINDING_CHARTS), None)
 
     def compute_values(self) -> dict[str, str]:
-        return {"titulo": escape_markdown(self.plan.info["titulo"]), "regla": findings.MAIN_POINTS_RULE}
+        return {"titulo": escape_markdown(self.plan.info["titulo"]), "regla": findings_text.MAIN_POINTS_RULE}
 
     def main_points_markdown(self, chapters: list[str]) -> str:
         """The numbered main points; links go only to `chapters`, the stems of the edition's chapters."""
