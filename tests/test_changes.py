@@ -7,26 +7,29 @@ or in a copy of the real plan edited here.
 import pandas as pd
 import pytest
 
-from pom_lib.data.plan import load_plan
-from pom_lib.present.changes import (
+from pom_lib.compute.changes import (
     action_changes,
     changes_summary,
     fiche_changes,
-    fiche_changes_table,
     fiche_goal_changes,
-    fiche_goal_changes_table,
     goal_changes,
-    goal_changes_table,
     item_changes,
-    item_changes_table,
     key_figure_changes,
-    key_figure_changes_table,
-    marked_diff,
     program_changes,
     statement_changes,
     total_changes,
-    total_changes_table,
     unit_changes,
+    word_diff,
+)
+from pom_lib.data.plan import load_plan
+from pom_lib.present.changes import (
+    fiche_changes_table,
+    fiche_goal_changes_table,
+    goal_changes_table,
+    item_changes_table,
+    key_figure_changes_table,
+    marked_diff,
+    total_changes_table,
 )
 
 NA = pd.NA
@@ -273,3 +276,11 @@ def test_marked_diff_bolds_whole_changed_words_and_escapes_markdown():
     assert marked_diff("a/(b* c", "a)/(b* c)") == ("a/(b\\* c", "**a)/(b\\* c)**")
     assert marked_diff("uno dos tres", "uno tres") == ("uno **dos** tres", "uno tres")
     assert marked_diff("igual", "igual") == ("igual", "igual")
+
+
+def test_word_diff_gives_runs_of_changed_and_kept_words_without_markup():
+    assert word_diff("El plan tiene cinco años.", "El plan tiene seis años y metas.") == (
+        [("El plan tiene", False), ("cinco", True), ("años.", False)],
+        [("El plan tiene", False), ("seis", True), ("años", False), ("y metas.", True)],
+    )
+    assert word_diff("a* b", "a* b") == ([("a* b", False)], [("a* b", False)])

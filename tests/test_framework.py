@@ -11,6 +11,7 @@ from chapter_helpers import end_in
 
 from pom_lib.compute import strategic_framework
 from pom_lib.data.plan import load_plan
+from pom_lib.present import strategic_framework as framework_text
 
 SOURCE = "Ministerio de Relaciones Exteriores, Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025)"
 
@@ -22,7 +23,7 @@ def quoted_lines(markdown: str) -> list[str]:
 
 
 def test_objectives_are_quoted_exactly_with_their_section(plan):
-    markdown = strategic_framework.statements_markdown(plan, strategic_framework.OBJECTIVE_KINDS)
+    markdown = framework_text.statements_markdown(plan, strategic_framework.OBJECTIVE_KINDS)
     quotes = quoted_lines(markdown)
     assert len(quotes) == 6
     assert quotes[0].startswith("Ejecutar efectivamente la Política Exterior del Estado de Guatemala, a través de")
@@ -44,10 +45,10 @@ def test_objectives_are_quoted_exactly_with_their_section(plan):
 
 
 def test_mandate_and_linkage_quotes(plan):
-    mandate = strategic_framework.statements_markdown(plan, ["mandato"])
+    mandate = framework_text.statements_markdown(plan, ["mandato"])
     assert quoted_lines(mandate)[0].startswith("responsable de la formulación de las políticas y la aplicación")
     assert "Decreto 114-97" in mandate and "«Presentación»" in mandate
-    linkage = quoted_lines(strategic_framework.statements_markdown(plan, strategic_framework.LINKAGE_KINDS))
+    linkage = quoted_lines(framework_text.statements_markdown(plan, strategic_framework.LINKAGE_KINDS))
     assert linkage[:4] == [
         "Fortalecimiento Institucional, seguridad y justicia",
         "Meta 16.6: Crear instituciones eficaces, responsables y transparentes a todos los niveles",
@@ -59,7 +60,7 @@ def test_mandate_and_linkage_quotes(plan):
 
 
 def test_result_quote_keeps_the_document_figure(plan):
-    result = quoted_lines(strategic_framework.statements_markdown(plan, strategic_framework.RESULT_KINDS))
+    result = quoted_lines(framework_text.statements_markdown(plan, strategic_framework.RESULT_KINDS))
     assert result == [
         "Para el 2029 se ha incrementado a 47.1 % la cobertura de los servicios consulares y "
         "migratorios para la población guatemalteca en el exterior e interior del país.",
@@ -68,8 +69,8 @@ def test_result_quote_keeps_the_document_figure(plan):
 
 
 def test_expansion_statements_by_scope(plan):
-    consular = quoted_lines(strategic_framework.expansion_markdown(plan, "consular"))
-    diplomatic = quoted_lines(strategic_framework.expansion_markdown(plan, "diplomatica"))
+    consular = quoted_lines(framework_text.expansion_markdown(plan, "consular"))
+    diplomatic = quoted_lines(framework_text.expansion_markdown(plan, "diplomatica"))
     assert len(consular) == 3 and len(diplomatic) == 3
     assert consular[0].startswith(
         "Durante el período 2025-2029 se fortalecerá la red consular por medio de la "
@@ -79,11 +80,11 @@ def test_expansion_statements_by_scope(plan):
         "En cuanto a la presencia y representación de Guatemala en el exterior se "
         "considera el establecimiento de nuevas embajadas"
     )
-    assert "sección 3, «Apertura de consulados y embajadas»" in strategic_framework.expansion_markdown(plan, "consular")
+    assert "sección 3, «Apertura de consulados y embajadas»" in framework_text.expansion_markdown(plan, "consular")
 
 
 def test_actions_are_listed_by_group_in_document_order(plan):
-    markdown = strategic_framework.actions_markdown(plan, "politica_exterior")
+    markdown = framework_text.actions_markdown(plan, "politica_exterior")
     actions = quoted_lines(markdown)
     assert len(actions) == 26
     assert (
@@ -100,17 +101,17 @@ def test_actions_are_listed_by_group_in_document_order(plan):
         "Integración económica, inversión, turismo y comercio exterior",
         "Intercambio académico y cultural",
     ]
-    borders = quoted_lines(strategic_framework.actions_markdown(plan, "limites"))
+    borders = quoted_lines(framework_text.actions_markdown(plan, "limites"))
     assert borders[-1].startswith("Apertura y conservación de las brechas fronterizas")
-    assert "no enumera acciones" in strategic_framework.actions_markdown(plan, "actividades_centrales")
+    assert "no enumera acciones" in framework_text.actions_markdown(plan, "actividades_centrales")
 
 
 def test_section_reference():
     assert (
-        strategic_framework.section_reference("3.1 Cobertura de los servicios")
+        framework_text.section_reference("3.1 Cobertura de los servicios")
         == "sección 3.1, «Cobertura de los servicios»"
     )
-    assert strategic_framework.section_reference("Presentación") == "«Presentación»"
+    assert framework_text.section_reference("Presentación") == "«Presentación»"
 
 
 def test_program_summary_counts_actions_products_and_shares(plan):
@@ -129,7 +130,7 @@ def test_program_summary_counts_actions_products_and_shares(plan):
 
 
 def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
-    table = strategic_framework.program_products_table(plan, "servicios_consulares")
+    table = framework_text.program_products_table(plan, "servicios_consulares")
     assert table["Código"].tolist() == ["PRD01", "PRD02"]
     assert table.loc[0, ["2025", "2029"]].tolist() == ["Q401,812,176", "Q598,226,516"]
     limits = strategic_framework.program_products(plan, "limites")
@@ -145,7 +146,7 @@ def test_each_program_lists_its_products_with_first_and_last_year_goals(plan):
 
 def test_a_one_year_plan_lists_each_programs_products_with_its_only_year(plan_copy):
     end_in(plan_copy, 2025)
-    table = strategic_framework.program_products_table(load_plan(plan_copy), "servicios_consulares")
+    table = framework_text.program_products_table(load_plan(plan_copy), "servicios_consulares")
     assert table.columns.tolist() == ["Código", "Producto", "2025", "Peso"]
     # PRD01 and PRD02 in 2025: Q401,812,176 and Q14,931,906 of Q416,744,082.
     assert table["2025"].tolist() == ["Q401,812,176", "Q14,931,906"]
@@ -212,13 +213,7 @@ def test_indicator_programs_and_the_documented_link(plan, plan_copy):
     assert strategic_framework.indicator_link(load_plan(plan_copy)) is None
 
 
-def test_program_summary_table_and_highlights(plan):
-    table = strategic_framework.program_summary_table(plan).set_index("Programa")
+def test_program_summary_table(plan):
+    table = framework_text.program_summary_table(plan).set_index("Programa")
     consular = table.loc["Servicios Consulares y de Atención al Migrante"]
     assert consular[["Acciones", "Productos", "2025", "2029"]].tolist() == ["7", "2", "Q416,744,082", "Q612,856,745"]
-    highlights = strategic_framework.program_highlights(plan)
-    assert highlights["n_acciones"] == "39"
-    assert highlights["programa_mas_acciones"] == "Servicios de Política Exterior"
-    assert highlights["n_acciones_mas"] == "26"
-    assert highlights["programa_mayor_peso"] == "Servicios Consulares y de Atención al Migrante"
-    assert highlights["programas_sin_acciones"] == "«Actividades Centrales» y «Partidas No Asignables a Programas»"

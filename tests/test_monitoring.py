@@ -1,5 +1,5 @@
-"""pom_lib.present.monitoring and the chapter «Seguimiento de la ejecución» (pom_lib.chapters.seguimiento)
-on the fictional 2025 execution, and its chart.
+"""pom_lib.compute.monitoring, its tables (pom_lib.present.monitoring) and the chapter «Seguimiento de la
+ejecución» (pom_lib.chapters.seguimiento) on the fictional 2025 execution, and its chart.
 
 Expected values come from tests/fixtures/README.md and the plans' READMEs (typed by hand).
 """
@@ -13,10 +13,12 @@ from conftest import EXECUTION_CSV, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
+from pom_lib.compute import monitoring
 from pom_lib.compute.execution import Thresholds, attainment
 from pom_lib.data.execution_file import load_execution
 from pom_lib.data.plan import load_plan
-from pom_lib.present import charts, monitoring
+from pom_lib.present import charts
+from pom_lib.present import monitoring as monitoring_tables
 from pom_lib.present.charts import OKABE_ITO
 
 NBSP = "\u00a0"
@@ -73,7 +75,7 @@ def test_monitoring_state(followed, first, plan, fictional):
 
 
 def test_physical_table(followed):
-    table = monitoring.physical_table(followed.attainment, 2025)
+    table = monitoring_tables.physical_table(followed.attainment, 2025)
     rows = table.set_index("Código")
     assert rows.loc["PRD01", ["Meta", "Ejecutado", "Avance", "Semáforo"]].tolist() == [
         "1,252,155",
@@ -108,12 +110,12 @@ def test_over_execution_follows_its_threshold(followed):
 
 
 def test_financial_table_shows_current_budget_only_when_reported(followed):
-    table = monitoring.financial_table(followed.attainment, 2025).set_index("Código")
+    table = monitoring_tables.financial_table(followed.attainment, 2025).set_index("Código")
     assert table.loc["PRD02", ["Presupuesto vigente", "Ejecutado"]].tolist() == ["Q14,800,000", "Q14,550,000"]
     assert table.loc["PRD01", "Avance sobre el vigente"] == f"94.5{NBSP}%"
     without = followed.attainment.assign(presupuesto_vigente=pd.NA)
     assert not monitoring.has_current_budget(without)
-    assert "Presupuesto vigente" not in monitoring.financial_table(without, 2025).columns
+    assert "Presupuesto vigente" not in monitoring_tables.financial_table(without, 2025).columns
 
 
 def test_semaforo_counts(followed):
@@ -127,7 +129,7 @@ def test_semaforo_counts(followed):
         "Sin meta": 0,
     }
     assert counts["subproducto_fisico"]["Sobreejecutado"] == 2 and counts["subproducto_fisico"].sum() == 28
-    table = monitoring.semaforo_counts_table(followed.attainment)
+    table = monitoring_tables.semaforo_counts_table(followed.attainment)
     assert list(table.columns) == [
         "Semáforo",
         "Productos, meta física",
@@ -138,19 +140,19 @@ def test_semaforo_counts(followed):
 
 
 def test_thresholds_table_states_the_edition_thresholds():
-    rules = monitoring.thresholds_table(Thresholds(85.0, 60.0, 120.0)).set_index("Semáforo")["Regla"]
+    rules = monitoring_tables.thresholds_table(Thresholds(85.0, 60.0, 120.0)).set_index("Semáforo")["Regla"]
     assert rules["Sobreejecutado"] == f"Ejecutado > 120{NBSP}% de la meta"
     assert rules["En meta"] == f"Ejecutado ≥ 85{NBSP}% y ≤ 120{NBSP}% de la meta"
     assert rules["En riesgo"] == f"Ejecutado ≥ 60{NBSP}% y < 85{NBSP}% de la meta"
     # A threshold with decimals is printed with them, not rounded.
     assert (
-        monitoring.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1]
+        monitoring_tables.thresholds_table(Thresholds(92.5, 70.0))["Regla"].iloc[1]
         == f"Ejecutado ≥ 92.5{NBSP}% y ≤ 110{NBSP}% de la meta"
     )
 
 
 def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followed, fictional):
-    table = monitoring.coverage_table(followed.coverage, "personas", fictional)
+    table = monitoring_tables.coverage_table(followed.coverage, "personas", fictional)
     assert table.columns[-1] == "Meta del plan 2026-2030 (personas)"
     assert table.iloc[0].tolist() == [
         "2025",
@@ -165,7 +167,7 @@ def test_indicator_table_fills_the_fiche_and_shows_the_newer_plans_goals(followe
     assert table.iloc[1][
         ["Año", "Meta (personas)", "Ejecución (personas)", "Meta del plan 2026-2030 (personas)"]
     ].tolist() == ["2026", "1,398,764", "—", "1,398,764"]
-    assert list(monitoring.coverage_table(followed.coverage, "personas").columns)[-1] == "Ejecución (%)"
+    assert list(monitoring_tables.coverage_table(followed.coverage, "personas").columns)[-1] == "Ejecución (%)"
 
 
 def test_coverage_projection_keeps_the_observed_pace(followed):
@@ -193,21 +195,21 @@ def test_newer_plans_financial_goals_add_the_same_products(followed, fictional):
 
 
 def test_projection_table(followed, plan, fictional):
-    table = monitoring.projection_table(followed.projection, plan).set_index("Código")
+    table = monitoring_tables.projection_table(followed.projection, plan).set_index("Código")
     assert table.loc["PRD07", ["Ritmo físico", "Meta física 2029", "Proyección física 2029"]].tolist() == [
         f"44.6{NBSP}%",
         "448",
         "200",
     ]
     assert table.loc["PRD14", "Ritmo físico"] == "—"
-    beside = monitoring.projection_table(followed.projection, plan, fictional).set_index("Código")
+    beside = monitoring_tables.projection_table(followed.projection, plan, fictional).set_index("Código")
     # PRD01's 2029 goals are the same in both plans; PRD14 is not in the fictional plan.
     assert beside.loc["PRD01", "Meta financiera 2029, plan 2026-2030"] == "Q598,226,516"
     assert beside.loc["PRD14", "Meta física 2029, plan 2026-2030"] == "—"
 
 
 def test_goals_to_measure_table(plan):
-    table = monitoring.goals_to_measure_table(plan, 2025).set_index("Código")
+    table = monitoring_tables.goals_to_measure_table(plan, 2025).set_index("Código")
     assert table.loc["PRD01", ["Meta física 2025", "Meta financiera 2025"]].tolist() == ["1,252,155", "Q401,812,176"]
     assert table.loc["Indicador", "Meta física 2025"] == f"1,332,155 (38.8{NBSP}%)"
     assert len(table) == 15

@@ -4,7 +4,7 @@ Edition 2026 publishes the fictional plan 2026-2030 (tests/fixtures/plan-fictici
 the fictional execution of 2025 (tests/fixtures/ejecucion-ficticia-2025.csv) and the real plan
 2025-2029 as the previous edition's. 2025 is before the 2026-2030 period: the execution of 2025
 belongs to the 2025-2029 plan, so Seguimiento measures it against that plan's goals (see
-pom_lib.present.monitoring.monitored_plan). The expected figures are the ones typed in tests/fixtures/README.md
+pom_lib.compute.monitoring.monitored_plan). The expected figures are the ones typed in tests/fixtures/README.md
 and the plan's README, not recomputed here.
 """
 

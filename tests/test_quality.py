@@ -17,5 +17,5 @@ def test_anomalies_of_the_published_plan(plan):
         "PRD13",
         "PRD14",
     ]
-    transfer = found[found["elemento"] == "PRD14"]["descripcion"].iloc[0]
-    assert "meta física en 2027, 2028" in transfer
+    zero = found[(found["elemento"] == "PRD14") & (found["tipo"] == "Meta financiera nula")]["detalle"].iloc[0]
+    assert zero["anios_con_meta_fisica"][:2] == [2027, 2028]

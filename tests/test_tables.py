@@ -120,3 +120,11 @@ def test_anomalies_table(plan):
     anomalies = tables.anomalies_table(plan)
     assert anomalies.columns.tolist() == ["Tipo", "Código", "Descripción"]
     assert "SUB20" in anomalies["Código"].tolist()
+    described = anomalies.set_index(["Código", "Tipo"])["Descripción"]
+    assert described["PRD14", "Meta financiera nula"] == (
+        "Sin asignación en 2025, 2026, 2027, 2028, 2029, aunque tiene meta física en 2027, 2028: un producto sin "
+        "costo asignado en el plan."
+    )
+    assert described["PRD14", "Producto con un único subproducto idéntico"] == (
+        "Su único subproducto, SUB28, repite sus metas de todos los años."
+    )

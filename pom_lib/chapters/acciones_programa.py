@@ -8,6 +8,7 @@ from pom_lib.compute import strategic_framework
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present.display import Table
 from pom_lib.present.tables import with_codes
 
@@ -121,7 +122,7 @@ class ProgramActions(Chapter):
 
     def summary_table(self) -> Table:
         return Table(
-            strategic_framework.program_summary_table(self.plan),
+            framework_text.program_summary_table(self.plan),
             caption="Acciones, productos y metas financieras (quetzales) por programa",
             source=self.plan.citation("acciones y matriz de planificación; agrupación por programa y cálculos propios"),
             name="tabla-resumen-programas",
@@ -140,12 +141,12 @@ class ProgramActions(Chapter):
                         "equipo del libro (véanse los anexos).*\n"
                     )
                 )
-            display(Markdown(strategic_framework.actions_markdown(self.plan, program.programa_id)))
-            products = strategic_framework.program_products_table(self.plan, program.programa_id)
+            display(Markdown(framework_text.actions_markdown(self.plan, program.programa_id)))
+            products = framework_text.program_products_table(self.plan, program.programa_id)
             if products.empty:
                 display(Markdown("*El plan no asigna productos ni metas a este programa.*\n"))
                 continue
-            display(Markdown(strategic_framework.program_budget_markdown(self.plan, program.programa_id)))
+            display(Markdown(framework_text.program_budget_markdown(self.plan, program.programa_id)))
             display(
                 Table(
                     with_codes(products, "Producto"),

@@ -14,6 +14,7 @@ from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present.display import Figure, Table
 
 # Above this share of the target population, one place holds most of it.
@@ -245,7 +246,7 @@ class PopulationScope(Chapter):
     def _population_source(self) -> str:
         figures = self.plan["cifras_clave"]
         section = figures.loc[figures["rol"] == contract.ROLE_TARGET_POPULATION, "seccion"].iloc[0]
-        return self.plan.citation(strategic_framework.section_reference(section))
+        return self.plan.citation(framework_text.section_reference(section))
 
     def population_table(self) -> Table:
         """The target population per place, with its share and the plan's total."""
@@ -289,7 +290,7 @@ class PopulationScope(Chapter):
 
     def _fiche_source(self) -> str:
         section = self.plan["fichas"].set_index("ficha_id").loc[self.plan.main_fiche, "seccion"]
-        return self.plan.citation(strategic_framework.section_reference(section))
+        return self.plan.citation(framework_text.section_reference(section))
 
     def coverage_table(self) -> Table:
         """The main indicator's goal per year from the baseline: absolute, yearly increase and coverage."""

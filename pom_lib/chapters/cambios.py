@@ -3,7 +3,7 @@
 An edition chapter: besides the plan it takes the edition year and the previous edition's plan
 (None for a first edition, which says what will be compared and shows no figure). Items,
 goals, totals, indicators, key figures, units, programs, actions and strategic framework
-statements are compared by their stable identifiers (pom_lib.present.changes); rewordings are shown as
+statements are compared by their stable identifiers (pom_lib.compute.changes); rewordings are shown as
 text with the changed words in bold.
 """
 
@@ -12,12 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from pom_lib.chapters.base import Chapter
+from pom_lib.compute import changes
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan
-from pom_lib.present import changes
+from pom_lib.present import changes as change_tables
 from pom_lib.present.display import Table
 
 WHAT_IS_COMPARED = {
@@ -345,39 +346,39 @@ class EditionChanges(Chapter):
 
     def items_table(self) -> Table | None:
         return self._table(
-            changes.item_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            change_tables.item_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
             "Productos y subproductos que cambian",
         )
 
     def goals_table(self) -> Table | None:
         return self._table(
-            changes.goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            change_tables.goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
             "Metas que cambian en los años comunes",
             landscape=True,
         )
 
     def totals_table(self) -> Table | None:
         return self._table(
-            changes.total_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            change_tables.total_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
             "Totales anuales de las dos ediciones",
         )
 
     def fiches_table(self) -> Table | None:
         return self._table(
-            changes.fiche_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
+            change_tables.fiche_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame(),
             "Indicadores que cambian",
         )
 
     def fiche_goals_table(self) -> Table | None:
-        frame = changes.fiche_goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
+        frame = change_tables.fiche_goal_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
         return self._table(frame, "Metas de los indicadores que cambian en los años comunes")
 
     def key_figures_table(self) -> Table | None:
-        frame = changes.key_figure_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
+        frame = change_tables.key_figure_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
         return self._table(frame, "Cifras clave que cambian, por rol y año")
 
     def catalog_table(self) -> Table | None:
-        frame = changes.catalog_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
+        frame = change_tables.catalog_changes_table(self.previous, self.plan) if self.compared else pd.DataFrame()
         return self._table(frame, "Unidades de medida y programas que cambian")
 
     def fiche_texts_markdown(self) -> str:
@@ -408,7 +409,7 @@ class EditionChanges(Chapter):
                     text = self.plan["acciones"].set_index("accion_id").at[row.codigo, "texto"]
                     items.append(f"- *Viene del programa «{md(row.anterior)}»:* {md(text)}")
                 else:
-                    before, after = changes.marked_diff(row.anterior, row.actual)
+                    before, after = change_tables.marked_diff(row.anterior, row.actual)
                     items.append(f"- *Antes:* {before}\n\n  *Ahora:* {after}")
             texts.append(f"**{md(program)}**\n\n" + "\n".join(items))
         return self._with_source(texts)
@@ -426,14 +427,14 @@ class EditionChanges(Chapter):
                 texts.append(f"{title}, retirado:\n\n> {md(row.anterior)}")
             else:
                 if pd.notna(row.titulo_anterior) and row.titulo_anterior != row.titulo_actual:
-                    old_title, _ = changes.marked_diff(row.titulo_anterior, row.titulo_actual)
+                    old_title, _ = change_tables.marked_diff(row.titulo_anterior, row.titulo_actual)
                     title += f" (antes: {old_title})"
                 texts.append(self._reworded(f"{title}, nueva redacción", row.anterior, row.actual))
         return self._with_source(texts)
 
     @staticmethod
     def _reworded(heading: str, before: str, after: str) -> str:
-        old, new = changes.marked_diff(before, after)
+        old, new = change_tables.marked_diff(before, after)
         return f"{heading}:\n\n> *Antes:* {old}\n>\n> *Ahora:* {new}"
 
     def _with_source(self, texts: list[str]) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from pom_lib.chapters.base import Chapter
-from pom_lib.compute import strategic_framework
 from pom_lib.compute.reconciliation import RELATIVE_TOLERANCE, formula_terms, indicator_values
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present import tables
 from pom_lib.present.display import Figure, Table
 
@@ -172,13 +172,13 @@ class IndicatorFiches(Chapter):
             "",
             f"> {md(fiche['formula'])}",
             "",
-            strategic_framework.source_note(plan, [fiche["seccion"]]),
+            framework_text.source_note(plan, [fiche["seccion"]]),
         ]
         return "\n".join(lines)
 
     def fiche_table(self, position: int) -> Table:
         fiche = self.fiches.iloc[position]
-        section = strategic_framework.section_reference(fiche["seccion"])
+        section = framework_text.section_reference(fiche["seccion"])
         return Table(
             tables.fiche_table(self.plan, fiche["ficha_id"]),
             caption=f"{self._title(fiche, markdown=False)}: metas publicadas y recalculadas",

@@ -13,6 +13,7 @@ from pom_lib.compute.projections import coverage_path
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present.display import Table
 
 # How a statement kind is counted in prose: singular and plural.
@@ -236,14 +237,14 @@ class StrategicFramework(Chapter):
         """The document's statements of one group of STATEMENT_GROUPS, quoted with their source."""
         from IPython.display import Markdown, display
 
-        display(Markdown(strategic_framework.statements_markdown(self.plan, STATEMENT_GROUPS[group])))
+        display(Markdown(framework_text.statements_markdown(self.plan, STATEMENT_GROUPS[group])))
 
     def links_table(self) -> Table | None:
         """Operational objectives, the programs serving them and their weight; None when the plan links none."""
         if self._links.empty:
             return None
         return Table(
-            strategic_framework.objective_links_table(self.plan),
+            framework_text.objective_links_table(self.plan),
             caption="Objetivos operativos, programas que los atienden y su peso en las metas financieras del período",
             source=self.plan.citation(
                 "objetivos operativos y matriz de planificación; vínculos marcados como lectura: elaboración propia"

@@ -8,10 +8,11 @@ from functools import cached_property
 import pandas as pd
 
 from pom_lib.chapters.base import Chapter
-from pom_lib.compute import analysis, projections, strategic_framework
+from pom_lib.compute import analysis, projections
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present import tables
 from pom_lib.present.display import Figure, Table
 
@@ -310,7 +311,7 @@ class Projections(Chapter):
 
     def _main_fiche_source(self) -> str:
         fiches = self.plan["fichas"].set_index("ficha_id")
-        section = strategic_framework.section_reference(fiches.loc[self.plan.main_fiche, "seccion"])
+        section = framework_text.section_reference(fiches.loc[self.plan.main_fiche, "seccion"])
         return self.plan.citation(f"{section}; proyección de elaboración propia")
 
     def coverage_table(self) -> Table:

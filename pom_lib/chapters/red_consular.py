@@ -15,6 +15,7 @@ from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data import contract
 from pom_lib.data.plan import Plan
+from pom_lib.present import strategic_framework as framework_text
 from pom_lib.present.display import Table
 
 # Each scope of expansion_red.csv: its section heading and how the intro counts its statements.
@@ -282,7 +283,7 @@ class NetworkExpansion(Chapter):
         """(scope, Markdown) for each scope the plan has statements for: its heading and its statements quoted."""
         scopes = set(self.plan["expansion_red"]["ambito"])
         return [
-            (scope, f"## {heading}\n\n" + strategic_framework.expansion_markdown(self.plan, scope))
+            (scope, f"## {heading}\n\n" + framework_text.expansion_markdown(self.plan, scope))
             for scope, (heading, _) in SCOPES.items()
             if scope in scopes
         ]

@@ -7,11 +7,11 @@ from functools import cached_property
 from pathlib import Path
 
 from pom_lib.chapters.base import Chapter
-from pom_lib.compute import findings
+from pom_lib.compute import findings, monitoring
 from pom_lib.compute.execution import Thresholds
 from pom_lib.core.escaping import markdown as escape_markdown
 from pom_lib.data.plan import Plan
-from pom_lib.present import executive_summary, monitoring
+from pom_lib.present import executive_summary
 from pom_lib.present import findings as findings_text
 from pom_lib.present.display import Cards
 
@@ -72,7 +72,7 @@ class Resumen(Chapter):
         return next((finding for finding in self.main_points if finding.key in FINDING_CHARTS), None)
 
     def compute_values(self) -> dict[str, str]:
-        return {"titulo": escape_markdown(self.plan.info["titulo"]), "regla": findings.MAIN_POINTS_RULE}
+        return {"titulo": escape_markdown(self.plan.info["titulo"]), "regla": findings_text.MAIN_POINTS_RULE}
 
     def main_points_markdown(self, chapters: list[str]) -> str:
         """The numbered main points; links go only to `chapters`, the stems of the edition's chapters."""

@@ -2,7 +2,7 @@
 
 An edition chapter: besides the plan it takes the edition year, the previous edition's plan,
 the execution file and the semáforo thresholds (all edition parameters). Execution is measured
-against the plan it belongs to (pom_lib.present.monitoring.monitored_plan); when that is the previous
+against the plan it belongs to (pom_lib.compute.monitoring.monitored_plan); when that is the previous
 edition's plan, the chapter says so, and the newer plan's goals for the same years are shown
 beside as a reference. Without execution data it shows the goals to be measured and the rules,
 never a figure of execution.
@@ -15,12 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from pom_lib.chapters.base import Chapter
+from pom_lib.compute import monitoring
 from pom_lib.compute.execution import EN_META, EN_RIESGO, REZAGADO, SIN_DATO, SIN_META, SOBREEJECUTADO, Thresholds
 from pom_lib.core import formatting as fmt
 from pom_lib.core import spanish
 from pom_lib.core.escaping import markdown as md
 from pom_lib.data.plan import Plan
-from pom_lib.present import monitoring
+from pom_lib.present import monitoring as monitoring_tables
 from pom_lib.present.display import Figure, Table
 
 MEASURED = (SOBREEJECUTADO, EN_META, EN_RIESGO, REZAGADO)
@@ -68,9 +69,9 @@ class ExecutionMonitoring(Chapter):
         m = self.monitoring
         values = {
             "anio_corte": str(m.cutoff),
-            "umbral_verde": monitoring.threshold_text(m.thresholds.green),
-            "umbral_amarillo": monitoring.threshold_text(m.thresholds.yellow),
-            "umbral_sobreejecucion": monitoring.threshold_text(m.thresholds.over),
+            "umbral_verde": monitoring_tables.threshold_text(m.thresholds.green),
+            "umbral_amarillo": monitoring_tables.threshold_text(m.thresholds.yellow),
+            "umbral_sobreejecucion": monitoring_tables.threshold_text(m.thresholds.over),
             "indicador": md(self.indicator["indicador"]),
             "frase_metas_usadas": self._goals_used_sentence(),
         }
@@ -195,7 +196,7 @@ class ExecutionMonitoring(Chapter):
 
     def _attention_sentence(self, attainment: pd.DataFrame, year: int) -> str:
         """The products below the green threshold in their physical goal, lowest first."""
-        green = monitoring.threshold_text(self.monitoring.thresholds.green)
+        green = monitoring_tables.threshold_text(self.monitoring.thresholds.green)
         rows = attainment[(attainment["anio"] == year) & (attainment["nivel"] == "producto")]
         below = rows[rows["semaforo_fisico"].isin([EN_RIESGO, REZAGADO])].sort_values("avance_fisico_pct")
         if below.empty:
@@ -208,7 +209,7 @@ class ExecutionMonitoring(Chapter):
 
     def _over_sentence(self, attainment: pd.DataFrame, year: int) -> str:
         """The items above the over-execution threshold in either goal: a goal set too low, or work absorbed."""
-        over = monitoring.threshold_text(self.monitoring.thresholds.over)
+        over = monitoring_tables.threshold_text(self.monitoring.thresholds.over)
         rows = attainment[attainment["anio"] == year]
         named = []
         for measure in GOAL_WORDS:
@@ -285,13 +286,13 @@ class ExecutionMonitoring(Chapter):
             return "Sin un año completo de ejecución observado, no hay ritmo que proyectar."
         reach = int((paced["avance_fisico_pct"] >= thresholds.green).sum())
         behind = int((paced["avance_fisico_pct"] < thresholds.yellow).sum())
+        green, yellow = (monitoring_tables.threshold_text(v) for v in (thresholds.green, thresholds.yellow))
         sentence = (
             f"Si cada producto mantuviera hasta {last} el ritmo observado, {fmt.integer(reach)} de los "
             f"{spanish.count(len(paced), 'producto')} con ritmo medido "
-            f"{'llegaría' if reach == 1 else 'llegarían'} al menos a "
-            f"{monitoring.threshold_text(thresholds.green)} de su "
+            f"{'llegaría' if reach == 1 else 'llegarían'} al menos a {green} de su "
             f"meta física de {last} en el plan {m.monitored.period}, y {fmt.integer(behind)} "
-            f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {monitoring.threshold_text(thresholds.yellow)}"
+            f"{'quedaría' if behind == 1 else 'quedarían'} por debajo de {yellow}"
         )
         at_end = path[path["anio"] == last]
         if not at_end.empty and at_end["meta_financiera"].iloc[0]:
@@ -306,7 +307,7 @@ class ExecutionMonitoring(Chapter):
 
     def thresholds_table(self) -> Table:
         return Table(
-            monitoring.thresholds_table(self.monitoring.thresholds),
+            monitoring_tables.thresholds_table(self.monitoring.thresholds),
             caption="Clases del semáforo de ejecución",
             source="Elaboración propia; umbrales definidos como parámetros de la edición.",
             name="tabla-semaforo-reglas",
@@ -317,13 +318,13 @@ class ExecutionMonitoring(Chapter):
         m, followed = self.monitoring, self.followed
         if m.has_data:
             return Table(
-                monitoring.semaforo_counts_table(m.attainment),
+                monitoring_tables.semaforo_counts_table(m.attainment),
                 caption=f"Productos y subproductos por clase del semáforo, {m.last_year}",
                 source=self.source,
             )
         first = m.first_goal_year
         return Table(
-            monitoring.goals_to_measure_table(followed, first),
+            monitoring_tables.goals_to_measure_table(followed, first),
             caption=f"Metas de {first} del plan {followed.period} contra las que se medirá la primera ejecución",
             source=followed.citation("matriz de planificación y fichas de indicadores"),
         )
@@ -337,7 +338,10 @@ class ExecutionMonitoring(Chapter):
             return
         plan = m.monitored.period
         for year in m.years:
-            for table, measure in ((monitoring.physical_table, "física"), (monitoring.financial_table, "financiera")):
+            for table, measure in (
+                (monitoring_tables.physical_table, "física"),
+                (monitoring_tables.financial_table, "financiera"),
+            ):
                 display(
                     Table(
                         table(m.attainment, year),
@@ -360,7 +364,7 @@ class ExecutionMonitoring(Chapter):
         if newer is not None:
             source = f"{source} Metas del plan {newer.period}: {newer.citation('fichas de indicadores')}"
         return Table(
-            monitoring.coverage_table(m.coverage, self.unit, newer),
+            monitoring_tables.coverage_table(m.coverage, self.unit, newer),
             caption=caption,
             source=source,
             landscape=newer is not None,
@@ -404,7 +408,7 @@ class ExecutionMonitoring(Chapter):
             display(Figure(chart, caption=caption, source=self.source))
         display(
             Table(
-                monitoring.projection_table(m.projection, m.monitored, newer),
+                monitoring_tables.projection_table(m.projection, m.monitored, newer),
                 caption=f"Ritmo observado y proyección al último año del plan {plan}, por producto",
                 source=self.source,
                 landscape=True,

@@ -1,1 +1,2 @@
-"""Figures from a loaded plan: analysis, projections, the strategic framework, quality, execution."""
+"""Figures and rows from a loaded plan, never prose: analysis, findings, projections, the strategic framework,
+quality, reconciliation, execution, monitoring and the changes between editions."""

@@ -4,7 +4,8 @@ Each finding is computed from the plan's data alone and is None when the plan la
 needs (no second year, no target population, no expansion statements…), so no finding is ever
 stated where its data are absent. Each carries its weight: the share of the period's financial
 goals, or of the target population, that it concerns. `main_points` picks the heaviest by one
-stated rule (`MAIN_POINTS_RULE`), never by hand. The sentences are written in pom_lib.present.findings.
+stated rule (MIN_WEIGHT, MAX_MAIN_POINTS, MIN_MAIN_POINTS), never by hand. The sentences, and the rule in
+words, are written in pom_lib.present.findings.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ OUTPACE_POINTS = 10.0
 MIN_WEIGHT = 5.0
 MAX_MAIN_POINTS = 4
 MIN_MAIN_POINTS = 3
-MAIN_POINTS_RULE = (
-    "Los puntos principales son los hallazgos que alcanzan la mayor parte de las metas financieras del "
-    "período o de la población objetivo, de mayor a menor alcance."
-)
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,7 @@ def lagging_products(attainment: pd.DataFrame, year: int) -> Finding | None:
 def projected_shortfall(coverage_path: pd.DataFrame, unit: str) -> Finding | None:
     """How far the main indicator's final goal would stay if the pace observed so far held to the end.
 
-    `coverage_path` is present.monitoring's coverage projection (anio, meta_absoluta, ejecucion_absoluta,
+    `coverage_path` is compute.monitoring's coverage projection (anio, meta_absoluta, ejecucion_absoluta,
     es_proyeccion); the weight is the share of the final goal that would be missing.
     """
     final = coverage_path.dropna(subset=["meta_absoluta", "ejecucion_absoluta"])
@@ -280,6 +277,6 @@ def findings(plan: Plan, execution: list[Finding | None] = ()) -> list[Finding]:
 
 
 def main_points(found: list[Finding]) -> list[Finding]:
-    """The main points by MAIN_POINTS_RULE; `found` is ordered as `findings` returns it."""
+    """The main points by the rule above; `found` is ordered as `findings` returns it."""
     heavy = [finding for finding in found if finding.weight >= MIN_WEIGHT][:MAX_MAIN_POINTS]
     return heavy if len(heavy) >= MIN_MAIN_POINTS else found[:MIN_MAIN_POINTS]

@@ -1,4 +1,8 @@
-"""Anomalies worth a reader's attention that the reconciliation rules do not catch."""
+"""Anomalies worth a reader's attention that the reconciliation rules do not catch.
+
+Each anomaly is a row: its kind (`tipo`, as the table names it), the item and the facts that describe it
+(`detalle`); pom_lib.present.tables words them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import pandas as pd
 
 from pom_lib.data.plan import Plan
 
-COLUMNS = ["tipo", "elemento", "descripcion"]
+UNNAMED = "Subproducto sin nombre"
+OTHER_UNIT = "Unidad distinta de la del producto"
+ZERO_MONEY = "Meta financiera nula"
+MIRRORED = "Producto con un único subproducto idéntico"
+COLUMNS = ["tipo", "elemento", "detalle"]
 
 
 def unnamed_items(plan: Plan) -> list[dict]:
@@ -14,10 +22,9 @@ def unnamed_items(plan: Plan) -> list[dict]:
     unnamed = subs[subs["nombre"].isna() | (subs["nombre"].astype("string").str.strip() == "")]
     return [
         {
-            "tipo": "Subproducto sin nombre",
+            "tipo": UNNAMED,
             "elemento": row.subproducto_id,
-            "descripcion": f"Subproducto de {row.producto_id} medido en «{row.unidad_medida}»; "
-            "el documento no le da nombre.",
+            "detalle": {"producto_id": row.producto_id, "unidad_medida": row.unidad_medida},
         }
         for row in unnamed.itertuples()
     ]
@@ -30,10 +37,13 @@ def units_outside_product_sum(plan: Plan) -> list[dict]:
     other = subs[subs["unidad_medida"] != subs["producto_id"].map(units)]
     return [
         {
-            "tipo": "Unidad distinta de la del producto",
+            "tipo": OTHER_UNIT,
             "elemento": row.subproducto_id,
-            "descripcion": f"Se mide en «{row.unidad_medida}» y su producto {row.producto_id} en "
-            f"«{units[row.producto_id]}»: no entra en la suma de la meta física.",
+            "detalle": {
+                "producto_id": row.producto_id,
+                "unidad_medida": row.unidad_medida,
+                "unidad_producto": units[row.producto_id],
+            },
         }
         for row in other.itertuples()
     ]
@@ -47,21 +57,12 @@ def zero_financial_goals(plan: Plan) -> list[dict]:
     physical = zero_rows[zero_rows["meta_fisica"] > 0].groupby("producto_id")["anio"].apply(list)
     return [
         {
-            "tipo": "Meta financiera nula",
+            "tipo": ZERO_MONEY,
             "elemento": product_id,
-            "descripcion": f"Sin asignación en {', '.join(str(y) for y in years)}"
-            + _physical_note(physical.get(product_id, [])),
+            "detalle": {"anios": list(years), "anios_con_meta_fisica": list(physical.get(product_id, []))},
         }
         for product_id, years in zero.items()
     ]
-
-
-def _physical_note(years: list[int]) -> str:
-    if not years:
-        return "."
-    return (
-        f", aunque tiene meta física en {', '.join(str(y) for y in years)}: un producto sin costo asignado en el plan."
-    )
 
 
 def mirrored_products(plan: Plan) -> list[dict]:
@@ -77,9 +78,9 @@ def mirrored_products(plan: Plan) -> list[dict]:
     mirrored = equal.astype("boolean").fillna(False).groupby(both["producto_id"]).all()
     findings = [
         {
-            "tipo": "Producto con un único subproducto idéntico",
+            "tipo": MIRRORED,
             "elemento": product_id,
-            "descripcion": f"Su único subproducto, {only_child[product_id]}, repite sus metas de todos los años.",
+            "detalle": {"subproducto_id": only_child[product_id]},
         }
         for product_id in sorted(mirrored[mirrored].index)
     ]

@@ -17,6 +17,12 @@ from pom_lib.core.escaping import markdown as md
 from pom_lib.data.plan import Plan
 from pom_lib.present.display import anchor
 
+# compute.findings.main_points in words.
+MAIN_POINTS_RULE = (
+    "Los puntos principales son los hallazgos que alcanzan la mayor parte de las metas financieras del "
+    "período o de la población objetivo, de mayor a menor alcance."
+)
+
 
 def _bold(text: str) -> str:
     return f"**{text}**"

@@ -237,8 +237,40 @@ def projection_table(projection: pd.DataFrame, value: str, as_text) -> pd.DataFr
     return table
 
 
+def anomaly_description(kind: str, detail: dict) -> str:
+    """One anomaly of compute.quality in a sentence."""
+    from pom_lib.compute import quality
+
+    if kind == quality.UNNAMED:
+        return (
+            f"Subproducto de {detail['producto_id']} medido en «{detail['unidad_medida']}»; el documento no le da "
+            "nombre."
+        )
+    if kind == quality.OTHER_UNIT:
+        return (
+            f"Se mide en «{detail['unidad_medida']}» y su producto {detail['producto_id']} en "
+            f"«{detail['unidad_producto']}»: no entra en la suma de la meta física."
+        )
+    if kind == quality.ZERO_MONEY:
+        physical = detail["anios_con_meta_fisica"]
+        note = (
+            f", aunque tiene meta física en {', '.join(str(y) for y in physical)}: un producto sin costo asignado en "
+            "el plan."
+            if physical
+            else "."
+        )
+        return f"Sin asignación en {', '.join(str(y) for y in detail['anios'])}{note}"
+    return f"Su único subproducto, {detail['subproducto_id']}, repite sus metas de todos los años."
+
+
 def anomalies_table(plan: Plan) -> pd.DataFrame:
     from pom_lib.compute.quality import anomalies
 
     found = anomalies(plan)
-    return pd.DataFrame({"Tipo": found["tipo"], "Código": found["elemento"], "Descripción": found["descripcion"]})
+    return pd.DataFrame(
+        {
+            "Tipo": found["tipo"],
+            "Código": found["elemento"],
+            "Descripción": [anomaly_description(kind, detail) for kind, detail in zip(found["tipo"], found["detalle"])],
+        }
+    )

@@ -264,8 +264,8 @@ def load_inputs(
         except PlanError as error:
             raise InputError("El plan anterior no es válido", error.problems) from error
     if execution is not None:
+        from pom_lib.compute.monitoring import cutoff_year, monitored_plan
         from pom_lib.data.execution_file import load_execution
-        from pom_lib.present.monitoring import cutoff_year, monitored_plan
 
         monitored = monitored_plan(plan, previous, edition_year)
         if monitored is None:
@@ -342,8 +342,8 @@ def build_edition(
     umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
     """
     from pom_lib.compute.execution import Thresholds
+    from pom_lib.compute.monitoring import cutoff_year
     from pom_lib.data.execution_file import execution_file_for
-    from pom_lib.present.monitoring import cutoff_year
 
     root = Path(root).resolve()
     plan_dir = _resolve(plan_dir, root)
