@@ -1,12 +1,14 @@
 # Libro POM: `make book` publica una edición, `make test` la verifica.
 # Cada objetivo prepara solo lo que necesita en una máquina Debian nueva (como root).
 
-PLAN ?= data/pom-minex-2025-2029
-EDICION ?= 2025
+PYTHON ?= python3
+# The plan and the edition year, unless given: the defaults of `pom edicion`, written once in
+# pom_lib/core/defaults.py (read with the system Python, before the environment exists).
+PLAN ?= $(shell $(PYTHON) -m pom_lib.core.defaults plan)
+EDICION ?= $(shell $(PYTHON) -m pom_lib.core.defaults edicion)
 # Optional: the execution file up to EDICION - 1 and the previous edition's plan folder.
 EJECUCION ?=
 PLAN_ANTERIOR ?=
-PYTHON ?= python3
 
 VENV := .venv
 ENTORNO := $(VENV)/.instalado

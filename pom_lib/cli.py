@@ -12,8 +12,8 @@ import signal
 import sys
 from pathlib import Path
 
-from pom_lib.core import paths
-from pom_lib.core.errors import PlanError, Problem
+from pom_lib.core import defaults, paths
+from pom_lib.core.errors import EditionError, PlanError, Problem
 
 # The commands import the library (pandas, frictionless, openpyxl) when they run, inside main():
 # `pom --help` answers at once, and a Ctrl-C during those imports ends like any other.
@@ -242,6 +242,11 @@ def cmd_plantilla(args) -> int:
     return 0
 
 
+def _report(text: str, end: str = "\n") -> None:
+    """The progress of a build (pom_lib.publish.progress), on the standard output as it happens."""
+    print(text, end=end, flush=True)
+
+
 def _edition_failed(error: Exception, what: str) -> int:
     print(f"{what}: {error}", file=sys.stderr)
     return 1
@@ -249,7 +254,7 @@ def _edition_failed(error: Exception, what: str) -> int:
 
 def cmd_edicion(args) -> int:
     from pom_lib.compute.execution import Thresholds
-    from pom_lib.publish.edition import EditionError, build_edition
+    from pom_lib.publish.edition import build_edition
     from pom_lib.publish.publication import one_build_at_a_time
 
     try:
@@ -266,6 +271,7 @@ def cmd_edicion(args) -> int:
                 execution=Path(args.ejecucion) if args.ejecucion else None,
                 previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
                 thresholds=thresholds,
+                report=_report,
             )
     except PlanError as error:
         _print_problems(error)
@@ -289,7 +295,7 @@ def cmd_edicion(args) -> int:
 
 
 def cmd_archivar(args) -> int:
-    from pom_lib.publish.edition import EditionError, archive_edition
+    from pom_lib.publish.archive import archive_edition
     from pom_lib.publish.publication import one_build_at_a_time
 
     try:
@@ -305,13 +311,12 @@ def cmd_archivar(args) -> int:
 
 
 def cmd_sitio(args) -> int:
-    from pom_lib.publish.edition import EditionError
     from pom_lib.publish.publication import one_build_at_a_time
     from pom_lib.publish.site import build_site
 
     try:
         with one_build_at_a_time(Path.cwd()):
-            index = build_site(Path.cwd(), Path(args.salida))
+            index = build_site(Path.cwd(), Path(args.salida), _report)
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
     except KeyboardInterrupt:
@@ -542,8 +547,8 @@ def build_parser() -> SpanishParser:
     plantilla.set_defaults(run=cmd_plantilla)
 
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
-    edicion.add_argument("--plan", default="data/pom-minex-2025-2029", help="carpeta del plan")
-    edicion.add_argument("--edicion", type=int, default=2025, help="año de la edición")
+    edicion.add_argument("--plan", default=defaults.PLAN, help="carpeta del plan")
+    edicion.add_argument("--edicion", type=int, default=defaults.EDITION, help="año de la edición")
     edicion.add_argument(
         "--ejecucion",
         default="",
@@ -557,9 +562,9 @@ def build_parser() -> SpanishParser:
         help="carpeta del plan de la edición anterior, para comparar ediciones y medir la ejecución de sus años",
     )
     for option, default, meaning in (
-        ("--umbral-verde", 90.0, "«En meta» desde este porcentaje de la meta"),
-        ("--umbral-amarillo", 70.0, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
-        ("--umbral-sobreejecucion", 110.0, "«Sobreejecutado» por encima de este porcentaje"),
+        ("--umbral-verde", defaults.GREEN, "«En meta» desde este porcentaje de la meta"),
+        ("--umbral-amarillo", defaults.YELLOW, "«En riesgo» desde este porcentaje; «Rezagado» debajo"),
+        ("--umbral-sobreejecucion", defaults.OVER, "«Sobreejecutado» por encima de este porcentaje"),
     ):
         edicion.add_argument(
             option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} (por omisión, {default:g})"

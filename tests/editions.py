@@ -75,7 +75,8 @@ def yearly_cycle(root: Path) -> dict:
     import os
 
     from pom_lib.cli import main
-    from pom_lib.publish.edition import archive_edition, build_edition
+    from pom_lib.publish.archive import archive_edition
+    from pom_lib.publish.edition import build_edition
     from pom_lib.publish.site import build_site
 
     new_project(root)

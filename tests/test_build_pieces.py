@@ -1,5 +1,7 @@
 """The pieces of a fast, safe edition: fingerprints, validated plans, chapter keys, progress, publication."""
 
+import ast
+import pickle
 import shutil
 
 import nbformat
@@ -14,6 +16,8 @@ from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, wr
 from pom_lib.publish import publication
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
+from pom_lib.publish.edition import input_fingerprint, load_inputs
+from pom_lib.publish.progress import step
 
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 
@@ -54,6 +58,31 @@ def test_without_the_edition_variable_load_plan_validates(tmp_path, plan_copy, m
     write_snapshot(tmp_path, plan_copy, {"plan": pd.DataFrame()})  # a snapshot nobody named
     monkeypatch.delenv(SNAPSHOTS, raising=False)
     assert len(load_plan(plan_copy)["productos"]) == 14
+
+
+def test_an_edition_reads_each_plan_once_and_fingerprints_it_once(tmp_path, plan_copy, monkeypatch):
+    """load_inputs takes the fingerprint computed at the entrance: it never reads the plan's files for it
+    again, stores the snapshot of a plan it validated, and reads a stored one once."""
+    fingerprints = {"plan": input_fingerprint(plan_copy), "plan_anterior": ""}
+    assert fingerprints["plan"] == tree_fingerprint(plan_copy)
+
+    def no_fingerprint(source):
+        raise AssertionError(f"the files of {source} were read again for their fingerprint")
+
+    monkeypatch.setattr("pom_lib.data.snapshot.plan_fingerprint", no_fingerprint)
+    reads = []
+    real_loads = pickle.loads
+    monkeypatch.setattr("pom_lib.data.snapshot.pickle.loads", lambda data: reads.append(1) or real_loads(data))
+    folder = tmp_path / "planes"
+    first, _ = load_inputs(plan_copy, 2025, tmp_path, snapshots=folder, fingerprints=fingerprints)
+    assert reads == [] and [p.name for p in folder.iterdir()] == [f"{fingerprints['plan']}.pickle"]
+    second, _ = load_inputs(plan_copy, 2025, tmp_path, snapshots=folder, fingerprints=fingerprints)
+    assert reads == [1]
+    pd.testing.assert_frame_equal(second["productos"], first["productos"])
+
+
+def test_an_input_that_is_not_there_has_no_fingerprint(tmp_path):
+    assert input_fingerprint(None) == "" and input_fingerprint(tmp_path / "no-existe") == ""
 
 
 def test_workbook_fingerprint_includes_its_descriptor(tmp_path):
@@ -137,18 +166,68 @@ def test_a_template_without_parameters_is_refused_before_anything_runs(tmp_path)
         plan_chapters(["dos"], notebooks, tmp_path, PARAMETERS, {})
 
 
+class _Heard:
+    """A progress report (pom_lib.publish.progress) that keeps what it is told, as `print` would write it."""
+
+    def __init__(self):
+        self.text = ""
+
+    def __call__(self, text: str, end: str = "\n") -> None:
+        self.text += text + end
+
+
 def test_progress_lines_come_in_book_order(capsys):
     chapters = [Chapter(n, f"c{n}", f"Capítulo {n}", ROOT, {}, str(n)) for n in (1, 2, 3)]
-    progress = _Progress(chapters)
+    heard = _Heard()
+    progress = _Progress(chapters, heard)
     progress.done(chapters[1], "listo (2.0 s)")
-    assert capsys.readouterr().out == ""
+    assert heard.text == ""
     progress.done(chapters[0], "sin cambios")
     progress.done(chapters[2], "listo (1.0 s)")
-    assert capsys.readouterr().out.splitlines() == [
+    progress.failed(chapters[1])
+    assert heard.text.splitlines() == [
         "[1/3] Capítulo 1 … sin cambios",
         "[2/3] Capítulo 2 … listo (2.0 s)",
         "[3/3] Capítulo 3 … listo (1.0 s)",
+        "[2/3] Capítulo 2 … falló",
     ]
+    assert capsys.readouterr().out == ""  # the caller decides where progress goes
+
+
+def test_a_step_reports_its_label_then_its_time_on_the_same_line(capsys, monkeypatch):
+    clock = iter([10.0, 12.14])
+    monkeypatch.setattr("pom_lib.publish.progress.time.monotonic", lambda: next(clock))
+    heard = _Heard()
+    done = step(heard, "Construyendo el HTML")
+    assert heard.text == "Construyendo el HTML … "
+    done()
+    assert heard.text == "Construyendo el HTML … listo (2.1 s)\n"
+    assert capsys.readouterr().out == ""
+
+
+def test_the_recovery_of_a_publication_is_reported_not_printed(tmp_path, monkeypatch, capsys):
+    work = tmp_path / ".trabajo"
+    new_book = _folder(work / "libro", "nuevo")
+    monkeypatch.setattr(publication, "_complete", lambda *args: None)  # the power goes off here
+    publication.publish(tmp_path, work, [(new_book, tmp_path / "book")], {})
+    monkeypatch.undo()
+    heard = _Heard()
+    publication.recover_and_say(tmp_path, work, "de la edición anterior", heard)
+    assert heard.text == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
+    assert capsys.readouterr().out == ""
+    publication.recover_and_say(tmp_path, work, "de la edición anterior", heard)  # nothing left: nothing said
+    assert heard.text.count("\n") == 1
+
+
+def test_nothing_in_publish_prints():
+    """Every line a build shows goes through the report its caller gives (pom prints it)."""
+    for module in sorted((ROOT / "pom_lib" / "publish").glob("*.py")):
+        calls = [
+            node.lineno
+            for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+        ]
+        assert calls == [], f"{module.name} imprime en las líneas {calls}"
 
 
 def test_cache_keeps_recent_chapters_and_drops_partial_ones(tmp_path):

@@ -420,3 +420,32 @@ def test_the_previous_plan_and_the_execution_file_are_read_only_as_regular_files
     assert result.returncode == 1
     assert "  - ejecucion_2025.csv: es un enlace simbólico" in result.stderr
     assert not (project / "book").exists() or not any((project / "book").iterdir())
+
+
+def _interrupted_publication(root: Path, monkeypatch) -> None:
+    """A new book/ whose publication a power cut stopped before its first rename."""
+    from pom_lib.publish import publication
+    from pom_lib.publish.edition import STAGING
+
+    new_book = root / STAGING / "libro"
+    new_book.mkdir(parents=True)
+    (new_book / "nuevo.txt").write_text("la edición nueva", encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(publication, "_complete", lambda *args: None)
+        publication.publish(root, root / STAGING, [(new_book, root / "book")], {})
+
+
+def test_pom_prints_the_progress_the_library_only_reports(tmp_path, monkeypatch, capsys):
+    from pom_lib.publish.edition import InputError, build_edition
+
+    quiet, said = tmp_path / "biblioteca", tmp_path / "pom"
+    for root in (quiet, said):
+        _interrupted_publication(root, monkeypatch)
+    with pytest.raises(InputError):  # finishes the publication, then refuses the year
+        build_edition(PLAN_DIR, 1900, quiet)
+    assert capsys.readouterr().out == ""
+    assert (quiet / "book" / "nuevo.txt").is_file()
+    result = pom("edicion", "--plan", PLAN_DIR, "--edicion", 1900, cwd=said)
+    assert result.returncode == 1
+    assert result.stdout == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
+    assert (said / "book" / "nuevo.txt").is_file()

@@ -118,7 +118,7 @@ def test_unchanged_rebuild_runs_nothing_and_keeps_every_byte(edition, capsys):
     root, _, _ = edition
     before = _published(root)
     capsys.readouterr()
-    build_edition(PLAN, 2025, root)
+    build_edition(PLAN, 2025, root, report=print)
     assert capsys.readouterr().out.splitlines() == [
         "[1/2] Portada de prueba … sin cambios",
         "[2/2] Capítulo de prueba … sin cambios",
@@ -144,7 +144,7 @@ def test_rebuild_after_a_template_change_equals_a_clean_build(tmp_path, capfd):
     assert sorted(parsed) == ["html/capitulo", "html/portada", "pdflatex/capitulo", "pdflatex/portada"]
     _edit_sentence(rebuilt)
     capfd.readouterr()
-    build_edition(PLAN, 2025, rebuilt)
+    build_edition(PLAN, 2025, rebuilt, report=print)
     out, err = capfd.readouterr()
     assert out.splitlines()[0] == "[1/2] Portada de prueba … sin cambios"
     assert re.fullmatch(r"\[2/2\] Capítulo de prueba … listo \(\d+\.\d s\)", out.splitlines()[1])
@@ -308,7 +308,7 @@ def test_the_next_run_completes_an_interrupted_publication(edition, tmp_path, mo
     monkeypatch.undo()
     assert not (root / "book" / "nuevo.txt").exists()
 
-    recover_interrupted(root)
+    recover_interrupted(root, print)
     assert (
         capsys.readouterr().out
         == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"

@@ -10,12 +10,12 @@ from conftest import PLAN_DIR, ROOT, pom
 
 from pom_lib.cli import build_parser
 from pom_lib.core.errors import PlanError
-from pom_lib.publish.edition import (
+from pom_lib.publish.edition import EditionError, InputError, check_edition_year
+from pom_lib.publish.registry import (
     CURRENT,
-    EditionError,
-    InputError,
-    check_edition_year,
     check_registry,
+    find_entry,
+    parse_year,
     read_registry,
     registry_with,
     write_registry,
@@ -42,6 +42,64 @@ def test_registry_round_trip_newest_first(tmp_path):
     stamp = (tmp_path / "ediciones.yml").stat().st_mtime_ns
     write_registry(tmp_path, read_registry(tmp_path))
     assert (tmp_path / "ediciones.yml").stat().st_mtime_ns == stamp  # unchanged content, untouched file
+
+
+def test_find_entry_is_the_edition_of_that_year_or_nothing():
+    editions = [_entry(2027), _entry(2026, "ediciones/2026"), _entry(2025, "ediciones/2025")]
+    assert find_entry(editions, 2026) == {
+        "anio": 2026,
+        "plan": "data/plan-2026",
+        "ejecucion": "",
+        "plan_anterior": "",
+        "fuente": "ediciones/2026",
+    }
+    assert find_entry(editions, 2024) == {}
+    assert find_entry(None, 2025) == {}  # a project without ediciones.yml
+
+
+def test_an_edition_year_is_a_number_however_it_is_written():
+    assert parse_year(2026) == 2026
+    assert parse_year("2026") == 2026
+    assert parse_year(" 2026 ") == 2026
+    for wrong in ("dos mil", "2026.5", "", True, 2026.5):
+        with pytest.raises(EditionError, match="no es un año de edición"):
+            parse_year(wrong)
+
+
+def test_a_registry_year_written_as_text_is_the_same_edition(tmp_path):
+    (tmp_path / "ediciones.yml").write_text(
+        "ediciones:\n"
+        "- {anio: '2025', plan: data/a, ejecucion: '', plan_anterior: '', fuente: ediciones/2025}\n"
+        "- {anio: 2026, plan: data/b, ejecucion: '', plan_anterior: '', fuente: book, publicacion: 2026-05-04}\n",
+        encoding="utf-8",
+    )
+    editions = read_registry(tmp_path)
+    assert [e["anio"] for e in editions] == [2026, 2025]
+    assert find_entry(editions, 2025)["plan"] == "data/a"
+    check_registry(tmp_path, 2026)  # rebuilding the current edition
+    (tmp_path / "ediciones" / "2026").mkdir(parents=True)
+    with pytest.raises(EditionError, match="La edición 2025 ya está archivada en ediciones/2025"):
+        check_registry(tmp_path, 2025)
+    # Rebuilding the current edition keeps its recorded date; the text year is written back as a number.
+    text = registry_with(tmp_path, _entry(2026))
+    assert "- anio: 2025\n" in text and "publicacion: 2026-05-04" in text
+
+
+def test_a_registry_year_twice_or_not_a_number_is_reported(tmp_path):
+    (tmp_path / "ediciones.yml").write_text(
+        "ediciones:\n"
+        "- {anio: '2025', plan: a, ejecucion: '', plan_anterior: '', fuente: book}\n"
+        "- {anio: 2025, plan: b, ejecucion: '', plan_anterior: '', fuente: ediciones/2025}\n"
+        "- {anio: veinte, plan: c, ejecucion: '', plan_anterior: '', fuente: ediciones/x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanError) as error:
+        read_registry(tmp_path)
+    assert [str(problem) for problem in error.value.problems] == [
+        "ediciones.yml: la edición n.º 3: «veinte» no es un año de edición: escríbalo como número entero, "
+        "por ejemplo 2026.",
+        "ediciones.yml: una edición aparece más de una vez",
+    ]
 
 
 def test_broken_registry_is_reported(tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pom_lib.compute.reconciliation import formula_terms, relative_coverage
+from pom_lib.core import defaults
 from pom_lib.core import formatting as fmt
 from pom_lib.data.execution_file import CUATRIMESTRES_IN_A_YEAR, KEY, MEASURES, VALUES
 from pom_lib.data.plan import Plan
@@ -27,9 +28,9 @@ class Thresholds:
     """Semáforo limits in percent of the goal: above `over` «Sobreejecutado», ≥ green «En meta»,
     ≥ yellow «En riesgo», below «Rezagado». They are parameters of each edition."""
 
-    green: float = 90.0
-    yellow: float = 70.0
-    over: float = 110.0
+    green: float = defaults.GREEN
+    yellow: float = defaults.YELLOW
+    over: float = defaults.OVER
 
     def __post_init__(self):
         if not self.yellow <= self.green <= self.over:

@@ -30,13 +30,14 @@ def plan_fingerprint(source: Path) -> str:
     return combine(file_fingerprint(source), file_fingerprint(descriptor) if descriptor.is_file() else "")
 
 
-def snapshot_path(folder: Path, source: Path) -> Path:
-    return Path(folder) / f"{plan_fingerprint(source)}.pickle"
+def snapshot_path(folder: Path, source: Path, fingerprint: str | None = None) -> Path:
+    """Where the snapshot of the plan at `source` goes; `fingerprint`, its plan_fingerprint when known."""
+    return Path(folder) / f"{fingerprint or plan_fingerprint(source)}.pickle"
 
 
-def write_snapshot(folder: Path, source: Path, tables: dict) -> Path:
+def write_snapshot(folder: Path, source: Path, tables: dict, fingerprint: str | None = None) -> Path:
     """Store a plan's validated tables (written whole or not at all)."""
-    target = snapshot_path(folder, source)
+    target = snapshot_path(folder, source, fingerprint)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.parcial")
     partial.write_bytes(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
@@ -44,16 +45,16 @@ def write_snapshot(folder: Path, source: Path, tables: dict) -> Path:
     return target
 
 
-def read_snapshot(source: Path, folder: Path | str | None = None) -> dict | None:
+def read_snapshot(source: Path, folder: Path | str | None = None, fingerprint: str | None = None) -> dict | None:
     """The validated tables of the plan at `source` when a snapshot of exactly these files exists.
 
     `folder` defaults to the one `pom edicion` names in the SNAPSHOTS environment variable;
-    without either, None (the caller validates).
+    without either, None (the caller validates). `fingerprint`: the plan's, when already computed.
     """
     folder = folder or os.environ.get(SNAPSHOTS)
     if not folder or not Path(source).exists():
         return None
-    path = snapshot_path(Path(folder), source)
+    path = snapshot_path(Path(folder), source, fingerprint)
     if not path.is_file():
         return None
     return pickle.loads(path.read_bytes())

@@ -31,6 +31,7 @@ import nbformat
 from pom_lib.core.errors import ChapterError
 from pom_lib.core.fingerprint import code_fingerprint, combine
 from pom_lib.publish.build_cache import FILES, NOTEBOOK, BuildCache
+from pom_lib.publish.progress import Report, silent
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Every chapter gets the others; these only the chapters that declare them in their parameters cell.
@@ -129,9 +130,15 @@ def plan_chapters(
 
 
 def run_chapters(
-    chapters: list[Chapter], cache: BuildCache, root: Path, environment: dict[str, str], durations: dict[str, float]
+    chapters: list[Chapter],
+    cache: BuildCache,
+    root: Path,
+    environment: dict[str, str],
+    durations: dict[str, float],
+    report: Report = silent,
 ) -> dict[str, Path]:
-    """Each chapter's cache entry, running the chapters that have none; one line per chapter, in book order.
+    """Each chapter's cache entry, running the chapters that have none; one line per chapter to `report`, in
+    book order.
 
     `environment` is added to the chapters' kernels' environment. `durations` (seconds per chapter
     in an earlier edition) puts the longest chapters first, so that no core waits alone for one at
@@ -139,7 +146,7 @@ def run_chapters(
     the first chapter that failed; the others are stopped.
     """
     entries = {chapter.stem: cache.chapter(chapter.key) for chapter in chapters}
-    progress = _Progress(chapters)
+    progress = _Progress(chapters, report)
     for chapter in chapters:
         if entries[chapter.stem] is not None:
             progress.done(chapter, "sin cambios")
@@ -172,25 +179,26 @@ def assemble(chapters: list[Chapter], entries: dict[str, Path], target: Path) ->
 
 
 class _Progress:
-    """«[3/12] Título … listo (2.1 s)» for each chapter, printed in book order as they finish."""
+    """«[3/12] Título … listo (2.1 s)» for each chapter, reported in book order as they finish."""
 
-    def __init__(self, chapters: list[Chapter]):
+    def __init__(self, chapters: list[Chapter], report: Report):
         self.chapters = chapters
+        self.report = report
         self.outcomes: dict[int, str] = {}
-        self.printed = 0
+        self.reported = 0
 
     def _line(self, chapter: Chapter, outcome: str) -> str:
         return f"[{chapter.number}/{len(self.chapters)}] {chapter.title} … {outcome}"
 
     def done(self, chapter: Chapter, outcome: str) -> None:
         self.outcomes[chapter.number] = outcome
-        while self.printed < len(self.chapters) and self.chapters[self.printed].number in self.outcomes:
-            current = self.chapters[self.printed]
-            print(self._line(current, self.outcomes[current.number]), flush=True)
-            self.printed += 1
+        while self.reported < len(self.chapters) and self.chapters[self.reported].number in self.outcomes:
+            current = self.chapters[self.reported]
+            self.report(self._line(current, self.outcomes[current.number]))
+            self.reported += 1
 
     def failed(self, chapter: Chapter) -> None:
-        print(self._line(chapter, "falló"), flush=True)
+        self.report(self._line(chapter, "falló"))
 
 
 def cores() -> int:

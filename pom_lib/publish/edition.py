@@ -16,9 +16,8 @@ and removed here:
     .edicion-NN/       a chapter's working folder while it runs (NN: its number)
     _build/cache/      what a later edition reuses (pom_lib.publish.build_cache; `make clean` removes it)
 
-ediciones.yml, at the project root, lists the published editions: the current one (`fuente:
-book`) and the archived ones (`fuente: ediciones/<año>`, frozen by `archive_edition`). When it
-exists, a successful edition records itself there; `pom sitio` (pom_lib.publish.site) builds them all.
+When ediciones.yml exists (pom_lib.publish.registry), a successful edition records itself there.
+Progress goes to the `report` the caller gives (pom_lib.publish.progress); nothing here prints.
 """
 
 from __future__ import annotations
@@ -28,11 +27,9 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import nbformat
 import yaml
 
 from pom_lib.core import escaping, spanish
@@ -43,7 +40,17 @@ from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, wr
 from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
+from pom_lib.publish.progress import Report, silent, step
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
+from pom_lib.publish.registry import (
+    CURRENT,
+    REGISTRY,
+    check_registry,
+    find_entry,
+    parse_year,
+    read_registry,
+    registry_with,
+)
 from pom_lib.render.imprint import AUTHOR, imprint
 from pom_lib.render.imprint import pdf_name as edition_pdf_name
 
@@ -52,21 +59,9 @@ __all__ = ["ChapterError", "EditionError", "pdf_filename"]
 # Beside book/ (same depth): the work folder of an edition, removed when it is published.
 STAGING = ".edicion"
 NEW_BOOK = "libro"
-REGISTRY = "ediciones.yml"
-ARCHIVE = "ediciones"
-CURRENT = "book"
 TOC_HEADER = (
     "# Table of contents of this edition, from notebooks/_toc.yml without the chapters the plan has no data for.\n"
 )
-REGISTRY_HEADER = """# Ediciones publicadas del libro. `pom edicion` registra la edición vigente (fuente: book) y
-# `pom archivar` la congela en ediciones/<año>; `pom sitio` (make site) las publica todas en _site/.
-# Rutas relativas a la raíz del proyecto; "" = sin archivo de ejecución o sin plan anterior.
-# umbral_*: umbrales del semáforo de «Seguimiento de la ejecución» (porcentaje de la meta).
-# publicacion: fecha de publicación de la edición (la primera construcción la anota; corríjala si
-# se publica otro día); version: número de versión de la edición (auméntelo al republicarla corregida).
-"""
-# Optional keys of an edition: kept from one build to the next.
-PUBLICATION_KEYS = ("publicacion", "version")
 
 
 class InputError(PlanError):
@@ -171,7 +166,7 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     )
     settings["sphinx"]["config"]["html_theme_options"]["extra_footer"] = f"<p>{escaping.html(footer)}</p>"
     # Publication date and version as ediciones.yml records them (pom_lib.render.imprint), never the build's date.
-    entry = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
+    entry = find_entry(read_registry(root), edition_year)
     config = settings["sphinx"]["config"]
     config["pom_edicion"] = imprint(
         plan.info,
@@ -185,14 +180,14 @@ def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> P
     return target
 
 
-def plan_facts(plan: Plan, cache: BuildCache) -> dict:
+def plan_facts(plan: Plan, fingerprint: str, cache: BuildCache) -> dict:
     """What the chapter classes conclude about the plan before anything runs: which chapters apply
     («capitulos») and which commentary blocks to review («revisiones»).
 
     Finding them imports every chapter and computes its figures; the answer is kept in the build
-    cache for the same plan files and library.
+    cache for the same plan files (`fingerprint`) and library.
     """
-    key = combine("plan", plan_fingerprint(plan.source), code_fingerprint())
+    key = combine("plan", fingerprint, code_fingerprint())
     facts = cache.plan_facts(key)
     if facts is None:
         from pom_lib.chapters import applicable_chapters, commentary_reviews
@@ -205,22 +200,15 @@ def plan_facts(plan: Plan, cache: BuildCache) -> dict:
     return facts
 
 
-def _print_commentary_reviews(plan: Plan, reviews: list[str]) -> None:
+def _report_commentary_reviews(plan: Plan, reviews: list[str], report: Report) -> None:
     """Commentary blocks whose figures changed are held back from the book: say which, before building."""
     if reviews:
-        print(
+        report(
             f"Comentarios por revisar: {len(reviews)}. No se publican hasta que se confirmen "
-            f"(pom comentarios {_relative(plan.folder, Path.cwd())} --confirmar):"
+            f"(pom comentarios {relative_path(plan.folder, Path.cwd())} --confirmar):"
         )
         for review in reviews:
-            print(f"  - {review}")
-
-
-def _step(label: str):
-    """Print «label … » now and «listo (2.1 s)» when the step ends."""
-    print(f"{label} … ", end="", flush=True)
-    start = time.monotonic()
-    return lambda: print(f"listo ({time.monotonic() - start:.1f} s)", flush=True)
+            report(f"  - {review}")
 
 
 def _resolve(path: Path | str, root: Path) -> Path:
@@ -229,14 +217,24 @@ def _resolve(path: Path | str, root: Path) -> Path:
     return path.parent.resolve() / path.name
 
 
-def _relative(path: Path, start: Path) -> str:
+def relative_path(path: Path, start: Path) -> str:
+    """`path` relative to `start`, with forward slashes (as the registry and the chapters' parameters write it)."""
     return Path(os.path.relpath(path, start)).as_posix()
 
 
-def _validated_plan(source: Path, snapshots: Path | None) -> Plan:
-    """The plan, from its snapshot when one was stored for exactly these files, else validated."""
-    tables = read_snapshot(source, snapshots) if snapshots else None
-    return Plan(source=source, tables=tables) if tables is not None else load_plan(source)
+def input_fingerprint(path: Path | None) -> str:
+    """The fingerprint of a plan input's files; "" when there is none, or nothing there to read (the
+    validation then says what is missing)."""
+    return plan_fingerprint(path) if path is not None and path.exists() else ""
+
+
+def _validated_plan(source: Path, snapshots: Path | None, fingerprint: str) -> tuple[Plan, bool]:
+    """The plan, from its snapshot when one was stored for exactly these files (`fingerprint`), else
+    validated; and whether it came from a snapshot."""
+    tables = read_snapshot(source, snapshots, fingerprint) if snapshots and fingerprint else None
+    if tables is not None:
+        return Plan(source=source, tables=tables), True
+    return load_plan(source), False
 
 
 def load_inputs(
@@ -246,47 +244,55 @@ def load_inputs(
     execution: Path | None = None,
     previous_plan: Path | None = None,
     snapshots: Path | None = None,
+    fingerprints: dict[str, str] | None = None,
 ) -> tuple[Plan, Plan | None]:
     """Validate every input of an edition before anything runs; return (plan, previous plan).
 
     The execution file is checked against the plan it belongs to (monitoring.monitored_plan):
     the edition's plan when its period has started by the cutoff year, else the previous plan.
     With `snapshots` (a folder of the build cache), a plan validated by an earlier edition is
-    not validated again, and once every input is valid the plans are stored there.
+    not validated again, and once every input is valid the plans are stored there, under their
+    fingerprints (`fingerprints`: «plan» and «plan_anterior», as input_fingerprint gives them).
     Raises PlanError (InputError for the edition year, the execution file and the previous plan) or EditionError.
     """
-    plan = _validated_plan(plan_dir, snapshots)
+    fingerprints = fingerprints or {}
+    plan, stored = _validated_plan(plan_dir, snapshots, fingerprints.get("plan", ""))
     check_edition_year(plan, edition_year)
-    previous = None
+    previous, previous_stored = None, True
     if previous_plan is not None:
         try:
-            previous = _validated_plan(previous_plan, snapshots)
+            previous, previous_stored = _validated_plan(previous_plan, snapshots, fingerprints.get("plan_anterior", ""))
         except PlanError as error:
             raise InputError("El plan anterior no es válido", error.problems) from error
     if execution is not None:
-        from pom_lib.compute.monitoring import cutoff_year, monitored_plan
-        from pom_lib.data.execution_file import load_execution
-
-        monitored = monitored_plan(plan, previous, edition_year)
-        if monitored is None:
-            against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
-            hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
-            raise EditionError(
-                f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
-                f"({_relative(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
-                f"--ejecucion (o ese archivo){hint}."
-            )
-        try:
-            load_execution(execution, monitored)
-        except PlanError as error:
-            raise InputError(
-                f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})", error.problems
-            ) from error
+        check_execution(execution, plan, previous, edition_year, root)
     if snapshots:
-        for valid in (plan, previous):
-            if valid is not None and read_snapshot(valid.source, snapshots) is None:
-                write_snapshot(snapshots, valid.source, valid.tables)
+        for valid, kept, name in ((plan, stored, "plan"), (previous, previous_stored, "plan_anterior")):
+            if not kept and fingerprints.get(name):
+                write_snapshot(snapshots, valid.source, valid.tables, fingerprints[name])
     return plan, previous
+
+
+def check_execution(execution: Path, plan: Plan, previous: Plan | None, edition_year: int, root: Path) -> None:
+    """The execution file is valid against the plan whose years it reports (InputError, EditionError if none)."""
+    from pom_lib.compute.monitoring import cutoff_year, monitored_plan
+    from pom_lib.data.execution_file import load_execution
+
+    monitored = monitored_plan(plan, previous, edition_year)
+    if monitored is None:
+        against = f"del plan {plan.period}" + (f" y del plan anterior {previous.period}" if previous else "")
+        hint = "" if previous else ", o indique con --plan-anterior el plan al que pertenece esa ejecución"
+        raise EditionError(
+            f"La edición {edition_year} informa la ejecución hasta {cutoff_year(edition_year)} "
+            f"({relative_path(execution, root)}), antes del período {against}: no hay ejecución que seguir. Quite "
+            f"--ejecucion (o ese archivo){hint}."
+        )
+    try:
+        load_execution(execution, monitored)
+    except PlanError as error:
+        raise InputError(
+            f"El archivo de ejecución no es válido (se revisó contra el plan {monitored.period})", error.problems
+        ) from error
 
 
 def check_edition_year(plan: Plan, edition_year: int) -> None:
@@ -307,10 +313,10 @@ def check_edition_year(plan: Plan, edition_year: int) -> None:
         )
 
 
-def recover_interrupted(root: Path) -> None:
+def recover_interrupted(root: Path, report: Report = silent) -> None:
     """Finish the publication of an edition that was cut off halfway, and clear its work folders."""
     work = root / STAGING
-    recover_and_say(root, work, "de la edición anterior")
+    recover_and_say(root, work, "de la edición anterior", report)
     for leftover in [work, *root.glob(f"{WORKDIR}[0-9][0-9]")]:
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -326,11 +332,12 @@ def _tex_installation() -> str:
 
 def build_edition(
     plan_dir: Path,
-    edition_year: int,
+    edition: int,
     root: Path,
     execution: Path | None = None,
     previous_plan: Path | None = None,
     thresholds=None,
+    report: Report = silent,
 ) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
@@ -340,38 +347,38 @@ def build_edition(
     cutoff year is used when there is one (execution.execution_file_for: data/ejecucion/).
     `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
     umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
+    `report` hears the progress, one line at a time (pom_lib.publish.progress).
     """
     from pom_lib.compute.execution import Thresholds
     from pom_lib.compute.monitoring import cutoff_year
     from pom_lib.data.execution_file import execution_file_for
 
     root = Path(root).resolve()
+    year = parse_year(edition)
     plan_dir = _resolve(plan_dir, root)
     thresholds = thresholds or Thresholds()
     if not execution:
-        execution = execution_file_for(root, cutoff_year(edition_year))
+        execution = execution_file_for(root, cutoff_year(year))
         if execution:
-            print(f"Ejecución de {cutoff_year(edition_year)}: {_relative(execution, root)}", flush=True)
+            report(f"Ejecución de {cutoff_year(year)}: {relative_path(execution, root)}")
     execution = _resolve(execution, root) if execution else None
     previous_plan = _resolve(previous_plan, root) if previous_plan else None
-    recover_interrupted(root)
+    recover_interrupted(root, report)
     cache = BuildCache(root)
-    plan, _ = load_inputs(plan_dir, edition_year, root, execution, previous_plan, snapshots=cache.plans)
-    check_registry(root, edition_year)
-    facts = plan_facts(plan, cache)
-    _print_commentary_reviews(plan, facts["revisiones"])
+    # Each input's files are read for their fingerprint once: snapshots, plan facts and chapter keys share it.
+    inputs = {"plan": input_fingerprint(plan_dir), "plan_anterior": input_fingerprint(previous_plan)}
+    plan, _ = load_inputs(plan_dir, year, root, execution, previous_plan, cache.plans, inputs)
+    inputs["ejecucion"] = tree_fingerprint(execution) if execution else ""
+    check_registry(root, year)
+    facts = plan_facts(plan, inputs["plan"], cache)
+    _report_commentary_reviews(plan, facts["revisiones"], report)
     book, work = root / CURRENT, root / STAGING
     parameters = {
-        "edicion": int(edition_year),
-        "plan": _relative(plan_dir, book),
-        "ejecucion": _relative(execution, book) if execution else "",
-        "plan_anterior": _relative(previous_plan, book) if previous_plan else "",
+        "edicion": year,
+        "plan": relative_path(plan_dir, book),
+        "ejecucion": relative_path(execution, book) if execution else "",
+        "plan_anterior": relative_path(previous_plan, book) if previous_plan else "",
         **threshold_parameters(thresholds),
-    }
-    inputs = {
-        "plan": plan_fingerprint(plan_dir),
-        "ejecucion": tree_fingerprint(execution) if execution else "",
-        "plan_anterior": plan_fingerprint(previous_plan) if previous_plan else "",
     }
     new_book = work / NEW_BOOK
     new_book.mkdir(parents=True)
@@ -386,9 +393,9 @@ def build_edition(
         chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
-        entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
+        entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations, report)
         assemble(chapters, entries, new_book)
-        config = edition_config(root, plan, edition_year, work / "_config.yml")
+        config = edition_config(root, plan, year, work / "_config.yml")
         new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
         keys, folders = _render_changed(
             root,
@@ -396,20 +403,21 @@ def build_edition(
             new_book,
             new_pages,
             config,
-            source_date_epoch(root, edition_year),
-            edition_pdf_name(edition_year),
+            source_date_epoch(root, year),
+            edition_pdf_name(year),
             record,
             cache,
             published_pages,
+            report,
         )
         if new_pages != published_pages:
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
         entry = {
-            "anio": int(edition_year),
-            "plan": _relative(plan_dir, root),
-            "ejecucion": _relative(execution, root) if execution else "",
-            "plan_anterior": _relative(previous_plan, root) if previous_plan else "",
+            "anio": year,
+            "plan": relative_path(plan_dir, root),
+            "ejecucion": relative_path(execution, root) if execution else "",
+            "plan_anterior": relative_path(previous_plan, root) if previous_plan else "",
             "fuente": CURRENT,
             **threshold_parameters(thresholds),
         }
@@ -438,6 +446,7 @@ def _render_changed(
     record: dict,
     cache: BuildCache,
     published_pages: str,
+    report: Report,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged.
 
@@ -455,9 +464,9 @@ def _render_changed(
     if "pdflatex" in stale and "html" not in stale:
         stale.append("html")
     if not stale:
-        print("Ninguna página cambió: el libro en HTML y el PDF se conservan.", flush=True)
+        report("Ninguna página cambió: el libro en HTML y el PDF se conservan.")
         return keys, []
-    done = _step(f"Construyendo {describe(stale)}")
+    done = step(report, f"Construyendo {describe(stale)}")
     keep_unchanged_times(new_book, root / CURRENT)
     state = cache.sphinx_state(settings, published_pages)
     built = render(
@@ -490,141 +499,3 @@ def keep_unchanged_times(new_book: Path, book: Path) -> None:
 def threshold_parameters(thresholds) -> dict[str, float]:
     """The semáforo thresholds as the chapters' parameters and the registry's keys."""
     return dict(zip(THRESHOLD_PARAMETERS, (float(thresholds.green), float(thresholds.yellow), float(thresholds.over))))
-
-
-# --- ediciones.yml and the archive of published editions ------------------------------------------
-
-
-def read_registry(root: Path) -> list[dict] | None:
-    """The editions listed in ediciones.yml, newest first; None when the project has no such file."""
-    path = Path(root) / REGISTRY
-    if not path.is_file():
-        return None
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    editions = content.get("ediciones") or []
-    problems = []
-    for number, entry in enumerate(editions, start=1):
-        missing = [k for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente") if k not in (entry or {})]
-        if missing:
-            problems.append(Problem(REGISTRY, f"a la edición n.º {number} le falta {', '.join(missing)}"))
-    years = [e.get("anio") for e in editions if e]
-    if len(set(years)) != len(years):
-        problems.append(Problem(REGISTRY, "una edición aparece más de una vez"))
-    if problems:
-        raise PlanError(problems)
-    return sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
-
-
-def registry_text(editions: list[dict]) -> str:
-    """ediciones.yml listing `editions`, newest first (with the semáforo thresholds each edition used)."""
-    ordered = [
-        {
-            **{
-                k: (int(e[k]) if k == "anio" else str(e[k] or ""))
-                for k in ("anio", "plan", "ejecucion", "plan_anterior", "fuente")
-            },
-            **{k: float(e[k]) for k in THRESHOLD_PARAMETERS if k in e},
-            **{k: e[k] for k in PUBLICATION_KEYS if e.get(k) is not None},
-        }
-        for e in sorted(editions, key=lambda e: int(e["anio"]), reverse=True)
-    ]
-    return REGISTRY_HEADER + yaml.safe_dump({"ediciones": ordered}, allow_unicode=True, sort_keys=False)
-
-
-def write_registry(root: Path, editions: list[dict]) -> None:
-    """Rewrite ediciones.yml (newest first); unchanged content leaves the file untouched."""
-    text = registry_text(editions)
-    path = Path(root) / REGISTRY
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
-
-def check_registry(root: Path, edition_year: int) -> None:
-    """Refuse an edition that would lose a published one: book/ holds another, unarchived edition."""
-    editions = read_registry(root)
-    for entry in editions or []:
-        year = int(entry["anio"])
-        if entry["fuente"] == CURRENT and year != int(edition_year) and not (root / ARCHIVE / str(year)).exists():
-            raise EditionError(
-                f"book/ contiene la edición {year}, publicada y sin archivar. Congélela primero con "
-                f"«pom archivar --edicion {year}» (make archivar EDICION={year}) y luego construya la edición "
-                f"{edition_year}."
-            )
-        if year == int(edition_year) and entry["fuente"] != CURRENT:
-            raise EditionError(
-                f"La edición {year} ya está archivada en {entry['fuente']}: una edición publicada no se vuelve a "
-                f"construir. Si de verdad hay que rehacerla, quite su entrada de {REGISTRY} y su carpeta archivada."
-            )
-
-
-def registry_with(root: Path, entry: dict) -> str | None:
-    """ediciones.yml with `entry` as the current edition; None when the project keeps no ediciones.yml."""
-    editions = read_registry(root)
-    if editions is None:
-        return None
-    kept = []
-    for other in editions:
-        if int(other["anio"]) == entry["anio"]:
-            entry = {**{k: other[k] for k in PUBLICATION_KEYS if other.get(k) is not None}, **entry}
-            continue
-        if other["fuente"] == CURRENT:  # check_registry made sure it was archived
-            other = {**other, "fuente": f"{ARCHIVE}/{other['anio']}"}
-        kept.append(other)
-    return registry_text([*kept, {"publicacion": date.today(), **entry}])
-
-
-def book_parameters(book: Path) -> dict:
-    """The parameters the executed chapters of `book` ran with (from the first chapter's metadata)."""
-    stems = chapter_stems(book / "_toc.yml")
-    first = book / f"{stems[0]}.ipynb"
-    if not first.is_file():
-        raise EditionError(
-            f"{first.parent.name}/ no tiene capítulos ejecutados: construya la edición con «pom edicion»."
-        )
-    return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
-
-
-def archive_edition(root: Path, edition_year: int) -> Path:
-    """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder.
-
-    The archive keeps the executed chapters, _toc.yml and the downloads, the edition's
-    _config.yml (title from its plan) and edicion.yml (its parameters and the date stamped in
-    its pages), so `pom sitio` rebuilds its pages without running anything or reading the plan.
-    """
-    root = Path(root).resolve()
-    book, target = root / CURRENT, root / ARCHIVE / str(edition_year)
-    if target.exists():
-        raise EditionError(f"Ya existe {ARCHIVE}/{edition_year}: un archivo de edición no se sobrescribe.")
-    parameters = book_parameters(book)
-    if int(parameters.get("edicion", -1)) != int(edition_year):
-        raise EditionError(
-            f"book/ contiene la edición {parameters.get('edicion')}, no la {edition_year}: "
-            f"construya esa edición con «pom edicion --edicion {edition_year}» antes de archivarla."
-        )
-    plan_dir = (book / parameters["plan"]).resolve()
-    entry = {
-        "anio": int(edition_year),
-        "plan": _relative(plan_dir, root),
-        "ejecucion": _relative((book / parameters["ejecucion"]).resolve(), root) if parameters.get("ejecucion") else "",
-        "plan_anterior": (
-            _relative((book / parameters["plan_anterior"]).resolve(), root) if parameters.get("plan_anterior") else ""
-        ),
-        "fuente": f"{ARCHIVE}/{edition_year}",
-    }
-    # The thresholds are recorded in the registry, not in the first chapter's parameters.
-    recorded = next((e for e in read_registry(root) or [] if int(e["anio"]) == int(edition_year)), {})
-    entry |= {k: recorded[k] for k in THRESHOLD_PARAMETERS if k in recorded}
-    epoch = source_date_epoch(root, edition_year)
-    staging = target.with_name(f".{target.name}.nuevo")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(book, staging, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build", "*.log"))
-    edition_config(root, load_plan(plan_dir), edition_year, staging / "_config.yml")
-    record = {**{k: v for k, v in entry.items() if k != "fuente"}, "source_date_epoch": epoch}
-    (staging / "edicion.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    staging.rename(target)
-    editions = read_registry(root)
-    if editions is not None:
-        previous = next((e for e in editions if int(e["anio"]) == int(edition_year)), {})
-        entry = {**entry, **{k: previous[k] for k in PUBLICATION_KEYS if previous.get(k) is not None}}
-        write_registry(root, [*(e for e in editions if int(e["anio"]) != int(edition_year)), entry])
-    return target

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pom_lib.core.errors import EditionError
+from pom_lib.publish.progress import Report
 
 JOURNAL = "diario.json"
 # Held (flock) by the build running in the project, and holding its process number.
@@ -56,11 +57,11 @@ def recover(root: Path, work: Path) -> list[str]:
         return _complete(Path(root), journal)
 
 
-def recover_and_say(root: Path, work: Path, what: str) -> None:
-    """`recover`, and one line saying so when it finished a publication of `what` («de la edición anterior»)."""
+def recover_and_say(root: Path, work: Path, what: str, report: Report) -> None:
+    """`recover`, and one line to `report` when it finished a publication of `what` («de la edición anterior»)."""
     placed = recover(root, work)
     if placed:
-        print(f"Se completó la publicación {what}, que se había interrumpido ({', '.join(placed)}).", flush=True)
+        report(f"Se completó la publicación {what}, que se había interrumpido ({', '.join(placed)}).")
 
 
 @contextmanager

@@ -30,18 +30,13 @@ from pathlib import Path
 import yaml
 
 from pom_lib.core import paths
-from pom_lib.core.errors import PlanError
+from pom_lib.core.errors import EditionError, PlanError
 from pom_lib.data.plan import load_plan
 from pom_lib.publish.books import BUILDERS, pdf_filename, render
-from pom_lib.publish.edition import (
-    CURRENT,
-    EditionError,
-    chapter_stems,
-    edition_config,
-    read_registry,
-    source_date_epoch,
-)
+from pom_lib.publish.edition import chapter_stems, edition_config, source_date_epoch
+from pom_lib.publish.progress import Report, silent
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
+from pom_lib.publish.registry import CURRENT, read_registry
 
 SWITCHER_DATA = "versiones.js"
 LATEST = "ultima"
@@ -75,7 +70,7 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
     An archived edition brings its own frozen config and date; the current one takes the
     project's _config.yml and the title of its plan, as `pom edicion` does.
     """
-    year = int(entry["anio"])
+    year = entry["anio"]
     if entry["fuente"] == CURRENT:
         edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target)
         epoch = source_date_epoch(root, year)
@@ -97,7 +92,7 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
 
 def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> dict:
     """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists."""
-    year = int(entry["anio"])
+    year = entry["anio"]
     source = edition_source(root, entry)
     work.mkdir(parents=True, exist_ok=True)
     config, epoch = _site_config(root, entry, source, work / "config.yml")
@@ -209,12 +204,14 @@ def check_output(root: Path, output: Path) -> None:
         ) from error
 
 
-def build_site(root: Path, output: Path | str = "_site") -> Path:
-    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html."""
+def build_site(root: Path, output: Path | str = "_site", report: Report = silent) -> Path:
+    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html.
+
+    `report` hears one line per edition (pom_lib.publish.progress)."""
     root = Path(root).resolve()
     output = Path(output) if Path(output).is_absolute() else root / output
     work = root / WORK
-    recover_and_say(root, work, "del sitio anterior")
+    recover_and_say(root, work, "del sitio anterior", report)
     entries = read_registry(root)
     if not entries:
         raise EditionError(
@@ -234,9 +231,9 @@ def build_site(root: Path, output: Path | str = "_site") -> Path:
     try:
         editions = []
         for entry in entries:
-            print(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
+            report(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="")
             editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
-            print("lista", flush=True)
+            report("lista")
         (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
         (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
         # A copy, not a redirect: every page of the newest edition also answers under ultima/.
