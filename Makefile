@@ -54,7 +54,7 @@ revision: $(ENTORNO)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
-	$(VENV)/bin/python tests/paired_templates.py
+	$(VENV)/bin/python -m tests.support.paired_templates
 	$(VENV)/bin/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 
@@ -67,7 +67,7 @@ unitarias: $(ENTORNO)
 # `make test`. RONDAS=1 for a quick look.
 RONDAS ?= 3
 bench: $(ENTORNO) sistema-pdf sistema-pruebas
-	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS)
+	$(VENV)/bin/python -m tests.benchmark --rondas $(RONDAS)
 
 clean:
 	@echo "Borrando _build/ (con la caché de capítulos), _site/, node_modules/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."

@@ -5,7 +5,6 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from pom_lib.core.errors import ChapterError, PlanError
 from pom_lib.core.fingerprint import tree_fingerprint
@@ -14,6 +13,7 @@ from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, wr
 from pom_lib.publish import publication
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
+from tests.support.paths import ROOT
 
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 

@@ -9,11 +9,11 @@ import json
 import re
 
 import pytest
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, ROOT
 
 from pom_lib.chapters.cambios import WHAT_IS_COMPARED, EditionChanges
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.data.plan import load_plan
+from tests.support.paths import EXECUTION_CSV, FICTIONAL_PLAN_DIR, ROOT
 
 NBSP = "\u00a0"
 

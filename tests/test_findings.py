@@ -7,12 +7,12 @@ cifras_clave.csv and fichas_metas.csv); the rule is checked on findings made by 
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from pom_lib.compute import findings
 from pom_lib.compute.findings import Finding
 from pom_lib.data.plan import Plan, load_plan
 from pom_lib.present import findings as words
+from tests.support.paths import ROOT
 
 NBSP = "\u00a0"
 FIXTURE_PLANS = sorted((ROOT / "tests" / "fixtures" / "planes").iterdir())

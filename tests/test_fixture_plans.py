@@ -20,12 +20,12 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import pytest
-from citable import misplaced_figures
-from conftest import FIXTURES, ROOT
-from editions import NBSP, page_text, whole_book_project
 
 from pom_lib.cli import main
 from pom_lib.publish.edition import build_edition, chapter_stems, pdf_filename
+from tests.support.citable import misplaced_figures
+from tests.support.editions import NBSP, page_text, whole_book_project
+from tests.support.paths import FIXTURES, ROOT
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

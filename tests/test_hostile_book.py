@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from editions import page_text, short_book
-from hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
 
 from pom_lib.publish.edition import build_edition
+from tests.support.editions import page_text, short_book
+from tests.support.hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
+from tests.support.paths import ROOT
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

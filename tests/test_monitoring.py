@@ -9,7 +9,6 @@ import shutil
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
@@ -18,6 +17,7 @@ from pom_lib.data.execution_file import load_execution
 from pom_lib.data.plan import load_plan
 from pom_lib.present import charts, monitoring
 from pom_lib.present.charts import OKABE_ITO
+from tests.support.paths import EXECUTION_CSV, PLAN_DIR
 
 NBSP = "\u00a0"
 

@@ -15,11 +15,11 @@ from datetime import date
 
 import nbformat
 import pytest
-from editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, page_text, tree_hash
 
 from pom_lib.cli import main
 from pom_lib.publish.edition import STAGING, EditionError, InputError, archive_edition, build_edition, read_registry
 from pom_lib.publish.publication import LOCK
+from tests.support.editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, page_text, tree_hash
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
 
 from pom_lib.publish.build_cache import NOTEBOOK, BuildCache
 from pom_lib.publish.chapter_runner import plan_chapters, run_chapters
 from pom_lib.publish.edition import chapter_stems
+from tests.support.paths import ROOT
 
 # Builds chapters: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

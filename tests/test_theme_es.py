@@ -9,6 +9,7 @@ import pytest
 import sphinx
 
 from pom_lib.render.theme_es import SEARCH_SCRIPT, SPANISH, lighten, translate
+from tests.support.paths import ROOT
 
 SPHINX = Path(sphinx.__file__).parent
 # Sphinx's scripts as the search page loads them (doctools, the Spanish catalogue, the book's script),
@@ -56,7 +57,7 @@ def test_search_results_agree_in_number():
     scripts = [
         SPHINX / "themes" / "basic" / "static" / "doctools.js",
         SPHINX / "locale" / "es" / "LC_MESSAGES" / "sphinx.js",
-        Path(__file__).parent.parent / "pom_lib" / "render" / "static" / SEARCH_SCRIPT,
+        ROOT / "pom_lib" / "render" / "static" / SEARCH_SCRIPT,
     ]
     result = subprocess.run(
         ["node", "-e", _SEARCH_MESSAGES_JS, *map(str, scripts)], capture_output=True, text=True, check=True

@@ -2,15 +2,18 @@
 what it says, and book/ runs them as they are."""
 
 import re
+import shutil
 
 import jupytext
 import nbformat
 import pytest
-from conftest import ROOT
-from paired_templates import pair_problems
 
 from pom_lib.chapters import chapter_classes
+from pom_lib.data.plan import load_plan
 from pom_lib.publish.edition import chapter_stems
+from tests.support.paired_templates import pair_problems
+from tests.support.paths import PLAN_DIR, ROOT
+from tests.support.plan_variants import keep_rows
 
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
@@ -30,11 +33,52 @@ def test_every_chapter_of_the_book_has_its_chapter_class():
     assert sorted(set(STEMS) - set(chapter_classes())) == []
 
 
-@pytest.mark.parametrize("plan_fixture", ["plan", "fictional_plan"], ids=["minex", "ficticio"])
+def _missing_keys(stem: str, plan) -> list[str]:
+    """The keys the chapter's template pastes that the chapter computes no value for, on this plan."""
+    return sorted(_glue_keys(_template(stem)) - set(chapter_classes()[stem](plan).values))
+
+
+def _without_optional_rows(folder) -> None:
+    """No key figure but the target population, no program objective, no operative objective or result level."""
+    keep_rows(folder, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo")
+    keep_rows(folder, "objetivos_programas", lambda row: False)
+    keep_rows(folder, "marco_estrategico", lambda row: row["tipo"] not in ("objetivo_operativo", "nivel_resultado"))
+
+
+@pytest.fixture(scope="module")
+def sparse_plan(tmp_path_factory):
+    """The real plan without the rows a plan may lack, its network abroad kept (every chapter applies)."""
+    folder = tmp_path_factory.mktemp("escaso") / "plan"
+    shutil.copytree(PLAN_DIR, folder)
+    _without_optional_rows(folder)
+    return load_plan(folder)
+
+
+@pytest.fixture(scope="module")
+def plan_without_network(tmp_path_factory):
+    """The sparse plan that also states no growth of its network abroad."""
+    folder = tmp_path_factory.mktemp("sin-red") / "plan"
+    shutil.copytree(PLAN_DIR, folder)
+    _without_optional_rows(folder)
+    keep_rows(folder, "expansion_red", lambda row: False)
+    return load_plan(folder)
+
+
+@pytest.mark.parametrize(
+    "plan_fixture", ["plan", "fictional_plan", "sparse_plan"], ids=["minex", "ficticio", "sin_opcionales"]
+)
 @pytest.mark.parametrize("stem", [s for s in STEMS if s in chapter_classes()])
 def test_every_glued_key_a_template_prints_is_computed(stem, plan_fixture, request):
-    chapter = chapter_classes()[stem](request.getfixturevalue(plan_fixture))
-    assert sorted(_glue_keys(_template(stem)) - set(chapter.values)) == []
+    plan = request.getfixturevalue(plan_fixture)
+    assert chapter_classes()[stem].applies(plan)
+    assert _missing_keys(stem, plan) == []
+
+
+def test_a_plan_without_network_growth_has_every_key_of_the_chapters_it_keeps(plan_without_network):
+    applicable = {stem for stem in STEMS if chapter_classes()[stem].applies(plan_without_network)}
+    assert sorted(set(STEMS) - applicable) == ["red_consular"]
+    missing = {stem: _missing_keys(stem, plan_without_network) for stem in sorted(applicable)}
+    assert {stem: keys for stem, keys in missing.items() if keys} == {}
 
 
 def _sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
