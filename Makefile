@@ -59,8 +59,9 @@ revision: $(ENTORNO)
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 
 # The tests that build no book, on every core (pytest-xdist; whole files, so each module's plan and
-# chapters are computed once), for the edit-test loop.
-unitarias: $(ENTORNO)
+# chapters are computed once), for the edit-test loop. Some typeset a page (XeLaTeX, poppler) or run
+# the search script (Node.js, with npm): a missing program fails them, never skips them.
+unitarias: $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest -m "not libro" -n auto --dist loadfile tests
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of

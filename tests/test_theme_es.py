@@ -1,14 +1,13 @@
 """Theme strings left in English by the HTML theme are given in Spanish."""
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import sphinx
 
 from pom_lib.render.theme_es import SEARCH_SCRIPT, SPANISH, lighten, translate
+from tests.support.commands import require
 from tests.support.paths import ROOT
 
 SPHINX = Path(sphinx.__file__).parent
@@ -52,8 +51,8 @@ def test_the_icon_script_is_dropped_from_every_page():
     )
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="sin Node.js")
 def test_search_results_agree_in_number():
+    require("node", "«make unitarias» instala Node.js con npm")
     scripts = [
         SPHINX / "themes" / "basic" / "static" / "doctools.js",
         SPHINX / "locale" / "es" / "LC_MESSAGES" / "sphinx.js",

@@ -34,3 +34,13 @@ def interruptible() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def require(command: str, how: str) -> None:
+    """Fail, never skip, when a program a test needs is missing: a skipped check would pass unseen."""
+    import shutil
+
+    import pytest
+
+    if shutil.which(command) is None:
+        pytest.fail(f"Falta {command}: {how}.")
