@@ -9,10 +9,13 @@ import nbformat
 import pytest
 
 from pom_lib.chapters import chapter_classes
+from pom_lib.chapters.cambios import EditionChanges
+from pom_lib.chapters.presentacion import Presentation
+from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.data.plan import load_plan
 from pom_lib.publish.edition import chapter_stems
 from tests.support.paired_templates import pair_problems
-from tests.support.paths import PLAN_DIR, ROOT
+from tests.support.paths import EXECUTION_CSV, PLAN_DIR, ROOT
 from tests.support.plan_variants import keep_rows
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -79,6 +82,21 @@ def test_a_plan_without_network_growth_has_every_key_of_the_chapters_it_keeps(pl
     assert sorted(set(STEMS) - applicable) == ["red_consular"]
     missing = {stem: _missing_keys(stem, plan_without_network) for stem in sorted(applicable)}
     assert {stem: keys for stem, keys in missing.items() if keys} == {}
+
+
+# The chapters whose values depend on the edition's inputs, built as their templates build them for the
+# fictional second edition: the fictional 2026-2030 plan, the real plan before it, the fictional 2025 execution.
+SECOND_EDITION = {
+    "cambios": lambda plan, previous: EditionChanges(plan, 2026, previous),
+    "presentacion": lambda plan, previous: Presentation(plan, 2026),
+    "seguimiento": lambda plan, previous: ExecutionMonitoring(plan, 2026, previous, EXECUTION_CSV),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(SECOND_EDITION))
+def test_every_glued_key_of_a_second_edition_is_computed(stem, plan, fictional_plan):
+    chapter = SECOND_EDITION[stem](fictional_plan, plan)
+    assert sorted(_glue_keys(_template(stem)) - set(chapter.values)) == []
 
 
 def _sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
