@@ -36,6 +36,11 @@ def test_every_chapter_of_the_book_has_its_chapter_class():
     assert sorted(set(STEMS) - set(chapter_classes())) == []
 
 
+def test_every_chapter_class_has_its_test_file():
+    tests = ROOT / "tests"
+    assert sorted(stem for stem in chapter_classes() if not (tests / f"test_chapter_{stem}.py").is_file()) == []
+
+
 def _missing_keys(stem: str, plan) -> list[str]:
     """The keys the chapter's template pastes that the chapter computes no value for, on this plan."""
     return sorted(_glue_keys(_template(stem)) - set(chapter_classes()[stem](plan).values))
