@@ -46,28 +46,26 @@ def _missing_keys(stem: str, plan) -> list[str]:
     return sorted(_glue_keys(_template(stem)) - set(chapter_classes()[stem](plan).values))
 
 
-def _without_optional_rows(folder) -> None:
-    """No key figure but the target population, no program objective, no operative objective or result level."""
+def _sparse_copy(folder):
+    """The real plan copied to `folder` without the rows a plan may lack: no key figure but the target
+    population, no program objective, no operative objective or result level."""
+    shutil.copytree(PLAN_DIR, folder)
     keep_rows(folder, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo")
     keep_rows(folder, "objetivos_programas", lambda row: False)
     keep_rows(folder, "marco_estrategico", lambda row: row["tipo"] not in ("objetivo_operativo", "nivel_resultado"))
+    return folder
 
 
 @pytest.fixture(scope="module")
 def sparse_plan(tmp_path_factory):
-    """The real plan without the rows a plan may lack, its network abroad kept (every chapter applies)."""
-    folder = tmp_path_factory.mktemp("escaso") / "plan"
-    shutil.copytree(PLAN_DIR, folder)
-    _without_optional_rows(folder)
-    return load_plan(folder)
+    """The sparse copy with its network abroad kept: every chapter applies."""
+    return load_plan(_sparse_copy(tmp_path_factory.mktemp("escaso") / "plan"))
 
 
 @pytest.fixture(scope="module")
 def plan_without_network(tmp_path_factory):
-    """The sparse plan that also states no growth of its network abroad."""
-    folder = tmp_path_factory.mktemp("sin-red") / "plan"
-    shutil.copytree(PLAN_DIR, folder)
-    _without_optional_rows(folder)
+    """The sparse copy that also states no growth of its network abroad."""
+    folder = _sparse_copy(tmp_path_factory.mktemp("sin-red") / "plan")
     keep_rows(folder, "expansion_red", lambda row: False)
     return load_plan(folder)
 

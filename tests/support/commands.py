@@ -1,9 +1,12 @@
-"""Running `pom` as the analyst does, and children that stop on Ctrl-C."""
+"""Running `pom` as the analyst does, children that stop on Ctrl-C, and the programs a test needs."""
 
 import contextlib
 import io
+import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 
 def pom(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -38,9 +41,5 @@ def interruptible() -> None:
 
 def require(command: str, how: str) -> None:
     """Fail, never skip, when a program a test needs is missing: a skipped check would pass unseen."""
-    import shutil
-
-    import pytest
-
     if shutil.which(command) is None:
         pytest.fail(f"Falta {command}: {how}.")
