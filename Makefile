@@ -56,20 +56,21 @@ revision: $(ENTORNO)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
-	$(VENV)/bin/python tests/paired_templates.py
+	$(VENV)/bin/python -m tests.support.paired_templates
 	$(VENV)/bin/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 
 # The tests that build no book, on every core (pytest-xdist; whole files, so each module's plan and
-# chapters are computed once), for the edit-test loop.
-unitarias: $(ENTORNO)
+# chapters are computed once), for the edit-test loop. Some typeset a page (XeLaTeX, poppler) or run
+# the search script (Node.js, with npm): a missing program fails them, never skips them.
+unitarias: $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest -m "not libro" -n auto --dist loadfile tests
 
 # Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
 # `make test`. RONDAS=1 for a quick look.
 RONDAS ?= 3
 bench: $(ENTORNO) sistema-pdf sistema-pruebas
-	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS)
+	$(VENV)/bin/python -m tests.benchmark --rondas $(RONDAS)
 
 clean:
 	@echo "Borrando _build/ (con la caché de capítulos), _site/, node_modules/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."

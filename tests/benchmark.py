@@ -8,14 +8,14 @@ are never touched), in interleaved rounds so that the ratios hold while the mach
   an edition is chapters × chapter floor / cores + one-page HTML + one-page PDF;
 - a clean edition (no build cache), a rebuild with nothing changed, and a rebuild after one sentence
   of one chapter template changed;
-- `pom validar` and a clean edition of synthetic plans 10× and 100× the real one (tests/synthetic_plan.py),
+- `pom validar` and a clean edition of synthetic plans 10× and 100× the real one (tests/support/synthetic_plan.py),
   generated into the temporary copy.
 
 Every command is timed as a whole process; its peak memory is that of its largest process (a
 chapter's kernel, XeLaTeX…). Prints a table of medians, each with its ratio to the floor or to the
 1× plan (the median of the ratios of each round) and the targets; writes the same as JSON.
 
-    .venv/bin/python tests/benchmark.py [--rondas 3] [--json _build/bench.json] [--escalas 10,100]
+    .venv/bin/python -m tests.benchmark [--rondas 3] [--json _build/bench.json] [--escalas 10,100]
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ import time
 from pathlib import Path
 
 import nbformat
-from synthetic_plan import write_scaled_plan
 
 from pom_lib.data.plan import load_plan
 from pom_lib.data.snapshot import SNAPSHOTS
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import cores
 from pom_lib.publish.edition import chapter_stems, edition_config, source_date_epoch
+from tests.support.paths import ROOT
+from tests.support.synthetic_plan import write_scaled_plan
 
-ROOT = Path(__file__).resolve().parent.parent
 PLAN = "data/pom-minex-2025-2029"
 PROJECT_FILES = ("book", "notebooks", "data", "_config.yml", "ediciones.yml")
 # The template whose sentence changes, and the sentence.

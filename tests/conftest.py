@@ -1,44 +1,11 @@
-"""Shared test helpers: the real plan folder, copies of it to spoil, and the fictional fixtures."""
+"""The fixtures every test file may ask for: the plans, a copy of the real one to spoil, published books."""
 
-import contextlib
-import csv
-import io
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN_DIR = ROOT / "data" / "pom-minex-2025-2029"
-FIXTURES = ROOT / "tests" / "fixtures"
-FICTIONAL_PLAN_DIR = FIXTURES / "plan-ficticio-2026-2030"
-EXECUTION_CSV = FIXTURES / "ejecucion-ficticia-2025.csv"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-def pom(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run `pom ARGS` in this process and return its exit code, standard output and standard error.
-
-    The same code path as the console script (`cli.main` catches every ending the analyst sees) without
-    a new interpreter per call; the tests of what only a real process shows (a closed pipe, Ctrl-C)
-    start one themselves.
-    """
-    from pom_lib import cli
-
-    argv = [str(arg) for arg in args]
-    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    stderr = io.StringIO()
-    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            code = cli.main(argv)
-        except SystemExit as exit_:  # argparse's usage errors
-            code = exit_.code
-    stdout.flush()
-    output = stdout.buffer.getvalue().decode("utf-8")
-    return subprocess.CompletedProcess(["pom", *argv], code, output, stderr.getvalue())
+from tests.support.paths import FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT, TEST_SITE
 
 
 @pytest.fixture
@@ -47,37 +14,6 @@ def plan_copy(tmp_path) -> Path:
     target = tmp_path / "plan"
     shutil.copytree(PLAN_DIR, target)
     return target
-
-
-def fill_template(path: Path) -> dict[str, int]:
-    """Type the fictional 2025 execution into a 2025 template, as an analyst would in Excel.
-
-    Whole-year values go into the pre-filled rows; cuatrimestre rows are written in the free
-    rows below the items. Returns the row of each pre-filled item, for tests that spoil cells.
-    """
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["ejecucion"]
-    header = [cell.value for cell in sheet[1]]
-    item_rows = {sheet.cell(row, 1).value: row for row in range(2, sheet.max_row + 1) if sheet.cell(row, 1).value}
-    free_row = max(item_rows.values()) + 1
-    with EXECUTION_CSV.open(encoding="utf-8", newline="") as file:
-        for record in csv.DictReader(file):
-            if record["cuatrimestre"]:
-                row, free_row = free_row, free_row + 1
-                for column in ("elemento_id", "anio", "cuatrimestre"):
-                    value = record[column]
-                    sheet.cell(row, header.index(column) + 1, value if column == "elemento_id" else int(value))
-            else:
-                row = item_rows[record["elemento_id"]]
-            for column in ("ejecucion_fisica", "ejecucion_financiera", "presupuesto_vigente"):
-                if record[column]:
-                    sheet.cell(row, header.index(column) + 1, float(record[column]))
-    workbook.save(path)
-    return item_rows
-
-
-# The site address the published-book tests give the edition, so the PDF's links are absolute.
-TEST_SITE = "https://libro.example.org/"
 
 
 @pytest.fixture(scope="session")
@@ -145,8 +81,9 @@ def two_editions(tmp_path_factory, worker_id) -> dict:
     """
     import json
 
-    from editions import yearly_cycle
     from filelock import FileLock
+
+    from tests.support.editions import yearly_cycle
 
     if worker_id == "master":
         facts = yearly_cycle(tmp_path_factory.mktemp("ciclo") / "libro")
@@ -166,11 +103,3 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.libro)
-
-
-def interruptible() -> None:
-    """In a child about to run: Ctrl-C acts as in a terminal, even when the tests run as a background
-    job (a non-interactive shell starts those with SIGINT ignored, and children inherit it)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)

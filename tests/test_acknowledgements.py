@@ -11,14 +11,15 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, PLAN_DIR, pom
-from editions import tree_hash
 
 from pom_lib.chapters.calidad_datos import DataQuality
 from pom_lib.compute import reconciliation
 from pom_lib.data import contract
 from pom_lib.data.plan import load_plan
 from pom_lib.export.plan_package import descriptor_text, read_folder
+from tests.support.commands import pom
+from tests.support.editions import tree_hash
+from tests.support.paths import FIXTURES, PLAN_DIR
 
 NEXT_EDITION = FIXTURES / "planes" / "siguiente-2026-2030"
 TABLE = "discrepancias_reconocidas.csv"

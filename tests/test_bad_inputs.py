@@ -17,14 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR
-from spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 from pom_lib.cli import main
 from pom_lib.core.errors import Problem
 from pom_lib.data import rules
 from pom_lib.data.plan import load_plan
 from pom_lib.export.execution_template import write_template
+from tests.support.paths import EXECUTION_CSV, PLAN_DIR
+from tests.support.spoil import fingerprint, reencode, replace, rows, workbook_only, write_rows
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,16 @@ stand apart from subproducts, and a printed page shows the table whole. The page
 conftest's `published` build.
 """
 
-from pathlib import Path
-
 import pytest
-from browser import AXE, CHART_TEXT_JS, HEIGHT, chart_text_sizes, check_page, check_site, chromium, serve
 
 from pom_lib.present.charts import MIN_TEXT_PX, PHONE_SCREEN
+from tests.support.browser import AXE, CHART_TEXT_JS, HEIGHT, chart_text_sizes, check_page, check_site, chromium, serve
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
 
 # The landing page, with everything it loads, must stay under this many bytes.
 LANDING_BUDGET = 1_000_000
-
-
-def browse(html: Path, stems: list[str]) -> dict[str, list[str]]:
-    """What went wrong on each page at a laptop's width, without axe (used for small test books)."""
-    reports = check_site(html, [f"{stem}.html" for stem in stems], widths=(1366,), axe=False)
-    return {report.page.removesuffix(".html"): report.problems for report in reports}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from pom_lib.core.errors import ChapterError, PlanError
 from pom_lib.core.fingerprint import tree_fingerprint
@@ -18,6 +17,7 @@ from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
 from pom_lib.publish.edition import input_fingerprint, load_inputs
 from pom_lib.publish.progress import step
+from tests.support.paths import ROOT
 
 PARAMETERS = {"edicion": 2025, "plan": "../data/plan", "ejecucion": "", "plan_anterior": ""}
 

@@ -5,10 +5,10 @@ removed or changed, their expected values computed here from the CSV files.
 """
 
 import pytest
-from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_keys
 
 from pom_lib.chapters.alcance_poblacion import PopulationScope
 from pom_lib.data.plan import load_plan
+from tests.support.plan_variants import change_rows, keep_rows, read_rows
 
 NBSP = "\u00a0"
 
@@ -20,14 +20,6 @@ def chapter(plan):
 
 def without_optional_figures(folder):
     keep_rows(folder, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo")
-
-
-def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):
-    keys = template_glue_keys("alcance_poblacion")
-    assert keys <= set(chapter.values)
-    without_optional_figures(plan_copy)
-    keep_rows(plan_copy, "expansion_red", lambda row: False)
-    assert keys <= set(PopulationScope(load_plan(plan_copy)).values)
 
 
 def test_where_the_target_population_is(chapter):

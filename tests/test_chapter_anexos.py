@@ -1,11 +1,11 @@
 """Chapter «Anexos»: glossary and methodology for any plan, examples from its own figures, escaped citations."""
 
 import pytest
-from chapter_helpers import change_rows, clear_notes, end_in, keep_rows, read_rows
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.anexos import Annexes
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, clear_notes, end_in, keep_rows, read_rows
 
 NBSP = "\u00a0"
 

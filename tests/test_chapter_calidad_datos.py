@@ -2,11 +2,11 @@
 
 import pandas as pd
 import pytest
-from chapter_helpers import change_rows, clear_notes, keep_rows, read_rows
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.calidad_datos import DataQuality
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, clear_notes, keep_rows, read_rows
 
 
 def expected_checks(folder) -> int:

@@ -1,11 +1,11 @@
 """Chapter «Fichas de indicadores»: any number of fiches, found by level, and the formula model of the data."""
 
 import pytest
-from chapter_helpers import change_rows, drop_fiche, read_rows, write_rows
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.fichas_indicadores import IndicatorFiches
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, drop_fiche, read_rows, write_rows
 
 NBSP = "\u00a0"
 

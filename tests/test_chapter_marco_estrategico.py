@@ -5,11 +5,11 @@ removed, and their expected values are counted here from the CSV files.
 """
 
 import pytest
-from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_keys
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.marco_estrategico import StrategicFramework
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, keep_rows, read_rows
 
 NBSP = "\u00a0"
 
@@ -17,14 +17,6 @@ NBSP = "\u00a0"
 @pytest.fixture(scope="module")
 def chapter(plan):
     return StrategicFramework(plan)
-
-
-def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):
-    keys = template_glue_keys("marco_estrategico")
-    assert keys <= set(chapter.values)
-    keep_rows(plan_copy, "objetivos_programas", lambda row: False)
-    keep_rows(plan_copy, "marco_estrategico", lambda row: row["tipo"] not in ("objetivo_operativo", "nivel_resultado"))
-    assert keys <= set(StrategicFramework(load_plan(plan_copy)).values)
 
 
 def test_statements_and_indicator_of_the_real_plan(chapter):

@@ -4,11 +4,11 @@ import json
 from collections import defaultdict
 
 import pytest
-from chapter_helpers import change_rows, end_in, read_rows, single_program
-from conftest import PLAN_DIR, ROOT
 
 from pom_lib.chapters.matriz_planificacion import PlanningMatrix
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR, ROOT
+from tests.support.plan_variants import change_rows, end_in, read_rows, single_program
 
 NBSP = "\u00a0"
 

@@ -5,11 +5,11 @@ MINEX figures are typed from the document; variants are copies of the real plan.
 
 import pandas as pd
 import pytest
-from chapter_helpers import change_rows, keep_rows, template_glue_keys
 
 from pom_lib.chapters.presentacion import Presentation, largest_program_sentence
 from pom_lib.core import spanish
 from pom_lib.data.plan import load_plan
+from tests.support.plan_variants import change_rows, keep_rows
 
 NBSP = "\u00a0"
 
@@ -17,14 +17,6 @@ NBSP = "\u00a0"
 @pytest.fixture(scope="module")
 def chapter(plan):
     return Presentation(plan, 2025)
-
-
-def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):
-    keys = template_glue_keys("presentacion")
-    assert keys <= set(chapter.values)
-    keep_rows(plan_copy, "expansion_red", lambda row: False)
-    keep_rows(plan_copy, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo")
-    assert keys <= set(Presentation(load_plan(plan_copy), 2026).values)
 
 
 def test_the_plan_in_figures(chapter):

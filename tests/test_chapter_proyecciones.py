@@ -1,11 +1,11 @@
 """Chapter «Proyecciones»: the horizon from the plan's own years, sentences computed for any plan."""
 
 import pytest
-from chapter_helpers import change_rows, end_in, read_rows, shift_years
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.proyecciones import Projections
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, end_in, read_rows, shift_years
 
 NBSP = "\u00a0"
 

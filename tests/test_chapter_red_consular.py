@@ -5,11 +5,11 @@ MINEX figures are typed from the document; variants are copies of the real plan.
 """
 
 import pytest
-from chapter_helpers import change_rows, keep_rows, read_rows, template_glue_keys
-from conftest import PLAN_DIR
 
 from pom_lib.chapters.red_consular import NetworkExpansion, program_trajectory
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
+from tests.support.plan_variants import change_rows, keep_rows, read_rows
 
 NBSP = "\u00a0"
 
@@ -17,14 +17,6 @@ NBSP = "\u00a0"
 @pytest.fixture(scope="module")
 def chapter(plan):
     return NetworkExpansion(plan)
-
-
-def test_the_template_pastes_only_values_the_chapter_computes(chapter, plan_copy):
-    keys = template_glue_keys("red_consular")
-    assert keys <= set(chapter.values)
-    keep_rows(plan_copy, "objetivos_programas", lambda row: False)
-    keep_rows(plan_copy, "cifras_clave", lambda row: row["rol"] == "poblacion_objetivo")
-    assert keys <= set(NetworkExpansion(load_plan(plan_copy)).values)
 
 
 def test_only_plans_with_network_statements_have_the_chapter(plan, plan_copy):

@@ -3,7 +3,6 @@ shows: the kind of chart it is and its finding."""
 
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
@@ -13,6 +12,7 @@ from matplotlib.text import Text
 from pom_lib.compute import findings, projections
 from pom_lib.data.plan import Plan
 from pom_lib.present import charts
+from tests.support.paths import PLAN_DIR
 
 
 def _all_charts(plan):

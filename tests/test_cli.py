@@ -12,10 +12,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR, ROOT, interruptible, pom
 
 from pom_lib.data.contract import resources_of
 from pom_lib.publish.publication import LOCK, one_build_at_a_time
+from tests.support.commands import interruptible, pom
+from tests.support.paths import EXECUTION_CSV, PLAN_DIR, ROOT
 
 PUBLISHED_PLANS = sorted(path.parent for path in (ROOT / "data").glob("*/datapackage.json"))
 

@@ -1,7 +1,10 @@
 """`pom plantilla` and `pom validar ARCHIVO --plan PLAN` end to end, as an analyst runs them."""
 
 import openpyxl
-from conftest import EXECUTION_CSV, PLAN_DIR, fill_template, pom
+
+from tests.support.commands import pom
+from tests.support.execution_template import fill_template
+from tests.support.paths import EXECUTION_CSV, PLAN_DIR
 
 
 def test_plantilla_writes_the_years_workbook(tmp_path):

@@ -4,13 +4,13 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import pom
 
 from pom_lib.chapters import commentary_reviews, confirm_commentary
 from pom_lib.chapters.acciones_programa import ProgramActions
 from pom_lib.core.errors import PlanError
 from pom_lib.data import commentary
 from pom_lib.data.plan import load_plan
+from tests.support.commands import pom
 
 BLOCKS = """<!-- notas del equipo -->
 ---

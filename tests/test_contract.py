@@ -5,11 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PLAN_DIR, pom
 
 from pom_lib.core.errors import PlanError
 from pom_lib.data import contract
 from pom_lib.data.plan import load_plan
+from tests.support.commands import pom
+from tests.support.paths import PLAN_DIR
 
 
 def _rows(path: Path) -> list[dict]:

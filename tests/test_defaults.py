@@ -5,11 +5,11 @@ import sys
 
 import nbformat
 import pytest
-from conftest import ROOT
 
 from pom_lib.cli import build_parser
 from pom_lib.compute.execution import Thresholds
 from pom_lib.core import defaults
+from tests.support.paths import ROOT
 
 TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -1,7 +1,6 @@
 """display.py: tables and figures render the same way every time, escaped, with caption and source."""
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,6 +34,7 @@ from pom_lib.render.sphinx_tables import (
     LANDSCAPE_MARK,
     METADATA_KEY,
 )
+from tests.support.commands import require
 
 METAS = pd.DataFrame(
     {
@@ -418,8 +418,8 @@ def _words_beyond_the_text_block(pdf: Path) -> list[str]:
     return outside
 
 
-@pytest.mark.skipif(shutil.which("xelatex") is None, reason="sin xelatex")
 def test_a_fifty_year_matrix_with_a_600_character_word_stays_inside_its_pages(tmp_path):
+    require("xelatex", "«make sistema-pdf» lo instala")
 
     word = "Ministeriode" * 50
     years = [str(y) for y in range(2025, 2075)]

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR
-from spoil import workbook_only
 
 from pom_lib.core.errors import PlanError
 from pom_lib.export import downloads
 from pom_lib.export.matrix import EXPORT_COLUMNS
+from tests.support.paths import PLAN_DIR
+from tests.support.spoil import workbook_only
 
 
 def _document_matrix() -> list[tuple]:

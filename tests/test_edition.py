@@ -13,18 +13,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import interruptible
-from editions import tree_hash
 
 from pom_lib.cli import main
 from pom_lib.core.errors import PlanError
 from pom_lib.publish.edition import STAGING, ChapterError, build_edition, chapter_stems, recover_interrupted
 from pom_lib.publish.publication import LOCK, publish
+from tests.support.browser import browse
+from tests.support.commands import interruptible
+from tests.support.editions import tree_hash
+from tests.support.paths import ROOT
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "book_smoke"
 PLAN = Path("data") / "pom-minex-2025-2029"
 
@@ -198,8 +199,6 @@ def test_executed_chapters_pass_strict_nbval(edition):
 
 
 def test_smoke_book_renders_offline_in_the_browser(edition):
-    from test_book_html import browse
-
     root, _, _ = edition
     assert browse(root / "_build" / "html", ["portada", "capitulo"]) == {"portada": [], "capitulo": []}
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV
 
 from pom_lib.compute.execution import (
     Thresholds,
@@ -22,6 +21,7 @@ from pom_lib.compute.execution import (
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data.execution_file import execution_file_for, execution_schema, load_execution
 from pom_lib.data.plan import load_plan
+from tests.support.paths import EXECUTION_CSV
 
 HEADER = "elemento_id,anio,cuatrimestre,ejecucion_fisica,ejecucion_financiera,presupuesto_vigente"
 
@@ -262,7 +262,7 @@ def test_over_execution_starts_above_its_threshold():
 
 def test_an_execution_file_of_another_plan_says_so_first(plan, tmp_path):
     """The fictional 2025 execution against the fictional 2026-2030 plan: its year is outside that period."""
-    from conftest import FICTIONAL_PLAN_DIR
+    from tests.support.paths import FICTIONAL_PLAN_DIR
 
     problems = _problems(EXECUTION_CSV, load_plan(FICTIONAL_PLAN_DIR))
     assert str(problems[0]).startswith(

@@ -6,10 +6,10 @@ Expected figures are computed here from the plan's CSV files, not with the libra
 import csv
 
 import pandas as pd
-from conftest import PLAN_DIR
 
 from pom_lib.data.plan import Plan
 from pom_lib.present import executive_summary as summary
+from tests.support.paths import PLAN_DIR
 
 
 def _rows(name: str) -> list[dict]:

@@ -7,12 +7,12 @@ cifras_clave.csv and fichas_metas.csv); the rule is checked on findings made by 
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from pom_lib.compute import findings
 from pom_lib.compute.findings import Finding
 from pom_lib.data.plan import Plan, load_plan
 from pom_lib.present import findings as words
+from tests.support.paths import ROOT
 
 NBSP = "\u00a0"
 FIXTURE_PLANS = sorted((ROOT / "tests" / "fixtures" / "planes").iterdir())
@@ -166,32 +166,3 @@ def test_citable_figures_have_unique_keys_and_the_document_s_values(plan):
     text = citable.csv_bytes(rows).decode("utf-8-sig")
     assert text.splitlines()[0] == ",".join(citable.COLUMNS)
     assert "\n'+37.8" not in text and ",'+37.8\u00a0%," in text  # a text that starts with + never runs
-
-
-def test_an_edition_with_execution_adds_its_lagging_products_and_the_projected_shortfall(plan, fictional_plan):
-    from pom_lib.chapters.resumen import edition_findings
-
-    found = {
-        f.key: f
-        for f in edition_findings(fictional_plan, 2026, plan, ROOT / "tests/fixtures/ejecucion-ficticia-2025.csv")
-    }
-    # Indicator 2025: SUB02 880,000 + SUB03 300,000 + SUB04 25,000 + 27,000 + 28,000 = 1,260,000 of 1,332,155;
-    # at that pace the 2029 goal of 1,619,247 would reach 1,619,247 × 1,260,000 / 1,332,155 = 1,531,542.
-    assert words.sentence(found["brecha_proyectada"]) == (
-        "Al ritmo de ejecución observado, la meta de 2029 del indicador principal (1,619,247 personas) quedaría en "
-        f"1,531,542: faltarían **87,705 personas** (5.4{NBSP}% de la meta)."
-    )
-    # PRD07: 200 of 448 km (45 %), the only product under 70 %; its Q16,590,241 of the Q980,000,000 of 2025.
-    assert words.sentence(found["productos_rezagados"]) == (
-        "En 2025, **1 de 13 productos** con ejecución informada quedó «Rezagado» en el semáforo de su meta física; "
-        f"reúne 1.7{NBSP}% de las metas financieras de ese año."
-    )
-    # 5.4 % of the final goal: among the main points (the rule's threshold is 5 %).
-    assert "brecha_proyectada" in [f.key for f in findings.main_points(list(found.values()))]
-
-
-def test_without_execution_no_execution_finding_is_stated(plan):
-    from pom_lib.chapters.resumen import edition_findings
-
-    keys = {f.key for f in edition_findings(plan, 2025)}
-    assert not keys & {"productos_rezagados", "brecha_proyectada"}

@@ -7,11 +7,11 @@ import re
 
 import pandas as pd
 import pytest
-from chapter_helpers import end_in
 
 from pom_lib.compute import strategic_framework
 from pom_lib.data.plan import load_plan
 from pom_lib.present import strategic_framework as framework_text
+from tests.support.plan_variants import end_in
 
 SOURCE = "Ministerio de Relaciones Exteriores, Plan Operativo Multianual 2025-2029 (Guatemala, marzo 2025)"
 

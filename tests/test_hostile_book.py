@@ -1,6 +1,6 @@
 """A plan whose text fields carry HTML, MyST and LaTeX: the book prints all of it literally.
 
-The edition is built from tests/hostile.py's plan with the chapters that print plan text:
+The edition is built from tests/support/hostile.py's plan with the chapters that print plan text:
 quoted statements, program names and actions, the matrix (names, units, charts), the
 fiches (indicator and formula), projections and quality checks (names in tables and charts)
 and the annexes (title, institution), behind a cover page; every HTML page also carries the title
@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from editions import page_text, short_book
-from hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
 
 from pom_lib.publish.edition import build_edition
+from tests.support.editions import page_text, short_book
+from tests.support.hostile import VISIBLE, VISIBLE_SHORT, hostile_plan
+from tests.support.paths import ROOT
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

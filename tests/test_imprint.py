@@ -1,14 +1,12 @@
 """imprint.py and pdf_book.py: an edition says what it is, when it was published and how to cite it."""
 
 import re
-import shutil
 import subprocess
 from datetime import date
 
-import pytest
-
 from pom_lib.render import imprint
 from pom_lib.render.pdf_book import cover, metadata
+from tests.support.commands import require
 
 INFO = {
     "titulo": "Plan Operativo Multianual 2026-2030",
@@ -65,8 +63,8 @@ def test_pdf_metadata_and_cover_escape_the_plan_text():
     )
 
 
-@pytest.mark.skipif(shutil.which("xelatex") is None, reason="sin xelatex")
 def test_a_long_institution_name_wraps_on_the_cover(tmp_path):
+    require("xelatex", "«make sistema-pdf» lo instala")
     long_name = "Ministerio de Ambiente, Recursos Naturales, Cambio Climático y Gestión Integral de Riesgos " * 2
     edition = imprint.imprint({**INFO, "institucion": long_name.strip()}, 2026, date(2026, 3, 5))
     source = tmp_path / "portada.tex"

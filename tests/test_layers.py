@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, FIXTURES, PLAN_DIR
 
 from pom_lib import compute
 from pom_lib.compute import (
@@ -31,6 +30,7 @@ from pom_lib.compute import (
     strategic_framework,
 )
 from pom_lib.data.plan import Plan, load_plan
+from tests.support.paths import EXECUTION_CSV, FICTIONAL_PLAN_DIR, FIXTURES, PLAN_DIR
 
 # What a string of prose markup looks like; the names say what was found.
 MARKUP = {

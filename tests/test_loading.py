@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR
-from spoil import edit_sheet, fingerprint, replace, rows, workbook_only, write_rows
 
 from pom_lib.core.errors import PlanError, Problem
 from pom_lib.data.contract import resources_of
 from pom_lib.data.validation import load_tables
+from tests.support.paths import PLAN_DIR
+from tests.support.spoil import edit_sheet, fingerprint, replace, rows, workbook_only, write_rows
 
 
 def _problems(source: Path) -> list[Problem]:

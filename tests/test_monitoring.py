@@ -1,25 +1,23 @@
-"""pom_lib.compute.monitoring, its tables (pom_lib.present.monitoring) and the chapter «Seguimiento de la
-ejecución» (pom_lib.chapters.seguimiento) on the fictional 2025 execution, and its chart.
+"""pom_lib.compute.monitoring and its tables (pom_lib.present.monitoring) on the fictional 2025 execution, as the
+chapter «Seguimiento de la ejecución» follows it, and its chart; the chapter's own sentences and tables are tested
+in test_chapter_seguimiento.py.
 
 Expected values come from tests/fixtures/README.md and the plans' READMEs (typed by hand).
 """
 
-import shutil
-
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, PLAN_DIR
 from matplotlib.colors import to_hex
 
 from pom_lib.chapters.seguimiento import ExecutionMonitoring
 from pom_lib.compute import monitoring
 from pom_lib.compute.execution import Thresholds, attainment
 from pom_lib.data.execution_file import load_execution
-from pom_lib.data.plan import load_plan
 from pom_lib.present import charts
 from pom_lib.present import monitoring as monitoring_tables
 from pom_lib.present.charts import OKABE_ITO
+from tests.support.paths import EXECUTION_CSV
 
 NBSP = "\u00a0"
 
@@ -213,128 +211,6 @@ def test_goals_to_measure_table(plan):
     assert table.loc["PRD01", ["Meta física 2025", "Meta financiera 2025"]].tolist() == ["1,252,155", "Q401,812,176"]
     assert table.loc["Indicador", "Meta física 2025"] == f"1,332,155 (38.8{NBSP}%)"
     assert len(table) == 15
-
-
-def test_semaforo_sentences(chapter):
-    values = {k: _plain(v) for k, v in chapter.values.items()}
-    assert values["frase_avance"].startswith(
-        "En 2025, según su meta física, 1 de los 14 productos está «Sobreejecutado», 9 «En meta», 2 «En riesgo» y "
-        "1 «Rezagado»; 1 no tiene dato."
-    )
-    assert (
-        "según su meta financiera, 10 de los 14 productos están «En meta», 2 «En riesgo» y 1 «Rezagado»"
-        in values["frase_semaforo"]
-    )
-    none = chapter.monitoring.attainment.assign(semaforo_fisico="Sin dato")
-    assert "ninguno de los 14 productos tiene ejecución" in chapter._semaforo_sentence(none, 2025, "producto", "fisico")
-
-
-def test_attention_and_over_execution_sentences(chapter, followed):
-    sentence = _plain(chapter.values["frase_atencion"])
-    assert sentence.startswith("Por debajo de 90 % de su meta física de 2025 quedan PRD07")
-    assert sentence.index("PRD07") < sentence.index("PRD03") < sentence.index("PRD06")
-    assert "(44.6 %, rezagado)" in sentence and "(79.8 %, en riesgo)" in sentence
-    assert (
-        "PRD13 en su meta física (200.0 %), SUB27 en su meta física (200.0 %) y SUB11 en su meta física "
-        "(124.9 %) superan 110 % de la meta («Sobreejecutado»)"
-    ) in sentence
-
-
-def test_attention_sentence_with_other_thresholds(plan, fictional):
-    relaxed = ExecutionMonitoring(fictional, 2026, plan, EXECUTION_CSV, Thresholds(40.0, 30.0, 300.0))
-    assert _plain(relaxed.values["frase_atencion"]) == (
-        "Ningún producto con dato queda por debajo de 40 % de su meta física de 2025."
-    )
-    assert _plain(relaxed.values["umbral_sobreejecucion"]) == "300 %"
-
-
-def test_financial_execution_sentence(chapter):
-    sentence = _plain(chapter.values["frase_avance"])
-    assert "Los 13 productos con dato ejecutaron Q921,312,000 de los Q980,000,000 programados para 2025" in sentence
-    assert "(94.0 %)" in sentence and "presupuesto vigente que informan (Q974,812,000" in sentence
-
-
-def test_indicator_sentence(chapter, first):
-    sentence = _plain(chapter.values["frase_cobertura"])
-    assert "llegaron a 1,260,000 personas, el 36.66 % de la población objetivo" in sentence
-    assert "meta de 1,332,155 personas (38.8 %): un avance de 94.6 %" in sentence
-    assert "no puede calcularse" in chapter._indicator_sentence(2026)
-
-
-def test_projection_sentence(chapter):
-    sentence = _plain(chapter.values["frase_proyeccion"])
-    assert "hasta 2029 el ritmo observado, 10 de los 13 productos con ritmo medido llegarían" in sentence
-    assert "de su meta física de 2029 en el plan 2025-2029, y 1 quedaría por debajo de 70 %" in sentence
-    assert "de los Q1,350,000,000 programados para ese año (94.3 %)" in sentence
-
-
-def test_which_plans_goals_the_chapter_uses(chapter, first, plan):
-    assert chapter.values["frase_estado"].startswith(
-        "La ejecución de 2025 pertenece al plan 2025-2029, el de la edición anterior"
-    )
-    assert chapter.values["frase_metas_usadas"] == (
-        "Esas son las metas de todas las tablas, del indicador y de la proyección de este capítulo. El plan "
-        "2026-2030 fija otras metas para 2026 a 2029: el indicador y la proyección las muestran al lado, como "
-        "referencia, sin medir la ejecución contra ellas."
-    )
-    assert first.values["frase_metas_usadas"] == "Las metas que muestra este capítulo son las del plan 2025-2029."
-    # Edition 2027 follows its own plan: no other plan's goals.
-    own = ExecutionMonitoring(plan, 2026, None, EXECUTION_CSV)
-    assert own.values["frase_estado"] == "La ejecución de 2025 se mide contra las metas del plan 2025-2029."
-    assert "fija otras metas" not in own.values["frase_metas_usadas"]
-
-
-def test_no_execution_sentences(plan, fictional, first):
-    sentence = first.values["frase_estado"]
-    assert "su año de corte, 2024, es anterior al primer año del plan (2025)" in sentence
-    assert "a partir de la edición 2026, con la ejecución de 2025" in sentence
-    missing = ExecutionMonitoring(fictional, 2026, plan, None)
-    assert "sin el registro de ejecución de 2025" in missing.values["frase_estado"]
-
-
-def test_without_data_no_execution_figure_is_printed(first, chapter):
-    texts = first.values
-    assert set(texts) == set(chapter.values)
-    joined = " ".join(texts.values())
-    for figure in ("1,180,000", "1,260,000", "Q921,312,000", "94.2"):
-        assert figure not in joined, figure
-    assert texts["frase_atencion"] == ""
-
-
-def test_a_plan_with_another_indicator_unit(plan_copy):
-    fiches = plan_copy / "fichas.csv"
-    fiches.write_text(fiches.read_text(encoding="utf-8").replace(",Personas,", ",Hogares,"), encoding="utf-8")
-    other = ExecutionMonitoring(load_plan(plan_copy), 2026, None, EXECUTION_CSV)
-    assert "llegaron a 1,260,000 hogares" in other.values["frase_cobertura"]
-    assert other.indicator_table().header[1] == "Meta (hogares)"
-
-
-def test_a_three_year_plan_without_optional_data(tmp_path, plan):
-    """A plan of three years: the chapter's prose follows its own years."""
-    folder = tmp_path / "trienal"
-    shutil.copytree(PLAN_DIR, folder)
-    for name in ("metas_productos", "metas_subproductos", "totales_anuales", "fichas_metas"):
-        path = folder / f"{name}.csv"
-        lines = path.read_text(encoding="utf-8").splitlines()
-        path.write_text(
-            "\n".join(
-                line
-                for line in lines
-                if not (",2028," in line or ",2029," in line or line.startswith(("2028,", "2029,")))
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-    for name, old, new in (("plan", ",2025,2029,", ",2025,2027,"),):
-        path = folder / f"{name}.csv"
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    figures = folder / "cifras_clave.csv"
-    figures.write_text(
-        "\n".join(line for line in figures.read_text(encoding="utf-8").splitlines() if ",2029," not in line) + "\n",
-        encoding="utf-8",
-    )
-    short = ExecutionMonitoring(load_plan(folder), 2026, None, EXECUTION_CSV)
-    assert "hasta 2027 el ritmo observado" in short.values["frase_proyeccion"]
 
 
 def test_execution_projection_chart(followed, fictional):

@@ -15,13 +15,13 @@ from datetime import date
 
 import nbformat
 import pytest
-from editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, page_text, tree_hash
 
 from pom_lib.cli import main
 from pom_lib.publish.archive import archive_edition
 from pom_lib.publish.edition import STAGING, EditionError, InputError, build_edition
 from pom_lib.publish.publication import LOCK
 from pom_lib.publish.registry import read_registry
+from tests.support.editions import EXECUTION, FICTIONAL_PLAN, NBSP, PLAN, page_text, tree_hash
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

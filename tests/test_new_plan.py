@@ -12,11 +12,11 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import pom
-from editions import NBSP, page_text, whole_book_project
-from support.new_plan_form import ACRONYM, FIRST, INSTITUTION, PERIOD, fill_form
 
 from pom_lib.publish.edition import build_edition
+from tests.support.commands import pom
+from tests.support.editions import NBSP, page_text, whole_book_project
+from tests.support.new_plan_form import ACRONYM, FIRST, INSTITUTION, PERIOD, fill_form
 
 NEW_PLAN = ("nuevo-plan", "--institucion", INSTITUTION, "--siglas", ACRONYM, "--periodo", PERIOD)
 # A few tables' headers, as the contract lists their columns.

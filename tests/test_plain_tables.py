@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import FICTIONAL_PLAN_DIR, FIXTURES, PLAN_DIR
 
 from pom_lib.data import plain_tables
 from pom_lib.data.validation import load_tables
+from tests.support.paths import FICTIONAL_PLAN_DIR, FIXTURES, PLAN_DIR
 
 PLANS = [PLAN_DIR, FICTIONAL_PLAN_DIR, *sorted(path for path in (FIXTURES / "planes").iterdir() if path.is_dir())]
 LARGEST = 10**15

@@ -8,10 +8,11 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import PLAN_DIR, pom
-from editions import tree_hash
 
 from pom_lib.export.plan_workbook import package_workbook, read_package
+from tests.support.commands import pom
+from tests.support.editions import tree_hash
+from tests.support.paths import PLAN_DIR
 
 TABLES = [
     "plan",

@@ -16,9 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from citable import misplaced_figures
-from conftest import ROOT, TEST_SITE
-from editions import page_text
+
+from tests.support.citable import misplaced_figures
+from tests.support.editions import page_text
+from tests.support.paths import ROOT, TEST_SITE
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
-from conftest import PLAN_DIR
 
 from pom_lib.compute import reconciliation as rec
 from pom_lib.data.plan import load_plan
+from tests.support.paths import PLAN_DIR
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def _product_findings(report, product_id):
 
 
 def test_every_replica_of_a_larger_plan_gets_the_findings_of_its_original(tmp_path):
-    from synthetic_plan import replica_id, write_scaled_plan
+    from tests.support.synthetic_plan import replica_id, write_scaled_plan
 
     original = rec.reconcile(load_plan(PLAN_DIR))
     scaled = rec.reconcile(load_plan(write_scaled_plan(PLAN_DIR, tmp_path / "plan", 3)))
@@ -108,7 +108,7 @@ def test_every_replica_of_a_larger_plan_gets_the_findings_of_its_original(tmp_pa
 
 
 def test_a_spoiled_replica_is_reported_in_its_own_row(tmp_path):
-    from synthetic_plan import replica_id, write_scaled_plan
+    from tests.support.synthetic_plan import replica_id, write_scaled_plan
 
     plan = write_scaled_plan(PLAN_DIR, tmp_path / "plan", 3)
     sub, product = replica_id("SUB02", 2), replica_id("PRD01", 2)

@@ -6,7 +6,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import PLAN_DIR, ROOT, pom
 
 from pom_lib.cli import build_parser
 from pom_lib.core.errors import PlanError
@@ -21,6 +20,8 @@ from pom_lib.publish.registry import (
     write_registry,
 )
 from pom_lib.render import sphinx_tables
+from tests.support.commands import pom
+from tests.support.paths import PLAN_DIR, ROOT
 
 
 def _entry(year, source=CURRENT, **extra):

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
 
 from pom_lib.publish.build_cache import NOTEBOOK, BuildCache
 from pom_lib.publish.chapter_runner import plan_chapters, run_chapters
 from pom_lib.publish.edition import chapter_stems
+from tests.support.paths import ROOT
 
 # Builds chapters: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro
@@ -38,7 +38,8 @@ def _simd_groups_beyond_baseline() -> list[str]:
 
 
 def _disabled_in_a_new_process(groups: list[str]) -> list[str]:
-    """The groups a new Python process reports off when told to disable `groups` (what numpy accepted)."""
+    """The groups a new Python process reports off when told to disable `groups` (what numpy accepted);
+    a process that fails fails the test, with its error."""
     probe = (
         "import json\nfrom numpy._core._multiarray_umath import __cpu_features__ as found\n"
         f"print(json.dumps([g for g in {groups!r} if not found.get(g)]))"
@@ -46,7 +47,8 @@ def _disabled_in_a_new_process(groups: list[str]) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", probe], env={**os.environ, DISABLE: " ".join(groups)}, capture_output=True, text=True
     )
-    return json.loads(done.stdout) if done.returncode == 0 else []
+    assert done.returncode == 0, f"numpy no arrancó con {DISABLE}={' '.join(groups)}:\n{done.stderr[-2000:]}"
+    return json.loads(done.stdout)
 
 
 def _chapters_with_figures() -> list[str]:
@@ -89,8 +91,7 @@ def test_chapters_are_the_same_bytes_with_and_without_the_processors_simd_extens
     if not groups:
         pytest.skip("numpy no encontró en este procesador extensiones SIMD más allá de su base: nada que desactivar.")
     accepted = _disabled_in_a_new_process(groups)
-    if not accepted:
-        pytest.skip(f"numpy no acepta desactivar {groups} en este procesador ({DISABLE}).")
+    assert accepted, f"numpy no desactivó ninguno de {groups} con {DISABLE}: la comparación no probaría nada."
     monkeypatch.delenv(DISABLE, raising=False)
     stems = _chapters_with_figures()
     assert stems, "book/ no tiene capítulos con figuras"

@@ -9,13 +9,14 @@ import re
 
 import openpyxl
 import pytest
-from conftest import PLAN_DIR, pom
 
 from pom_lib.cli import main
 from pom_lib.core.errors import PlanError
 from pom_lib.data.commentary import read_blocks
 from pom_lib.data.plan import load_plan
 from pom_lib.export.rollforward import parse_period
+from tests.support.commands import pom
+from tests.support.paths import PLAN_DIR
 
 
 def _rows(folder, table):

@@ -9,12 +9,12 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-from browser import check_site
-from editions import page_text, tree_hash
 
 from pom_lib.cli import main
 from pom_lib.publish.edition import EditionError
 from pom_lib.publish.site import build_site, index_page, pdf_name, switcher_data
+from tests.support.browser import check_site
+from tests.support.editions import page_text, tree_hash
 
 # Builds books: left out of `make unitarias` (pytest -m "not libro").
 pytestmark = pytest.mark.libro

@@ -24,8 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from pom_lib.present.display import Figure, Table
 from pom_lib.render.sphinx_tables import PomMimeRenderer, pom_table_body
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 class _Data:

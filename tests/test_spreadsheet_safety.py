@@ -11,12 +11,12 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import pom
 
 from pom_lib.data.plan import load_plan
 from pom_lib.export import downloads, spreadsheet_safety
 from pom_lib.export.execution_template import template_bytes
 from pom_lib.export.matrix import to_csv_text, to_xlsx_bytes
+from tests.support.commands import pom
 
 BOM = b"\xef\xbb\xbf"
 # Names the plan copy gets, as they must read in the CSV and Excel downloads.

@@ -1,14 +1,14 @@
 """Theme strings left in English by the HTML theme are given in Spanish."""
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import sphinx
 
 from pom_lib.render.theme_es import SEARCH_SCRIPT, SPANISH, lighten, translate
+from tests.support.commands import require
+from tests.support.paths import ROOT
 
 SPHINX = Path(sphinx.__file__).parent
 # Sphinx's scripts as the search page loads them (doctools, the Spanish catalogue, the book's script),
@@ -51,12 +51,12 @@ def test_the_icon_script_is_dropped_from_every_page():
     )
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="sin Node.js")
 def test_search_results_agree_in_number():
+    require("node", "«make unitarias» instala Node.js con npm")
     scripts = [
         SPHINX / "themes" / "basic" / "static" / "doctools.js",
         SPHINX / "locale" / "es" / "LC_MESSAGES" / "sphinx.js",
-        Path(__file__).parent.parent / "pom_lib" / "render" / "static" / SEARCH_SCRIPT,
+        ROOT / "pom_lib" / "render" / "static" / SEARCH_SCRIPT,
     ]
     result = subprocess.run(
         ["node", "-e", _SEARCH_MESSAGES_JS, *map(str, scripts)], capture_output=True, text=True, check=True

@@ -7,7 +7,7 @@ link to the PDF, tables cut short beside unused screen, rows whose fixed first c
 and the charts: never shown wider than drawn and, on the phone, no text of a chart under
 pom_lib.present.charts.MIN_TEXT_PX CSS px. Used by the tests and, to measure a build by hand, as a script:
 
-    .venv/bin/python tests/browser.py _build/html
+    .venv/bin/python -m tests.support.browser _build/html
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from pom_lib.present.charts import MIN_TEXT_PX, PHONE_SCREEN
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (PHONE_SCREEN, 1366)
 HEIGHT = 900
@@ -275,6 +275,12 @@ def screenshot(html: Path, page_name: str, width: int, target: Path, full_page: 
         page.screenshot(path=str(target), full_page=full_page)
         context.close()
     return target
+
+
+def browse(html: Path, stems: list[str]) -> dict[str, list[str]]:
+    """What went wrong on each page at a laptop's width, without axe (used for small test books)."""
+    reports = check_site(html, [f"{stem}.html" for stem in stems], widths=(1366,), axe=False)
+    return {report.page.removesuffix(".html"): report.problems for report in reports}
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from conftest import PLAN_DIR
+from tests.support.paths import PLAN_DIR
 
 PAYLOAD = (
     ' <script>alert("pom")</script> <iframe src="x"></iframe> **negrita** {sub-ref}`today` '

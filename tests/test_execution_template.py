@@ -6,12 +6,13 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXECUTION_CSV, fill_template
 
 from pom_lib.compute.execution import yearly_execution
 from pom_lib.core.errors import PlanError
 from pom_lib.data.execution_file import load_execution
 from pom_lib.export.execution_template import template_bytes
+from tests.support.execution_template import fill_template
+from tests.support.paths import EXECUTION_CSV
 
 OPEN_COLUMNS = ("K", "L", "M")  # ejecucion_fisica, ejecucion_financiera, presupuesto_vigente
 ITEMS = 14 + 28

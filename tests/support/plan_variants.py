@@ -1,9 +1,7 @@
-"""What chapter tests share: variants of the real plan written as CSV, and the glue keys a template prints."""
+"""Variants of a plan folder written as CSV: rows kept, changed or dropped, the period cut or moved."""
 
 import csv
 from pathlib import Path
-
-from test_templates import _glue_keys, _template
 
 
 def read_rows(folder: Path, table: str) -> list[dict]:
@@ -88,8 +86,3 @@ def single_program(folder: Path, program_id: str) -> None:
     change_rows(folder, "productos", lambda row: True, programa_id=program_id)
     for table in ("acciones", "objetivos_programas"):
         keep_rows(folder, table, lambda row: row["programa_id"] == program_id)
-
-
-def template_glue_keys(chapter: str) -> set[str]:
-    """Every key the chapter's template pastes (as test_templates reads them), to check variants of the plan."""
-    return _glue_keys(_template(chapter))

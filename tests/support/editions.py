@@ -14,7 +14,8 @@ import shutil
 from pathlib import Path
 
 import nbformat
-from conftest import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
+
+from tests.support.paths import EXECUTION_CSV, FICTIONAL_PLAN_DIR, PLAN_DIR, ROOT
 
 PLAN = "data/pom-minex-2025-2029"
 FICTIONAL_PLAN = "tests/fixtures/plan-ficticio-2026-2030"

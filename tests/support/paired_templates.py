@@ -4,7 +4,7 @@ A reviewer reads and edits notebooks/<capítulo>.md; papermill runs notebooks/<c
 kept by jupytext (jupytext.toml); both files are written out as MyST and compared, so a .md edited without
 `jupytext --sync`, or a notebook edited in Jupyter without it, fails here with the file and the command to run.
 
-    .venv/bin/python tests/paired_templates.py [notebooks]
+    .venv/bin/python -m tests.support.paired_templates [notebooks]
 """
 
 from __future__ import annotations
