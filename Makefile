@@ -2,10 +2,10 @@
 # Cada objetivo prepara solo lo que necesita en una máquina Debian nueva (como root).
 
 PYTHON ?= python3
-# The plan and the edition year, unless given: the defaults of `pom edicion`, written once in
-# pom_lib/core/defaults.py (read with the system Python, before the environment exists).
-PLAN ?= $(shell $(PYTHON) -m pom_lib.core.defaults plan)
-EDICION ?= $(shell $(PYTHON) -m pom_lib.core.defaults edicion)
+# The plan and the edition year, unless given: the current edition of ediciones.yml, as
+# pom_lib/core/defaults.py reads it (asked when a recipe runs, once the environment exists).
+PLAN ?= $(shell $(VENV)/bin/python -m pom_lib.core.defaults plan)
+EDICION ?= $(shell $(VENV)/bin/python -m pom_lib.core.defaults edicion)
 # Optional: the execution file up to EDICION - 1 and the previous edition's plan folder.
 EJECUCION ?=
 PLAN_ANTERIOR ?=
@@ -31,12 +31,12 @@ endef
 .PHONY: book archivar site test revision unitarias bench clean sistema-pdf sistema-pruebas
 
 book: $(ENTORNO) sistema-pdf
-	$(VENV)/bin/pom edicion --plan $(PLAN) --edicion $(EDICION) \
+	$(VENV)/bin/pom edicion $(if $(PLAN),--plan $(PLAN)) $(if $(EDICION),--edicion $(EDICION)) \
 		$(if $(EJECUCION),--ejecucion $(EJECUCION)) $(if $(PLAN_ANTERIOR),--plan-anterior $(PLAN_ANTERIOR))
 
 # Freezes the edition in book/ into ediciones/$(EDICION)/ before the next year's edition.
 archivar: $(ENTORNO)
-	$(VENV)/bin/pom archivar --edicion $(EDICION)
+	$(VENV)/bin/pom archivar $(if $(EDICION),--edicion $(EDICION))
 
 # Every edition of ediciones.yml, from its executed chapters, into _site/.
 site: $(ENTORNO) sistema-pdf

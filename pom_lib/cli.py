@@ -547,8 +547,20 @@ def build_parser() -> SpanishParser:
     plantilla.set_defaults(run=cmd_plantilla)
 
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
-    edicion.add_argument("--plan", default=defaults.PLAN, help="carpeta del plan")
-    edicion.add_argument("--edicion", type=int, default=defaults.EDITION, help="año de la edición")
+    # Without a current edition in ediciones.yml there is no default plan or year: both must be given.
+    edicion.add_argument(
+        "--plan",
+        default=defaults.PLAN,
+        required=defaults.PLAN is None,
+        help="carpeta del plan (por omisión, la de la edición vigente)",
+    )
+    edicion.add_argument(
+        "--edicion",
+        type=int,
+        default=defaults.EDITION,
+        required=defaults.EDITION is None,
+        help="año de la edición (por omisión, el de la edición vigente)",
+    )
     edicion.add_argument(
         "--ejecucion",
         default="",

@@ -1,4 +1,5 @@
-"""The defaults of an edition (plan, year, semáforo) are written once, in pom_lib/core/defaults.py."""
+"""The defaults of an edition (plan, year, semáforo) come from one place, pom_lib/core/defaults.py: the plan and
+the year are the current edition's in ediciones.yml, nowhere in code."""
 
 import subprocess
 import sys
@@ -14,11 +15,47 @@ from tests.support.paths import ROOT
 TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_the_defaults_are_the_published_plan_its_first_edition_and_the_documented_semaforo():
+def test_the_defaults_are_the_current_edition_of_the_registry_and_the_documented_semaforo():
+    # ediciones.yml of this project: the 2025 edition of the published plan, held in book/.
     assert defaults.PLAN == "data/pom-minex-2025-2029"
     assert defaults.EDITION == 2025
     assert (defaults.GREEN, defaults.YELLOW, defaults.OVER) == (90.0, 70.0, 110.0)
     assert defaults.PLAN_FROM_BOOK == "../data/pom-minex-2025-2029"
+
+
+def _registry(tmp_path, text: str):
+    (tmp_path / "ediciones.yml").write_text(text, encoding="utf-8")
+    return defaults.current_edition(tmp_path)
+
+
+def test_the_current_edition_is_the_one_in_book_or_else_the_newest(tmp_path):
+    archived_and_current = """ediciones:
+- anio: 2026
+  plan: data/plan-b
+  fuente: ediciones/2026
+- anio: '2025'
+  plan: data/plan-a
+  fuente: book
+"""
+    assert _registry(tmp_path, archived_and_current)["plan"] == "data/plan-a"
+    none_in_book = "ediciones:\n- {anio: 2025, plan: data/plan-a}\n- {anio: 2027, plan: data/plan-c}\n"
+    assert _registry(tmp_path, none_in_book)["plan"] == "data/plan-c"
+
+
+@pytest.mark.parametrize("text", ["", "ediciones: []\n", "ediciones: [\n", "ediciones:\n- {anio: dos mil, plan: x}\n"])
+def test_without_a_readable_current_edition_there_is_no_default(tmp_path, text):
+    assert _registry(tmp_path, text) == {}
+    assert defaults.current_edition(tmp_path / "sin-proyecto") == {}
+
+
+def test_without_a_current_edition_pom_edicion_asks_for_the_plan_and_the_year(monkeypatch, capsys):
+    monkeypatch.setattr(defaults, "PLAN", None)
+    monkeypatch.setattr(defaults, "EDITION", None)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["edicion"])
+    assert "--plan" in capsys.readouterr().err
+    args = build_parser().parse_args(["edicion", "--plan", "data/x", "--edicion", "2030"])
+    assert (args.plan, args.edicion) == ("data/x", 2030)
 
 
 def test_pom_edicion_takes_its_defaults_from_there(monkeypatch):
@@ -69,10 +106,10 @@ def test_every_template_starts_from_the_defaults(template):
         assert literal not in source, f"{template.name}: {literal}"
 
 
-def test_the_default_plan_is_written_in_one_place():
+def test_no_code_template_or_makefile_names_a_plan():
     places = [
         path.relative_to(ROOT).as_posix()
         for path in [*(ROOT / "pom_lib").rglob("*.py"), *(ROOT / "notebooks").glob("*.*"), ROOT / "Makefile"]
-        if "pom-minex-2025-2029" in path.read_text(encoding="utf-8")
+        if "pom-minex" in path.read_text(encoding="utf-8")
     ]
-    assert places == ["pom_lib/core/defaults.py"]
+    assert places == []
