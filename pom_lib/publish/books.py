@@ -7,6 +7,7 @@ import Sphinx and the extensions while the chapters still run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -53,30 +54,38 @@ def describe(builders) -> str:
 
 
 class WarmBuilders:
-    """One process per builder, started now in `root` with `env`, that imports what a build of the
-    book loads and then waits for its arguments (pom_lib.publish.book_process); `render` hands them
-    their build. Those never handed one are stopped by `close`. Their output goes to work/<builder>.log.
+    """Book builds started ahead: `prepare` starts one process per builder in `root` with `env`, that
+    imports what a build of the book loads and then waits for its arguments
+    (pom_lib.publish.book_process); `render` hands them their builds, and `close` stops those never
+    handed one. Their output goes to work/<builder>.log.
     """
 
     def __init__(self, work: Path, env: dict, root: Path):
+        self.work, self.env, self.root = work, env, root
         self.processes: dict[str, tuple[subprocess.Popen, object]] = {}
+
+    def prepare(self) -> None:
         for builder in BUILDERS:
-            log = (work / f"{builder}.log").open("w", encoding="utf-8")
+            log = (self.work / f"{builder}.log").open("w", encoding="utf-8")
             process = subprocess.Popen(
                 [sys.executable, "-m", "pom_lib.publish.book_process"],
-                cwd=root,
-                env=env,
+                cwd=self.root,
+                env=self.env,
                 stdin=subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
             self.processes[builder] = (process, log)
 
-    def start(self, builder: str, arguments: list[str]) -> tuple[subprocess.Popen, object]:
-        """The builder's process, now running `jupyter-book ARGUMENTS`, and its log."""
+    def start(self, builder: str, arguments: list[str]) -> tuple[subprocess.Popen, object] | None:
+        """The builder's process, now running `jupyter-book ARGUMENTS`, and its log; None if not prepared."""
+        if builder not in self.processes:
+            return None
         process, log = self.processes.pop(builder)
-        process.stdin.write(json.dumps(arguments).encode("utf-8"))
-        process.stdin.close()
+        # A process that died getting ready has said why in its log, which a failed build shows.
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(json.dumps(arguments).encode("utf-8"))
+            process.stdin.close()
         return process, log
 
     def close(self) -> None:
@@ -104,7 +113,7 @@ def render(
     `sphinx_state/<builder>` lends each build the Sphinx state (SPHINX_STATE) of the last build of
     the same book with the same library and settings, and keeps the new one there. The files of
     `source` that did not change must keep their modification time: Sphinx parses again the newer ones.
-    `warm`, processes started earlier in `root` with `env`, run the builds. Each build's log is kept
+    `warm`'s processes, when prepared (in `root`, with `env`), run the builds. Each build's log is kept
     in work/<builder>.log; a failed build raises EditionError with its end.
     """
     running = {}
@@ -128,9 +137,8 @@ def render(
                 "-n",
                 "--keep-going",
             ]
-            if warm is not None:
-                running[builder] = warm.start(builder, arguments)
-            else:
+            running[builder] = warm.start(builder, arguments) if warm is not None else None
+            if running[builder] is None:
                 log = (work / f"{builder}.log").open("w", encoding="utf-8")
                 command = [str(Path(sys.executable).with_name("jupyter-book")), *arguments]
                 running[builder] = (

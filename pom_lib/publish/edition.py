@@ -42,7 +42,14 @@ from pom_lib.data.plan import Plan, load_plan
 from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, WarmBuilders, describe, pdf_filename, render
 from pom_lib.publish.build_cache import BuildCache
-from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
+from pom_lib.publish.chapter_runner import (
+    THRESHOLD_PARAMETERS,
+    WORKDIR,
+    assemble,
+    cores,
+    plan_chapters,
+    run_chapters,
+)
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 from pom_lib.render.imprint import AUTHOR, imprint
 from pom_lib.render.imprint import pdf_name as edition_pdf_name
@@ -387,11 +394,18 @@ def build_edition(
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
         epoch = source_date_epoch(root, edition_year)
-        # A chapter to run means pages to build: the builders get ready on the cores chapters leave idle.
-        to_run = any(cache.chapter(chapter.key) is None for chapter in chapters)
-        warm = WarmBuilders(work, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root) if to_run else None
+        # Fewer chapters to run than cores: the book's builders get ready on a core the chapters leave idle.
+        to_run = sum(cache.chapter(chapter.key) is None for chapter in chapters)
+        warm = WarmBuilders(work, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
         try:
-            entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
+            entries = run_chapters(
+                chapters,
+                cache,
+                root,
+                {SNAPSHOTS: str(cache.plans)},
+                durations,
+                ready=warm.prepare if 0 < to_run < cores() else None,
+            )
             assemble(chapters, entries, new_book)
             config = edition_config(root, plan, edition_year, work / "_config.yml")
             new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
@@ -409,8 +423,7 @@ def build_edition(
                 warm,
             )
         finally:
-            if warm is not None:
-                warm.close()
+            warm.close()
         if new_pages != published_pages:
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
@@ -450,7 +463,7 @@ def _render_changed(
     warm: WarmBuilders | None = None,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
     """Build the HTML and the PDF unless what they were last built from is unchanged (in `warm`'s
-    processes when given).
+    processes when prepared).
 
     Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
     site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
