@@ -1,6 +1,8 @@
-"""The pieces of a fast, safe edition: fingerprints, validated plans, chapter keys, progress, publication."""
+"""The pieces of a fast, safe edition: fingerprints, validated plans, chapter keys, progress, publication,
+book builders started ahead."""
 
 import ast
+import os
 import pickle
 import shutil
 
@@ -13,6 +15,7 @@ from pom_lib.core.fingerprint import tree_fingerprint
 from pom_lib.data.plan import load_plan
 from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 from pom_lib.publish import publication
+from pom_lib.publish.books import WarmBuilders
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
 from pom_lib.publish.edition import input_fingerprint, load_inputs
@@ -301,3 +304,28 @@ def test_an_interrupted_publication_is_completed_by_the_next_run(tmp_path, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == [".trabajo", "_build", "book", "registro.txt"]
     assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html"]
     assert publication.recover(tmp_path, work) == []  # nothing left to do
+
+
+# --- book builders started ahead ------------------------------------------------------------------
+
+
+def test_builders_prepared_and_never_used_end_quietly(tmp_path):
+    warm = WarmBuilders(tmp_path, dict(os.environ), ROOT)
+    assert warm.start("html", ["--version"]) is None  # not prepared: render starts its own process
+    warm.prepare()
+    processes = [process for process, _ in warm.processes.values()]
+    warm.close()
+    assert [process.returncode for process in processes] == [0, 0]
+    assert [(tmp_path / f"{builder}.log").read_text(encoding="utf-8") for builder in ("html", "pdflatex")] == ["", ""]
+
+
+def test_a_prepared_builder_runs_the_jupyter_book_command_it_is_handed(tmp_path):
+    warm = WarmBuilders(tmp_path, dict(os.environ), ROOT)
+    warm.prepare()
+    process, log = warm.start("pdflatex", ["--version"])
+    process.wait()
+    log.close()
+    warm.close()
+    assert process.returncode == 0
+    assert "Jupyter Book" in (tmp_path / "pdflatex.log").read_text(encoding="utf-8")
+    assert (tmp_path / "html.log").read_text(encoding="utf-8") == ""

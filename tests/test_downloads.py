@@ -180,6 +180,16 @@ def test_a_table_download_has_plain_numbers_in_csv_and_formatted_numbers_in_exce
     assert sheet.freeze_panes == "A2"
 
 
+def test_each_row_of_a_sheet_gets_its_own_cells_formats(tmp_path):
+    (tmp_path / "t.xlsx").write_bytes(downloads.table_xlsx(["Cifra"], [["1.5 %"], ["Q2"], ["3"]], "Cifras"))
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [(sheet[f"A{row}"].value, sheet[f"A{row}"].number_format) for row in (2, 3, 4)] == [
+        (1.5, '0.0" %"'),
+        (2, '"Q"#,##0'),
+        (3, "0"),
+    ]
+
+
 # --- Only the plan folder's own files are published --------------------------------------------------
 
 SECRET = b"contenido de fuera de la carpeta del plan"

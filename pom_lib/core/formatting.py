@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+import sys
 
-import pandas as pd
 from babel.numbers import format_currency, format_decimal
 
 LOCALE = "es_GT"
@@ -12,7 +12,12 @@ MISSING = "—"
 
 
 def _is_missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    # pandas' NA can only reach a program that imported pandas: the book builders, which format
+    # figures but hold no data frame, are spared its import.
+    pandas = sys.modules.get("pandas")
+    return (
+        value is None or (pandas is not None and value is pandas.NA) or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def quetzales(value, decimals: int = 0) -> str:

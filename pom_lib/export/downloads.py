@@ -174,12 +174,14 @@ def table_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(str(c)) for c in columns]
-    for row in rows:
+    # Each row's number counted here: the sheet's max_row looks at every cell, once per row a table of
+    # thousands of rows would take minutes.
+    for number, row in enumerate(rows, start=2):
         values = [(cell, None) if isinstance(cell, (int, float)) else cell_value(cell) for cell in row]
         sheet.append([v for v, _ in values])
         for column, (value, number_format) in enumerate(values, start=1):
             if number_format:
-                sheet.cell(sheet.max_row, column).number_format = number_format
+                sheet.cell(number, column).number_format = number_format
             widths[column - 1] = max(widths[column - 1], min(60, len(str(value or ""))))
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width + 2

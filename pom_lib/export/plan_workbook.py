@@ -121,9 +121,9 @@ def _write_table(sheet: Worksheet, resource: dict, package: PlanPackage) -> None
     rows = package.tables.get(resource["name"], [])  # an optional table the plan lacks: an empty sheet
     currency = _currency(package)
     sheet.append([f["name"] for f in fields])
-    for row in rows:
+    # Row numbers counted here: the sheet's max_row looks at every cell, once per row.
+    for number, row in enumerate(rows, start=2):
         sheet.append([None] * len(fields))
-        number = sheet.max_row
         for index, (field, text) in enumerate(zip(fields, row), start=1):
             cell = sheet.cell(number, index)
             cell.value = _cell_value(field, text)

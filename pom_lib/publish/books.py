@@ -1,11 +1,14 @@
 """Rendering a folder of executed chapters into the HTML book and the PDF (Jupyter Book, execution off).
 
 The two builders read the same chapters and write to separate folders, so they run at once, one
-process each: the slower one sets the time.
+process each: the slower one sets the time. Each process may be started ahead (WarmBuilders), to
+import Sphinx and the extensions while the chapters still run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
 import subprocess
 import sys
@@ -50,6 +53,49 @@ def describe(builders) -> str:
     return spanish.join(NAMES[builder] for builder in builders)
 
 
+class WarmBuilders:
+    """Book builds started ahead: `prepare` starts one process per builder in `root` with `env`, that
+    imports what a build of the book loads and then waits for its arguments
+    (pom_lib.publish.book_process); `render` hands them their builds, and `close` stops those never
+    handed one. Their output goes to work/<builder>.log.
+    """
+
+    def __init__(self, work: Path, env: dict, root: Path):
+        self.work, self.env, self.root = work, env, root
+        self.processes: dict[str, tuple[subprocess.Popen, object]] = {}
+
+    def prepare(self) -> None:
+        for builder in BUILDERS:
+            log = (self.work / f"{builder}.log").open("w", encoding="utf-8")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "pom_lib.publish.book_process"],
+                cwd=self.root,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            self.processes[builder] = (process, log)
+
+    def start(self, builder: str, arguments: list[str]) -> tuple[subprocess.Popen, object] | None:
+        """The builder's process, now running `jupyter-book ARGUMENTS`, and its log; None if not prepared."""
+        if builder not in self.processes:
+            return None
+        process, log = self.processes.pop(builder)
+        # A process that died getting ready has said why in its log, which a failed build shows.
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(json.dumps(arguments).encode("utf-8"))
+            process.stdin.close()
+        return process, log
+
+    def close(self) -> None:
+        for process, log in self.processes.values():
+            process.stdin.close()  # read as «no build»: the process ends by itself
+            process.wait()
+            log.close()
+        self.processes = {}
+
+
 def render(
     source: Path,
     work: Path,
@@ -59,6 +105,7 @@ def render(
     root: Path,
     earlier_latex: Path | None = None,
     sphinx_state: Path | None = None,
+    warm: WarmBuilders | None = None,
 ) -> dict[str, Path]:
     """Build the books of `source` at once, each into work/<builder>/; return each builder's output folder.
 
@@ -66,7 +113,8 @@ def render(
     `sphinx_state/<builder>` lends each build the Sphinx state (SPHINX_STATE) of the last build of
     the same book with the same library and settings, and keeps the new one there. The files of
     `source` that did not change must keep their modification time: Sphinx parses again the newer ones.
-    Each build's log is kept in work/<builder>.log; a failed build raises EditionError with its end.
+    `warm`'s processes, when prepared (in `root`, with `env`), run the builds. Each build's log is kept
+    in work/<builder>.log; a failed build raises EditionError with its end.
     """
     running = {}
     try:
@@ -76,9 +124,7 @@ def render(
                 shutil.copytree(sphinx_state / builder, work / builder / "_build")
             if builder == "pdflatex" and earlier_latex is not None and earlier_latex.is_dir():
                 _copy_latex_state(earlier_latex, work / builder / "_build" / OUTPUT[builder])
-            log = (work / f"{builder}.log").open("w", encoding="utf-8")
-            command = [
-                str(Path(sys.executable).with_name("jupyter-book")),
+            arguments = [
                 "build",
                 str(source),
                 "--config",
@@ -91,7 +137,14 @@ def render(
                 "-n",
                 "--keep-going",
             ]
-            running[builder] = (subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT), log)
+            running[builder] = warm.start(builder, arguments) if warm is not None else None
+            if running[builder] is None:
+                log = (work / f"{builder}.log").open("w", encoding="utf-8")
+                command = [str(Path(sys.executable).with_name("jupyter-book")), *arguments]
+                running[builder] = (
+                    subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT),
+                    log,
+                )
         for process, _ in running.values():
             process.wait()
     finally:

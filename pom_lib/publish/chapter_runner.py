@@ -136,14 +136,16 @@ def run_chapters(
     environment: dict[str, str],
     durations: dict[str, float],
     report: Report = silent,
+    ready: Callable[[], None] | None = None,
 ) -> dict[str, Path]:
     """Each chapter's cache entry, running the chapters that have none; one line per chapter to `report`, in
     book order.
 
     `environment` is added to the chapters' kernels' environment. `durations` (seconds per chapter
     in an earlier edition) puts the longest chapters first, so that no core waits alone for one at
-    the end; the time of each chapter run now is written back into it. Raises ChapterError naming
-    the first chapter that failed; the others are stopped.
+    the end; the time of each chapter run now is written back into it. `ready` is called once the
+    first chapter's process has started (its fork server is then up), if any chapter runs. Raises
+    ChapterError naming the first chapter that failed; the others are stopped.
     """
     entries = {chapter.stem: cache.chapter(chapter.key) for chapter in chapters}
     progress = _Progress(chapters, report)
@@ -162,7 +164,7 @@ def run_chapters(
     )
     if pending:
         try:
-            _run_in_parallel(pending, cache, root, environment, finished)
+            _run_in_parallel(pending, cache, root, environment, finished, ready)
         except ChapterError as error:
             progress.failed(next(c for c in pending if c.stem == error.stem))
             raise
@@ -215,8 +217,10 @@ def _run_in_parallel(
     root: Path,
     environment: dict[str, str],
     finished: Callable[[Chapter, Path, float], None],
+    ready: Callable[[], None] | None = None,
 ) -> None:
-    """Run the chapters, one process each and at most one per core, handing each result to `finished`.
+    """Run the chapters, one process each and at most one per core, handing each result to `finished`;
+    `ready` is called once the first has started.
 
     Each chapter's process comes from a fork server that has imported papermill (so it starts
     warm), not from this process: forking a process that has had threads (a test runner, a
@@ -245,6 +249,9 @@ def _run_in_parallel(
                 process.start()
                 sender.close()  # the chapter's process holds the only writing end: its death reads as EOF
                 running[receiver] = (chapter, partial, workdir, process)
+                if ready is not None:
+                    ready()
+                    ready = None
             for receiver in multiprocessing.connection.wait(list(running)):
                 chapter, partial, workdir, process = running.pop(receiver)
                 try:

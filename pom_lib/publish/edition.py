@@ -37,9 +37,16 @@ from pom_lib.core.errors import ChapterError, EditionError, PlanError, Problem
 from pom_lib.core.fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
 from pom_lib.data.plan import Plan, load_plan
 from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
-from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, describe, pdf_filename, render
+from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, WarmBuilders, describe, pdf_filename, render
 from pom_lib.publish.build_cache import BuildCache
-from pom_lib.publish.chapter_runner import THRESHOLD_PARAMETERS, WORKDIR, assemble, plan_chapters, run_chapters
+from pom_lib.publish.chapter_runner import (
+    THRESHOLD_PARAMETERS,
+    WORKDIR,
+    assemble,
+    cores,
+    plan_chapters,
+    run_chapters,
+)
 from pom_lib.publish.progress import Report, silent, step
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 from pom_lib.publish.registry import (
@@ -393,23 +400,39 @@ def build_edition(
         chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
-        entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations, report)
-        assemble(chapters, entries, new_book)
-        config = edition_config(root, plan, year, work / "_config.yml")
-        new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
-        keys, folders = _render_changed(
-            root,
-            work,
-            new_book,
-            new_pages,
-            config,
-            source_date_epoch(root, year),
-            edition_pdf_name(year),
-            record,
-            cache,
-            published_pages,
-            report,
-        )
+        epoch = source_date_epoch(root, year)
+        # Fewer chapters to run than cores: the book's builders get ready on a core the chapters leave idle.
+        to_run = sum(cache.chapter(chapter.key) is None for chapter in chapters)
+        warm = WarmBuilders(work, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
+        try:
+            entries = run_chapters(
+                chapters,
+                cache,
+                root,
+                {SNAPSHOTS: str(cache.plans)},
+                durations,
+                report,
+                ready=warm.prepare if 0 < to_run < cores() else None,
+            )
+            assemble(chapters, entries, new_book)
+            config = edition_config(root, plan, year, work / "_config.yml")
+            new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
+            keys, folders = _render_changed(
+                root,
+                work,
+                new_book,
+                new_pages,
+                config,
+                epoch,
+                edition_pdf_name(year),
+                record,
+                cache,
+                published_pages,
+                report,
+                warm,
+            )
+        finally:
+            warm.close()
         if new_pages != published_pages:
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
@@ -447,8 +470,10 @@ def _render_changed(
     cache: BuildCache,
     published_pages: str,
     report: Report,
+    warm: WarmBuilders | None = None,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
-    """Build the HTML and the PDF unless what they were last built from is unchanged.
+    """Build the HTML and the PDF unless what they were last built from is unchanged (in `warm`'s
+    processes when prepared).
 
     Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
     site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
@@ -478,6 +503,7 @@ def _render_changed(
         root,
         earlier_latex=published["pdflatex"],
         sphinx_state=state,
+        warm=warm,
     )
     cache.mark_sphinx_state(state, new_pages)
     done()

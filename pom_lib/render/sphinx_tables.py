@@ -132,8 +132,13 @@ class WrapNumberedOutputs(SphinxTransform):
                 self.document.note_explicit_target(wrapper, wrapper)
 
     def _downloads(self, stem: str, meta: dict, bundle: nodes.Element) -> list[tuple[str, str]]:
-        """Record the output's files in the environment; return their (label, path) for the links."""
-        store = _store(self.env).setdefault(self.env.docname, {})
+        """Name the output's files; return their (label, path) for the links.
+
+        For the HTML builder, which writes them, their content is made now and kept in the
+        environment: a later build lent this environment makes again only the files of the pages it
+        reads again.
+        """
+        store: dict[str, dict] = {}
         files = []
         if meta["kind"] == "figure":
             svg = next((n["uri"] for n in bundle.findall(nodes.image) if n.get("uri", "").endswith(".svg")), None)
@@ -147,7 +152,21 @@ class WrapNumberedOutputs(SphinxTransform):
             if meta["kind"] == "table":
                 files.append(("Excel", f"{DATA_FOLDER}/{stem}.xlsx"))
                 store[files[-1][1]] = {"xlsx": data, "titulo": meta["caption"]}
+        if self.app.builder.format == "html":
+            kept = _store(self.env).setdefault(self.env.docname, {})
+            kept.update({path: _made(content) for path, content in store.items()})
         return files
+
+
+def _made(content: dict) -> dict:
+    """A download as the environment keeps it: the file of the book to copy, or the table's bytes."""
+    from pom_lib.export.downloads import table_csv, table_xlsx
+
+    if "csv" in content:
+        return {"bytes": table_csv(content["csv"]["columnas"], content["csv"]["filas"])}
+    if "xlsx" in content:
+        return {"bytes": table_xlsx(content["xlsx"]["columnas"], content["xlsx"]["filas"], content["titulo"])}
+    return content
 
 
 def _slug(text: str, limit: int = 60) -> str:
@@ -165,7 +184,8 @@ def _unique(stem: str, taken: set[str]) -> str:
 
 
 def _store(env: Any) -> dict:
-    """Files to write, per document: {docname: {path: content}}; kept in the pickled environment."""
+    """Files the HTML builder writes, per document: {docname: {path: content}} (`_made`); kept in the
+    pickled environment."""
     if not hasattr(env, "pom_descargas"):
         env.pom_descargas = {}
     return env.pom_descargas
@@ -183,18 +203,14 @@ def _merge_downloads(app: Any, env: Any, docnames: set[str], other: Any) -> None
 
 def _write_downloads(app: Any, exception: Exception | None) -> None:
     """Write every table's and chart's files beside the HTML pages (unchanged files are left alone)."""
-    from pom_lib.export.downloads import table_csv, table_xlsx
-
     if exception is not None or app.builder.format != "html":
         return
     for files in _store(app.env).values():
         for path, content in files.items():
             if "copia" in content:
                 data = (Path(app.srcdir) / content["copia"].lstrip("/")).read_bytes()
-            elif "csv" in content:
-                data = table_csv(content["csv"]["columnas"], content["csv"]["filas"])
             else:
-                data = table_xlsx(content["xlsx"]["columnas"], content["xlsx"]["filas"], content["titulo"])
+                data = content["bytes"]
             _write_if_changed(Path(app.outdir) / path, data)
     # Files a chapter writes for readers to cite by a stable address (cifras.json): at the site's root.
     for relative in app.config.pom_archivos_raiz:
