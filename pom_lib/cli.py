@@ -260,10 +260,11 @@ def cmd_edicion(args) -> int:
             html, pdf = build_edition(
                 Path(args.plan),
                 args.edicion,
-                Path.cwd(),
+                _home(args, prepare=True),
                 execution=Path(args.ejecucion) if args.ejecucion else None,
                 previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
                 thresholds=thresholds,
+                project=Path.cwd(),
             )
     except PlanError as error:
         _print_problems(error)
@@ -292,7 +293,7 @@ def cmd_archivar(args) -> int:
 
     try:
         with one_build_at_a_time(Path.cwd()):
-            target = archive_edition(Path.cwd(), args.edicion)
+            target = archive_edition(_home(args), args.edicion, project=Path.cwd())
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "La edición no se archivó")
     print(
@@ -302,14 +303,29 @@ def cmd_archivar(args) -> int:
     return 0
 
 
+def _home(args, prepare: bool = False) -> Path:
+    """Where an edition's paths start: the project, or the folder of --institucion (made ready for a first
+    edition with `prepare`)."""
+    from pom_lib.publish import institutions
+
+    if not args.institucion:
+        return Path.cwd()
+    find = institutions.prepared_home if prepare else institutions.home
+    return find(Path.cwd(), args.institucion)
+
+
 def cmd_sitio(args) -> int:
     from pom_lib.publish.edition import EditionError
+    from pom_lib.publish.portal import publish_site
     from pom_lib.publish.publication import one_build_at_a_time
     from pom_lib.publish.site import build_site
 
     try:
         with one_build_at_a_time(Path.cwd()):
-            index = build_site(Path.cwd(), Path(args.salida))
+            if args.institucion:
+                index = build_site(Path.cwd(), Path(args.salida), _home(args))
+            else:
+                index = publish_site(Path.cwd(), Path(args.salida))
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
     except KeyboardInterrupt:
@@ -499,12 +515,18 @@ def build_parser() -> SpanishParser:
         edicion.add_argument(
             option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} (por omisión, {default:g})"
         )
+    _institution_option(
+        edicion,
+        "la institución cuyo plan se publica; --plan, --ejecucion y --plan-anterior son "
+        "entonces rutas dentro de instituciones/SIGLAS/",
+    )
     edicion.set_defaults(run=cmd_edicion)
 
     archivar = commands.add_parser(
         "archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de preparar la siguiente"
     )
     archivar.add_argument("--edicion", type=int, required=True, help="año de la edición que contiene book/")
+    _institution_option(archivar, "la institución cuya edición vigente se archiva")
     archivar.set_defaults(run=cmd_archivar)
 
     add_plan_file_commands(commands)
@@ -513,8 +535,18 @@ def build_parser() -> SpanishParser:
         "sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector de edición"
     )
     sitio.add_argument("-o", "--salida", default="_site", help="carpeta del sitio (por omisión, _site)")
+    _institution_option(sitio, "publica solo el sitio de esa institución (sin ella, todas: con más de una, el portal)")
     sitio.set_defaults(run=cmd_sitio)
     return parser
+
+
+def _institution_option(command, meaning: str) -> None:
+    command.add_argument(
+        "--institucion",
+        metavar="SIGLAS",
+        default="",
+        help=f"carpeta instituciones/SIGLAS/ de un repositorio de varias instituciones: {meaning}",
+    )
 
 
 # Exit codes of a command ended from outside, as the shell reports them (128 + signal number).

@@ -153,9 +153,12 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
     return found or str(int(datetime(edition_year, 1, 1, tzinfo=UTC).timestamp()))
 
 
-def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
-    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`."""
-    settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+def edition_config(root: Path, plan: Plan, edition_year: int, target: Path, project: Path | None = None) -> Path:
+    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`.
+
+    `root` holds the edition's ediciones.yml; `project` (by default `root`) the shared _config.yml.
+    """
+    settings = yaml.safe_load((Path(project or root) / "_config.yml").read_text(encoding="utf-8"))
     title = f"{plan.info['titulo']} — Libro analítico"
     institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
     # The analysis is the book's (its configured author); the institution owns the plan.
@@ -331,6 +334,7 @@ def build_edition(
     execution: Path | None = None,
     previous_plan: Path | None = None,
     thresholds=None,
+    project: Path | None = None,
 ) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
@@ -340,12 +344,16 @@ def build_edition(
     cutoff year is used when there is one (execution.execution_file_for: data/ejecucion/).
     `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
     umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
+    `root` is where the edition's plans, book/, ediciones.yml and _build/ are (an institution's folder
+    in a repository of several: pom_lib.publish.institutions); `project`, by default `root`, holds
+    the chapter templates (notebooks/) and _config.yml.
     """
     from pom_lib.compute.execution import Thresholds
     from pom_lib.data.execution_file import execution_file_for
     from pom_lib.present.monitoring import cutoff_year
 
     root = Path(root).resolve()
+    project = Path(project).resolve() if project else root
     plan_dir = _resolve(plan_dir, root)
     thresholds = thresholds or Thresholds()
     if not execution:
@@ -377,18 +385,18 @@ def build_edition(
     new_book.mkdir(parents=True)
     try:
         toc = yaml.safe_dump(
-            toc_for_plan(root / "notebooks" / "_toc.yml", edition_chapters(facts["capitulos"], parameters)),
+            toc_for_plan(project / "notebooks" / "_toc.yml", edition_chapters(facts["capitulos"], parameters)),
             allow_unicode=True,
             sort_keys=False,
         )
         (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
         stems = chapter_stems(new_book / "_toc.yml")
-        chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
+        chapters = plan_chapters(stems, project / "notebooks", project, {**parameters, "capitulos": stems}, inputs)
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
         entries = run_chapters(chapters, cache, root, {SNAPSHOTS: str(cache.plans)}, durations)
         assemble(chapters, entries, new_book)
-        config = edition_config(root, plan, edition_year, work / "_config.yml")
+        config = edition_config(root, plan, edition_year, work / "_config.yml", project)
         new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
         keys, folders = _render_changed(
             root,
@@ -424,7 +432,7 @@ def build_edition(
         raise
     shutil.rmtree(work)
     cache.prune({chapter.key for chapter in chapters})
-    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(root / "_config.yml")
+    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(project / "_config.yml")
 
 
 def _render_changed(
@@ -448,7 +456,7 @@ def _render_changed(
     settings = combine(file_fingerprint(config), epoch, code_fingerprint())
     pages = combine(new_pages, settings)
     keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
-    pdf_name = pdf_filename(root / "_config.yml")
+    pdf_name = pdf_filename(config)  # the edition's config keeps the project's PDF name
     published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
     products = {"html": published["html"] / "index.html", "pdflatex": published["pdflatex"] / pdf_name}
     stale = [builder for builder in BUILDERS if record.get(builder) != keys[builder] or not products[builder].is_file()]
@@ -584,12 +592,13 @@ def book_parameters(book: Path) -> dict:
     return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
 
 
-def archive_edition(root: Path, edition_year: int) -> Path:
+def archive_edition(root: Path, edition_year: int, project: Path | None = None) -> Path:
     """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder.
 
     The archive keeps the executed chapters, _toc.yml and the downloads, the edition's
     _config.yml (title from its plan) and edicion.yml (its parameters and the date stamped in
     its pages), so `pom sitio` rebuilds its pages without running anything or reading the plan.
+    `root` and `project` as in build_edition.
     """
     root = Path(root).resolve()
     book, target = root / CURRENT, root / ARCHIVE / str(edition_year)
@@ -618,7 +627,7 @@ def archive_edition(root: Path, edition_year: int) -> Path:
     staging = target.with_name(f".{target.name}.nuevo")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(book, staging, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build", "*.log"))
-    edition_config(root, load_plan(plan_dir), edition_year, staging / "_config.yml")
+    edition_config(root, load_plan(plan_dir), edition_year, staging / "_config.yml", project)
     record = {**{k: v for k, v in entry.items() if k != "fuente"}, "source_date_epoch": epoch}
     (staging / "edicion.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staging.rename(target)

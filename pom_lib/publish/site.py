@@ -51,6 +51,9 @@ STAGING_SUFFIX = ".nuevo"
 WORK = ".sitio"
 # Written into every site folder built here: the one kind of existing folder `pom sitio` replaces.
 MARK = ".pom-sitio"
+SITE_MARK_TEXT = (
+    "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n"
+)
 
 
 def pdf_name(year: int) -> str:
@@ -69,7 +72,7 @@ def edition_source(root: Path, entry: dict) -> Path:
     return source
 
 
-def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[Path, str]:
+def _site_config(root: Path, entry: dict, source: Path, target: Path, project: Path | None = None) -> tuple[Path, str]:
     """The edition's Jupyter Book config with the switcher on, written to `target`; and its date stamp.
 
     An archived edition brings its own frozen config and date; the current one takes the
@@ -77,7 +80,7 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
     """
     year = int(entry["anio"])
     if entry["fuente"] == CURRENT:
-        edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target)
+        edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target, project)
         epoch = source_date_epoch(root, year)
     else:
         frozen = source / "_config.yml"
@@ -95,12 +98,15 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
     return target, epoch
 
 
-def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> dict:
-    """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists."""
+def build_edition_pages(root: Path, entry: dict, work: Path, target: Path, project: Path | None = None) -> dict:
+    """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists.
+
+    `root` holds the edition's ediciones.yml and sources; `project` (by default `root`) the shared _config.yml.
+    """
     year = int(entry["anio"])
     source = edition_source(root, entry)
     work.mkdir(parents=True, exist_ok=True)
-    config, epoch = _site_config(root, entry, source, work / "config.yml")
+    config, epoch = _site_config(root, entry, source, work / "config.yml", project)
     # Jupyter Book reads the source folder only; its output goes to `work`.
     copy = work / "libro"
     shutil.rmtree(copy, ignore_errors=True)
@@ -144,6 +150,22 @@ _DOWNLOAD_LABELS = {
 }
 
 
+# The site's own pages (the index here, the portal's pages in pom_lib.publish.portal): one look for all.
+PAGE_STYLE = (
+    'body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto;\n'
+    """       padding: 0 1rem; color: #222; line-height: 1.5; }
+h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+ul { list-style: none; padding: 0; }
+li { border-top: 1px solid #ddd; padding: .75rem 0; }
+h2 { font-size: 1.2rem; margin: 0; }
+.titulo { margin: .2rem 0; color: #444; }
+.enlaces a { color: #0072B2; }
+.ultima { font-size: .8rem; font-weight: normal; background: #0072B2; color: #fff; border-radius: .3rem;
+          padding: .05rem .4rem; vertical-align: middle; }
+"""
+)
+
+
 def index_page(editions: list[dict]) -> str:
     """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data."""
     latest = editions[0]
@@ -173,17 +195,7 @@ def index_page(editions: list[dict]) -> str:
 <title>Ediciones del libro — {title}</title>
 <link rel="icon" href="{LATEST}/_static/favicon.svg">
 <style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto;
-       padding: 0 1rem; color: #222; line-height: 1.5; }}
-h1 {{ font-size: 1.6rem; margin-bottom: .25rem; }}
-ul {{ list-style: none; padding: 0; }}
-li {{ border-top: 1px solid #ddd; padding: .75rem 0; }}
-h2 {{ font-size: 1.2rem; margin: 0; }}
-.titulo {{ margin: .2rem 0; color: #444; }}
-.enlaces a {{ color: #0072B2; }}
-.ultima {{ font-size: .8rem; font-weight: normal; background: #0072B2; color: #fff; border-radius: .3rem;
-          padding: .05rem .4rem; vertical-align: middle; }}
-</style>
+{PAGE_STYLE}</style>
 </head>
 <body>
 <h1>Libro POM: ediciones publicadas</h1>
@@ -209,38 +221,63 @@ def check_output(root: Path, output: Path) -> None:
         ) from error
 
 
-def build_site(root: Path, output: Path | str = "_site") -> Path:
-    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html."""
-    root = Path(root).resolve()
-    output = Path(output) if Path(output).is_absolute() else root / output
-    work = root / WORK
-    recover_and_say(root, work, "del sitio anterior")
-    entries = read_registry(root)
+def write_editions(home: Path, project: Path, entries: list[dict], staging: Path, work: Path, say=print) -> list[dict]:
+    """Every edition of `entries` (ediciones.yml of `home`) into `staging`, with versiones.js, index.html and
+    ultima/; return what the index lists. `say` reports each edition's progress («Edición 2025 (book) … lista»)."""
+    editions = []
+    for entry in entries:
+        say(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
+        year = str(entry["anio"])
+        editions.append(build_edition_pages(home, entry, work / year, staging / year, project))
+        say("lista", flush=True)
+    (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
+    (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
+    # A copy, not a redirect: every page of the newest edition also answers under ultima/.
+    shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+    return editions
+
+
+def site_entries(home: Path) -> list[dict]:
+    """The editions ediciones.yml of `home` lists, newest first; EditionError when there are none."""
+    entries = read_registry(home)
     if not entries:
         raise EditionError(
             "No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición (pom edicion la registra)."
         )
+    return entries
+
+
+def prepare_staging(root: Path, output: Path, text: str) -> tuple[Path, Path]:
+    """Check `output` (relative to root) and make its empty staging folder, marked as built here with `text`.
+
+    Return (output, staging), both absolute.
+    """
+    output = Path(output) if Path(output).is_absolute() else root / output
     check_output(root, output)
     output = output.resolve()
     staging = output.with_name(output.name + STAGING_SUFFIX)
     check_output(root, staging)
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(work, ignore_errors=True)
     staging.mkdir(parents=True)
-    (staging / MARK).write_text(
-        "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n",
-        encoding="utf-8",
-    )
+    (staging / MARK).write_text(text, encoding="utf-8")
+    return output, staging
+
+
+def build_site(root: Path, output: Path | str = "_site", home: Path | None = None) -> Path:
+    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html.
+
+    `home`, by default `root`, is the folder whose ediciones.yml lists the editions (an institution's
+    folder in a repository of several: pom_lib.publish.institutions).
+    """
+    root = Path(root).resolve()
+    home = Path(home).resolve() if home else root
+    work = root / WORK
+    recover_and_say(root, work, "del sitio anterior")
+    entries = site_entries(home)
+    output, staging = prepare_staging(root, output, SITE_MARK_TEXT)
+    shutil.rmtree(work, ignore_errors=True)
     try:
-        editions = []
-        for entry in entries:
-            print(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
-            editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
-            print("lista", flush=True)
-        (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
-        (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
-        # A copy, not a redirect: every page of the newest edition also answers under ultima/.
-        shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+        write_editions(home, root, entries, staging, work)
         publish(root, work, [(staging, output)], {})
     except KeyboardInterrupt:
         if not (work / JOURNAL).exists():
