@@ -155,6 +155,7 @@ def build_institutions(root: Path, found: list[Institution], say=print, builder=
     """
     builder = builder or build_institution
     build = Path(root) / BUILD
+    build.mkdir(parents=True, exist_ok=True)
     keys = {institution.siglas: institution_fingerprint(root, institution) for institution in found}
     stale = [
         i for i in found if _kept_key(build / i.siglas) != keys[i.siglas] or not (build / i.siglas / SITE).is_dir()
