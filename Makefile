@@ -63,11 +63,12 @@ revision: $(ENTORNO)
 unitarias: $(ENTORNO)
 	$(VENV)/bin/python -m pytest -m "not libro" -n auto --dist loadfile tests
 
-# Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
-# `make test`. RONDAS=1 for a quick look.
+# Times and memory of editions (1×, 10× and 100× plans) against the machine's floor, and of the portal of
+# INSTITUCIONES institutions × 2 editions (0: without it); never part of `make test`. RONDAS=1 for a quick look.
 RONDAS ?= 3
+INSTITUCIONES ?= 20
 bench: $(ENTORNO) sistema-pdf sistema-pruebas
-	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS)
+	$(VENV)/bin/python tests/benchmark.py --rondas $(RONDAS) --instituciones $(INSTITUCIONES)
 
 clean:
 	@echo "Borrando _build/ (con la caché de capítulos), _site/, node_modules/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."
