@@ -162,11 +162,16 @@ def test_institutions_are_the_root_and_each_folder(repository):
 
 
 def test_a_single_institution_keeps_todays_site(repository, monkeypatch):
-    shutil.rmtree(repository / "instituciones")
     calls = []
-    monkeypatch.setattr(portal, "build_site", lambda root, output, home: calls.append((root, output, home)))
+    monkeypatch.setattr(portal, "build_site", lambda root, output, home=None: calls.append((root, output, home)))
+    # Today's layout: the root's site, as ever.
+    shutil.move(repository / "instituciones", repository.parent / "aparte")
     portal.publish_site(repository, "_site")
-    assert calls == [(repository, "_site", repository)]
+    # One institution under instituciones/ and none at the root: its site, as the site of one institution.
+    shutil.move(repository.parent / "aparte", repository / "instituciones")
+    (repository / "ediciones.yml").write_text("ediciones: []\n", encoding="utf-8")
+    portal.publish_site(repository, "_site")
+    assert calls == [(repository, "_site", None), (repository, "_site", repository / "instituciones" / "ANASAR")]
 
 
 def test_each_institution_has_its_own_registry_and_archive(repository):

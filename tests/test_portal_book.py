@@ -64,7 +64,7 @@ def test_portal_of_one_institution_is_todays_site_under_its_acronym(portal):
         folder = portal["site"] / siglas
         assert (folder / "versiones.js").is_file() and (folder / "ultima" / "index.html").is_file()
         assert (folder / "2025" / "libro-pom-2025.pdf").read_bytes().startswith(b"%PDF")
-    assert "Autoridad Nacional del Agua" in page_text(portal["site"] / "ANASAR" / "2025" / "index.html")
+    assert "Autoridad Nacional del Agua" in page_text(portal["site"] / "ANASAR" / "2025" / "anexos.html")
 
 
 def test_second_run_rebuilds_nothing(portal):

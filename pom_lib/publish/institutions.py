@@ -45,7 +45,7 @@ def home(root: Path, siglas: str) -> Path:
             f"«{siglas}» no es una sigla de institución: use letras, dígitos, «-» o «_» (p. ej. --institucion MINEX)."
         )
     if folder.is_symlink() or not folder.is_dir():
-        known = [found.siglas for found in _folders(root)]
+        known = [found.siglas for found in institution_folders(root)]
         listed = f"las instituciones del proyecto son {spanish.join(known)}" if known else "no hay ninguna todavía"
         raise EditionError(
             f"No existe la carpeta {FOLDER}/{siglas}/ de la institución «{siglas}» ({listed}). Créela con sus "
@@ -65,7 +65,7 @@ def prepared_home(root: Path, siglas: str) -> Path:
 def institutions(root: Path) -> list[Institution]:
     """Every institution of the repository with editions, by acronym: the root's own, then instituciones/*/."""
     root = Path(root).resolve()
-    found = _folders(root)
+    found = institution_folders(root)
     entries = read_registry(root)
     if entries:
         plan = load_plan((root / entries[0]["plan"]).resolve())
@@ -79,7 +79,7 @@ def institutions(root: Path) -> list[Institution]:
     return sorted(found, key=lambda institution: institution.siglas)
 
 
-def _folders(root: Path) -> list[Institution]:
+def institution_folders(root: Path) -> list[Institution]:
     """The institutions under instituciones/ whose ediciones.yml lists at least one edition."""
     parent = root / FOLDER
     if not parent.is_dir():

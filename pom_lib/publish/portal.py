@@ -36,7 +36,7 @@ from pom_lib.data.snapshot import plan_fingerprint
 from pom_lib.present import portal as present
 from pom_lib.publish.chapter_runner import cores
 from pom_lib.publish.edition import CURRENT, REGISTRY, source_date_epoch
-from pom_lib.publish.institutions import Institution, institutions
+from pom_lib.publish.institutions import Institution, institution_folders, institutions
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 from pom_lib.publish.site import (
     LATEST,
@@ -85,9 +85,11 @@ ol li { border: none; padding: .1rem 0; }
 def publish_site(root: Path, output: Path | str = "_site") -> Path:
     """`pom sitio`: the site of the only institution, as it always was, or the portal of several; its index."""
     root = Path(root).resolve()
+    if not institution_folders(root):  # today's layout: nothing to look up
+        return build_site(root, output)
     found = institutions(root)
-    if len(found) <= 1:
-        return build_site(root, output, found[0].home if found else None)
+    if len(found) == 1:
+        return build_site(root, output, found[0].home)
     return build_portal(root, output, found)
 
 
@@ -99,11 +101,11 @@ def build_portal(root: Path, output: Path | str, found: list[Institution], say=p
     root = Path(root).resolve()
     work = root / WORK
     recover_and_say(root, work, "del sitio anterior")
-    compared = [compared_plan(institution) for institution in found]  # every plan valid before anything is built
     output, staging = prepare_staging(root, output, PORTAL_MARK_TEXT)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
+        compared = [compared_plan(institution) for institution in found]  # every plan valid before any build
         sites = build_institutions(root, found, say, builder or build_institution)
         for institution in found:
             shutil.copytree(sites[institution.siglas], staging / institution.siglas)
