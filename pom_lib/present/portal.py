@@ -172,15 +172,11 @@ def _yearly_goals_chart(table: pd.DataFrame) -> Chart:
     ax.figure.legend(*ax.get_legend_handles_labels(), frameon=False, loc="outside lower left", ncols=2)
     largest = order[0]
     alt = (
-        f"Líneas, una por institución, con la meta financiera de cada año de su plan. {largest} tiene el mayor "
-        f"total del período; el año con más instituciones es {spanish.join(str(y) for y in _busiest(table))}."
+        f"Líneas, una por institución, con la meta financiera de cada año de su plan, de {table.columns[0]} a "
+        f"{table.columns[-1]}. {largest} tiene el mayor total: "
+        f"{fmt.millions_of_quetzales(table.loc[largest].sum())} en su período."
     )
     return Chart(fig, alt, table.reset_index().melt(id_vars="siglas", var_name="anio").dropna())
-
-
-def _busiest(table: pd.DataFrame) -> list[int]:
-    counts = table.notna().sum()
-    return [int(year) for year in counts[counts == counts.max()].index[:1]]
 
 
 @_styled
