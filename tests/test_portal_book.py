@@ -78,13 +78,13 @@ def test_index_and_comparison(portal):
     assert "Ministerio de Relaciones Exteriores (MINEX)" in index
     assert "Autoridad Nacional del Agua y Saneamiento Rural (ANASAR)" in index
     assert "Metas financieras del período Q1,193,726,000" in index
-    for link in re.findall(r'href="([^"#]+)"', (site / "index.html").read_text(encoding="utf-8")):
+    for link in re.findall(r'href="([^"#:]+)"', (site / "index.html").read_text(encoding="utf-8")):
         assert (site / link).is_file(), link
     comparison = page_text(site / "comparacion.html")
     assert "ANASAR, edición 2025 (plan 2025-2029); MINEX, edición 2025 (plan 2025-2029)" in comparison
-    assert "Q213,865,000" in comparison and "54.4 %" in comparison
+    assert "Q213,865,000" in comparison and "54.4\u00a0%" in comparison
     page = (site / "comparacion.html").read_text(encoding="utf-8")
-    for link in re.findall(r'(?:href|src)="([^"#]+)"', page):
+    for link in re.findall(r'(?:href|src)="([^"#:]+)"', page):
         assert (site / link).is_file(), link
 
 
