@@ -36,7 +36,8 @@ book: $(ENTORNO) sistema-pdf
 archivar: $(ENTORNO)
 	$(VENV)/bin/pom archivar --edicion $(EDICION)
 
-# Every edition of ediciones.yml, from its executed chapters, into _site/.
+# Every edition of ediciones.yml, from its executed chapters, into _site/ (with several institutions,
+# instituciones/<SIGLAS>/, the portal of all of them).
 site: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom sitio
 
