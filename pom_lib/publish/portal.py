@@ -12,7 +12,8 @@ with two or more (pom_lib.publish.institutions), the portal:
 Each institution's site is built in _build/portal/<SIGLAS>/ beside the fingerprint of everything
 it is built from (its ediciones.yml, its editions' sources, the plan and date of its current
 edition, _config.yml and the library): a later run builds again only the institutions whose
-fingerprint changed, several at once (one process each, at most one per core), and always writes
+fingerprint changed, several at once (one process each, as many as the cores can take with the two
+builders of an edition running at once: parallel_institutions), and always writes
 the index and the comparison. _build/portal/construccion.json says which institutions were built.
 The portal is assembled in a staging folder and replaces the last one only when everything
 succeeded (pom_lib.publish.publication): a failure leaves the published portal as it was.
@@ -34,6 +35,7 @@ from pom_lib.core.fingerprint import code_fingerprint, combine, file_fingerprint
 from pom_lib.data.plan import load_plan
 from pom_lib.data.snapshot import plan_fingerprint
 from pom_lib.present import portal as present
+from pom_lib.publish.books import BUILDERS
 from pom_lib.publish.chapter_runner import cores
 from pom_lib.publish.edition import CURRENT, REGISTRY, source_date_epoch
 from pom_lib.publish.institutions import Institution, institution_folders, institutions
@@ -167,7 +169,7 @@ def build_institutions(root: Path, found: list[Institution], say=print, builder=
             say(f"{institution.siglas}: sin cambios", flush=True)
     if stale:
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(cores(), len(stale)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(parallel_institutions(), len(stale)), mp_context=context) as pool:
             running = {
                 pool.submit(builder, str(root), str(i.home), i.siglas, str(build), keys[i.siglas]): i for i in stale
             }
@@ -198,6 +200,11 @@ def build_institution(root: str, home: str, siglas: str, build: str, key: str) -
     (partial / FINGERPRINT).write_text(key, encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
+
+
+def parallel_institutions() -> int:
+    """How many institutions build at once: an edition already keeps one core per builder (HTML, PDF) busy."""
+    return max(1, cores() // len(BUILDERS))
 
 
 def _kept_key(folder: Path) -> str | None:
