@@ -108,7 +108,7 @@ def build_portal(root: Path, output: Path | str, found: list[Institution], say=p
     work.mkdir(parents=True)
     try:
         compared = [compared_plan(institution) for institution in found]  # every plan valid before any build
-        sites = build_institutions(root, found, say, builder or build_institution)
+        sites = build_institutions(root, found, say, builder)
         for institution in found:
             shutil.copytree(sites[institution.siglas], staging / institution.siglas)
         write_comparison(staging, compared)
@@ -184,7 +184,8 @@ def build_institutions(root: Path, found: list[Institution], say=print, builder=
 def build_institution(root: str, home: str, siglas: str, build: str, key: str) -> None:
     """One institution's site into build/<siglas>/ (in its own process), replacing the kept one only when done.
 
-    Errors come back as EditionError naming the institution (a message, which crosses processes whole).
+    Errors come back as EditionError naming the institution (a message, which crosses processes whole);
+    the work folder then stays, with the log a failed book build names.
     """
     target, build = Path(build) / siglas, Path(build)
     partial, work = build / f"{siglas}.nuevo", build / f"{siglas}.trabajo"
@@ -195,8 +196,7 @@ def build_institution(root: str, home: str, siglas: str, build: str, key: str) -
         write_editions(Path(home), Path(root), site_entries(Path(home)), partial / SITE, work, say=_quiet)
     except (EditionError, PlanError) as error:
         raise EditionError(f"{siglas}: {error}") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
     (partial / FINGERPRINT).write_text(key, encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
