@@ -111,7 +111,8 @@ def build_edition_pages(root: Path, entry: dict, work: Path, target: Path, proje
     copy = work / "libro"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
-    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
+    # From the project: the work folder (and the log a failure names) may lie outside an institution's folder.
+    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, Path(project or root))
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     shutil.copytree(built["html"], target)
     shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
