@@ -63,6 +63,9 @@ def test_portal_of_one_institution_is_todays_site_under_its_acronym(portal):
     for siglas in ("MINEX", "ANASAR"):
         folder = portal["site"] / siglas
         assert (folder / "versiones.js").is_file() and (folder / "ultima" / "index.html").is_file()
+        assert '<a href="../index.html">Todas las instituciones</a>' in (folder / "index.html").read_text(
+            encoding="utf-8"
+        )
         assert (folder / "2025" / "libro-pom-2025.pdf").read_bytes().startswith(b"%PDF")
     assert "Autoridad Nacional del Agua" in page_text(portal["site"] / "ANASAR" / "2025" / "anexos.html")
 

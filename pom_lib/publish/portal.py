@@ -60,6 +60,8 @@ PORTAL_MARK_TEXT = (
     "Portal de las instituciones y sus ediciones, construido por «pom sitio», que lo reemplaza entero en cada "
     "publicación.\n"
 )
+# Above the title of each institution's index: the way back to the portal.
+BACK = '<p><a href="../index.html">Todas las instituciones</a></p>\n'
 # Columns of the comparison tables that hold text; the others hold figures, aligned to the right.
 TEXT_COLUMNS = {"Institución", "Indicador principal"}
 PORTAL_STYLE = (
@@ -193,7 +195,7 @@ def build_institution(root: str, home: str, siglas: str, build: str, key: str) -
         shutil.rmtree(leftover, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        write_editions(Path(home), Path(root), site_entries(Path(home)), partial / SITE, work, say=_quiet)
+        write_editions(Path(home), Path(root), site_entries(Path(home)), partial / SITE, work, _quiet, BACK)
     except (EditionError, PlanError) as error:
         raise EditionError(f"{siglas}: {error}") from None
     shutil.rmtree(work, ignore_errors=True)

@@ -167,8 +167,11 @@ h2 { font-size: 1.2rem; margin: 0; }
 )
 
 
-def index_page(editions: list[dict]) -> str:
-    """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data."""
+def index_page(editions: list[dict], up: str = "") -> str:
+    """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data.
+
+    `up`, when given, is a first line of HTML above the title (the way back to a portal's index).
+    """
     latest = editions[0]
     items = []
     for edition in editions:
@@ -199,7 +202,7 @@ def index_page(editions: list[dict]) -> str:
 {PAGE_STYLE}</style>
 </head>
 <body>
-<h1>Libro POM: ediciones publicadas</h1>
+{up}<h1>Libro POM: ediciones publicadas</h1>
 <p>Cada año se publica una edición del libro analítico del Plan Operativo Multianual, con la ejecución del año
 anterior y los cambios respecto de la edición previa. Las ediciones anteriores se conservan tal como se
 publicaron. <a href="{LATEST}/index.html">Ir a la última edición ({latest["anio"]})</a>.</p>
@@ -222,9 +225,12 @@ def check_output(root: Path, output: Path) -> None:
         ) from error
 
 
-def write_editions(home: Path, project: Path, entries: list[dict], staging: Path, work: Path, say=print) -> list[dict]:
+def write_editions(
+    home: Path, project: Path, entries: list[dict], staging: Path, work: Path, say=print, up: str = ""
+) -> list[dict]:
     """Every edition of `entries` (ediciones.yml of `home`) into `staging`, with versiones.js, index.html and
-    ultima/; return what the index lists. `say` reports each edition's progress («Edición 2025 (book) … lista»)."""
+    ultima/; return what the index lists. `say` reports each edition's progress («Edición 2025 (book) … lista»);
+    `up` goes on the index as index_page says."""
     editions = []
     for entry in entries:
         say(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="", flush=True)
@@ -232,7 +238,7 @@ def write_editions(home: Path, project: Path, entries: list[dict], staging: Path
         editions.append(build_edition_pages(home, entry, work / year, staging / year, project))
         say("lista", flush=True)
     (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
-    (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
+    (staging / "index.html").write_text(index_page(editions, up), encoding="utf-8")
     # A copy, not a redirect: every page of the newest edition also answers under ultima/.
     shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
     return editions
