@@ -32,8 +32,8 @@ from pom_lib.core import escaping
 from pom_lib.core import formatting as fmt
 from pom_lib.core.errors import EditionError, PlanError
 from pom_lib.core.fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
-from pom_lib.data.plan import load_plan
-from pom_lib.data.snapshot import plan_fingerprint
+from pom_lib.data.plan import Plan, load_plan
+from pom_lib.data.snapshot import plan_fingerprint, read_snapshot, write_snapshot
 from pom_lib.present import portal as present
 from pom_lib.publish.books import BUILDERS
 from pom_lib.publish.chapter_runner import cores
@@ -53,6 +53,8 @@ from pom_lib.publish.site import (
 
 BUILD = Path("_build") / "portal"
 SITE = "sitio"
+# Under BUILD: the validated plans of the comparison (pom_lib.data.snapshot).
+PLANS = "planes"
 FINGERPRINT = "huella.txt"
 LOG = "construccion.json"
 COMPARISON = "comparacion"
@@ -109,7 +111,8 @@ def build_portal(root: Path, output: Path | str, found: list[Institution], say=p
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        compared = [compared_plan(institution) for institution in found]  # every plan valid before any build
+        # Every plan valid before anything is built.
+        compared = [compared_plan(institution, root / BUILD / PLANS) for institution in found]
         sites = build_institutions(root, found, say, builder)
         for institution in found:
             shutil.copytree(sites[institution.siglas], staging / institution.siglas)
@@ -126,15 +129,24 @@ def build_portal(root: Path, output: Path | str, found: list[Institution], say=p
     return output / "index.html"
 
 
-def compared_plan(institution: Institution) -> Compared:
-    """The institution in the comparison: the plan of its newest edition, validated."""
+def compared_plan(institution: Institution, snapshots: Path) -> Compared:
+    """The institution in the comparison: the plan of its newest edition, validated.
+
+    A plan validated by an earlier run is read from its snapshot in `snapshots` (pom_lib.data.snapshot),
+    kept for exactly the same files: a portal of many institutions does not validate them all again.
+    """
     entry = site_entries(institution.home)[0]
+    source = (institution.home / entry["plan"]).resolve()
+    tables = read_snapshot(source, snapshots)
+    if tables is not None:
+        return Compared(institution.siglas, int(entry["anio"]), Plan(source=source, tables=tables))
     try:
-        plan = load_plan((institution.home / entry["plan"]).resolve())
+        plan = load_plan(source)
     except PlanError as error:
         raise EditionError(
             f"el plan de la edición {entry['anio']} de {institution.siglas} ({entry['plan']}) no es válido:\n{error}"
         ) from error
+    write_snapshot(snapshots, source, plan.tables)
     return Compared(institution.siglas, int(entry["anio"]), plan)
 
 
