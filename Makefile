@@ -38,7 +38,8 @@ book: $(ENTORNO) sistema-pdf
 archivar: $(ENTORNO)
 	$(VENV)/bin/pom archivar $(if $(EDICION),--edicion $(EDICION))
 
-# Every edition of ediciones.yml, from its executed chapters, into _site/.
+# Every edition of ediciones.yml, from its executed chapters, into _site/ (with several institutions,
+# instituciones/<SIGLAS>/, the portal of all of them).
 site: $(ENTORNO) sistema-pdf
 	$(VENV)/bin/pom sitio
 
@@ -66,11 +67,12 @@ revision: $(ENTORNO)
 unitarias: $(ENTORNO) sistema-pdf sistema-pruebas $(AXE)
 	$(VENV)/bin/python -m pytest -m "not libro" -n auto --dist loadfile tests
 
-# Times and memory of editions (1×, 10× and 100× plans) against the machine's floor; never part of
-# `make test`. RONDAS=1 for a quick look.
+# Times and memory of editions (1×, 10× and 100× plans) against the machine's floor, and of the portal of
+# INSTITUCIONES institutions × 2 editions (0: without it); never part of `make test`. RONDAS=1 for a quick look.
 RONDAS ?= 3
+INSTITUCIONES ?= 20
 bench: $(ENTORNO) sistema-pdf sistema-pruebas
-	$(VENV)/bin/python -m tests.benchmark --rondas $(RONDAS)
+	$(VENV)/bin/python -m tests.benchmark --rondas $(RONDAS) --instituciones $(INSTITUCIONES)
 
 clean:
 	@echo "Borrando _build/ (con la caché de capítulos), _site/, node_modules/ y las carpetas de trabajo (book/ y ediciones/ se conservan)."

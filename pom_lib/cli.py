@@ -264,14 +264,17 @@ def cmd_edicion(args) -> int:
         return 2
     try:
         with one_build_at_a_time(Path.cwd()):
+            home = _home(args, prepare=True)
+            plan, year = _edition_choice(args, home)
             html, pdf = build_edition(
-                Path(args.plan),
-                args.edicion,
-                Path.cwd(),
+                plan,
+                year,
+                home,
                 execution=Path(args.ejecucion) if args.ejecucion else None,
                 previous_plan=Path(args.plan_anterior) if args.plan_anterior else None,
                 thresholds=thresholds,
                 report=_report,
+                project=Path.cwd(),
             )
     except PlanError as error:
         _print_problems(error)
@@ -294,13 +297,27 @@ def cmd_edicion(args) -> int:
     return 0
 
 
+def _edition_choice(args, home: Path) -> tuple[Path, int]:
+    """The plan and year of the edition to build: as given, or the current edition's in home's ediciones.yml."""
+    current = defaults.current_edition(home)
+    plan = args.plan or current.get("plan")
+    year = args.edicion or (int(current["anio"]) if current else None)
+    if not plan or year is None:
+        where = f"instituciones/{args.institucion}/" if args.institucion else "este proyecto"
+        raise EditionError(
+            f"{where} no tiene una edición vigente en ediciones.yml de la que tomar el plan y el año: "
+            "indique --plan y --edicion (por ejemplo, --plan data/<carpeta del plan> --edicion <año>)."
+        )
+    return Path(plan), year
+
+
 def cmd_archivar(args) -> int:
     from pom_lib.publish.archive import archive_edition
     from pom_lib.publish.publication import one_build_at_a_time
 
     try:
         with one_build_at_a_time(Path.cwd()):
-            target = archive_edition(Path.cwd(), args.edicion)
+            target = archive_edition(_home(args), args.edicion, project=Path.cwd())
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "La edición no se archivó")
     print(
@@ -310,13 +327,29 @@ def cmd_archivar(args) -> int:
     return 0
 
 
+def _home(args, prepare: bool = False) -> Path:
+    """Where an edition's paths start: the project, or the folder of --institucion (made ready for a first
+    edition with `prepare`)."""
+    from pom_lib.publish import institutions
+
+    if not args.institucion:
+        return Path.cwd()
+    find = institutions.prepared_home if prepare else institutions.home
+    return find(Path.cwd(), args.institucion)
+
+
 def cmd_sitio(args) -> int:
+    from pom_lib.present.portal import write_pages
+    from pom_lib.publish.portal import publish_site
     from pom_lib.publish.publication import one_build_at_a_time
     from pom_lib.publish.site import build_site
 
     try:
         with one_build_at_a_time(Path.cwd()):
-            index = build_site(Path.cwd(), Path(args.salida), _report)
+            if args.institucion:
+                index = build_site(Path.cwd(), Path(args.salida), _home(args), _report)
+            else:
+                index = publish_site(Path.cwd(), Path(args.salida), write_pages, _report)
     except (EditionError, PlanError) as error:
         return _edition_failed(error, "El sitio no se pudo construir (el anterior se conserva)")
     except KeyboardInterrupt:
@@ -547,20 +580,9 @@ def build_parser() -> SpanishParser:
     plantilla.set_defaults(run=cmd_plantilla)
 
     edicion = commands.add_parser("edicion", help="ejecuta los capítulos y construye el libro HTML y PDF")
-    # Without a current edition in ediciones.yml there is no default plan or year: both must be given.
-    edicion.add_argument(
-        "--plan",
-        default=defaults.PLAN,
-        required=defaults.PLAN is None,
-        help="carpeta del plan (por omisión, la de la edición vigente)",
-    )
-    edicion.add_argument(
-        "--edicion",
-        type=int,
-        default=defaults.EDITION,
-        required=defaults.EDITION is None,
-        help="año de la edición (por omisión, el de la edición vigente)",
-    )
+    # Without them, the current edition's (ediciones.yml of the project or of --institucion): `_edition_choice`.
+    edicion.add_argument("--plan", help="carpeta del plan (por omisión, la de la edición vigente)")
+    edicion.add_argument("--edicion", type=int, help="año de la edición (por omisión, el de la edición vigente)")
     edicion.add_argument(
         "--ejecucion",
         default="",
@@ -581,12 +603,18 @@ def build_parser() -> SpanishParser:
         edicion.add_argument(
             option, type=float, default=default, help=f"semáforo de seguimiento: {meaning} (por omisión, {default:g})"
         )
+    _institution_option(
+        edicion,
+        "la institución cuyo plan se publica; --plan, --ejecucion y --plan-anterior son "
+        "entonces rutas dentro de instituciones/SIGLAS/",
+    )
     edicion.set_defaults(run=cmd_edicion)
 
     archivar = commands.add_parser(
         "archivar", help="congela la edición vigente (book/) en ediciones/AÑO/ antes de preparar la siguiente"
     )
     archivar.add_argument("--edicion", type=int, required=True, help="año de la edición que contiene book/")
+    _institution_option(archivar, "la institución cuya edición vigente se archiva")
     archivar.set_defaults(run=cmd_archivar)
 
     add_plan_file_commands(commands)
@@ -595,8 +623,18 @@ def build_parser() -> SpanishParser:
         "sitio", help="publica todas las ediciones de ediciones.yml en un sitio con selector de edición"
     )
     sitio.add_argument("-o", "--salida", default="_site", help="carpeta del sitio (por omisión, _site)")
+    _institution_option(sitio, "publica solo el sitio de esa institución (sin ella, todas: con más de una, el portal)")
     sitio.set_defaults(run=cmd_sitio)
     return parser
+
+
+def _institution_option(command, meaning: str) -> None:
+    command.add_argument(
+        "--institucion",
+        metavar="SIGLAS",
+        default="",
+        help=f"carpeta instituciones/SIGLAS/ de un repositorio de varias instituciones: {meaning}",
+    )
 
 
 # Exit codes of a command ended from outside, as the shell reports them (128 + signal number).

@@ -9,13 +9,17 @@ are never touched), in interleaved rounds so that the ratios hold while the mach
 - a clean edition (no build cache), a rebuild with nothing changed, and a rebuild after one sentence
   of one chapter template changed;
 - `pom validar` and a clean edition of synthetic plans 10× and 100× the real one (tests/support/synthetic_plan.py),
-  generated into the temporary copy.
+  generated into the temporary copy;
+- the portal of several institutions (pom_lib.publish.portal): N generated institutions × 2 editions,
+  each edition a frozen copy of the round's book (its pages say 2025 in both; only the time counts),
+  built clean and again after one institution published anew, each against the site of one edition.
 
 Every command is timed as a whole process; its peak memory is that of its largest process (a
 chapter's kernel, XeLaTeX…). Prints a table of medians, each with its ratio to the floor or to the
 1× plan (the median of the ratios of each round) and the targets; writes the same as JSON.
 
     .venv/bin/python -m tests.benchmark [--rondas 3] [--json _build/bench.json] [--escalas 10,100]
+        [--instituciones 20] [--solo-portal]
 """
 
 from __future__ import annotations
@@ -35,9 +39,13 @@ import nbformat
 
 from pom_lib.data.plan import load_plan
 from pom_lib.data.snapshot import SNAPSHOTS
+from pom_lib.publish.archive import archive_edition
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import cores
 from pom_lib.publish.edition import chapter_stems, edition_config, source_date_epoch
+from pom_lib.publish.institutions import FOLDER
+from pom_lib.publish.portal import parallel_institutions
+from pom_lib.publish.registry import write_registry
 from tests.support.paths import ROOT
 from tests.support.synthetic_plan import write_scaled_plan
 
@@ -196,6 +204,97 @@ class Bench:
         )
 
 
+class PortalBench:
+    """N institutions × 2 archived editions in a repository of their own, from the bench project's book."""
+
+    YEARS = (2026, 2025)
+
+    def __init__(self, bench: Bench, count: int):
+        self.bench, self.count = bench, count
+        self.root = bench.project.parent / "portal"
+        self.root.mkdir()
+        shutil.copytree(bench.project / "notebooks", self.root / "notebooks")
+        shutil.copy(bench.project / "_config.yml", self.root / "_config.yml")
+        self.homes = [self.root / FOLDER / f"INS{number:02d}" for number in range(1, count + 1)]
+
+    def one_edition(self) -> dict:
+        """`pom sitio` of the bench project: the site of its one edition, the unit of the portal's work."""
+        return run([str(POM), "sitio", "-o", "_sitio_una"], self.bench.project, self.bench.env)
+
+    def generate(self) -> None:
+        """Freeze the project's book as an edition and give every institution two copies of it."""
+        frozen = archive_edition(self.bench.project, 2025)
+        for home in self.homes:
+            shutil.copytree(self.bench.project / PLAN, home / PLAN)
+            for year in self.YEARS:
+                shutil.copytree(frozen, home / "ediciones" / str(year))
+                record = home / "ediciones" / str(year) / "edicion.yml"
+                record.write_text(record.read_text(encoding="utf-8").replace("anio: 2025", f"anio: {year}"))
+            write_registry(
+                home,
+                [
+                    {"anio": y, "plan": PLAN, "ejecucion": "", "plan_anterior": "", "fuente": f"ediciones/{y}"}
+                    for y in self.YEARS
+                ],
+            )
+
+    def clean(self) -> dict:
+        shutil.rmtree(self.root / "_build", ignore_errors=True)
+        return run([str(POM), "sitio"], self.root, self.bench.env)
+
+    def one_institution_changed(self) -> dict:
+        """The first institution publishes again (a new cell in its newest edition's cover), then `pom sitio`."""
+        edition = self.homes[0] / "ediciones" / str(self.YEARS[0])
+        cover = edition / f"{chapter_stems(edition / '_toc.yml')[0]}.ipynb"
+        notebook = nbformat.read(cover, as_version=4)
+        notebook.cells.append(nbformat.v4.new_markdown_cell("Nota de la medición de tiempos."))
+        nbformat.write(notebook, cover)
+        return run([str(POM), "sitio"], self.root, self.bench.env)
+
+
+def portal_case(bench: Bench, count: int) -> dict[str, dict]:
+    """The portal's figures: one edition's site, the clean portal and the update of one institution."""
+    portal = PortalBench(bench, count)
+    measured = {"sitio_una_edicion": portal.one_edition()}
+    portal.generate()
+    measured["portal_limpio"] = portal.clean()
+    measured["portal_una_institucion"] = portal.one_institution_changed()
+    unit = measured["sitio_una_edicion"]["segundos"]
+    # An edition's site already runs its HTML and PDF builders at once: the institutions share what is left.
+    at_once = parallel_institutions()
+    ideal = 2 * count / at_once
+    for name, goal, limit in (
+        (
+            "portal_limpio",
+            f"≤ 1.5 × {ideal:g} (2 × {count} ediciones, {at_once} institución(es) a la vez)",
+            1.5 * ideal,
+        ),
+        ("portal_una_institucion", "≤ 3× (sus 2 ediciones, el índice y la comparación)", 3.0),
+    ):
+        entry = measured[name]
+        entry["razon"] = entry["segundos"] / unit
+        entry["meta"], entry["cumple"] = goal, entry["razon"] <= limit
+    return measured
+
+
+def portal_summary(measured: dict[str, dict], count: int) -> dict:
+    """The portal's figures as summary entries (one run each: the case takes long)."""
+    labels = {
+        "sitio_una_edicion": "Sitio de una edición (pom sitio)",
+        "portal_limpio": f"Portal limpio, {count} instituciones × 2 ediciones",
+        "portal_una_institucion": "Portal tras una edición nueva de una institución",
+    }
+    summary = {}
+    for name, figure in measured.items():
+        entry = {"medida": labels[name], "segundos": figure["segundos"], "memoria_mb": figure["memoria_mb"]}
+        entry |= {k: figure[k] for k in ("razon", "meta", "cumple") if k in figure}
+        if "razon" in entry:
+            entry["referencia"] = "sitio de una edición"
+        entry["estado"] = "correcto" if not figure["codigo"] else f"falló ({last_line(figure['salida'])})"
+        summary[name] = entry
+    return summary
+
+
 def pdf_pages(pdf: Path) -> int | None:
     try:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -315,19 +414,32 @@ def main() -> None:
     parser.add_argument("--rondas", type=int, default=3, help="rondas intercaladas (mediana de todas)")
     parser.add_argument("--escalas", default="10,100", help="tamaños de los planes sintéticos, separados por comas")
     parser.add_argument("--json", default=str(ROOT / "_build" / "bench.json"), help="archivo JSON de resultados")
+    parser.add_argument(
+        "--instituciones", type=int, default=20, help="instituciones del portal, 2 ediciones cada una (0: sin portal)"
+    )
+    parser.add_argument(
+        "--solo-portal", action="store_true", help="solo el portal (tras una edición limpia que le da sus páginas)"
+    )
     args = parser.parse_args()
     scales = [int(scale) for scale in args.escalas.split(",") if scale]
     machine = (
         f"{cores()} núcleos; {args.rondas} rondas; Python {sys.version.split()[0]}; "
         f"planes sintéticos {', '.join(f'{s}×' for s in scales)}"
     )
+    summary = {}
     with tempfile.TemporaryDirectory(prefix="pom-bench-") as folder:
-        bench = Bench(Path(folder), scales)
+        bench = Bench(Path(folder), [] if args.solo_portal else scales)
         rounds = []
-        for number in range(1, args.rondas + 1):
+        if args.solo_portal:
+            bench.edition()
+        for number in range(1, 0 if args.solo_portal else args.rondas + 1):
             print(f"Ronda {number} de {args.rondas} …", flush=True)
             rounds.append(one_round(bench))
-    summary = summarize(rounds, scales)
+        if rounds:
+            summary = summarize(rounds, scales)
+        if args.instituciones:
+            print(f"Portal de {args.instituciones} instituciones …", flush=True)
+            summary |= portal_summary(portal_case(bench, args.instituciones), args.instituciones)
     print_table(summary, machine)
     target = Path(args.json)
     target.parent.mkdir(parents=True, exist_ok=True)

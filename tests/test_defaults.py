@@ -3,13 +3,15 @@ the year are the current edition's in ediciones.yml, nowhere in code."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from pom_lib.cli import build_parser
+from pom_lib.cli import _edition_choice, build_parser
 from pom_lib.compute.execution import Thresholds
 from pom_lib.core import defaults
+from pom_lib.core.errors import EditionError
 from tests.support.paths import ROOT
 
 TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -48,24 +50,26 @@ def test_without_a_readable_current_edition_there_is_no_default(tmp_path, text):
     assert defaults.current_edition(tmp_path / "sin-proyecto") == {}
 
 
-def test_without_a_current_edition_pom_edicion_asks_for_the_plan_and_the_year(monkeypatch, capsys):
-    monkeypatch.setattr(defaults, "PLAN", None)
-    monkeypatch.setattr(defaults, "EDITION", None)
-    with pytest.raises(SystemExit):
-        build_parser().parse_args(["edicion"])
-    assert "--plan" in capsys.readouterr().err
-    args = build_parser().parse_args(["edicion", "--plan", "data/x", "--edicion", "2030"])
-    assert (args.plan, args.edicion) == ("data/x", 2030)
+def test_pom_edicion_takes_the_plan_and_year_of_the_current_edition(tmp_path):
+    (tmp_path / "ediciones.yml").write_text(
+        "ediciones:\n- {anio: 2031, plan: data/otro-plan, fuente: book}\n", encoding="utf-8"
+    )
+    given = build_parser().parse_args(["edicion"])
+    assert (given.plan, given.edicion) == (None, None)
+    assert _edition_choice(given, tmp_path) == (Path("data/otro-plan"), 2031)
+    chosen = build_parser().parse_args(["edicion", "--edicion", "2032", "--plan", "data/x"])
+    assert _edition_choice(chosen, tmp_path) == (Path("data/x"), 2032)
+    thresholds = build_parser().parse_args(["edicion"])
+    assert (thresholds.umbral_verde, thresholds.umbral_amarillo) == (90.0, 70.0)
+    assert thresholds.umbral_sobreejecucion == 110.0
 
 
-def test_pom_edicion_takes_its_defaults_from_there(monkeypatch):
-    monkeypatch.setattr(defaults, "PLAN", "data/otro-plan")
-    monkeypatch.setattr(defaults, "EDITION", 2031)
-    monkeypatch.setattr(defaults, "GREEN", 95.0)
-    args = build_parser().parse_args(["edicion"])
-    assert (args.plan, args.edicion, args.umbral_verde) == ("data/otro-plan", 2031, 95.0)
-    assert (args.umbral_amarillo, args.umbral_sobreejecucion) == (70.0, 110.0)
-    assert build_parser().parse_args(["edicion", "--edicion", "2026"]).edicion == 2026
+def test_without_a_current_edition_pom_edicion_asks_for_the_plan_and_the_year(tmp_path):
+    with pytest.raises(EditionError, match="indique --plan y --edicion"):
+        _edition_choice(build_parser().parse_args(["edicion"]), tmp_path)
+    institution = build_parser().parse_args(["edicion", "--institucion", "INE"])
+    with pytest.raises(EditionError, match="instituciones/INE/ no tiene una edición vigente"):
+        _edition_choice(institution, tmp_path)
 
 
 def test_the_semaforo_defaults_to_them():

@@ -21,7 +21,19 @@ from pom_lib.core.errors import PlanError, Problem
 PLANS = "data"
 # The project's own folders: commands write there only through their own steps (an edition, an
 # archive, a new plan folder in data/), never as an output named on the command line.
-PROJECT_FOLDERS = ("pom_lib", "notebooks", "tests", PLANS, "book", "ediciones", "_build", ".git", ".ci", ".venv")
+PROJECT_FOLDERS = (
+    "pom_lib",
+    "notebooks",
+    "tests",
+    PLANS,
+    "book",
+    "ediciones",
+    "instituciones",
+    "_build",
+    ".git",
+    ".ci",
+    ".venv",
+)
 # A folder is a book project when it has Jupyter Book's configuration.
 PROJECT_MARK = "_config.yml"
 # The project this library is part of, when it runs from its own checkout.

@@ -40,8 +40,12 @@ def book_parameters(book: Path) -> dict:
     return dict(nbformat.read(first, as_version=4).metadata.get("papermill", {}).get("parameters", {}))
 
 
-def archive_edition(root: Path, edition: int) -> Path:
-    """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder."""
+def archive_edition(root: Path, edition: int, project: Path | None = None) -> Path:
+    """Freeze the current book/ as ediciones/<year>/; never overwrite an archive. Return its folder.
+
+    `root` holds the edition (an institution's folder in a repository of several); `project`, by default
+    `root`, the shared _config.yml, as in build_edition.
+    """
     root = Path(root).resolve()
     year = parse_year(edition)
     book, target = root / CURRENT, root / ARCHIVE / str(year)
@@ -68,7 +72,7 @@ def archive_edition(root: Path, edition: int) -> Path:
     staging = target.with_name(f".{target.name}.nuevo")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(book, staging, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build", "*.log"))
-    edition_config(root, load_plan(plan_dir), year, staging / "_config.yml")
+    edition_config(root, load_plan(plan_dir), year, staging / "_config.yml", project)
     record = {**{k: v for k, v in entry.items() if k != "fuente"}, "source_date_epoch": epoch}
     (staging / "edicion.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staging.rename(target)

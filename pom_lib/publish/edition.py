@@ -155,9 +155,12 @@ def source_date_epoch(root: Path, edition_year: int) -> str:
     return found or str(int(datetime(edition_year, 1, 1, tzinfo=UTC).timestamp()))
 
 
-def edition_config(root: Path, plan: Plan, edition_year: int, target: Path) -> Path:
-    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`."""
-    settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+def edition_config(root: Path, plan: Plan, edition_year: int, target: Path, project: Path | None = None) -> Path:
+    """_config.yml with the title, title-page line and footer of this plan and edition, written to `target`.
+
+    `root` holds the edition's ediciones.yml; `project` (by default `root`) the shared _config.yml.
+    """
+    settings = yaml.safe_load((Path(project or root) / "_config.yml").read_text(encoding="utf-8"))
     title = f"{plan.info['titulo']} — Libro analítico"
     institution = f"{plan.info['institucion']} ({plan.info['siglas']})"
     # The analysis is the book's (its configured author); the institution owns the plan.
@@ -345,6 +348,7 @@ def build_edition(
     previous_plan: Path | None = None,
     thresholds=None,
     report: Report = silent,
+    project: Path | None = None,
 ) -> tuple[Path, Path]:
     """Run every chapter for the plan and edition, build the book; return (HTML index, PDF).
 
@@ -355,6 +359,9 @@ def build_edition(
     `thresholds` (execution.Thresholds, the default ones when None) reach the chapters as
     umbral_verde, umbral_amarillo and umbral_sobreejecucion, and are recorded in ediciones.yml.
     `report` hears the progress, one line at a time (pom_lib.publish.progress).
+    `root` is where the edition's plans, book/, ediciones.yml and _build/ are (an institution's folder
+    in a repository of several: pom_lib.publish.institutions); `project`, by default `root`, holds
+    the chapter templates (notebooks/) and _config.yml.
     """
     from pom_lib.compute.execution import Thresholds
     from pom_lib.compute.monitoring import cutoff_year
@@ -362,6 +369,7 @@ def build_edition(
 
     root = Path(root).resolve()
     year = parse_year(edition)
+    project = Path(project).resolve() if project else root
     plan_dir = _resolve(plan_dir, root)
     thresholds = thresholds or Thresholds()
     if not execution:
@@ -391,13 +399,13 @@ def build_edition(
     new_book.mkdir(parents=True)
     try:
         toc = yaml.safe_dump(
-            toc_for_plan(root / "notebooks" / "_toc.yml", edition_chapters(facts["capitulos"], parameters)),
+            toc_for_plan(project / "notebooks" / "_toc.yml", edition_chapters(facts["capitulos"], parameters)),
             allow_unicode=True,
             sort_keys=False,
         )
         (new_book / "_toc.yml").write_text(TOC_HEADER + toc, encoding="utf-8")
         stems = chapter_stems(new_book / "_toc.yml")
-        chapters = plan_chapters(stems, root / "notebooks", root, {**parameters, "capitulos": stems}, inputs)
+        chapters = plan_chapters(stems, project / "notebooks", project, {**parameters, "capitulos": stems}, inputs)
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
         epoch = source_date_epoch(root, year)
@@ -415,7 +423,7 @@ def build_edition(
                 ready=warm.prepare if 0 < to_run < cores() else None,
             )
             assemble(chapters, entries, new_book)
-            config = edition_config(root, plan, year, work / "_config.yml")
+            config = edition_config(root, plan, year, work / "_config.yml", project)
             new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
             keys, folders = _render_changed(
                 root,
@@ -455,7 +463,7 @@ def build_edition(
         raise
     shutil.rmtree(work)
     cache.prune({chapter.key for chapter in chapters})
-    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(root / "_config.yml")
+    return root / "_build" / "html" / "index.html", root / "_build" / "latex" / pdf_filename(project / "_config.yml")
 
 
 def _render_changed(
@@ -482,7 +490,7 @@ def _render_changed(
     settings = combine(file_fingerprint(config), epoch, code_fingerprint())
     pages = combine(new_pages, settings)
     keys = {"html": combine("html", pages), "pdflatex": combine("pdflatex", pages, _tex_installation())}
-    pdf_name = pdf_filename(root / "_config.yml")
+    pdf_name = pdf_filename(config)  # the edition's config keeps the project's PDF name
     published = {builder: root / "_build" / OUTPUT[builder] for builder in BUILDERS}
     products = {"html": published["html"] / "index.html", "pdflatex": published["pdflatex"] / pdf_name}
     stale = [builder for builder in BUILDERS if record.get(builder) != keys[builder] or not products[builder].is_file()]

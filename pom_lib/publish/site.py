@@ -37,15 +37,18 @@ from pom_lib.publish.edition import chapter_stems, edition_config, source_date_e
 from pom_lib.publish.progress import Report, silent
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
 from pom_lib.publish.registry import CURRENT, read_registry
+from pom_lib.render.site_pages import LATEST, PAGE_STYLE
 
 SWITCHER_DATA = "versiones.js"
-LATEST = "ultima"
 DOWNLOADS = "descargas"
 # Beside the output folder while it is built; replaced into place at the end.
 STAGING_SUFFIX = ".nuevo"
 WORK = ".sitio"
 # Written into every site folder built here: the one kind of existing folder `pom sitio` replaces.
 MARK = ".pom-sitio"
+SITE_MARK_TEXT = (
+    "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n"
+)
 
 
 def pdf_name(year: int) -> str:
@@ -64,7 +67,7 @@ def edition_source(root: Path, entry: dict) -> Path:
     return source
 
 
-def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[Path, str]:
+def _site_config(root: Path, entry: dict, source: Path, target: Path, project: Path | None = None) -> tuple[Path, str]:
     """The edition's Jupyter Book config with the switcher on, written to `target`; and its date stamp.
 
     An archived edition brings its own frozen config and date; the current one takes the
@@ -72,7 +75,7 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
     """
     year = entry["anio"]
     if entry["fuente"] == CURRENT:
-        edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target)
+        edition_config(root, load_plan((Path(root) / entry["plan"]).resolve()), year, target, project)
         epoch = source_date_epoch(root, year)
     else:
         frozen = source / "_config.yml"
@@ -90,17 +93,21 @@ def _site_config(root: Path, entry: dict, source: Path, target: Path) -> tuple[P
     return target, epoch
 
 
-def build_edition_pages(root: Path, entry: dict, work: Path, target: Path) -> dict:
-    """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists."""
-    year = entry["anio"]
+def build_edition_pages(root: Path, entry: dict, work: Path, target: Path, project: Path | None = None) -> dict:
+    """Render one edition (HTML and PDF, execution off) into `target`; return what the index lists.
+
+    `root` holds the edition's ediciones.yml and sources; `project` (by default `root`) the shared _config.yml.
+    """
+    year = int(entry["anio"])
     source = edition_source(root, entry)
     work.mkdir(parents=True, exist_ok=True)
-    config, epoch = _site_config(root, entry, source, work / "config.yml")
+    config, epoch = _site_config(root, entry, source, work / "config.yml", project)
     # Jupyter Book reads the source folder only; its output goes to `work`.
     copy = work / "libro"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
-    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
+    # From the project: the work folder (and the log a failure names) may lie outside an institution's folder.
+    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, Path(project or root))
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     shutil.copytree(built["html"], target)
     shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
@@ -139,8 +146,11 @@ _DOWNLOAD_LABELS = {
 }
 
 
-def index_page(editions: list[dict]) -> str:
-    """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data."""
+def index_page(editions: list[dict], up: str = "") -> str:
+    """The site's landing page, in Spanish: every edition, newest first, with its HTML, PDF and data.
+
+    `up`, when given, is a first line of HTML above the title (the way back to a portal's index).
+    """
     latest = editions[0]
     items = []
     for edition in editions:
@@ -168,20 +178,10 @@ def index_page(editions: list[dict]) -> str:
 <title>Ediciones del libro — {title}</title>
 <link rel="icon" href="{LATEST}/_static/favicon.svg">
 <style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto;
-       padding: 0 1rem; color: #222; line-height: 1.5; }}
-h1 {{ font-size: 1.6rem; margin-bottom: .25rem; }}
-ul {{ list-style: none; padding: 0; }}
-li {{ border-top: 1px solid #ddd; padding: .75rem 0; }}
-h2 {{ font-size: 1.2rem; margin: 0; }}
-.titulo {{ margin: .2rem 0; color: #444; }}
-.enlaces a {{ color: #0072B2; }}
-.ultima {{ font-size: .8rem; font-weight: normal; background: #0072B2; color: #fff; border-radius: .3rem;
-          padding: .05rem .4rem; vertical-align: middle; }}
-</style>
+{PAGE_STYLE}</style>
 </head>
 <body>
-<h1>Libro POM: ediciones publicadas</h1>
+{up}<h1>Libro POM: ediciones publicadas</h1>
 <p>Cada año se publica una edición del libro analítico del Plan Operativo Multianual, con la ejecución del año
 anterior y los cambios respecto de la edición previa. Las ediciones anteriores se conservan tal como se
 publicaron. <a href="{LATEST}/index.html">Ir a la última edición ({latest["anio"]})</a>.</p>
@@ -204,40 +204,67 @@ def check_output(root: Path, output: Path) -> None:
         ) from error
 
 
-def build_site(root: Path, output: Path | str = "_site", report: Report = silent) -> Path:
-    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html.
+def write_editions(
+    home: Path, project: Path, entries: list[dict], staging: Path, work: Path, report: Report = silent, up: str = ""
+) -> list[dict]:
+    """Every edition of `entries` (ediciones.yml of `home`) into `staging`, with versiones.js, index.html and
+    ultima/; return what the index lists. `report` hears each edition's progress («Edición 2025 (book) … lista»);
+    `up` goes on the index as index_page says."""
+    editions = []
+    for entry in entries:
+        report(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="")
+        year = str(entry["anio"])
+        editions.append(build_edition_pages(home, entry, work / year, staging / year, project))
+        report("lista")
+    (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
+    (staging / "index.html").write_text(index_page(editions, up), encoding="utf-8")
+    # A copy, not a redirect: every page of the newest edition also answers under ultima/.
+    shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+    return editions
 
-    `report` hears one line per edition (pom_lib.publish.progress)."""
-    root = Path(root).resolve()
-    output = Path(output) if Path(output).is_absolute() else root / output
-    work = root / WORK
-    recover_and_say(root, work, "del sitio anterior", report)
-    entries = read_registry(root)
+
+def site_entries(home: Path) -> list[dict]:
+    """The editions ediciones.yml of `home` lists, newest first; EditionError when there are none."""
+    entries = read_registry(home)
     if not entries:
         raise EditionError(
             "No hay ediciones que publicar: falta ediciones.yml o no lista ninguna edición (pom edicion la registra)."
         )
+    return entries
+
+
+def prepare_staging(root: Path, output: Path, text: str) -> tuple[Path, Path]:
+    """Check `output` (relative to root) and make its empty staging folder, marked as built here with `text`.
+
+    Return (output, staging), both absolute.
+    """
+    output = Path(output) if Path(output).is_absolute() else root / output
     check_output(root, output)
     output = output.resolve()
     staging = output.with_name(output.name + STAGING_SUFFIX)
     check_output(root, staging)
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(work, ignore_errors=True)
     staging.mkdir(parents=True)
-    (staging / MARK).write_text(
-        "Sitio de las ediciones del libro, construido por «pom sitio», que lo reemplaza entero en cada publicación.\n",
-        encoding="utf-8",
-    )
+    (staging / MARK).write_text(text, encoding="utf-8")
+    return output, staging
+
+
+def build_site(root: Path, output: Path | str = "_site", home: Path | None = None, report: Report = silent) -> Path:
+    """Build every edition of ediciones.yml into `output` (relative to root); return its index.html.
+
+    `home`, by default `root`, is the folder whose ediciones.yml lists the editions (an institution's
+    folder in a repository of several: pom_lib.publish.institutions). `report` hears one line per edition
+    (pom_lib.publish.progress).
+    """
+    root = Path(root).resolve()
+    home = Path(home).resolve() if home else root
+    work = root / WORK
+    recover_and_say(root, work, "del sitio anterior", report)
+    entries = site_entries(home)
+    output, staging = prepare_staging(root, output, SITE_MARK_TEXT)
+    shutil.rmtree(work, ignore_errors=True)
     try:
-        editions = []
-        for entry in entries:
-            report(f"Edición {entry['anio']} ({entry['fuente']}) … ", end="")
-            editions.append(build_edition_pages(root, entry, work / str(entry["anio"]), staging / str(entry["anio"])))
-            report("lista")
-        (staging / SWITCHER_DATA).write_text(switcher_data(editions), encoding="utf-8")
-        (staging / "index.html").write_text(index_page(editions), encoding="utf-8")
-        # A copy, not a redirect: every page of the newest edition also answers under ultima/.
-        shutil.copytree(staging / str(editions[0]["anio"]), staging / LATEST)
+        write_editions(home, root, entries, staging, work, report)
         publish(root, work, [(staging, output)], {})
     except KeyboardInterrupt:
         if not (work / JOURNAL).exists():
