@@ -164,7 +164,9 @@ def test_institutions_are_the_root_and_each_folder(repository):
 
 def test_a_single_institution_keeps_todays_site(repository, monkeypatch):
     calls = []
-    monkeypatch.setattr(portal, "build_site", lambda root, output, home=None: calls.append((root, output, home)))
+    monkeypatch.setattr(
+        portal, "build_site", lambda root, output, home=None, report=None: calls.append((root, output, home))
+    )
     # Today's layout: the root's site, as ever.
     shutil.move(repository / "instituciones", repository.parent / "aparte")
     portal.publish_site(repository, "_site", present.write_pages)
