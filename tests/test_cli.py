@@ -450,3 +450,18 @@ def test_pom_prints_the_progress_the_library_only_reports(tmp_path, monkeypatch,
     assert result.returncode == 1
     assert result.stdout == "Se completó la publicación de la edición anterior, que se había interrumpido (book).\n"
     assert (said / "book" / "nuevo.txt").is_file()
+
+
+def test_a_new_plan_folder_goes_in_data_of_the_project_or_of_an_institution(project):
+    new = ["nuevo-plan", "--institucion", "Instituto Nacional de Ejemplo", "--siglas", "INE", "--periodo", "2027-2031"]
+    made = pom(*new, "-o", "instituciones/INE/data/pom-ine", cwd=project)
+    assert made.returncode == 0, made.stderr
+    assert (project / "instituciones" / "INE" / "data" / "pom-ine" / "plan.csv").is_file()
+    for refused in ("instituciones/INE/book/pom-ine", "instituciones/INE/data/pom-ine/otro", "instituciones/pom-ine"):
+        before = _tree(project)
+        result = pom(*new, "-o", refused, cwd=project)
+        assert result.returncode == 1
+        assert f"  - {refused}: " in result.stderr and "Traceback" not in result.stderr
+        assert _tree(project) == before
+    inside = pom(*new, "-o", "instituciones/INE/book/pom-ine", cwd=project)
+    assert "este comando solo crea data/<nombre nuevo> o instituciones/<SIGLAS>/data/<nombre nuevo>" in inside.stderr

@@ -21,6 +21,7 @@ from pom_lib import compute
 from pom_lib.compute import (
     analysis,
     changes,
+    comparison,
     execution,
     findings,
     monitoring,
@@ -120,8 +121,22 @@ def _first_texts(case: Case) -> tuple[str, str]:
 
 SCENARIOS = projections.default_scenarios(5.0)
 
+
 # Each public function of compute/, called the way its callers call it.
+def _compared(c) -> list:
+    """The case's plan and the other plan as two institutions of a portal."""
+    return [comparison.Compared("A", c.plan.years[0], c.plan), comparison.Compared("B", c.other.years[0], c.other)]
+
+
 CALLS = {
+    comparison.yearly_goals: lambda c: comparison.yearly_goals(_compared(c)),
+    comparison.measured_share: lambda c: comparison.measured_share(_compared(c)[0]),
+    comparison.measured_shares: lambda c: comparison.measured_shares(_compared(c)),
+    comparison.main_indicator: lambda c: comparison.main_indicator(_compared(c)[0]),
+    comparison.main_indicators: lambda c: comparison.main_indicators(_compared(c)),
+    comparison.total_growth: lambda c: comparison.total_growth(_compared(c)[0]),
+    comparison.total_growths: lambda c: comparison.total_growths(_compared(c)),
+    comparison.institution_summary: lambda c: comparison.institution_summary(_compared(c)[0]),
     analysis.budget_by_program: lambda c: analysis.budget_by_program(c.plan),
     analysis.budget_shares: lambda c: analysis.budget_shares(c.plan),
     analysis.yearly_totals: lambda c: analysis.yearly_totals(c.plan),

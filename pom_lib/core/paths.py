@@ -21,6 +21,8 @@ from pom_lib.core.errors import PlanError, Problem
 PLANS = "data"
 # The project's own folders: commands write there only through their own steps (an edition, an
 # archive, a new plan folder in data/), never as an output named on the command line.
+# Each institution of a repository of several: its plans in instituciones/<SIGLAS>/data/.
+INSTITUTIONS = "instituciones"
 PROJECT_FOLDERS = (
     "pom_lib",
     "notebooks",
@@ -28,7 +30,7 @@ PROJECT_FOLDERS = (
     PLANS,
     "book",
     "ediciones",
-    "instituciones",
+    INSTITUTIONS,
     "_build",
     ".git",
     ".ci",
@@ -79,6 +81,14 @@ def folder_file(folder: Path, name: str) -> Path | None:
     return path
 
 
+def _new_entry_of(where: Path, project: Path, belongs_in: str) -> bool:
+    """`where` is right inside the project's `belongs_in` folder, or inside that of one of its institutions."""
+    parent = where.parent
+    return parent == project / belongs_in or (
+        parent.name == belongs_in and parent.parent.parent == project / INSTITUTIONS
+    )
+
+
 def check_output(
     target: Path, root: Path | None = None, *, belongs_in: str | None = None, mark: str | None = None
 ) -> Path:
@@ -87,7 +97,8 @@ def check_output(
     Refused: the project itself or a folder that contains it; anything inside the project's own
     folders (PROJECT_FOLDERS of the project at `root`, by default the current folder when it is a
     book project, and of the checkout this library runs from), except a new entry right inside
-    `belongs_in` (a project folder such as «data», where plan folders go); and anything that
+    `belongs_in` (a project folder such as «data», where plan folders go, the project's or an
+    institution's in instituciones/<SIGLAS>/); and anything that
     exists, except a folder this command built (it holds the file `mark`) or an empty one.
     """
     target = Path(target)
@@ -98,8 +109,13 @@ def check_output(
         for name in PROJECT_FOLDERS:
             folder = project / name
             inside = where == folder or folder in where.parents
-            if inside and not (belongs_in and where.parent == project / belongs_in):
-                allowed = f" (dentro de él, este comando solo crea {belongs_in}/<nombre nuevo>)" if belongs_in else ""
+            if inside and not (belongs_in and _new_entry_of(where, project, belongs_in)):
+                allowed = (
+                    f" (dentro de él, este comando solo crea {belongs_in}/<nombre nuevo> o "
+                    f"{INSTITUTIONS}/<SIGLAS>/{belongs_in}/<nombre nuevo>)"
+                    if belongs_in
+                    else ""
+                )
                 raise PlanError(
                     [
                         Problem(

@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pom_lib.core import spanish
+from pom_lib.core import paths, spanish
 from pom_lib.core.errors import EditionError
 from pom_lib.data.plan import load_plan
 from pom_lib.publish.registry import REGISTRY, read_registry
 
-FOLDER = "instituciones"
+FOLDER = paths.INSTITUTIONS
 ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 EMPTY_REGISTRY = "# Ediciones publicadas de la institución; `pom edicion --institucion` las registra.\nediciones: []\n"
 
