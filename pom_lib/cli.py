@@ -304,9 +304,10 @@ def _edition_choice(args, home: Path) -> tuple[Path, int]:
     year = args.edicion or (int(current["anio"]) if current else None)
     if not plan or year is None:
         where = f"instituciones/{args.institucion}/" if args.institucion else "este proyecto"
+        missing = " y ".join(option for option, value in (("--plan", plan), ("--edicion", year)) if not value)
         raise EditionError(
             f"{where} no tiene una edición vigente en ediciones.yml de la que tomar el plan y el año: "
-            "indique --plan y --edicion (por ejemplo, --plan data/<carpeta del plan> --edicion <año>)."
+            f"indique {missing} (por ejemplo, --plan data/<carpeta del plan> --edicion <año>)."
         )
     return Path(plan), year
 

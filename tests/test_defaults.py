@@ -67,6 +67,8 @@ def test_pom_edicion_takes_the_plan_and_year_of_the_current_edition(tmp_path):
 def test_without_a_current_edition_pom_edicion_asks_for_the_plan_and_the_year(tmp_path):
     with pytest.raises(EditionError, match="indique --plan y --edicion"):
         _edition_choice(build_parser().parse_args(["edicion"]), tmp_path)
+    with pytest.raises(EditionError, match="indique --edicion "):
+        _edition_choice(build_parser().parse_args(["edicion", "--plan", "data/x"]), tmp_path)
     institution = build_parser().parse_args(["edicion", "--institucion", "INE"])
     with pytest.raises(EditionError, match="instituciones/INE/ no tiene una edición vigente"):
         _edition_choice(institution, tmp_path)

@@ -274,7 +274,7 @@ def test_ctrl_c_leaves_the_last_book_and_says_so_in_one_line(edition, tmp_path):
     _edit_sentence(root)
     # As a terminal does: SIGINT to the whole foreground process group, while the chapter runs.
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pom")), "edicion", "--plan", str(PLAN)],
+        [str(Path(sys.executable).with_name("pom")), "edicion", "--plan", str(PLAN), "--edicion", "2025"],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
