@@ -32,14 +32,28 @@ def fictional_plan():
     return load_plan(FICTIONAL_PLAN_DIR)
 
 
-@pytest.fixture(scope="session")
-def published(tmp_path_factory) -> dict:
-    """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
-    plan and year ediciones.yml records for it.
-
-    Shared by the tests of the published book and of its pages in the browser. The PDF is
-    copied beside the pages, where every page links it.
+def _built_once(tmp_path_factory, worker_id: str, name: str, build) -> dict:
+    """What `build(folder)` returns (JSON data), built once per run. In a parallel run (pytest-xdist) the
+    first worker that needs it builds it in the run's shared temporary folder while the others wait,
+    so a book read by test files of several workers is not built again in each of them.
     """
+    import json
+
+    from filelock import FileLock
+
+    if worker_id == "master":
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / name
+    record = shared / "construido.json"
+    with FileLock(f"{shared}.lock"):
+        if not record.is_file():
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(build(shared)), encoding="utf-8")
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
+def _publish_book(output: Path) -> dict:
+    """The committed book/ built to HTML and PDF in `output` as `pom edicion` publishes it."""
     import os
 
     import yaml
@@ -58,7 +72,6 @@ def published(tmp_path_factory) -> dict:
         for e in yaml.safe_load((ROOT / "ediciones.yml").read_text(encoding="utf-8"))["ediciones"]
         if e["fuente"] == "book"
     )
-    output = tmp_path_factory.mktemp("libro")
     config = edition_config(
         ROOT, load_plan(ROOT / edition_entry["plan"]), int(edition_entry["anio"]), output / "config.yml"
     )
@@ -70,31 +83,29 @@ def published(tmp_path_factory) -> dict:
     html = built["html"]
     pdf = built["pdflatex"] / pdf_filename(config)
     shutil.copy(pdf, html / edition["pdf"])
-    return {"stems": stems, "html": html, "pdf": pdf, "edition": edition}
+    return {"stems": stems, "html": str(html), "pdf": str(pdf), "edition": edition}
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory, worker_id) -> dict:
+    """The committed book/ built to HTML and PDF as `pom edicion` publishes it (execution off), with the
+    plan and year ediciones.yml records for it, built once per run.
+
+    Shared by the tests of the published book and of its pages in the browser, which only read it. The
+    PDF is copied beside the pages, where every page links it.
+    """
+    facts = _built_once(tmp_path_factory, worker_id, "libro-publicado", _publish_book)
+    return {**facts, "html": Path(facts["html"]), "pdf": Path(facts["pdf"])}
 
 
 @pytest.fixture(scope="session")
 def two_editions(tmp_path_factory, worker_id) -> dict:
     """A project after an analyst's year (editions.yearly_cycle), built once per run: the monitoring and
-    site tests read it. In a parallel run (pytest-xdist) the first worker that needs it builds it in the
-    run's shared temporary folder while the others wait. Tests that change files work on a copy.
+    site tests read it. Tests that change files work on a copy.
     """
-    import json
-
-    from filelock import FileLock
-
     from tests.support.editions import yearly_cycle
 
-    if worker_id == "master":
-        facts = yearly_cycle(tmp_path_factory.mktemp("ciclo") / "libro")
-    else:
-        shared = tmp_path_factory.getbasetemp().parent / "ciclo-anual"
-        record = shared / "ciclo.json"
-        with FileLock(f"{shared}.lock"):
-            if not record.is_file():
-                record.parent.mkdir(parents=True, exist_ok=True)
-                record.write_text(json.dumps(yearly_cycle(shared / "libro")), encoding="utf-8")
-        facts = json.loads(record.read_text(encoding="utf-8"))
+    facts = _built_once(tmp_path_factory, worker_id, "ciclo-anual", lambda folder: yearly_cycle(folder / "libro"))
     return {**facts, "root": Path(facts["root"])}
 
 
