@@ -219,64 +219,81 @@ def _run_in_parallel(
     finished: Callable[[Chapter, Path, float], None],
     ready: Callable[[], None] | None = None,
 ) -> None:
-    """Run the chapters, one process each and at most one per core, handing each result to `finished`;
-    `ready` is called once the first has started.
+    """Run the chapters on at most one worker per core, each chapter handed to the first worker free
+    and each result to `finished`; `ready` is called once the first worker has started.
 
-    Each chapter's process comes from a fork server that has imported papermill (so it starts
-    warm), not from this process: forking a process that has had threads (a test runner, a
-    notebook) can leave the child waiting forever on a lock one of those threads held. No lock or
-    queue is shared between the processes, so stopping one never strands another. The whole
-    environment goes with each chapter: the fork server keeps the one of the moment it started.
+    A worker keeps one kernel for all the chapters it runs (the library imported once, not once
+    per chapter), put back as a new kernel before each one (kernel_reset.begin_chapter). Workers
+    come from a fork server that has imported papermill, not from this process: forking a process
+    that has had threads (a test runner, a notebook) can leave the child waiting forever on a lock
+    one of those threads held. Each worker has its own pipe, so stopping one never strands another.
+    The whole environment goes with each worker: the fork server keeps the one of the moment it
+    started.
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["papermill"])
     full_environment = {**os.environ, **environment}
     waiting = list(pending)
-    running: dict = {}  # the connection a chapter's result comes by → (chapter, its folders, its process)
+    # The connection to each worker → its process and what it runs: (chapter, its folders) or None.
+    workers: dict = {}
     folders = []
+
+    def hand_next(connection) -> None:
+        if not waiting:
+            connection.send(None)  # no more chapters: the worker shuts its kernel down and ends
+            workers[connection][1] = None
+            return
+        chapter = waiting.pop(0)
+        workdir = root / f"{WORKDIR}{chapter.number:02d}"
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir()
+        partial = cache.partial_chapter(chapter.key)
+        folders.append((partial, workdir))
+        connection.send((str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters))
+        workers[connection][1] = (chapter, partial, workdir)
+
     try:
-        while waiting or running:
-            while waiting and len(running) < cores():
-                chapter = waiting.pop(0)
-                workdir = root / f"{WORKDIR}{chapter.number:02d}"
-                shutil.rmtree(workdir, ignore_errors=True)
-                workdir.mkdir()
-                partial = cache.partial_chapter(chapter.key)
-                folders.append((partial, workdir))
-                receiver, sender = context.Pipe(duplex=False)
-                task = (sender, str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters)
-                process = context.Process(target=_execute, args=(*task, full_environment), daemon=True)
-                process.start()
-                sender.close()  # the chapter's process holds the only writing end: its death reads as EOF
-                running[receiver] = (chapter, partial, workdir, process)
-                if ready is not None:
-                    ready()
-                    ready = None
-            for receiver in multiprocessing.connection.wait(list(running)):
-                chapter, partial, workdir, process = running.pop(receiver)
+        for _ in range(min(cores(), len(waiting))):
+            connection, worker_end = context.Pipe()
+            process = context.Process(target=_serve, args=(worker_end, full_environment, str(root)), daemon=True)
+            process.start()
+            worker_end.close()  # the worker holds the only other end: its death reads as EOF
+            workers[connection] = [process, None]
+            if ready is not None:
+                ready()
+                ready = None
+        for connection in workers:
+            hand_next(connection)
+        while busy := [connection for connection, (_, task) in workers.items() if task is not None]:
+            for connection in multiprocessing.connection.wait(busy):
+                process, (chapter, partial, workdir) = workers[connection]
                 try:
-                    failure, seconds = receiver.recv()
+                    failure, seconds = connection.recv()
                 except EOFError:
+                    process.join()
                     failure, seconds = f"el proceso del capítulo terminó sin resultado (código {process.exitcode})", 0
-                receiver.close()
-                process.join()
                 if failure:
                     raise ChapterError(chapter.stem, chapter.title, failure)
                 shutil.copytree(workdir, partial / FILES, dirs_exist_ok=True)
                 finished(chapter, cache.keep_chapter(partial, chapter.key), seconds)
-    finally:
-        # On an error or Ctrl-C, the chapters still running are stopped, and their kernels with them.
-        for *_, process in running.values():
-            process.terminate()
-        for *_, process in running.values():
+                hand_next(connection)
+        for process, _ in workers.values():
             process.join()
+    finally:
+        # On an error or Ctrl-C, the workers still running are stopped, and their kernels with them.
+        for process, _ in workers.values():
+            if process.is_alive():
+                process.terminate()
+        for connection, (process, _) in workers.items():
+            process.join()
+            connection.close()
         for partial, workdir in folders:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.rmtree(partial, ignore_errors=True)
 
 
 def _stop(signum, frame) -> None:
-    """Stop now, and the chapter's kernel with it: it runs in a session of its own and would outlive us."""
+    """Stop now, and the worker's kernel with it: it runs in a session of its own and would outlive us."""
     import psutil
 
     for child in psutil.Process().children(recursive=True):
@@ -285,49 +302,103 @@ def _stop(signum, frame) -> None:
     os._exit(1)
 
 
-def _execute(
-    result: multiprocessing.connection.Connection,
-    source: str,
-    target: str,
-    cwd: str,
-    parameters: dict,
-    environment: dict[str, str],
-) -> None:
-    """Run one chapter in its own process; send back (why it failed or None, seconds)."""
-    # Ctrl-C is the parent's to handle; the parent stops a chapter with SIGTERM.
+def _serve(connection: multiprocessing.connection.Connection, environment: dict[str, str], root: str) -> None:
+    """A worker: run each chapter it is handed in its kernel and send back (why it failed or None,
+    seconds), until it is handed None or its parent is gone."""
+    # Ctrl-C is the parent's to handle; the parent stops a worker with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
     os.environ.clear()
     os.environ.update(environment)
-    result.send(_run_notebook(source, target, cwd, parameters))
-    result.close()
-
-
-def _run_notebook(source: str, target: str, cwd: str, parameters: dict) -> tuple[str | None, float]:
-    import papermill
-
-    start = time.monotonic()
+    os.chdir(root)  # the kernel starts here; each chapter then moves into its own folder
+    kernel = _WarmKernel()
     try:
-        papermill.execute_notebook(
-            source,
-            target,
-            parameters=parameters,
-            kernel_name="python3",
-            cwd=cwd,
-            progress_bar=False,
-            kernel_manager_class=_local_socket_kernel_manager(),
-            # Keeps the kernel's notices (start-up, the interrupt jupyter_client sends every kernel
-            # at shutdown) out of the one-line-per-chapter progress.
-            extra_arguments=["--log-level=CRITICAL"],
-        )
-    except papermill.PapermillExecutionError as exc:
-        return f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})", 0.0
-    except Exception as exc:  # kernel death, unreadable notebook…: still name the chapter
-        return f"{type(exc).__name__}: {exc}", 0.0
-    executed = nbformat.read(target, as_version=4)
-    scrub(executed)
-    nbformat.write(executed, target)
-    return None, time.monotonic() - start
+        while True:
+            try:
+                task = connection.recv()
+            except EOFError:
+                break
+            if task is None:
+                break
+            connection.send(kernel.run(*task))
+    finally:
+        kernel.shut_down()
+        connection.close()
+
+
+class _WarmKernel:
+    """One kernel for the chapters of a worker, started by the first of them."""
+
+    def __init__(self):
+        self.manager = _local_socket_kernel_manager()()
+        self.client = None
+
+    def run(self, source: str, target: str, folder: str, parameters: dict) -> tuple[str | None, float]:
+        import papermill
+
+        start = time.monotonic()
+        try:
+            papermill.execute_notebook(
+                source,
+                target,
+                parameters=parameters,
+                engine_name=_warm_engine(),
+                kernel_name="python3",
+                progress_bar=False,
+                kernel=self,
+                folder=folder,
+                # Keeps the kernel's notices (start-up, the interrupt jupyter_client sends every kernel
+                # at shutdown) out of the one-line-per-chapter progress.
+                extra_arguments=["--log-level=CRITICAL"],
+            )
+        except papermill.PapermillExecutionError as exc:
+            return f"{exc.ename}: {exc.evalue} (celda {exc.exec_count})", 0.0
+        except Exception as exc:  # kernel death, unreadable notebook…: still name the chapter
+            return f"{type(exc).__name__}: {exc}", 0.0
+        executed = nbformat.read(target, as_version=4)
+        scrub(executed)
+        nbformat.write(executed, target)
+        return None, time.monotonic() - start
+
+    def shut_down(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.client is not None:
+            self.client.stop_channels()
+        if self.manager.has_kernel:
+            run_sync(self.manager.shutdown_kernel)()
+
+
+def _warm_engine() -> str:
+    """The name of the papermill engine that runs a chapter in a worker's kernel (registered once)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    name = "pom-nucleo-caliente"
+
+    class Client(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            # Not a cell of the chapter: no number, no output, nothing in the notebook.
+            code = f"from pom_lib.publish.kernel_reset import begin_chapter\nbegin_chapter({self.folder!r})"
+            reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"el núcleo no se pudo preparar: {reply['content'].get('evalue', '')}")
+            super().papermill_execute_cells()
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, kernel, folder, extra_arguments, **_):
+            client = Client(nb_man, km=kernel.manager, kernel_name=kernel_name, extra_arguments=extra_arguments)
+            client.folder = folder
+            client.kc = kernel.client  # None before the first chapter: nbclient starts kernel and client
+            try:
+                return client.execute()
+            finally:
+                kernel.client = client.kc
+
+    if name not in papermill_engines._engines:
+        papermill_engines.register(name, Engine)
+    return name
 
 
 def _local_socket_kernel_manager() -> type:
