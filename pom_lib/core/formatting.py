@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import sys
+from functools import cache
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALE = "es_GT"
 MISSING = "—"
@@ -20,26 +22,38 @@ def _is_missing(value) -> bool:
     )
 
 
+# What babel.numbers.format_currency and format_decimal do on every call (read the locale, parse the
+# pattern), done once: the matrix of a large plan formats tens of thousands of figures.
+@cache
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
+
+
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
 def quetzales(value, decimals: int = 0) -> str:
     """Q1,234,567 (or Q1,234,567.89 with decimals=2)."""
     if _is_missing(value):
         return MISSING
-    pattern = "¤#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_currency(value, "GTQ", format=pattern, locale=LOCALE, currency_digits=False)
+    pattern = _pattern("¤#,##0" + ("." + "0" * decimals if decimals else ""))
+    return pattern.apply(value, _locale(), currency="GTQ", currency_digits=False)
 
 
 def integer(value) -> str:
     """1,234,567 — rounded to a whole number."""
     if _is_missing(value):
         return MISSING
-    return format_decimal(round(value), format="#,##0", locale=LOCALE)
+    return _pattern("#,##0").apply(round(value), _locale())
 
 
 def decimal(value, decimals: int = 1) -> str:
     """1,234.5 with a fixed number of decimals."""
     if _is_missing(value):
         return MISSING
-    return format_decimal(value, format="#,##0." + "0" * decimals, locale=LOCALE)
+    return _pattern("#,##0." + "0" * decimals).apply(value, _locale())
 
 
 def percent(points, decimals: int = 1) -> str:

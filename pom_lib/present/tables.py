@@ -30,26 +30,30 @@ def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
     if kind not in ("meta_fisica", "meta_financiera"):
         raise ValueError(kind)
     as_text = fmt.integer if kind == "meta_fisica" else fmt.quetzales
-    goals = plan.goals
-    item = goals["subproducto_id"].fillna(goals["producto_id"])
-    rows, levels = [], []
-    for program, program_goals in goals.groupby("programa", sort=False):
+    years = plan.years
+    goals = plan.goals.assign(elemento=plan.goals["subproducto_id"].fillna(plan.goals["producto_id"]))
+    # Programs in the order they first appear, and each program's items in theirs.
+    items = goals.drop_duplicates(["programa", "elemento"])
+    program_order = {program: i for i, program in enumerate(items["programa"].drop_duplicates())}
+    items = items.iloc[items["programa"].map(program_order).argsort(kind="stable")]
+    by_year = goals.pivot(index=["programa", "elemento"], columns="anio", values=kind).reindex(columns=years)
+    by_year = by_year.reindex(pd.MultiIndex.from_frame(items[["programa", "elemento"]]))
+    rows, levels, program = [], [], None
+    for item, goals_by_year in zip(items.itertuples(index=False), by_year.itertuples(index=False)):
+        if item.programa != program:
+            program = item.programa
+            blank_years = dict.fromkeys(map(str, years), "")
+            rows.append({"Código": "", "Producto / subproducto": program.upper(), "Unidad": "", **blank_years})
+            levels.append("programa")
         rows.append(
-            {"Código": "", "Producto / subproducto": program.upper(), "Unidad": "", **{str(y): "" for y in plan.years}}
+            {
+                "Código": item.elemento,
+                "Producto / subproducto": item.nombre,
+                "Unidad": item.unidad_medida,
+                **{str(y): as_text(value) for y, value in zip(years, goals_by_year)},
+            }
         )
-        levels.append("programa")
-        for item_id, item_goals in program_goals.groupby(item[program_goals.index], sort=False):
-            first = item_goals.iloc[0]
-            by_year = item_goals.set_index("anio")[kind]
-            rows.append(
-                {
-                    "Código": item_id,
-                    "Producto / subproducto": first["nombre"],
-                    "Unidad": first["unidad_medida"],
-                    **{str(y): as_text(by_year.get(y)) for y in plan.years},
-                }
-            )
-            levels.append(first["nivel"])
+        levels.append(item.nivel)
     if kind == "meta_financiera":
         totals = plan["totales_anuales"].set_index("anio")["meta_financiera"]
         rows.append(
@@ -57,7 +61,7 @@ def matrix_table(plan: Plan, kind: str) -> pd.DataFrame:
                 "Código": "",
                 "Producto / subproducto": "TOTAL",
                 "Unidad": "",
-                **{str(y): fmt.quetzales(totals.get(y)) for y in plan.years},
+                **{str(y): fmt.quetzales(totals.get(y)) for y in years},
             }
         )
         levels.append("programa")
@@ -117,18 +121,21 @@ def unit_cost_table(plan: Plan, level: str = "producto") -> pd.DataFrame:
     costs = analysis.unit_costs(plan)
     costs = costs[costs["nivel"] == level]
     key = "producto_id" if level == "producto" else "subproducto_id"
-    rows = []
-    for item_id, item in costs.groupby(key, sort=False):
-        by_year = item.set_index("anio")["costo_unitario"]
-        rows.append(
-            {
-                "Código": item_id,
-                "Nombre": item["nombre"].iloc[0],
-                "Unidad": item["unidad_medida"].iloc[0],
-                **{str(y): fmt.quetzales(by_year.get(y)) for y in plan.years},
-            }
+    years = plan.years
+    items = costs.drop_duplicates(key)
+    by_year = costs.pivot(index=key, columns="anio", values="costo_unitario").reindex(index=items[key], columns=years)
+    rows = [
+        {
+            "Código": item[key],
+            "Nombre": item["nombre"],
+            "Unidad": item["unidad_medida"],
+            **{str(y): fmt.quetzales(cost) for y, cost in zip(years, costs_by_year)},
+        }
+        for item, costs_by_year in zip(
+            items[[key, "nombre", "unidad_medida"]].to_dict("records"), by_year.itertuples(index=False)
         )
-    return with_codes(pd.DataFrame(rows, columns=["Código", "Nombre", "Unidad", *map(str, plan.years)]), "Nombre")
+    ]
+    return with_codes(pd.DataFrame(rows, columns=["Código", "Nombre", "Unidad", *map(str, years)]), "Nombre")
 
 
 def unit_cost_explanation(outlier) -> str:
