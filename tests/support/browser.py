@@ -12,6 +12,7 @@ pom_lib.present.charts.MIN_TEXT_PX CSS px. Used by the tests and, to measure a b
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import http.server
@@ -29,6 +30,8 @@ from tests.support.paths import ROOT
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (PHONE_SCREEN, 1366)
 HEIGHT = 900
+# Pages loading at once in check_site.
+AT_ONCE = 4
 LOCAL_SCHEMES = {"data", "blob", "about"}
 SERIOUS = {"serious", "critical"}
 CHROMIUM_ARGS = [
@@ -188,6 +191,11 @@ def chromium():
 
 def check_page(browser, base: str, page_name: str, width: int, axe: bool = True) -> PageReport:
     """Open one page at one width and report everything a reader would meet that is wrong."""
+    return _finish_check(*_start_check(browser, base, page_name, width), axe)
+
+
+def _start_check(browser, base: str, page_name: str, width: int):
+    """Start loading one page at one width, in a context of its own, recording what it requests."""
     report = PageReport(page_name, width)
     host = urlparse(base).netloc
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
@@ -210,7 +218,13 @@ def check_page(browser, base: str, page_name: str, width: int, axe: bool = True)
     page.on("response", on_response)
     page.on("console", lambda m: m.type == "error" and report.problems.append(f"consola: {m.text}"))
     page.on("pageerror", lambda e: report.problems.append(f"error de JavaScript: {e}"))
-    page.goto(base + page_name, wait_until="load")
+    page.goto(base + page_name, wait_until="commit")
+    return report, context, page
+
+
+def _finish_check(report: PageReport, context, page, axe: bool) -> PageReport:
+    """Once the page has loaded and the network is quiet, check it; close its context."""
+    page.wait_for_load_state("load")
     page.wait_for_load_state("networkidle")
 
     overflow = page.evaluate(_OVERFLOW_JS)
@@ -219,7 +233,7 @@ def check_page(browser, base: str, page_name: str, width: int, axe: bool = True)
     covered = page.evaluate(_COVERED_JS)
     if covered:
         report.problems.append(f"el recuadro «Contenido» tapa {len(covered)} tablas o figuras")
-    report.problems += _chart_problems(page.evaluate(CHART_TEXT_JS), width)
+    report.problems += _chart_problems(page.evaluate(CHART_TEXT_JS), report.width)
     clipped = page.evaluate(_CLIPPED_JS, SPARE)
     if clipped:
         report.problems.append(f"tablas cortadas con más de {SPARE} px libres a su lado: {clipped}")
@@ -260,9 +274,18 @@ def _chart_problems(charts: list[dict], width: int) -> list[str]:
 
 
 def check_site(html: Path, pages: list[str], widths=WIDTHS, axe: bool = True) -> list[PageReport]:
-    """Every page at every width."""
+    """Every page at every width, in that order. AT_ONCE of them load at a time, each in its own
+    context: while one is checked or waits for its network to go quiet, the next ones load."""
+    reports, loading = [], collections.deque()
     with serve(html) as base, chromium() as browser:
-        return [check_page(browser, base, page, width, axe) for page in pages for width in widths]
+        for page in pages:
+            for width in widths:
+                loading.append(_start_check(browser, base, page, width))
+                if len(loading) == AT_ONCE:
+                    reports.append(_finish_check(*loading.popleft(), axe))
+        while loading:
+            reports.append(_finish_check(*loading.popleft(), axe))
+    return reports
 
 
 def screenshot(html: Path, page_name: str, width: int, target: Path, full_page: bool = True) -> Path:
