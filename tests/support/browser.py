@@ -152,6 +152,9 @@ class PageReport:
     bytes: int = 0
     requests: int = 0
     problems: list[str] = field(default_factory=list)
+    # The figures the page shows and each chart's text as drawn (CHART_TEXT_JS).
+    figures: int = 0
+    charts: list[dict] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -233,7 +236,9 @@ def _finish_check(report: PageReport, context, page, axe: bool) -> PageReport:
     covered = page.evaluate(_COVERED_JS)
     if covered:
         report.problems.append(f"el recuadro «Contenido» tapa {len(covered)} tablas o figuras")
-    report.problems += _chart_problems(page.evaluate(CHART_TEXT_JS), report.width)
+    report.figures = page.locator("figure.pom-figura img").count()
+    report.charts = page.evaluate(CHART_TEXT_JS)
+    report.problems += _chart_problems(report.charts, report.width)
     clipped = page.evaluate(_CLIPPED_JS, SPARE)
     if clipped:
         report.problems.append(f"tablas cortadas con más de {SPARE} px libres a su lado: {clipped}")
@@ -276,15 +281,20 @@ def _chart_problems(charts: list[dict], width: int) -> list[str]:
 def check_site(html: Path, pages: list[str], widths=WIDTHS, axe: bool = True) -> list[PageReport]:
     """Every page at every width, in that order. AT_ONCE of them load at a time, each in its own
     context: while one is checked or waits for its network to go quiet, the next ones load."""
-    reports, loading = [], collections.deque()
     with serve(html) as base, chromium() as browser:
-        for page in pages:
-            for width in widths:
-                loading.append(_start_check(browser, base, page, width))
-                if len(loading) == AT_ONCE:
-                    reports.append(_finish_check(*loading.popleft(), axe))
-        while loading:
-            reports.append(_finish_check(*loading.popleft(), axe))
+        return check_pages(browser, base, pages, widths, axe)
+
+
+def check_pages(browser, base: str, pages: list[str], widths=WIDTHS, axe: bool = True) -> list[PageReport]:
+    """check_site with a browser already open on a server already serving the pages at `base`."""
+    reports, loading = [], collections.deque()
+    for page in pages:
+        for width in widths:
+            loading.append(_start_check(browser, base, page, width))
+            if len(loading) == AT_ONCE:
+                reports.append(_finish_check(*loading.popleft(), axe))
+    while loading:
+        reports.append(_finish_check(*loading.popleft(), axe))
     return reports
 
 
