@@ -32,7 +32,7 @@ import yaml
 from pom_lib.core import paths
 from pom_lib.core.errors import EditionError, PlanError
 from pom_lib.data.plan import load_plan
-from pom_lib.publish.books import BUILDERS, pdf_filename, render
+from pom_lib.publish.books import BUILDERS, OUTPUT, pdf_filename, render
 from pom_lib.publish.edition import chapter_stems, edition_config, source_date_epoch
 from pom_lib.publish.progress import Report, silent
 from pom_lib.publish.publication import JOURNAL, publish, recover_and_say
@@ -106,8 +106,12 @@ def build_edition_pages(root: Path, entry: dict, work: Path, target: Path, proje
     copy = work / "libro"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
+    # The current edition's PDF was built by `pom edicion` from the same chapters: started from its LaTeX
+    # state, latexmk runs XeLaTeX once instead of three times when no page number moved (books.LATEX_STATE).
+    earlier_latex = Path(root) / "_build" / OUTPUT["pdflatex"] if entry["fuente"] == CURRENT else None
     # From the project: the work folder (and the log a failure names) may lie outside an institution's folder.
-    built = render(copy, work, config, BUILDERS, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, Path(project or root))
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    built = render(copy, work, config, BUILDERS, environment, Path(project or root), earlier_latex=earlier_latex)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     shutil.copytree(built["html"], target)
     shutil.copy(built["pdflatex"] / pdf_filename(config), target / pdf_name(year))
