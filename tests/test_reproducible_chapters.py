@@ -1,13 +1,13 @@
 """The executed chapters are the same bytes on any machine: run as they run by default and again with
 numpy's SIMD kernels beyond its baseline switched off (another processor's arithmetic, whose last
-binary digit may differ), they equal each other and the committed book/.
+binary digit may differ), they equal each other, and the default run equals the committed book/.
 
-Only the chapters with figures run: a figure's data and drawing are the only outputs that hold
+Only the chapters with figures run a second time: a figure's data and drawing are the only outputs that hold
 numbers as numbers; tables and prose hold text already formatted to their decimals. They take about
 40 % of the time of all the chapters (4 of 13 in the 2025 edition).
 
-An edition runs several chapters in one kernel: every chapter, run in one kernel in the reverse of
-the book's order, is also the committed one, whatever ran before it.
+An edition runs several chapters in one kernel: run by default, every chapter runs in one kernel in
+the reverse of the book's order, and each must still be the committed one, whatever ran before it.
 """
 
 import difflib
@@ -89,7 +89,31 @@ def _first_difference(expected: bytes, found: bytes, names: tuple[str, str]) -> 
     return "\n".join(line[:200] for line in list(lines)[:8])
 
 
-def test_chapters_are_the_same_bytes_with_and_without_the_processors_simd_extensions(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def in_one_kernel(tmp_path_factory) -> tuple[list[str], dict[str, bytes]]:
+    """Every chapter run by default, all in one kernel in the reverse of the book's order: (stems, bytes)."""
+    import pom_lib.publish.chapter_runner
+
+    stems = list(reversed(chapter_stems(BOOK / "_toc.yml")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pom_lib.publish.chapter_runner, "cores", lambda: 1)
+        patch.delenv(DISABLE, raising=False)
+        return stems, _run(stems, tmp_path_factory.mktemp("un-nucleo") / "libro", {})
+
+
+def test_a_chapter_is_the_committed_one_whatever_ran_before_it_in_its_kernel(in_one_kernel):
+    stems, executed = in_one_kernel
+    for stem in stems:
+        committed = (BOOK / f"{stem}.ipynb").read_bytes()
+        if executed[stem] != committed:
+            before = stems[: stems.index(stem)]
+            difference = _first_difference(committed, executed[stem], ("book/", "ejecutado"))
+            pytest.fail(f"{stem}, ejecutado después de {before}, no es el de book/ (¿falta «make book»?)\n{difference}")
+
+
+def test_chapters_are_the_same_bytes_with_and_without_the_processors_simd_extensions(
+    in_one_kernel, tmp_path, monkeypatch
+):
     groups = _simd_groups_beyond_baseline()
     if not groups:
         pytest.skip("numpy no encontró en este procesador extensiones SIMD más allá de su base: nada que desactivar.")
@@ -98,27 +122,9 @@ def test_chapters_are_the_same_bytes_with_and_without_the_processors_simd_extens
     monkeypatch.delenv(DISABLE, raising=False)
     stems = _chapters_with_figures()
     assert stems, "book/ no tiene capítulos con figuras"
-    default = _run(stems, tmp_path / "por-omision", {})
     without = _run(stems, tmp_path / "sin-simd", {DISABLE: " ".join(accepted)})
+    _, default = in_one_kernel
     for stem in stems:
         if without[stem] != default[stem]:
             difference = _first_difference(default[stem], without[stem], ("por omisión", "sin SIMD"))
             pytest.fail(f"{stem}: sin {accepted} cambia\n{difference}")
-    for stem in stems:
-        committed = (BOOK / f"{stem}.ipynb").read_bytes()
-        if default[stem] != committed:
-            difference = _first_difference(committed, default[stem], ("book/", "ejecutado"))
-            pytest.fail(f"{stem} no es el de book/ (¿falta «make book»?)\n{difference}")
-
-
-def test_a_chapter_is_the_same_bytes_whatever_ran_before_it_in_its_kernel(tmp_path, monkeypatch):
-    import pom_lib.publish.chapter_runner
-
-    monkeypatch.setattr(pom_lib.publish.chapter_runner, "cores", lambda: 1)  # one kernel runs them all
-    stems = list(reversed(chapter_stems(BOOK / "_toc.yml")))
-    executed = _run(stems, tmp_path / "un-nucleo", {})
-    for stem in stems:
-        committed = (BOOK / f"{stem}.ipynb").read_bytes()
-        if executed[stem] != committed:
-            difference = _first_difference(committed, executed[stem], ("book/", "después de otros capítulos"))
-            pytest.fail(f"{stem}, ejecutado después de {stems[: stems.index(stem)]}, no es el de book/\n{difference}")
