@@ -99,13 +99,25 @@ def published(tmp_path_factory, worker_id) -> dict:
 
 
 @pytest.fixture(scope="session")
-def two_editions(tmp_path_factory, worker_id) -> dict:
+def first_edition(tmp_path_factory, worker_id) -> Path:
+    """A new project with its first edition (editions.first_edition), built once per run; never changed:
+    the yearly cycle and the portal each start from a copy."""
+    from tests.support.editions import first_edition as build
+
+    facts = _built_once(tmp_path_factory, worker_id, "primera-edicion", lambda folder: build(folder / "libro"))
+    return Path(facts["root"])
+
+
+@pytest.fixture(scope="session")
+def two_editions(tmp_path_factory, worker_id, first_edition) -> dict:
     """A project after an analyst's year (editions.yearly_cycle), built once per run: the monitoring and
     site tests read it. Tests that change files work on a copy.
     """
     from tests.support.editions import yearly_cycle
 
-    facts = _built_once(tmp_path_factory, worker_id, "ciclo-anual", lambda folder: yearly_cycle(folder / "libro"))
+    facts = _built_once(
+        tmp_path_factory, worker_id, "ciclo-anual", lambda folder: yearly_cycle(folder / "libro", first_edition)
+    )
     return {**facts, "root": Path(facts["root"])}
 
 

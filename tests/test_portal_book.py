@@ -1,6 +1,7 @@
 """A repository of three institutions published as one portal, from real editions.
 
-MINEX keeps today's layout at the root (the real plan, edition 2025); the fictional ANASAR lives in
+MINEX keeps today's layout at the root (the real plan, edition 2025: a copy of conftest's
+`first_edition`); the fictional ANASAR lives in
 instituciones/ANASAR/ (edition 2025 of tests/fixtures/planes/otra-institucion-2025-2029); the fictional INE
 had no plan: it is started with `pom nuevo-plan --institucion`, its Excel form filled as an analyst would
 (tests/support/new_plan_form.py) and imported into instituciones/INE/data/. All use the short book of
@@ -16,12 +17,11 @@ import pytest
 
 from pom_lib.cli import main
 from pom_lib.publish import institutions
-from pom_lib.publish.edition import build_edition
 from pom_lib.publish.portal import BUILD, LOG
 from pom_lib.publish.registry import read_registry
 from pom_lib.publish.site import build_site
 from tests.support.browser import check_site
-from tests.support.editions import PLAN, new_project, page_text, tree_hash
+from tests.support.editions import PLAN, copy_project, page_text, tree_hash
 from tests.support.new_plan_form import ACRONYM, FIRST, INSTITUTION, PERIOD, fill_form
 from tests.support.paths import FIXTURES
 
@@ -33,9 +33,8 @@ NEW_PLAN = f"pom-{ACRONYM.lower()}-{PERIOD}"
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory, monkeypatch_module):
-    root = new_project(tmp_path_factory.mktemp("portal"))
-    build_edition(PLAN, 2025, root)
+def portal(tmp_path_factory, monkeypatch_module, first_edition):
+    root = copy_project(first_edition, tmp_path_factory.mktemp("portal") / "libro")
     build_site(root)
     alone = tree_hash(root / "_site" / "2025")
     shutil.copytree(ANASAR_PLAN, root / "instituciones" / "ANASAR" / "data" / ANASAR_PLAN.name)

@@ -66,9 +66,26 @@ def new_project(target: Path) -> Path:
     return target
 
 
-def yearly_cycle(root: Path) -> dict:
-    """An analyst's year in a new project at `root`: edition 2025 built, archived and put in the site;
-    then edition 2026 built with the 2025 execution and the previous plan, and the site again.
+def first_edition(root: Path) -> dict:
+    """A new project at `root` with its first edition: 2025 of the real plan, built as `pom edicion` builds it.
+    The yearly cycle and the portal start from copies of it (conftest's `first_edition`)."""
+    from pom_lib.publish.edition import build_edition
+
+    new_project(root)
+    build_edition(PLAN, 2025, root)
+    return {"root": str(root)}
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a project at `target`, with each file's modification time (Sphinx and the caches read them)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def yearly_cycle(root: Path, first: Path) -> dict:
+    """An analyst's year in a copy at `root` of the project `first` (its edition 2025 built): edition 2025
+    archived and put in the site; then edition 2026 built with the 2025 execution and the previous plan,
+    and the site again.
 
     Returns what the tests compare later: the site's 2025 pages and index, and the archive, as they
     were before the second edition.
@@ -80,8 +97,7 @@ def yearly_cycle(root: Path) -> dict:
     from pom_lib.publish.edition import build_edition
     from pom_lib.publish.site import build_site
 
-    new_project(root)
-    build_edition(PLAN, 2025, root)
+    copy_project(first, root)
     archive_edition(root, 2025)
     archive_before = tree_hash(root / "ediciones" / "2025")
     build_site(root)
