@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -369,8 +370,9 @@ class _WarmKernel:
             run_sync(self.manager.shutdown_kernel)()
 
 
+@functools.cache
 def _warm_engine() -> str:
-    """The name of the papermill engine that runs a chapter in a worker's kernel (registered once)."""
+    """The name of the papermill engine that runs a chapter in a worker's kernel, registered once per process."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -396,8 +398,7 @@ def _warm_engine() -> str:
             finally:
                 kernel.client = client.kc
 
-    if name not in papermill_engines._engines:
-        papermill_engines.register(name, Engine)
+    papermill_engines.register(name, Engine)
     return name
 
 
