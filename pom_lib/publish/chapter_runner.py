@@ -12,6 +12,7 @@ same), and whatever a chapter writes there (its downloads) is kept with the exec
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -221,28 +222,22 @@ def _run_in_parallel(
     ready: Callable[[], None] | None = None,
 ) -> None:
     """Run the chapters on at most one worker per core, each chapter handed to the first worker free
-    and each result to `finished`; `ready` is called once the first worker has started.
+    and each result to `finished`; `ready` is called once the workers have started.
 
-    A worker keeps one kernel for all the chapters it runs (the library imported once, not once
-    per chapter), put back as a new kernel before each one (kernel_reset.begin_chapter). Workers
-    come from a fork server that has imported papermill, not from this process: forking a process
-    that has had threads (a test runner, a notebook) can leave the child waiting forever on a lock
-    one of those threads held. Each worker has its own pipe, so stopping one never strands another.
-    The whole environment goes with each worker: the fork server keeps the one of the moment it
-    started.
+    A worker keeps one kernel for all the chapters it runs (the library imported once, not once per
+    chapter), put back as a new kernel before each one (kernel_reset.begin_chapter). The workers stay
+    for the next edition this process builds with the same environment (_WORKERS).
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["papermill"])
     full_environment = {**os.environ, **environment}
     waiting = list(pending)
-    # The connection to each worker → its process and what it runs: (chapter, its folders) or None.
-    workers: dict = {}
+    connections = _WORKERS.get(full_environment, min(cores(), len(waiting)))
+    if ready is not None:
+        ready()
+    running: dict = {}  # the connection to a busy worker → the chapter it runs and its folders
     folders = []
 
     def hand_next(connection) -> None:
         if not waiting:
-            connection.send(None)  # no more chapters: the worker shuts its kernel down and ends
-            workers[connection][1] = None
             return
         chapter = waiting.pop(0)
         workdir = root / f"{WORKDIR}{chapter.number:02d}"
@@ -251,46 +246,96 @@ def _run_in_parallel(
         partial = cache.partial_chapter(chapter.key)
         folders.append((partial, workdir))
         connection.send((str(chapter.source), str(partial / NOTEBOOK), str(workdir), chapter.parameters))
-        workers[connection][1] = (chapter, partial, workdir)
+        running[connection] = (chapter, partial, workdir)
 
     try:
-        for _ in range(min(cores(), len(waiting))):
-            connection, worker_end = context.Pipe()
-            process = context.Process(target=_serve, args=(worker_end, full_environment, str(root)), daemon=True)
-            process.start()
-            worker_end.close()  # the worker holds the only other end: its death reads as EOF
-            workers[connection] = [process, None]
-            if ready is not None:
-                ready()
-                ready = None
-        for connection in workers:
+        for connection in connections:
             hand_next(connection)
-        while busy := [connection for connection, (_, task) in workers.items() if task is not None]:
-            for connection in multiprocessing.connection.wait(busy):
-                process, (chapter, partial, workdir) = workers[connection]
+        while running:
+            for connection in multiprocessing.connection.wait(list(running)):
+                chapter, partial, workdir = running.pop(connection)
                 try:
                     failure, seconds = connection.recv()
                 except EOFError:
-                    process.join()
-                    failure, seconds = f"el proceso del capítulo terminó sin resultado (código {process.exitcode})", 0
+                    failure, seconds = (
+                        f"el proceso del capítulo terminó sin resultado (código {_WORKERS.exit_code(connection)})",
+                        0,
+                    )
                 if failure:
                     raise ChapterError(chapter.stem, chapter.title, failure)
                 shutil.copytree(workdir, partial / FILES, dirs_exist_ok=True)
                 finished(chapter, cache.keep_chapter(partial, chapter.key), seconds)
                 hand_next(connection)
-        for process, _ in workers.values():
-            process.join()
+    except BaseException:
+        # On an error or Ctrl-C, the workers are stopped, and their kernels with them.
+        _WORKERS.stop()
+        raise
     finally:
-        # On an error or Ctrl-C, the workers still running are stopped, and their kernels with them.
-        for process, _ in workers.values():
-            if process.is_alive():
-                process.terminate()
-        for connection, (process, _) in workers.items():
-            process.join()
-            connection.close()
         for partial, workdir in folders:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.rmtree(partial, ignore_errors=True)
+
+
+class _Workers:
+    """This process's workers, each with its kernel: kept from one edition to the next while the
+    environment is the same, and ended when this process ends.
+
+    Workers come from a fork server that has imported papermill, not from this process: forking a
+    process that has had threads (a test runner, a notebook) can leave the child waiting forever on
+    a lock one of those threads held. Each worker has its own pipe, so stopping one never strands
+    another. The whole environment goes with each worker (the fork server keeps the one of the moment
+    it started), and a worker's environment is that of the kernel it keeps: another environment gets
+    new workers.
+    """
+
+    def __init__(self):
+        self.environment: dict[str, str] | None = None
+        self.processes: dict = {}  # connection → process
+        atexit.register(self.end)
+
+    def get(self, environment: dict[str, str], count: int) -> list:
+        """`count` workers with this environment (and the ones already there)."""
+        if environment != self.environment:
+            self.end()
+            self.environment = environment
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill"])
+        while len(self.processes) < count:
+            connection, worker_end = context.Pipe()
+            process = context.Process(target=_serve, args=(worker_end, environment), daemon=True)
+            process.start()
+            worker_end.close()  # the worker holds the only other end: its death reads as EOF
+            self.processes[connection] = process
+        return list(self.processes)[:count]
+
+    def exit_code(self, connection) -> int | None:
+        process = self.processes[connection]
+        process.join()
+        return process.exitcode
+
+    def end(self) -> None:
+        """Tell each worker to shut its kernel down and end; wait for them."""
+        for connection in self.processes:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        self._join()
+
+    def stop(self) -> None:
+        """Stop each worker now, and its kernel with it (SIGTERM: _stop)."""
+        for process in self.processes.values():
+            if process.is_alive():
+                process.terminate()
+        self._join()
+
+    def _join(self) -> None:
+        for connection, process in self.processes.items():
+            process.join()
+            connection.close()
+        self.processes = {}
+        self.environment = None
+
+
+_WORKERS = _Workers()
 
 
 def _stop(signum, frame) -> None:
@@ -303,7 +348,7 @@ def _stop(signum, frame) -> None:
     os._exit(1)
 
 
-def _serve(connection: multiprocessing.connection.Connection, environment: dict[str, str], root: str) -> None:
+def _serve(connection: multiprocessing.connection.Connection, environment: dict[str, str]) -> None:
     """A worker: run each chapter it is handed in its kernel and send back (why it failed or None,
     seconds), until it is handed None or its parent is gone."""
     # Ctrl-C is the parent's to handle; the parent stops a worker with SIGTERM.
@@ -311,7 +356,8 @@ def _serve(connection: multiprocessing.connection.Connection, environment: dict[
     signal.signal(signal.SIGTERM, _stop)
     os.environ.clear()
     os.environ.update(environment)
-    os.chdir(root)  # the kernel starts here; each chapter then moves into its own folder
+    # The kernel starts here, in a folder that outlives every edition; each chapter then moves into its own.
+    os.chdir(tempfile.gettempdir())
     kernel = _WarmKernel()
     try:
         while True:

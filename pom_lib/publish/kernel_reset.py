@@ -1,11 +1,11 @@
 """Run inside a chapter's kernel before each chapter: the kernel as a new one would be.
 
-An edition runs several chapters in one kernel (chapter_runner), so the library, pandas and
-matplotlib are imported once per core rather than once per chapter. Nothing a chapter did may reach
-the next: `begin_chapter` empties the namespace and numbers cells from 1 again, closes every figure,
-puts back matplotlib's settings and figure formats as they were before the kernel's first chapter,
-and moves into the chapter's folder. The modules stay imported; what they compute depends only on
-their arguments.
+A kernel runs several chapters, of one edition and of the next ones its process builds
+(chapter_runner), so the library, pandas and matplotlib are imported once per core rather than once
+per chapter. Nothing a chapter did may reach the next: `begin_chapter` moves into the chapter's
+folder, empties the namespace and numbers cells from 1 again, closes every figure, and puts back
+matplotlib's settings and figure formats as they were before the kernel's first chapter. The
+modules stay imported; what they compute depends only on their arguments.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ def begin_chapter(folder: str) -> None:
     from IPython import get_ipython
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+    # First: the folder of the kernel's previous chapter may be gone, and IPython's reset reads the current one.
+    os.chdir(folder)
     if _settings_before_any_chapter is None:
         _settings_before_any_chapter = dict(matplotlib.rcParams)
     plt.close("all")
@@ -32,4 +34,3 @@ def begin_chapter(folder: str) -> None:
     if shell is not None:
         set_matplotlib_formats("png")  # the inline backend's default, until the chapter asks for others
         shell.reset(new_session=True)  # empty namespace and output history; execution count back to 1
-    os.chdir(folder)
