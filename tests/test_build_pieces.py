@@ -1,10 +1,11 @@
 """The pieces of a fast, safe edition: fingerprints, validated plans, chapter keys, progress, publication,
-book builders started ahead."""
+book server."""
 
 import ast
 import os
 import pickle
 import shutil
+import signal
 
 import nbformat
 import pandas as pd
@@ -15,7 +16,7 @@ from pom_lib.core.fingerprint import tree_fingerprint
 from pom_lib.data.plan import load_plan
 from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
 from pom_lib.publish import publication
-from pom_lib.publish.books import WarmBuilders
+from pom_lib.publish.books import BookServer
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import Chapter, _Progress, declared_parameters, plan_chapters
 from pom_lib.publish.edition import input_fingerprint, load_inputs
@@ -306,26 +307,34 @@ def test_an_interrupted_publication_is_completed_by_the_next_run(tmp_path, monke
     assert publication.recover(tmp_path, work) == []  # nothing left to do
 
 
-# --- book builders started ahead ------------------------------------------------------------------
+# --- the book server -------------------------------------------------------------------------------
 
 
-def test_builders_prepared_and_never_used_end_quietly(tmp_path):
-    warm = WarmBuilders(tmp_path, dict(os.environ), ROOT)
-    assert warm.start("html", ["--version"]) is None  # not prepared: render starts its own process
-    warm.prepare()
-    processes = [process for process, _ in warm.processes.values()]
-    warm.close()
-    assert [process.returncode for process in processes] == [0, 0]
-    assert [(tmp_path / f"{builder}.log").read_text(encoding="utf-8") for builder in ("html", "pdflatex")] == ["", ""]
-
-
-def test_a_prepared_builder_runs_the_jupyter_book_command_it_is_handed(tmp_path):
-    warm = WarmBuilders(tmp_path, dict(os.environ), ROOT)
-    warm.prepare()
-    process, log = warm.start("pdflatex", ["--version"])
-    process.wait()
-    log.close()
-    warm.close()
+def test_a_book_server_never_used_ends_quietly():
+    server = BookServer()
+    server.prepare()
+    process = server.process
+    server.close()
     assert process.returncode == 0
-    assert "Jupyter Book" in (tmp_path / "pdflatex.log").read_text(encoding="utf-8")
-    assert (tmp_path / "html.log").read_text(encoding="utf-8") == ""
+
+
+def test_the_book_server_runs_each_build_it_is_handed_in_its_folder_with_its_log(tmp_path):
+    server = BookServer()
+    (tmp_path / "uno").mkdir()
+    (tmp_path / "uno" / "nota.txt").write_text("no es un libro", encoding="utf-8")
+    version = server.build(["--version"], tmp_path, dict(os.environ), tmp_path / "version.log")
+    # At once: a build that fails, in another folder, where its relative path is found.
+    failed = server.build(["build", "nota.txt"], tmp_path / "uno", dict(os.environ), tmp_path / "mal.log")
+    assert version.wait() == 0 and failed.wait() != 0
+    server.close()
+    assert "Jupyter Book" in (tmp_path / "version.log").read_text(encoding="utf-8")
+    assert f"Source Folder: {tmp_path / 'uno'}" in (tmp_path / "mal.log").read_text(encoding="utf-8")
+
+
+def test_a_build_stopped_by_render_is_ended_by_its_server(tmp_path):
+    server = BookServer()
+    build = server.build(["build", str(ROOT / "notebooks")], tmp_path, dict(os.environ), tmp_path / "libro.log")
+    assert build.poll() is None
+    build.terminate()
+    assert build.wait() == -signal.SIGTERM
+    server.close()

@@ -1,17 +1,23 @@
 """Rendering a folder of executed chapters into the HTML book and the PDF (Jupyter Book, execution off).
 
 The two builders read the same chapters and write to separate folders, so they run at once, one
-process each: the slower one sets the time. Each process may be started ahead (WarmBuilders), to
-import Sphinx and the extensions while the chapters still run.
+process each: the slower one sets the time. Both are copies of this process's book server
+(BookServer), which imported Sphinx and the extensions once: started ahead, while the chapters still
+run, and kept for the next books this process builds.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
+import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -53,47 +59,110 @@ def describe(builders) -> str:
     return spanish.join(NAMES[builder] for builder in builders)
 
 
-class WarmBuilders:
-    """Book builds started ahead: `prepare` starts one process per builder in `root` with `env`, that
-    imports what a build of the book loads and then waits for its arguments
-    (pom_lib.publish.book_process); `render` hands them their builds, and `close` stops those never
-    handed one. Their output goes to work/<builder>.log.
-    """
+class BookServer:
+    """This process's book server (pom_lib.publish.book_process): started on first use or by `prepare`,
+    ended when this process ends. `build` hands it one build and returns it as a _Build."""
 
-    def __init__(self, work: Path, env: dict, root: Path):
-        self.work, self.env, self.root = work, env, root
-        self.processes: dict[str, tuple[subprocess.Popen, object]] = {}
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.errors = None  # the server's own output (a failed start says why there)
+        self.pending = b""
+        self.started: dict[int, int] = {}  # request id → pid
+        self.ended: dict[int, int] = {}  # request id → exit code
+        self.last_id = 0
+        atexit.register(self.close)
 
     def prepare(self) -> None:
-        for builder in BUILDERS:
-            log = (self.work / f"{builder}.log").open("w", encoding="utf-8")
-            process = subprocess.Popen(
-                [sys.executable, "-m", "pom_lib.publish.book_process"],
-                cwd=self.root,
-                env=self.env,
-                stdin=subprocess.PIPE,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            self.processes[builder] = (process, log)
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pom_lib.publish.book_process"],
+            # Not in a project: the server outlives the folders it builds in.
+            cwd=tempfile.gettempdir(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self.pending, self.started, self.ended = b"", {}, {}
 
-    def start(self, builder: str, arguments: list[str]) -> tuple[subprocess.Popen, object] | None:
-        """The builder's process, now running `jupyter-book ARGUMENTS`, and its log; None if not prepared."""
-        if builder not in self.processes:
-            return None
-        process, log = self.processes.pop(builder)
-        # A process that died getting ready has said why in its log, which a failed build shows.
-        with contextlib.suppress(BrokenPipeError):
-            process.stdin.write(json.dumps(arguments).encode("utf-8"))
-            process.stdin.close()
-        return process, log
+    def build(self, arguments: list[str], cwd: Path, env: dict, log: Path) -> _Build:
+        self.prepare()
+        self.last_id += 1
+        request = {"id": self.last_id, "arguments": arguments, "cwd": str(cwd), "env": env, "log": str(log)}
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # the server is gone: the build reads as failed, with what the server said
+        while self.last_id not in self.started and self._read(None):
+            pass
+        return _Build(self, self.last_id, self.started.get(self.last_id), log)
+
+    def exit_code(self, request: int, block: bool) -> int | None:
+        """The build's exit code; None while it runs (and `block` is False). A server that died fails it."""
+        while request not in self.ended:
+            if not self._read(None if block else 0):
+                if self.process.poll() is None:
+                    return None
+                self.ended[request] = -1
+        return self.ended[request]
+
+    def server_errors(self) -> str:
+        self.errors.seek(0)
+        return self.errors.read().decode("utf-8", "replace")
+
+    def _read(self, timeout: float | None) -> bool:
+        """Take in one answer of the server; False when none came in `timeout` or the server ended."""
+        while b"\n" not in self.pending:
+            if not select.select([self.process.stdout], [], [], timeout)[0]:
+                return False
+            chunk = os.read(self.process.stdout.fileno(), 65536)
+            if not chunk:
+                self.process.wait()
+                return False
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        answer = json.loads(line)
+        if "pid" in answer:
+            self.started[answer["id"]] = answer["pid"]
+        else:
+            self.ended[answer["id"]] = answer["code"]
+        return True
 
     def close(self) -> None:
-        for process, log in self.processes.values():
-            process.stdin.close()  # read as «no build»: the process ends by itself
-            process.wait()
-            log.close()
-        self.processes = {}
+        """End the server once the builds it runs have ended."""
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait()
+            self.process.stdout.close()
+            self.errors.close()
+            self.process = None
+
+
+class _Build:
+    """One build run by the book server, with what render needs of a process."""
+
+    def __init__(self, server: BookServer, request: int, pid: int | None, log: Path):
+        self.server, self.request, self.pid, self.log = server, request, pid, log
+        self.returncode: int | None = None if pid is not None else -1
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.server.exit_code(self.request, block=False)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            self.returncode = self.server.exit_code(self.request, block=True)
+        return self.returncode
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+
+
+SERVER = BookServer()
 
 
 def render(
@@ -105,7 +174,6 @@ def render(
     root: Path,
     earlier_latex: Path | None = None,
     sphinx_state: Path | None = None,
-    warm: WarmBuilders | None = None,
 ) -> dict[str, Path]:
     """Build the books of `source` at once, each into work/<builder>/; return each builder's output folder.
 
@@ -113,8 +181,8 @@ def render(
     `sphinx_state/<builder>` lends each build the Sphinx state (SPHINX_STATE) of the last build of
     the same book with the same library and settings, and keeps the new one there. The files of
     `source` that did not change must keep their modification time: Sphinx parses again the newer ones.
-    `warm`'s processes, when prepared (in `root`, with `env`), run the builds. Each build's log is kept
-    in work/<builder>.log; a failed build raises EditionError with its end.
+    The builds run in `root` with `env`, copies of this process's book server (SERVER). Each build's log
+    is kept in work/<builder>.log; a failed build raises EditionError with its end.
     """
     running = {}
     try:
@@ -137,28 +205,23 @@ def render(
                 "-n",
                 "--keep-going",
             ]
-            running[builder] = warm.start(builder, arguments) if warm is not None else None
-            if running[builder] is None:
-                log = (work / f"{builder}.log").open("w", encoding="utf-8")
-                command = [str(Path(sys.executable).with_name("jupyter-book")), *arguments]
-                running[builder] = (
-                    subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT),
-                    log,
-                )
-        for process, _ in running.values():
-            process.wait()
+            running[builder] = SERVER.build(arguments, root, env, work / f"{builder}.log")
+        for build in running.values():
+            build.wait()
     finally:
-        for process, log in running.values():
-            if process.poll() is None:  # interrupted: stop the other build too
-                process.terminate()
-                process.wait()
-            log.close()
-    for builder, (process, log) in running.items():
-        if process.returncode != 0:
-            path = Path(log.name)
-            tail = "\n".join(path.read_text(encoding="utf-8").splitlines()[-LOG_TAIL_LINES:])
+        for build in running.values():
+            if build.poll() is None:  # interrupted: stop the other build too
+                build.terminate()
+                build.wait()
+    for builder, build in running.items():
+        if build.returncode != 0:
+            text = build.log.read_text(encoding="utf-8") if build.log.is_file() else ""
+            if build.pid is None or not text:  # the server itself failed: what it said
+                text += SERVER.server_errors()
+            tail = "\n".join(text.splitlines()[-LOG_TAIL_LINES:])
             raise BookBuildError(
-                f"La construcción del libro ({builder}) falló; registro completo en {path.relative_to(root)}:\n{tail}"
+                f"La construcción del libro ({builder}) falló; registro completo en "
+                f"{build.log.relative_to(root)}:\n{tail}"
             )
     if sphinx_state is not None:
         for builder in builders:

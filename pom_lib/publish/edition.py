@@ -37,7 +37,7 @@ from pom_lib.core.errors import ChapterError, EditionError, PlanError, Problem
 from pom_lib.core.fingerprint import code_fingerprint, combine, file_fingerprint, tree_fingerprint
 from pom_lib.data.plan import Plan, load_plan
 from pom_lib.data.snapshot import SNAPSHOTS, plan_fingerprint, read_snapshot, write_snapshot
-from pom_lib.publish.books import BUILDERS, OUTPUT, BookBuildError, WarmBuilders, describe, pdf_filename, render
+from pom_lib.publish.books import BUILDERS, OUTPUT, SERVER, BookBuildError, describe, pdf_filename, render
 from pom_lib.publish.build_cache import BuildCache
 from pom_lib.publish.chapter_runner import (
     THRESHOLD_PARAMETERS,
@@ -409,38 +409,33 @@ def build_edition(
         record = cache.record()
         durations = dict(record.get("duraciones", {}))
         epoch = source_date_epoch(root, year)
-        # Fewer chapters to run than cores: the book's builders get ready on a core the chapters leave idle.
+        # Fewer chapters to run than cores: the book server gets ready on a core the chapters leave idle.
         to_run = sum(cache.chapter(chapter.key) is None for chapter in chapters)
-        warm = WarmBuilders(work, {**os.environ, "SOURCE_DATE_EPOCH": epoch}, root)
-        try:
-            entries = run_chapters(
-                chapters,
-                cache,
-                root,
-                {SNAPSHOTS: str(cache.plans)},
-                durations,
-                report,
-                ready=warm.prepare if 0 < to_run < cores() else None,
-            )
-            assemble(chapters, entries, new_book)
-            config = edition_config(root, plan, year, work / "_config.yml", project)
-            new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
-            keys, folders = _render_changed(
-                root,
-                work,
-                new_book,
-                new_pages,
-                config,
-                epoch,
-                edition_pdf_name(year),
-                record,
-                cache,
-                published_pages,
-                report,
-                warm,
-            )
-        finally:
-            warm.close()
+        entries = run_chapters(
+            chapters,
+            cache,
+            root,
+            {SNAPSHOTS: str(cache.plans)},
+            durations,
+            report,
+            ready=SERVER.prepare if 0 < to_run < cores() else None,
+        )
+        assemble(chapters, entries, new_book)
+        config = edition_config(root, plan, year, work / "_config.yml", project)
+        new_pages, published_pages = tree_fingerprint(new_book), tree_fingerprint(book)
+        keys, folders = _render_changed(
+            root,
+            work,
+            new_book,
+            new_pages,
+            config,
+            epoch,
+            edition_pdf_name(year),
+            record,
+            cache,
+            published_pages,
+            report,
+        )
         if new_pages != published_pages:
             folders.append((new_book, book))
         files = {cache.record_path: json.dumps({**keys, "duraciones": durations}, indent=1, sort_keys=True)}
@@ -478,10 +473,8 @@ def _render_changed(
     cache: BuildCache,
     published_pages: str,
     report: Report,
-    warm: WarmBuilders | None = None,
 ) -> tuple[dict[str, str], list[tuple[Path, Path]]]:
-    """Build the HTML and the PDF unless what they were last built from is unchanged (in `warm`'s
-    processes when prepared).
+    """Build the HTML and the PDF unless what they were last built from is unchanged.
 
     Every HTML page links the PDF beside it, copied into the HTML folder as `pdf_copy` (the name the
     site gives it too), so a new PDF means a new HTML folder as well. Returns the key of each (the
@@ -511,7 +504,6 @@ def _render_changed(
         root,
         earlier_latex=published["pdflatex"],
         sphinx_state=state,
-        warm=warm,
     )
     cache.mark_sphinx_state(state, new_pages)
     done()
