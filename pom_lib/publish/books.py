@@ -75,6 +75,7 @@ class BookServer:
     def prepare(self) -> None:
         if self.process is not None and self.process.poll() is None:
             return
+        self.close()  # a server that died: what it said goes with it
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pom_lib.publish.book_process"],
