@@ -5,6 +5,7 @@ A chapter's key fingerprints everything its output depends on: the template, the
 receives, the files those parameters name (plan, execution file, previous plan), the library and
 the installed packages, and SOURCE_DATE_EPOCH (the date in its PDF figures). A chapter whose key
 is in the build cache is taken from there. The others run in worker processes, one per core, each
+keeping one kernel for the chapters it runs (put back as new before each: kernel_reset), each chapter
 in its own working folder beside book/ (so the parameters' paths, relative to book/, resolve the
 same), and whatever a chapter writes there (its downloads) is kept with the executed notebook.
 """

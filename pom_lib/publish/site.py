@@ -107,7 +107,7 @@ def build_edition_pages(root: Path, entry: dict, work: Path, target: Path, proje
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_config.yml", "edicion.yml", "_build"))
     # The current edition's PDF was built by `pom edicion` from the same chapters: started from its LaTeX
-    # state, latexmk runs XeLaTeX once instead of three times when no page number moved (books.LATEX_STATE).
+    # state, latexmk runs XeLaTeX fewer times than from scratch, for the same PDF (books.LATEX_STATE).
     earlier_latex = Path(root) / "_build" / OUTPUT["pdflatex"] if entry["fuente"] == CURRENT else None
     # From the project: the work folder (and the log a failure names) may lie outside an institution's folder.
     environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
